@@ -1,0 +1,15 @@
+// Bundles the two programs into dist/. lmdb stays external: it carries a native addon.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'esm',
+  sourcemap: true,
+  external: ['lmdb'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+await build({ ...common, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts' }, outdir: 'dist' });
