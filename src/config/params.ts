@@ -1,0 +1,326 @@
+// The one table of parameters. The CLI, the environment (MASQ_*), config.toml, the Daemon's setup, the Node's
+// command line and docs/CONFIGURATION.md are all read from here (facts reference §3.2, plus our own additions).
+
+import { isIP } from 'node:net';
+import { CHAINS, DEFAULT_CHAIN, findChain } from './chains.js';
+import { LOG_LEVELS } from '../system/logger.js';
+
+export const MODES = ['standard', 'originate-only', 'consume-only', 'zero-hop'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** What a default may depend on. Passed in so defaults stay pure and testable. */
+export interface DefaultContext {
+  chain: string;
+  role: 'daemon' | 'node';
+  /** $HOME and $XDG_DATA_HOME of the real user. */
+  home: string;
+  xdgDataHome?: string;
+  /** Nameservers of the system (from /etc/resolv.conf), for the Daemon's dns-servers default. */
+  systemResolvers: string[];
+  /** Values the Node persisted in its store (clandestine-port, min-hops, …), when a store exists. */
+  stored: Record<string, string>;
+}
+
+export class ParamProblem extends Error {}
+
+export interface Param {
+  name: string;
+  valueName: string;
+  help: string;
+  /** Censored in setup output and never logged. */
+  secret?: boolean;
+  /** Shown in setup with this many '*' instead of its value. */
+  censorWidth?: number;
+  /** Only on the Node's command line, not part of the Daemon's setup. */
+  nodeOnly?: boolean;
+  /** config-file itself is never taken from the config file. */
+  notFromFile?: boolean;
+  /** Returns the canonical form of a valid value; throws ParamProblem with the reason otherwise. */
+  check(value: string, chain: string): string;
+  defaultValue?(ctx: DefaultContext): string | undefined;
+  requiredIn?(mode: Mode): boolean;
+  /** Modes in which giving this parameter is an error, with the reason. */
+  forbiddenIn?: Partial<Record<Mode, string>>;
+}
+
+const fail = (reason: string): never => {
+  throw new ParamProblem(reason);
+};
+
+function uint(v: string, what: string, min: bigint, max: bigint): bigint {
+  if (!/^[0-9]{1,20}$/.test(v)) fail(`${what} must be a whole number, not '${v}'`);
+  const n = BigInt(v);
+  if (n < min || n > max) fail(`${what} must be between ${min} and ${max}, not ${v}`);
+  return n;
+}
+
+const U64_MAX = 2n ** 64n - 1n;
+
+function pipeList(v: string, names: readonly string[], max = U64_MAX): bigint[] {
+  const parts = v.split('|');
+  if (parts.length !== names.length) fail(`expected ${names.length} values separated by '|' (${names.join('|')}), got ${parts.length}`);
+  return parts.map((p, i) => uint(p.trim(), names[i] ?? 'value', 0n, max));
+}
+
+const enumOf = (values: readonly string[], caseInsensitive = false) => (v: string): string => {
+  const x = caseInsensitive ? v.toLowerCase() : v;
+  if (!values.includes(x)) fail(`must be one of ${values.join(', ')}; '${v}' is not`);
+  return x;
+};
+
+const onOff = enumOf(['on', 'off'], true);
+
+function ipv4(v: string): string {
+  if (isIP(v) !== 4) fail(`'${v}' is not an IPv4 address`);
+  return v;
+}
+
+function port(v: string, min = 1025): string {
+  return uint(v, 'port', BigInt(min), 65535n).toString();
+}
+
+export const PAYMENT_THRESHOLD_NAMES = [
+  'debt-threshold-gwei', 'maturity-threshold-sec', 'payment-grace-period-sec',
+  'permanent-debt-allowed-gwei', 'threshold-interval-sec', 'unban-below-gwei',
+] as const;
+export const RATE_PACK_NAMES = ['routing-byte-rate', 'routing-service-rate', 'exit-byte-rate', 'exit-service-rate'] as const;
+export const SCAN_INTERVAL_NAMES = ['pending-payable-sec', 'payable-sec', 'receivable-sec'] as const;
+
+/** masq://<chain>:<base64url key>@<ip>:<port>[/<port>…] */
+export const DESCRIPTOR_RE = /^masq:\/\/([a-z0-9-]+):([A-Za-z0-9_-]{43})@([0-9.]+):([0-9]{1,5}(?:\/[0-9]{1,5})*)$/;
+
+function descriptor(v: string, chain: string): string {
+  const m = DESCRIPTOR_RE.exec(v);
+  if (!m) fail(`'${v}' is not a node descriptor of the form masq://<chain>:<key>@<ip>:<port>`);
+  const [, c, , ip, ports] = m as RegExpExecArray;
+  if (!findChain(c ?? '')) fail(`'${c}' in '${v}' is not a known chain`);
+  if (c !== chain) fail(`descriptor '${v}' is for chain ${c}, but this Node runs on ${chain}`);
+  ipv4(ip ?? '');
+  for (const p of (ports ?? '').split('/')) port(p, 1);
+  return v;
+}
+
+export const PARAMS: readonly Param[] = [
+  {
+    name: 'blockchain-service-url', valueName: 'URL',
+    help: 'URL of the EVM JSON-RPC service (http, https, ws or wss) the Node uses to pay and to scan for payments.',
+    check: (v) => {
+      let u: URL | undefined;
+      try { u = new URL(v); } catch { fail(`'${v}' is not a URL`); }
+      if (!u || !['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) fail(`'${v}' must start with http://, https://, ws:// or wss://`);
+      return v;
+    },
+    requiredIn: (m) => m !== 'zero-hop',
+  },
+  {
+    name: 'chain', valueName: 'CHAIN',
+    help: `Blockchain the Node pays and earns on: ${CHAINS.map((c) => c.name).join(', ')}.`,
+    check: enumOf(CHAINS.map((c) => c.name)),
+    defaultValue: () => DEFAULT_CHAIN,
+    requiredIn: () => true,
+  },
+  {
+    name: 'clandestine-port', valueName: 'PORT',
+    help: 'TCP port other Nodes connect to (1025–65535). Chosen at random in 1025–9998 when the database is created, then kept.',
+    check: (v) => port(v),
+    defaultValue: (ctx) => ctx.stored['clandestine-port'],
+    requiredIn: () => true,
+  },
+  {
+    name: 'config-file', valueName: 'FILE',
+    help: 'TOML file of flat parameter = value lines. A relative name is looked up in the data directory.',
+    notFromFile: true,
+    check: (v) => {
+      if (v.length === 0 || v.length > 4096) fail('must be a file name of 1 to 4096 characters');
+      return v;
+    },
+    defaultValue: () => 'config.toml',
+  },
+  {
+    name: 'consuming-private-key', valueName: 'KEY',
+    help: 'Private key (64 hex digits) of the wallet that pays for the services this Node consumes.',
+    secret: true, censorWidth: 64,
+    check: (v) => (/^[0-9a-fA-F]{64}$/.test(v) ? v.toLowerCase() : fail('must be 64 hexadecimal digits')),
+  },
+  {
+    name: 'crash-point', valueName: 'POINT',
+    help: 'Test hook: make the Node fail on purpose (none, panic, error, message).',
+    nodeOnly: true,
+    check: enumOf(['none', 'panic', 'error', 'message'], true),
+  },
+  {
+    name: 'data-directory', valueName: 'DIR',
+    help: 'Directory of the Node\'s database, logs and config.toml. The chain name is appended when the path does not end in it.',
+    check: (v, chain) => {
+      if (v.length === 0 || v.length > 4096) fail('must be a path of 1 to 4096 characters');
+      const trimmed = v.replace(/\/+$/, '') || '/';
+      return trimmed.endsWith(`/${chain}`) || trimmed === chain ? trimmed : `${trimmed}/${chain}`;
+    },
+    defaultValue: (ctx) => `${ctx.xdgDataHome ?? `${ctx.home}/.local/share`}/MASQ/${ctx.chain}`,
+    requiredIn: () => true,
+  },
+  {
+    name: 'db-password', valueName: 'PASSWORD',
+    help: 'Password that seals the secrets in the database. Never stored; supply it at every start.',
+    secret: true, censorWidth: 16,
+    check: (v) => (v.length > 0 && v.length <= 1024 ? v : fail('must be 1 to 1024 characters')),
+    requiredIn: (m) => m !== 'zero-hop',
+  },
+  {
+    name: 'dns-servers', valueName: 'IP,IP…',
+    help: 'Comma-separated IP addresses of the DNS servers the exit uses.',
+    check: (v) => {
+      const list = v.split(',').map((s) => s.trim());
+      if (list.length === 0 || list.length > 16) fail('must list 1 to 16 IP addresses');
+      for (const ip of list) if (isIP(ip) === 0) fail(`'${ip}' is not an IP address`);
+      return list.join(',');
+    },
+    defaultValue: (ctx) => {
+      if (ctx.role === 'node') return '1.1.1.1';
+      const usable = ctx.systemResolvers.filter((ip) => !ip.startsWith('127.') && ip !== '::1');
+      return usable.length > 0 && usable.length === ctx.systemResolvers.length ? usable.join(',') : '1.1.1.1';
+    },
+    requiredIn: (m) => m !== 'consume-only',
+    forbiddenIn: { 'consume-only': 'a consume-only Node does not exit traffic, so it needs no DNS servers' },
+  },
+  {
+    name: 'earning-wallet', valueName: 'ADDRESS',
+    help: 'Address (0x + 40 hex digits) of the wallet other Nodes pay this Node into.',
+    check: (v) => (/^0x[0-9a-fA-F]{40}$/.test(v) ? v : fail('must be 0x followed by 40 hexadecimal digits')),
+  },
+  {
+    name: 'exit-private-destinations', valueName: 'on|off',
+    help: 'Let this Node, as an exit, connect to loopback, private and link-local addresses (labs and tests only).',
+    check: onOff,
+    defaultValue: () => 'off',
+  },
+  {
+    name: 'gas-price', valueName: 'GWEI',
+    help: 'Gas price in gwei for payment transactions (a whole number above 0).',
+    check: (v) => uint(v, 'gas price', 1n, U64_MAX).toString(),
+    defaultValue: (ctx) => ctx.stored['gas-price'] ?? '1',
+    requiredIn: (m) => m !== 'zero-hop',
+  },
+  {
+    name: 'ip', valueName: 'IP',
+    help: 'Public IPv4 address of this Node. Blank means: find it through the router (automatic mapping).',
+    check: ipv4,
+    forbiddenIn: {
+      'zero-hop': 'a zero-hop Node does not accept connections, so it has no public address',
+      'originate-only': 'an originate-only Node does not accept connections, so it has no public address',
+      'consume-only': 'a consume-only Node does not accept connections, so it has no public address',
+    },
+  },
+  {
+    name: 'log-level', valueName: 'LEVEL',
+    help: `How much the Node logs: ${LOG_LEVELS.join(', ')}.`,
+    check: enumOf(LOG_LEVELS, true),
+    defaultValue: () => 'warn',
+    requiredIn: () => true,
+  },
+  {
+    name: 'mapping-protocol', valueName: 'PROTOCOL',
+    help: 'Router port-mapping protocol to try first: pcp, pmp or igdp. The last one that worked is remembered.',
+    check: enumOf(['pcp', 'pmp', 'igdp'], true),
+    defaultValue: (ctx) => ctx.stored['mapping-protocol'],
+  },
+  {
+    name: 'min-hops', valueName: 'N',
+    help: 'Minimum number of hops in a route, 1 to 6.',
+    check: (v) => uint(v, 'min-hops', 1n, 6n).toString(),
+    defaultValue: (ctx) => ctx.stored['min-hops'] ?? '3',
+  },
+  {
+    name: 'neighborhood-mode', valueName: 'MODE',
+    help: `How the Node takes part in the network: ${MODES.join(', ')}.`,
+    check: enumOf(MODES),
+    defaultValue: () => 'standard',
+    requiredIn: () => true,
+  },
+  {
+    name: 'neighbors', valueName: 'DESCRIPTOR,…',
+    help: 'Comma-separated descriptors (masq://<chain>:<key>@<ip>:<port>) of Nodes to join the network through.',
+    check: (v, chain) => {
+      const list = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (list.length === 0 || list.length > 32) fail('must list 1 to 32 node descriptors');
+      return list.map((d) => descriptor(d, chain)).join(',');
+    },
+    defaultValue: (ctx) => ctx.stored['neighbors'],
+    requiredIn: (m) => m === 'originate-only' || m === 'consume-only',
+  },
+  {
+    name: 'new-public-key', valueName: 'on|off',
+    help: 'on: start with a fresh node key; off: reuse the stored one (needs the database password).',
+    check: onOff,
+  },
+  {
+    name: 'payment-thresholds', valueName: PAYMENT_THRESHOLD_NAMES.join('|'),
+    help: 'When debts are paid and when debtors are banned: six whole numbers separated by |.',
+    check: (v) => {
+      const [debt, , , permanent, interval] = pipeList(v, PAYMENT_THRESHOLD_NAMES);
+      if ((debt ?? 0n) <= (permanent ?? 0n)) fail('debt-threshold-gwei must be greater than permanent-debt-allowed-gwei');
+      if ((interval ?? 0n) > 1_000_000_000n) fail('threshold-interval-sec must not exceed 1000000000');
+      return v.split('|').map((s) => s.trim()).join('|');
+    },
+    defaultValue: (ctx) => ctx.stored['payment-thresholds'] ?? '1000000000|1200|1200|500000000|21600|500000000',
+    requiredIn: () => true,
+  },
+  {
+    name: 'proxy-address', valueName: 'IP',
+    help: 'Address the proxy (HTTP, CONNECT, SOCKS5) listens on. 127.0.0.1 serves this machine only; an appliance serving its LAN uses its LAN address.',
+    check: (v) => (isIP(v) !== 0 ? v : fail(`'${v}' is not an IP address`)),
+    defaultValue: () => '127.0.0.1',
+  },
+  {
+    name: 'proxy-port', valueName: 'PORT',
+    help: 'TCP port of the proxy (HTTP, CONNECT, SOCKS5 and TLS with SNI on one port).',
+    check: (v) => port(v, 1),
+    defaultValue: () => '5380',
+  },
+  {
+    name: 'rate-pack', valueName: RATE_PACK_NAMES.join('|'),
+    help: 'What this Node charges, in wei: four whole numbers separated by |.',
+    check: (v) => pipeList(v, RATE_PACK_NAMES).join('|'),
+    defaultValue: (ctx) => ctx.stored['rate-pack'] ?? '53844|53844|107688|107688',
+    requiredIn: (m) => m === 'standard' || m === 'originate-only',
+  },
+  {
+    name: 'real-user', valueName: 'UID:GID:HOME',
+    help: 'The user the Node runs as after it drops root: uid:gid:home directory.',
+    check: (v) => (/^[0-9]{0,10}:[0-9]{0,10}:.{0,4096}$/.test(v) ? v : fail('must be uid:gid:home, e.g. 1000:1000:/home/pi')),
+  },
+  {
+    name: 'scan-intervals', valueName: SCAN_INTERVAL_NAMES.join('|'),
+    help: 'Seconds between scans for pending payments, payables and receivables: three whole numbers separated by |.',
+    check: (v) => pipeList(v, SCAN_INTERVAL_NAMES).map((n) => (n === 0n ? fail('scan intervals must be above 0') : n)).join('|'),
+    defaultValue: (ctx) => ctx.stored['scan-intervals'] ?? '600|600|600',
+    requiredIn: () => true,
+  },
+  {
+    name: 'scans', valueName: 'on|off',
+    help: 'off: no automatic scans (use the scan command).',
+    check: onOff,
+    defaultValue: () => 'on',
+  },
+  {
+    name: 'ui-port', valueName: 'PORT',
+    help: 'WebSocket port of the UI protocol on 127.0.0.1 (the Daemon chooses the Node\'s).',
+    nodeOnly: true,
+    check: (v) => port(v),
+    defaultValue: () => '5333',
+  },
+];
+
+const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
+
+export function findParam(name: string): Param | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The parameters a UI may set through the Daemon's setup. */
+export const SETUP_PARAMS: readonly Param[] = PARAMS.filter((p) => !p.nodeOnly);
+
+/** MASQ_CLANDESTINE_PORT ↔ clandestine-port */
+export function envName(param: string): string {
+  return `MASQ_${param.toUpperCase().replace(/-/g, '_')}`;
+}

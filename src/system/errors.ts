@@ -1,0 +1,43 @@
+// Typed errors: every failure a user can meet carries a stable code and a sentence saying what to do.
+
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'a configuration value is invalid',
+  CONFIG_FILE: 'the configuration file cannot be used',
+  STORE_OPEN: 'the database cannot be opened',
+  STORE_WRONG_PASSWORD: 'the database password is wrong',
+  STORE_NO_PASSWORD: 'the database has no password yet',
+  STORE_SCHEMA: 'the database schema cannot be migrated',
+  STORE_WRONG_CHAIN: 'the database belongs to another chain',
+  PORT_IN_USE: 'a port is already taken',
+  UI_CONNECT: 'the Daemon or Node cannot be reached',
+  UI_TIMEOUT: 'the Daemon or Node did not answer in time',
+  UI_PROTOCOL: 'the Daemon or Node sent something unexpected',
+  LAUNCH: 'the Node could not be launched',
+  USAGE: 'a command was used wrongly',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class MasqError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** What the user can do about it; printed after the message. */
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'MasqError';
+  }
+
+  /** One or two sentences for a terminal: never a stack trace. */
+  describe(): string {
+    return this.fix ? `${this.message} ${this.fix}` : this.message;
+  }
+}
+
+/** Text for any thrown value, without a stack trace. */
+export function describeError(err: unknown): string {
+  if (err instanceof MasqError) return err.describe();
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
