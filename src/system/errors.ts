@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   STORE_NO_PASSWORD: 'the database has no password yet',
   STORE_SCHEMA: 'the database schema cannot be migrated',
   STORE_WRONG_CHAIN: 'the database belongs to another chain',
+  STORE_LOCKED: 'the database password was not supplied',
   PORT_IN_USE: 'a port is already taken',
   UI_CONNECT: 'the Daemon or Node cannot be reached',
   UI_TIMEOUT: 'the Daemon or Node did not answer in time',

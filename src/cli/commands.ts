@@ -1,0 +1,254 @@
+// The one table of masq subcommands: usage, help, how each one talks to the Daemon or Node and what it prints.
+
+import { SETUP_PARAMS } from '../config/params.js';
+import { parseParamArgs } from '../config/sources.js';
+import { MasqError, describeError } from '../system/errors.js';
+import type { SetupResponse } from '../ui/catalogue.js';
+import { ConnectionLost, type UiClient, UiRequestError } from '../ui/client.js';
+import { UI_ERRORS } from '../ui/error-codes.js';
+import { VERSION } from '../version.js';
+import { configurationDump, connectionStatus, setupTable } from './format.js';
+
+export interface CommandIo {
+  /** The connection to the Daemon (made on first use). */
+  client(): Promise<UiClient>;
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether the Node's UI port still answers (for shutdown). */
+  nodeAnswers(port: number): Promise<boolean>;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  help: string;
+  /** Needs no Daemon (version, help). */
+  local?: boolean;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+/** Wrong arguments: masq prints the command's usage and exits non-zero. */
+export class UsageError extends Error {}
+
+function positional(args: readonly string[], min: number, max: number): string[] {
+  if (args.length < min || args.length > max || args.some((a) => a.startsWith('--'))) throw new UsageError();
+  return [...args];
+}
+
+function noArgs(args: readonly string[]): void {
+  positional(args, 0, 0);
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'setup',
+    usage: 'setup [--<parameter> <value> | --<parameter>] …',
+    help: 'Shows the Daemon\'s setup, changing the parameters given first (a parameter without a value is cleared).',
+    async run(args, io) {
+      let parsed;
+      try {
+        parsed = parseParamArgs(args, true);
+      } catch (e) {
+        throw new UsageError(describeError(e));
+      }
+      const values = [
+        ...Object.entries(parsed.values).map(([name, value]) => ({ name, value })),
+        ...parsed.cleared.map((name) => ({ name })),
+      ];
+      const r = (await (await io.client()).request('setup', { values })) as unknown as SetupResponse;
+      io.out(setupTable(r));
+      return 0;
+    },
+  },
+  {
+    name: 'start',
+    usage: 'start',
+    help: 'Starts the Node with the Daemon\'s setup.',
+    async run(args, io) {
+      noArgs(args);
+      const r = await (await io.client()).request('start');
+      io.out(`MASQNode successfully started in process ${String(r.newProcessId)} on port ${String(r.redirectUiPort)}`);
+      return 0;
+    },
+  },
+  {
+    name: 'shutdown',
+    usage: 'shutdown',
+    help: 'Stops the Node: it closes its listeners, finishes open transfers briefly and saves its state.',
+    async run(args, io) {
+      noArgs(args);
+      const client = await io.client();
+      try {
+        await client.request('shutdown');
+      } catch (e) {
+        if (e instanceof UiRequestError && e.error.code === UI_ERRORS.NODE_NOT_RUNNING_ERROR) {
+          io.err('MASQNode is not running; therefore it cannot be shut down');
+          return 1;
+        }
+        if (!(e instanceof ConnectionLost)) throw e;
+      }
+      const port = client.target().port;
+      for (let i = 0; i < 4; i++) {
+        if (!(await io.nodeAnswers(port)) || !client.target().node) {
+          io.out('MASQNode was instructed to shut down and has broken its connection');
+          return 0;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      io.err('MASQNode ignored the instruction to shut down and is still running');
+      return 1;
+    },
+  },
+  {
+    name: 'descriptor',
+    usage: 'descriptor',
+    help: 'Shows the Node\'s descriptor, which other Nodes use to reach it.',
+    async run(args, io) {
+      noArgs(args);
+      const r = await (await io.client()).request('descriptor');
+      io.out(typeof r.nodeDescriptorOpt === 'string' ? r.nodeDescriptorOpt : 'Node descriptor is not yet available; try again later');
+      return 0;
+    },
+  },
+  {
+    name: 'connection-status',
+    usage: 'connection-status',
+    help: 'Shows whether the Node is connected to the network and can find routes.',
+    async run(args, io) {
+      noArgs(args);
+      io.out(connectionStatus((await (await io.client()).request('connectionStatus')).stage));
+      return 0;
+    },
+  },
+  {
+    name: 'configuration',
+    usage: 'configuration [<db-password>]',
+    help: 'Shows the Node\'s stored configuration; with the database password, its secrets too.',
+    async run(args, io) {
+      const [pw] = positional(args, 0, 1);
+      io.out(configurationDump(await (await io.client()).request('configuration', pw !== undefined ? { dbPasswordOpt: pw } : {})));
+      return 0;
+    },
+  },
+  {
+    name: 'set-password',
+    usage: 'set-password <new-db-password>',
+    help: 'Sets the database password for the first time.',
+    async run(args, io) {
+      const [pw] = positional(args, 1, 1);
+      await (await io.client()).request('changePassword', { newPassword: pw });
+      io.out('Database password has been changed');
+      return 0;
+    },
+  },
+  {
+    name: 'change-password',
+    usage: 'change-password <old-db-password> <new-db-password>',
+    help: 'Changes the database password; every secret is sealed again with the new one.',
+    async run(args, io) {
+      const [oldPw, newPw] = positional(args, 2, 2);
+      await (await io.client()).request('changePassword', { oldPasswordOpt: oldPw, newPassword: newPw });
+      io.out('Database password has been changed');
+      return 0;
+    },
+  },
+  {
+    name: 'check-password',
+    usage: 'check-password [<db-password>]',
+    help: 'Tells whether a password is the database password.',
+    async run(args, io) {
+      const [pw] = positional(args, 0, 1);
+      const r = await (await io.client()).request('checkPassword', pw !== undefined ? { dbPasswordOpt: pw } : {});
+      io.out(r.matches === true ? 'Password is correct' : 'Password is incorrect');
+      return 0;
+    },
+  },
+  {
+    name: 'version',
+    usage: 'version',
+    help: 'Shows the version of masq.',
+    local: true,
+    async run(args, io) {
+      noArgs(args);
+      io.out(`masq ${VERSION}`);
+      return 0;
+    },
+  },
+  {
+    name: 'help',
+    usage: 'help [<command>]',
+    help: 'Lists the commands, or explains one.',
+    local: true,
+    async run(args, io) {
+      const [name] = positional(args, 0, 1);
+      if (name === undefined) {
+        io.out(helpText());
+        return 0;
+      }
+      const c = findCommand(name);
+      if (!c) {
+        io.err(`Unrecognized command: '${name}'`);
+        return 1;
+      }
+      io.out(commandHelp(c));
+      return 0;
+    },
+  },
+  {
+    name: 'exit',
+    usage: 'exit',
+    help: 'Leaves interactive masq.',
+    local: true,
+    async run() {
+      return 0;
+    },
+  },
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export function commandHelp(c: Command): string {
+  let text = `Usage: masq ${c.usage}\n  ${c.help}`;
+  if (c.name === 'setup') text += `\n\nParameters:\n${SETUP_PARAMS.map((p) => `  --${p.name} <${p.valueName}>`).join('\n')}`;
+  return text;
+}
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'masq: the command-line UI of the MASQ Node',
+    '',
+    'Usage: masq [--ui-port <port>] [<command> [<arguments>]]',
+    '  Without a command, masq runs interactively (prompt masq> ).',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.help}`),
+    '',
+    'masq help <command> explains one command.',
+  ].join('\n');
+}
+
+/** Runs one command; prints errors as one clear sentence and returns the exit code. */
+export async function runCommand(name: string, args: readonly string[], io: CommandIo): Promise<number> {
+  const c = findCommand(name);
+  if (!c) {
+    io.err(`Unrecognized command: '${name}'. Type help for the list.`);
+    return 1;
+  }
+  try {
+    return await c.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (e.message) io.err(e.message);
+      io.err(commandHelp(c));
+      return 1;
+    }
+    if (e instanceof UiRequestError || e instanceof MasqError || e instanceof ConnectionLost) {
+      io.err(describeError(e));
+      return 1;
+    }
+    throw e;
+  }
+}

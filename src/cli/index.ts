@@ -1,0 +1,139 @@
+// Composition root of masq: one-shot when a command is given, interactive (prompt `masq> `) otherwise.
+
+import { appendFileSync, chmodSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import { describeError } from '../system/errors.js';
+import { UiClient } from '../ui/client.js';
+import { UI_SUBPROTOCOL, type UiMessage } from '../ui/envelope.js';
+import { COMMANDS, type CommandIo, findCommand, runCommand } from './commands.js';
+import { broadcast } from './format.js';
+
+export const DEFAULT_UI_PORT = 5333;
+const HISTORY_LINES = 500;
+/** Lines that carry secrets never go into the history file. */
+const SECRET_LINE = /(^|\s)(set-password|change-password|check-password|configuration\s+\S)|--db-password|--consuming-private-key/;
+
+function tokenize(line: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
+
+function nodeAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: 250 });
+    ws.once('open', () => { ws.close(); resolve(true); });
+    ws.once('error', () => resolve(false));
+  });
+}
+
+function makeIo(port: number, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
+  let client = connected;
+  return {
+    client: async () => (client ??= await UiClient.connect(port)),
+    current: () => client,
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    nodeAnswers,
+  };
+}
+
+function parseGlobal(argv: readonly string[]): { port: number; rest: string[] } | string {
+  let port = DEFAULT_UI_PORT;
+  const rest = [...argv];
+  if (rest[0] === '--ui-port') {
+    const p = Number(rest[1]);
+    if (!Number.isInteger(p) || p < 1025 || p > 65535) return `--ui-port must be a port between 1025 and 65535, not '${rest[1] ?? ''}'`;
+    port = p;
+    rest.splice(0, 2);
+  }
+  return { port, rest };
+}
+
+async function interactive(port: number): Promise<number> {
+  let client: UiClient;
+  try {
+    client = await UiClient.connect(port);
+  } catch (e) {
+    process.stderr.write(`${describeError(e)}\n`);
+    return 1;
+  }
+  const io = makeIo(port, client);
+  const historyFile = join(process.env.HOME ?? homedir(), '.masq_history');
+  let history: string[] = [];
+  try {
+    history = readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_LINES).reverse();
+  } catch {
+    history = []; // no history yet
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'masq> ', history, historySize: HISTORY_LINES, terminal: process.stdin.isTTY });
+  let exitCode = 0;
+  const done = new Promise<void>((resolve) => rl.once('close', resolve));
+  const show = (msg: UiMessage): void => {
+    const { text, stderr } = broadcast(msg);
+    process.stdout.write('\r\x1b[K');
+    (stderr ? process.stderr : process.stdout).write(`${text}\n`);
+    if (msg.opcode === 'crashed' && (msg.payload as { crashReason?: unknown }).crashReason === 'DaemonCrashed') {
+      exitCode = 1;
+      rl.close();
+      return;
+    }
+    rl.prompt(true);
+  };
+  client.onBroadcast(show);
+  rl.on('SIGINT', () => {
+    process.stdout.write('\nTerminated\n');
+    rl.close();
+  });
+  rl.prompt();
+  for await (const line of rl) {
+    const words = tokenize(line);
+    const [name, ...args] = words;
+    if (name === undefined) {
+      rl.prompt();
+      continue;
+    }
+    if (!SECRET_LINE.test(line)) {
+      try {
+        appendFileSync(historyFile, `${line}\n`, { mode: 0o600 });
+        chmodSync(historyFile, 0o600);
+      } catch (e) {
+        process.stderr.write(`Cannot save history to ${historyFile}: ${describeError(e)}\n`);
+      }
+    }
+    if (name === 'exit') break;
+    if (!findCommand(name)) process.stderr.write(`Unrecognized command: '${name}'\n`);
+    else await runCommand(name, args, io);
+    rl.prompt();
+  }
+  rl.close();
+  await done;
+  client.close();
+  return exitCode;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const g = parseGlobal(argv);
+  if (typeof g === 'string') {
+    process.stderr.write(`${g}\n`);
+    return 1;
+  }
+  if (g.rest.length === 0) return interactive(g.port);
+  const [first, ...args] = g.rest;
+  const name = first === '--help' || first === '-h' ? 'help' : first === '--version' ? 'version' : (first as string);
+  if (!COMMANDS.some((c) => c.name === name)) {
+    process.stderr.write(`Unrecognized command: '${name}'. Run masq help for the list.\n`);
+    return 1;
+  }
+  const io = makeIo(g.port);
+  try {
+    return await runCommand(name, args, io);
+  } finally {
+    io.current()?.close();
+  }
+}

@@ -1,0 +1,146 @@
+// The Daemon's decisions: answer setup and start, redirect everything else to a running Node, report its death.
+// It never talks to the Node except by starting it, and never touches the network beyond its UI port.
+
+import type { Logger } from '../system/logger.js';
+import { findParam } from '../config/params.js';
+import type { CrashedPayload, SetupResponse, StartResponse } from '../ui/catalogue.js';
+import type { UiMessage } from '../ui/envelope.js';
+import { UI_ERRORS } from '../ui/error-codes.js';
+import type { UiClientHandle } from '../ui/server.js';
+import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
+import type { SetupChange, SetupState } from './setup-state.js';
+import { envName } from '../config/params.js';
+import type { Resolution } from '../config/resolve.js';
+
+export interface DaemonDeps {
+  setup: SetupState;
+  launcher: Launcher;
+  log: Logger;
+  broadcast(msg: UiMessage, exceptClientId?: number): void;
+  findFreePort(): Promise<number>;
+  waitForUi(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean>;
+  launchTimeoutMs?: number;
+}
+
+interface Running {
+  node: LaunchedNode;
+  uiPort: number;
+}
+
+/** The Node's command line and secret environment from a resolved setup: what setup shows is what runs. */
+export function launchArguments(r: Resolution, uiPort: number): { args: string[]; secrets: Record<string, string> } {
+  const args: string[] = [];
+  const secrets: Record<string, string> = {};
+  const sorted = [...r.values.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const v of sorted) {
+    if (v.value === '') continue;
+    if (findParam(v.name)?.secret) secrets[envName(v.name)] = v.value;
+    else args.push(`--${v.name}`, v.value);
+  }
+  args.push('--ui-port', String(uiPort));
+  return { args, secrets };
+}
+
+export class Daemon {
+  private running: Running | undefined;
+
+  constructor(private readonly deps: DaemonDeps) {}
+
+  isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  async handle(client: UiClientHandle, msg: UiMessage): Promise<void> {
+    const reply = (payload: object): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), payload: payload as Record<string, unknown> });
+    const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), error: { code, message } });
+
+    if (msg.opcode === 'setup') {
+      reply(await this.setup(client.id, (msg.payload?.values ?? []) as SetupChange[]));
+      return;
+    }
+    if (msg.opcode === 'start') {
+      const r = await this.start();
+      if ('error' in r) fail(r.error.code, r.error.message);
+      else reply(r);
+      return;
+    }
+    if (this.running) {
+      client.send({
+        opcode: 'redirect',
+        payload: { port: this.running.uiPort, opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), payload: JSON.stringify(msg.payload ?? {}) },
+      });
+    } else if (msg.contextId !== undefined) {
+      fail(UI_ERRORS.NODE_NOT_RUNNING_ERROR, `Cannot handle ${msg.opcode} request: Node is not running`);
+    } else {
+      client.send({ opcode: 'undelivered', payload: { opcode: msg.opcode } });
+    }
+  }
+
+  private async setup(clientId: number, changes: readonly SetupChange[]): Promise<SetupResponse> {
+    if (this.running) return this.report(await this.deps.setup.resolve(), true);
+    const wasEmpty = this.deps.setup.isEmpty();
+    if (!Array.isArray(changes)) return this.report(await this.deps.setup.resolve(), false, [['values', 'must be a list of {name, value}']]);
+    const cleaned = changes.filter((c) => typeof c === 'object' && c !== null && typeof c.name === 'string');
+    const { changed, errors } = await this.deps.setup.apply(cleaned);
+    const response = this.report(await this.deps.setup.resolve(), false, errors);
+    if (changed && !wasEmpty) this.deps.broadcast({ opcode: 'setup', payload: response as unknown as Record<string, unknown> }, clientId);
+    return response;
+  }
+
+  private report(r: Resolution, running: boolean, extra: Array<[string, string]> = []): SetupResponse {
+    const values = [...r.values.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((v) => {
+        const p = findParam(v.name);
+        const value = p?.secret && v.value !== '' ? '*'.repeat(p.censorWidth ?? 16) : v.value;
+        return { name: v.name, value, status: v.status };
+      });
+    return { running, values, errors: [...extra, ...r.errors] };
+  }
+
+  private async start(): Promise<StartResponse | { error: { code: bigint; message: string } }> {
+    if (this.running) return { error: { code: UI_ERRORS.NODE_ALREADY_RUNNING_ERROR, message: 'Could not launch Node: already running' } };
+    const r = await this.deps.setup.resolve();
+    const required = [...r.values.values()].filter((v) => v.status === 'Required').map((v) => v.name);
+    if (required.length > 0) {
+      return { error: { code: UI_ERRORS.SETUP_ERROR, message: `Could not launch Node: ${r.mode} mode needs ${required.join(', ')}. Give ${required.length > 1 ? 'them' : 'it'} with masq setup --${required[0]} <value>, or choose --neighborhood-mode zero-hop.` } };
+    }
+    if (r.errors.length > 0) {
+      return { error: { code: UI_ERRORS.SETUP_ERROR, message: `Could not launch Node: ${r.errors.map(([p, why]) => `${p} - ${why}`).join('; ')}` } };
+    }
+    const uiPort = await this.deps.findFreePort();
+    const { args, secrets } = launchArguments(r, uiPort);
+    const node = this.deps.launcher.launch(args, secrets);
+    let alive = true;
+    void node.exited.then((exit) => {
+      alive = false;
+      if (this.running?.node !== node) return;
+      this.running = undefined;
+      const reason = crashReason(exit);
+      this.deps.log.info(`Node in process ${node.pid} ended (${exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`})`);
+      const payload: CrashedPayload = { processId: node.pid, crashReason: reason };
+      this.deps.broadcast({ opcode: 'crashed', payload: payload as unknown as Record<string, unknown> });
+    });
+    this.running = { node, uiPort };
+    const up = await this.deps.waitForUi(uiPort, this.deps.launchTimeoutMs ?? 10_000, () => alive);
+    if (up) {
+      this.deps.log.info(`Node started in process ${node.pid}, UI port ${uiPort}`);
+      return { newProcessId: node.pid, redirectUiPort: uiPort };
+    }
+    this.running = undefined;
+    if (!alive) {
+      const exit = await node.exited;
+      const why = exit.stderrTail.split('\n').slice(-3).join(' ').trim();
+      return { error: { code: UI_ERRORS.NODE_LAUNCH_ERROR, message: `Node started in process ${node.pid}, but died immediately${why ? `: ${why}` : '.'}` } };
+    }
+    await node.stop(1000);
+    return { error: { code: UI_ERRORS.NODE_LAUNCH_ERROR, message: `Node started in process ${node.pid}, but was unresponsive and was successfully killed.` } };
+  }
+
+  /** Stops the Node (if any) on the Daemon's own shutdown. */
+  async stopNode(graceMs: number): Promise<void> {
+    const r = this.running;
+    this.running = undefined;
+    if (r) await r.node.stop(graceMs);
+  }
+}

@@ -1,0 +1,57 @@
+// Composition root of the Daemon (`masq-node --initialization`).
+
+import { readConfigFile, readEnv } from '../config/sources.js';
+import { readStoredDefaults } from '../store/index.js';
+import { systemEnvironment } from '../system/environment.js';
+import { describeError } from '../system/errors.js';
+import { createLogCore, createLogger } from '../system/logger.js';
+import { onShutdownSignals } from '../system/signals.js';
+import { startUiServer } from '../ui/server.js';
+import { Daemon } from './daemon.js';
+import { ChildLauncher, findFreePort, waitForUi } from './launcher.js';
+import { SetupState } from './setup-state.js';
+
+export const DAEMON_DEFAULT_UI_PORT = 5333;
+
+export async function runDaemon(argv: readonly string[]): Promise<number> {
+  const core = createLogCore('info');
+  const log = createLogger(core, 'Daemon');
+  let uiPort = DAEMON_DEFAULT_UI_PORT;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--ui-port') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1025 || v > 65535) {
+        process.stderr.write(`--ui-port must be a port between 1025 and 65535, not '${argv[i] ?? ''}'\n`);
+        return 1;
+      }
+      uiPort = v;
+    } else if (argv[i] !== '--initialization') {
+      process.stderr.write(`The Daemon takes only --initialization and --ui-port <port>, not '${argv[i]}'. Give Node parameters with masq setup.\n`);
+      return 1;
+    }
+  }
+  const env = readEnv(process.env);
+  for (const name of env.unknown) log.warn(`Ignoring ${name}: no parameter has that name`);
+  const setup = new SetupState(systemEnvironment('daemon'), env.values, { readConfigFile, readStoredDefaults });
+  const launcher = new ChildLauncher(
+    { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? '' },
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+  let broadcast: (m: Parameters<Daemon['handle']>[1], except?: number) => void = () => undefined;
+  const daemon = new Daemon({ setup, launcher, log, broadcast: (m, e) => broadcast(m, e), findFreePort, waitForUi });
+  let server;
+  try {
+    server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m) });
+  } catch (e) {
+    process.stderr.write(`${describeError(e)}\n`);
+    return 1;
+  }
+  broadcast = server.broadcast;
+  log.info(`MASQ Daemon listening for UIs on 127.0.0.1:${server.port}`);
+  process.stdout.write(`MASQ Daemon: UI port ${server.port} (ws://127.0.0.1:${server.port}, masq --ui-port ${server.port})\n`);
+  await onShutdownSignals();
+  log.info('Daemon shutting down');
+  await daemon.stopNode(10_000);
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,140 @@
+// Composition root of the Node (`masq-node` without --initialization): configuration, store, UI server, proxy,
+// and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
+
+import { PARAMS } from '../config/params.js';
+import { resolveWithConfigFile } from '../config/layered.js';
+import type { Resolution } from '../config/resolve.js';
+import { parseParamArgs, readConfigFile, readEnv } from '../config/sources.js';
+import { type ProxyServer, createDirectExit, startProxy } from '../proxy/index.js';
+import { type Store, openStore, readStoredDefaults } from '../store/index.js';
+import { systemEnvironment } from '../system/environment.js';
+import { MasqError, describeError } from '../system/errors.js';
+import { type LogLevel, createLogCore, createLogger } from '../system/logger.js';
+import { onShutdownSignals } from '../system/signals.js';
+import { type UiServer, startUiServer } from '../ui/server.js';
+import type { UiMessage } from '../ui/envelope.js';
+import { createNodeUiHandler } from './ui-handlers.js';
+
+/** Exit codes (facts reference §1.1): 0 after an orderly stop, 1 for a configuration error. */
+export const EXIT_OK = 0;
+export const EXIT_CONFIG = 1;
+
+function configurationError(lines: Array<[string, string]>): number {
+  process.stderr.write(`Configuration error\n${lines.map(([p, why]) => `${p} - ${why}`).join('\n')}\n`);
+  return EXIT_CONFIG;
+}
+
+/** Parameters the Node keeps in its store when given, so they become the defaults of later runs. */
+const PERSISTED: Record<string, string> = {
+  'clandestine-port': 'clandestine_port', 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'mapping-protocol': 'mapping_protocol',
+  'neighborhood-mode': 'neighborhood_mode', 'payment-thresholds': 'payment_thresholds', 'rate-pack': 'rate_pack',
+  'scan-intervals': 'scan_intervals', 'blockchain-service-url': 'blockchain_service_url', 'earning-wallet': 'earning_wallet_address',
+};
+
+async function configure(argv: readonly string[]): Promise<Resolution | number> {
+  let args;
+  try {
+    args = parseParamArgs(argv);
+  } catch (e) {
+    return configurationError([['command line', describeError(e)]]);
+  }
+  const env = readEnv(process.env);
+  const r = await resolveWithConfigFile(
+    [{ source: 'command line', status: 'Set', values: args.values }, { source: 'environment', status: 'Configured', values: env.values }],
+    systemEnvironment('node'),
+    { readConfigFile, readStoredDefaults },
+    PARAMS,
+  );
+  if (r.errors.length > 0) return configurationError(r.errors);
+  if (r.mode !== 'zero-hop') {
+    if (!r.values.get('blockchain-service-url')?.value) {
+      return configurationError([['blockchain-service-url', 'The following required argument was not provided: --blockchain-service-url (or run with --neighborhood-mode zero-hop)']]);
+    }
+    return configurationError([['neighborhood-mode', `${r.mode} mode needs the mesh, which this build does not have yet; run with --neighborhood-mode zero-hop`]]);
+  }
+  return r;
+}
+
+async function openUnlockedStore(dataDir: string, chain: string, password: string | undefined): Promise<Store> {
+  const store = await openStore({ dataDir, chain });
+  if (password === undefined) return store;
+  try {
+    if (store.hasPassword()) await store.unlock(password);
+    else await store.changePassword(undefined, password);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+export async function runNode(argv: readonly string[]): Promise<number> {
+  const r = await configure(argv);
+  if (typeof r === 'number') return r;
+  const value = (name: string): string => r.values.get(name)?.value ?? '';
+  const core = createLogCore(value('log-level') as LogLevel);
+  for (const p of PARAMS) if (p.secret && value(p.name)) core.secrets.add(value(p.name));
+  const log = createLogger(core, 'Node');
+
+  let store: Store;
+  try {
+    store = await openUnlockedStore(value('data-directory'), r.chain, value('db-password') || undefined);
+  } catch (e) {
+    return configurationError([[e instanceof MasqError && e.code === 'STORE_WRONG_PASSWORD' ? 'db-password' : 'data-directory', describeError(e)]]);
+  }
+  const persist: Record<string, string> = {};
+  for (const [param, row] of Object.entries(PERSISTED)) {
+    const v = r.values.get(param);
+    if (v && v.value !== '' && v.status !== 'Default' && v.value !== store.getConfig(row)) persist[row] = v.value;
+  }
+  if (Object.keys(persist).length > 0) await store.setConfig(persist);
+
+  let stopReason: ((why: string) => void) | undefined;
+  const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
+  const broadcastRef: { fn: (m: UiMessage, e?: number) => void } = { fn: () => undefined };
+  const handler = createNodeUiHandler({
+    store,
+    descriptor: () => undefined,
+    connectionStage: () => 'NotConnected',
+    broadcast: (m, e) => broadcastRef.fn(m, e),
+    shutdown: (why) => stopReason?.(why),
+  });
+  let ui: UiServer | undefined;
+  let proxy: ProxyServer | undefined;
+  try {
+    ui = await startUiServer({ port: Number(value('ui-port')), log: log.child('UI'), onMessage: handler });
+    proxy = await startProxy({
+      host: value('proxy-address'),
+      port: Number(value('proxy-port')),
+      connector: createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') }),
+      log: log.child('Proxy'),
+    });
+  } catch (e) {
+    await ui?.close();
+    await store.close();
+    return configurationError([[e instanceof MasqError && e.code === 'PORT_IN_USE' && ui ? 'proxy-port' : 'ui-port', describeError(e)]]);
+  }
+  broadcastRef.fn = ui.broadcast;
+  const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };
+  core.listeners.add((level, component, msg) => {
+    const logLevel = LEVEL_NAMES[level];
+    if (logLevel) ui?.broadcast({ opcode: 'logBroadcast', payload: { msg: `${component}: ${msg}`, logLevel } });
+  });
+
+  const proxyAt = `${proxy.address.host.includes(':') ? `[${proxy.address.host}]` : proxy.address.host}:${proxy.address.port}`;
+  process.stdout.write(
+    `MASQ Node ready in ${r.mode} mode (process ${process.pid})\n` +
+    `  proxy:          ${proxyAt}  (HTTP proxy, CONNECT and SOCKS5: curl -x http://${proxyAt} … or --socks5-hostname ${proxyAt})\n` +
+    `  UI port:        ${ui.port}\n` +
+    `  data directory: ${value('data-directory')}\n`,
+  );
+  log.info(`Ready: proxy on ${proxyAt}, UI on 127.0.0.1:${ui.port}`);
+
+  const why = await Promise.race([stopped, onShutdownSignals().then((s) => `signal ${s}`)]);
+  log.info(`Shutting down (${why})`);
+  await proxy.close(5000);
+  await ui.close();
+  await store.close();
+  log.info('Stopped');
+  return EXIT_OK;
+}

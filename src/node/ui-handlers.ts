@@ -1,0 +1,121 @@
+// The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
+
+import type { Store } from '../store/index.js';
+import { PAYMENT_THRESHOLD_NAMES, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, findParam, ParamProblem } from '../config/params.js';
+import { describeError } from '../system/errors.js';
+import type { UiMessage } from '../ui/envelope.js';
+import { UI_ERRORS } from '../ui/error-codes.js';
+import type { UiClientHandle } from '../ui/server.js';
+import type { ConnectionStage } from '../ui/catalogue.js';
+
+export interface NodeUiDeps {
+  store: Store;
+  descriptor(): string | undefined;
+  connectionStage(): ConnectionStage;
+  broadcast(msg: UiMessage, exceptClientId?: number): void;
+  /** Begins the Node's graceful shutdown (after the reply is sent). */
+  shutdown(reason: string): void;
+}
+
+const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** "a|b|c" into {aName: a, …} with numbers, for the configuration response. */
+function pipeObject(value: string | undefined, names: readonly string[]): Record<string, number> | undefined {
+  if (!value) return undefined;
+  const parts = value.split('|');
+  return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
+}
+
+/** Store rows that setConfiguration may change, by their parameter name. */
+const SETTABLE: Record<string, string> = { 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'start-block': 'start_block' };
+
+export function configurationPayload(store: Store, passwordMatches: boolean): Record<string, unknown> {
+  const get = (n: string): string | undefined => store.getConfig(n);
+  const out: Record<string, unknown> = {
+    chainName: get('chain_name'),
+    clandestinePort: Number(get('clandestine_port') ?? 0),
+    currentSchemaVersion: String(store.schemaVersion),
+    gasPrice: Number(get('gas_price') ?? 1),
+    neighborhoodMode: get('neighborhood_mode') ?? 'standard',
+    paymentThresholds: pipeObject(get('payment_thresholds'), PAYMENT_THRESHOLD_NAMES),
+    ratePack: pipeObject(get('rate_pack'), RATE_PACK_NAMES),
+    scanIntervals: pipeObject(get('scan_intervals'), SCAN_INTERVAL_NAMES),
+  };
+  const optional: Array<[string, string | undefined]> = [
+    ['blockchainServiceUrlOpt', get('blockchain_service_url')],
+    ['earningWalletAddressOpt', get('earning_wallet_address')],
+    ['portMappingProtocol', get('mapping_protocol')?.toUpperCase()],
+  ];
+  for (const [k, v] of optional) if (v) out[k] = v;
+  const maxBlock = get('max_block_count');
+  if (maxBlock) out.maxBlockCount = Number(maxBlock);
+  const startBlock = get('start_block');
+  if (startBlock) out.startBlock = Number(startBlock);
+  if (passwordMatches && store.isUnlocked()) {
+    const key = store.getSecret('consuming_wallet_private_key');
+    if (key) out.consumingWalletPrivateKeyOpt = key;
+    const past = store.getSecret('past_neighbors');
+    out.pastNeighbors = past ? past.split(',') : [];
+  }
+  return out;
+}
+
+export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, msg: UiMessage) => Promise<void> {
+  const { store } = deps;
+  return async (client, msg) => {
+    const ctx = msg.contextId !== undefined ? { contextId: msg.contextId } : {};
+    const reply = (payload: Record<string, unknown>): void => client.send({ opcode: msg.opcode, ...ctx, payload });
+    const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...ctx, error: { code, message } });
+    const p = msg.payload ?? {};
+    switch (msg.opcode) {
+      case 'descriptor': {
+        const d = deps.descriptor();
+        return reply(d ? { nodeDescriptorOpt: d } : {});
+      }
+      case 'connectionStatus':
+        return reply({ stage: deps.connectionStage() });
+      case 'checkPassword': {
+        const pw = p.dbPasswordOpt as string | undefined;
+        return reply({ matches: pw === undefined ? !store.hasPassword() : await store.checkPassword(pw) });
+      }
+      case 'configuration': {
+        const pw = p.dbPasswordOpt as string | undefined;
+        const matches = pw !== undefined && store.hasPassword() && (await store.checkPassword(pw));
+        if (matches && !store.isUnlocked()) await store.unlock(pw as string);
+        return reply(configurationPayload(store, matches));
+      }
+      case 'changePassword': {
+        try {
+          await store.changePassword(p.oldPasswordOpt as string | undefined, p.newPassword as string);
+        } catch (e) {
+          return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, describeError(e));
+        }
+        reply({});
+        deps.broadcast({ opcode: 'newPassword', payload: {} }, client.id);
+        return;
+      }
+      case 'setConfiguration': {
+        const name = p.name as string;
+        const row = SETTABLE[name];
+        if (!row) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
+        let value: string | null = p.value as string;
+        try {
+          if (name === 'start-block') value = value === 'none' ? null : /^[0-9]{1,20}$/.test(value) ? value : null;
+          else value = (findParam(name) as NonNullable<ReturnType<typeof findParam>>).check(value, store.getConfig('chain_name') ?? '');
+          if (name === 'start-block' && value === null && p.value !== 'none') throw new ParamProblem(`start-block must be a block number or none, not '${String(p.value)}'`);
+        } catch (e) {
+          if (!(e instanceof ParamProblem)) throw e;
+          return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
+        }
+        await store.setConfig({ [row]: value });
+        return reply({});
+      }
+      case 'shutdown':
+        reply({});
+        deps.shutdown(`shutdown order from UI client ${client.id}`);
+        return;
+      default:
+        if (msg.contextId !== undefined) fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
+    }
+  };
+}

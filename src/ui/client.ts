@@ -1,0 +1,186 @@
+// UI protocol client: talks to the Daemon, follows its redirect to the Node, falls back to the Daemon when the
+// Node goes away, and hands fire-and-forget messages to broadcast listeners.
+
+import WebSocket from 'ws';
+import { MasqError } from '../system/errors.js';
+import { DEFAULT_TIMEOUT_MS, type RedirectPayload, specOf } from './catalogue.js';
+import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiError, type UiMessage, decode, encode } from './envelope.js';
+import { formatErrorCode } from './error-codes.js';
+
+/** The far side answered with an error envelope. */
+export class UiRequestError extends Error {
+  constructor(readonly opcode: string, readonly error: UiError) {
+    super(`${error.message} (Code ${formatErrorCode(error.code)})`);
+    this.name = 'UiRequestError';
+  }
+}
+
+/** The connection dropped while a request was waiting (what `shutdown` expects). */
+export class ConnectionLost extends Error {}
+
+interface Pending {
+  opcode: string;
+  payload: Record<string, unknown>;
+  resolve(p: Record<string, unknown>): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export const REDIRECT_TIMEOUT_MS = 500;
+export const CONNECT_TIMEOUT_MS = 2000;
+
+function openSocket(port: number, timeoutMs: number): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs, maxPayload: MAX_UI_MESSAGE_BYTES });
+    const fail = (e: Error): void => {
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+      reject(e);
+    };
+    ws.once('open', () => {
+      ws.removeListener('error', fail);
+      resolve(ws);
+    });
+    ws.once('error', fail);
+    ws.once('unexpected-response', (_req, res) => fail(new Error(`refused with HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim())));
+  });
+}
+
+export class UiClient {
+  private ws: WebSocket | undefined;
+  private nodePort: number | undefined;
+  private nextContextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(msg: UiMessage) => void>();
+  private closed = false;
+
+  private constructor(readonly daemonPort: number) {}
+
+  /** Connects to the Daemon (or to a Node's UI port directly). */
+  static async connect(port: number, timeoutMs = CONNECT_TIMEOUT_MS): Promise<UiClient> {
+    const c = new UiClient(port);
+    try {
+      c.attach(await openSocket(port, timeoutMs));
+    } catch (e) {
+      throw new MasqError('UI_CONNECT', `Can't connect to Daemon or Node (${(e as Error).message}) on port ${port}. Probably this means the Daemon isn't running.`, 'Start it with `masq-node --initialization` (or `systemctl start masq-daemon`), or give the right --ui-port.');
+    }
+    return c;
+  }
+
+  /** Port currently connected to, and whether it is the Node's. */
+  target(): { port: number; node: boolean } {
+    return { port: this.nodePort ?? this.daemonPort, node: this.nodePort !== undefined };
+  }
+
+  onBroadcast(fn: (msg: UiMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  request(opcode: string, payload: Record<string, unknown> = {}, timeoutMs?: number): Promise<Record<string, unknown>> {
+    if (this.closed || !this.ws) return Promise.reject(new ConnectionLost('Not connected'));
+    const contextId = this.nextContextId++;
+    const limit = timeoutMs ?? specOf(opcode)?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(contextId);
+        reject(new MasqError('UI_TIMEOUT', `No answer to ${opcode} within ${limit} ms.`, 'Check that the Daemon and Node are running (masq setup shows their state).'));
+      }, limit);
+      this.pending.set(contextId, { opcode, payload, resolve, reject, timer });
+      this.ws?.send(encode({ opcode, contextId, payload }));
+    });
+  }
+
+  /** Fire-and-forget message. */
+  send(opcode: string, payload: Record<string, unknown> = {}): void {
+    this.ws?.send(encode({ opcode, payload }));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.failAll(new ConnectionLost('Client closed'));
+    this.ws?.removeAllListeners();
+    this.ws?.on('error', () => undefined);
+    this.ws?.close();
+  }
+
+  private attach(ws: WebSocket): void {
+    this.ws = ws;
+    ws.on('message', (data) => this.receive(data.toString()));
+    ws.on('error', () => undefined); // 'close' follows and decides what happens
+    ws.on('close', () => {
+      if (this.ws === ws) void this.lost();
+    });
+  }
+
+  private receive(text: string): void {
+    const d = decode(text);
+    if (d.kind !== 'ok') return; // a server that sends garbage is not worth crashing over
+    const msg = d.msg;
+    if (msg.opcode === 'redirect' && msg.payload) {
+      void this.redirect(msg.payload as unknown as RedirectPayload);
+      return;
+    }
+    const p = msg.contextId !== undefined ? this.pending.get(msg.contextId) : undefined;
+    if (p && msg.opcode === p.opcode) {
+      this.pending.delete(msg.contextId as number);
+      clearTimeout(p.timer);
+      if (msg.error) p.reject(new UiRequestError(msg.opcode, msg.error));
+      else p.resolve(msg.payload ?? {});
+      return;
+    }
+    for (const l of this.listeners) l(msg);
+  }
+
+  private async redirect(r: RedirectPayload): Promise<void> {
+    const contextId = r.contextId;
+    const p = contextId !== undefined ? this.pending.get(contextId) : undefined;
+    let ws: WebSocket;
+    try {
+      ws = await openSocket(r.port, REDIRECT_TIMEOUT_MS * 4);
+    } catch (e) {
+      if (p && contextId !== undefined) {
+        this.pending.delete(contextId);
+        clearTimeout(p.timer);
+        p.reject(new MasqError('UI_CONNECT', `The Daemon redirected to the Node on port ${r.port}, but it cannot be reached (${(e as Error).message}).`, 'The Node may have just stopped; try again.'));
+      }
+      return;
+    }
+    const old = this.ws;
+    this.nodePort = r.port;
+    this.attach(ws);
+    if (old) {
+      old.removeAllListeners();
+      old.on('error', () => undefined);
+      old.close();
+    }
+    if (p && contextId !== undefined) ws.send(encode({ opcode: p.opcode, contextId, payload: p.payload }));
+  }
+
+  /** The connection dropped: from the Node, fall back to the Daemon; from the Daemon, tell listeners it is gone. */
+  private async lost(): Promise<void> {
+    this.failAll(new ConnectionLost('The connection was closed by the other side'));
+    if (this.closed) return;
+    this.ws = undefined;
+    if (this.nodePort !== undefined) {
+      this.nodePort = undefined;
+      try {
+        this.attach(await openSocket(this.daemonPort, 5000));
+        return;
+      } catch {
+        // The Daemon is gone as well: reported below as DaemonCrashed, as masq does.
+      }
+    }
+    this.closed = true;
+    for (const l of this.listeners) l({ opcode: 'crashed', payload: { processId: 0, crashReason: 'DaemonCrashed' } });
+  }
+
+  private failAll(e: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(e);
+      this.pending.delete(id);
+    }
+  }
+}
