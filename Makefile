@@ -1,0 +1,50 @@
+# The two README commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/sh
+APT_TEST_PACKAGES := curl tmux openssl iproute2 procps
+NODE_BIN := node_modules/.bin
+
+.PHONY: all deps build run test test-deps typecheck lint unit integration bench clean
+
+all: build
+
+# Node.js itself comes from Debian when the machine has none.
+node_modules/.installed: package.json package-lock.json
+	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.installed
+
+dist/masq-node.js dist/masq.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
+	node scripts/build.mjs
+
+build: dist/masq-node.js
+
+run: build
+	@scripts/run.sh
+
+test-deps: deps
+	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+typecheck: deps
+	$(NODE_BIN)/tsc --noEmit -p .
+
+lint: deps
+	$(NODE_BIN)/eslint src test bench scripts
+
+test: test-deps build typecheck lint
+	scripts/run-tests.sh all
+
+unit: deps
+	scripts/run-tests.sh unit
+
+integration: test-deps build
+	scripts/run-tests.sh integration
+
+bench: test-deps build
+	node --import tsx bench/run.ts
+
+clean:
+	rm -rf dist node_modules
