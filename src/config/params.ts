@@ -124,7 +124,6 @@ export const PARAMS: readonly Param[] = [
     help: 'TCP port other Nodes connect to (1025–65535). Chosen at random in 1025–9998 when the database is created, then kept.',
     check: (v) => port(v),
     defaultValue: (ctx) => ctx.stored['clandestine-port'],
-    requiredIn: () => true,
   },
   {
     name: 'config-file', valueName: 'FILE',
@@ -141,12 +140,6 @@ export const PARAMS: readonly Param[] = [
     help: 'Private key (64 hex digits) of the wallet that pays for the services this Node consumes.',
     secret: true, censorWidth: 64,
     check: (v) => (/^[0-9a-fA-F]{64}$/.test(v) ? v.toLowerCase() : fail('must be 64 hexadecimal digits')),
-  },
-  {
-    name: 'crash-point', valueName: 'POINT',
-    help: 'Test hook: make the Node fail on purpose (none, panic, error, message).',
-    nodeOnly: true,
-    check: enumOf(['none', 'panic', 'error', 'message'], true),
   },
   {
     name: 'data-directory', valueName: 'DIR',

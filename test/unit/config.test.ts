@@ -139,3 +139,8 @@ test('fuzz: every parameter check either returns a string or throws a ParamProbl
     }
   }), { numRuns: 5000, seed: 11 });
 });
+
+test('docs/CONFIGURATION.md and docs/CLI.md are generated from the tables and up to date', async () => {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-docs.ts', '--check'], { stdio: 'pipe' });
+});
