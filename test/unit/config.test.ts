@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PARAMS, SETUP_PARAMS, envName, findParam } from '../../src/config/params.js';
-import { type Environment, resolve } from '../../src/config/resolve.js';
+import { type Environment, type Layer, resolve } from '../../src/config/resolve.js';
 import { parseConfigText, parseParamArgs, readEnv } from '../../src/config/sources.js';
 import { MasqError } from '../../src/system/errors.js';
 
@@ -35,7 +35,7 @@ test('zero-hop needs neither blockchain-service-url nor db-password', () => {
 });
 
 test('priority: the first layer wins, and its status shows', () => {
-  const layers = [
+  const layers: Layer[] = [
     { source: 'setup', status: 'Set' as const, values: { 'log-level': 'debug' } },
     { source: 'env', status: 'Configured' as const, values: { 'log-level': 'info', 'min-hops': '2' } },
     { source: 'file', status: 'Configured' as const, values: { 'log-level': 'error', 'min-hops': '5', 'gas-price': '7' } },
