@@ -10,19 +10,10 @@ import { UiClient } from '../ui/client.js';
 import { UI_SUBPROTOCOL, type UiMessage } from '../ui/envelope.js';
 import { COMMANDS, type CommandIo, findCommand, runCommand } from './commands.js';
 import { broadcast } from './format.js';
+import { keepInHistory, tokenize } from './line.js';
 
 export const DEFAULT_UI_PORT = 5333;
 const HISTORY_LINES = 500;
-/** Lines that carry secrets never go into the history file. */
-const SECRET_LINE = /(^|\s)(set-password|change-password|check-password|configuration\s+\S)|--db-password|--consuming-private-key/;
-
-function tokenize(line: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) !== null) out.push(m[1] ?? m[2] ?? m[3] ?? '');
-  return out;
-}
 
 function nodeAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -98,7 +89,7 @@ async function interactive(port: number): Promise<number> {
       rl.prompt();
       continue;
     }
-    if (!SECRET_LINE.test(line)) {
+    if (keepInHistory(words)) {
       try {
         appendFileSync(historyFile, `${line}\n`, { mode: 0o600 });
         chmodSync(historyFile, 0o600);

@@ -144,3 +144,13 @@ test('docs/CONFIGURATION.md and docs/CLI.md are generated from the tables and up
   const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-docs.ts', '--check'], { stdio: 'pipe' });
 });
+
+test('fuzz: command-line parameter parsing only ever throws MasqError', () => {
+  fc.assert(fc.property(fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...PARAMS.map((p) => `--${p.name}`))), { maxLength: 12 }), fc.boolean(), (argv, bare) => {
+    try {
+      parseParamArgs(argv, bare);
+    } catch (e) {
+      assert.ok(e instanceof MasqError, String(e));
+    }
+  }), { numRuns: 3000, seed: 13 });
+});

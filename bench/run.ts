@@ -1,0 +1,151 @@
+// make bench: zero-hop Node figures, one `name=value unit` line each.
+// A real Node process from bin/, a local HTTP server, real curl for bulk, node:http for time to first byte.
+
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type Server, createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
+const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
+const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
+const READY_RUNS = 5;
+
+const emit = (name: string, value: number, unit: string): void => {
+  process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
+};
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+async function webServer(): Promise<{ server: Server; port: number }> {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const server = createServer((req, res) => {
+    if (req.url === '/small') return res.end('ok');
+    const total = BULK_MB * 1024 * 1024;
+    res.writeHead(200, { 'Content-Length': total });
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => r(p));
+    });
+  });
+}
+
+interface NodeProc { pid: number; proxyPort: number; stop(): Promise<void>; readyMs: number }
+
+async function startNode(dataDir: string): Promise<NodeProc> {
+  const [ui, proxyPort] = [await freePort(), await freePort()];
+  const t0 = performance.now();
+  const child = spawn(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dataDir, '--ui-port', String(ui), '--proxy-port', String(proxyPort), '--exit-private-destinations', 'on'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const readyMs = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('Node not ready in 20 s')), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('MASQ Node ready')) {
+        clearTimeout(timer);
+        res(performance.now() - t0);
+      }
+    });
+    child.once('exit', (c) => rej(new Error(`Node exited with ${c}: ${out}`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  return { pid: child.pid ?? 0, proxyPort, readyMs, stop: async () => { child.kill('SIGTERM'); await exited; } };
+}
+
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? NaN);
+}
+
+function curlSpeed(args: string[]): Promise<number> {
+  return new Promise((res, rej) => {
+    execFile('curl', ['-sS', '--max-time', '120', '-o', '/dev/null', '-w', '%{speed_download}', ...args], (err, stdout) => (err ? rej(err) : res(Number(stdout))));
+  });
+}
+
+function ttfb(proxyPort: number | undefined, target: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const url = new URL(target);
+    const t0 = performance.now();
+    const req = request(proxyPort
+      ? { host: '127.0.0.1', port: proxyPort, path: target, headers: { Host: url.host } }
+      : { host: url.hostname, port: url.port, path: url.pathname, agent: false });
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.once('response', (r) => {
+      r.once('data', () => res(performance.now() - t0));
+      r.resume();
+    });
+    req.once('error', rej);
+    req.end();
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'masq-bench-'));
+  const { server, port } = await webServer();
+  try {
+    const readies: number[] = [];
+    for (let i = 0; i < READY_RUNS; i++) {
+      const n = await startNode(join(dir, `ready${i}`));
+      readies.push(n.readyMs);
+      await n.stop();
+    }
+    readies.sort((a, b) => a - b);
+    emit('zero_hop_start_to_ready_median', quantile(readies, 0.5), 'ms');
+
+    const node = await startNode(join(dir, 'main'));
+    await new Promise((r) => setTimeout(r, 500));
+    emit('zero_hop_rss_idle', rssKiB(node.pid) / 1024, 'MiB');
+
+    const url = `http://127.0.0.1:${port}/bulk`;
+    const direct = await curlSpeed([url]);
+    let peak = 0;
+    const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(node.pid)); }, 50);
+    const proxied = await curlSpeed(['-x', `http://127.0.0.1:${node.proxyPort}`, url]);
+    clearInterval(sampler);
+    emit('direct_bulk_throughput', direct / 1e6, 'MB/s');
+    emit('zero_hop_bulk_throughput', proxied / 1e6, 'MB/s');
+    emit('zero_hop_bulk_ratio', proxied / direct, 'ratio');
+    emit('zero_hop_rss_under_load_peak', peak / 1024, 'MiB');
+
+    const small = `http://127.0.0.1:${port}/small`;
+    const times: number[] = [];
+    const directTimes: number[] = [];
+    for (let i = 0; i < TTFB_REQUESTS; i++) {
+      times.push(await ttfb(node.proxyPort, small));
+      directTimes.push(await ttfb(undefined, small));
+    }
+    times.sort((a, b) => a - b);
+    directTimes.sort((a, b) => a - b);
+    emit('zero_hop_ttfb_median', quantile(times, 0.5), 'ms');
+    emit('zero_hop_ttfb_p95', quantile(times, 0.95), 'ms');
+    emit('direct_ttfb_median', quantile(directTimes, 0.5), 'ms');
+    await node.stop();
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

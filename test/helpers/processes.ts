@@ -1,0 +1,96 @@
+// Test helpers for real processes: free ports, tracked children that are always killed, bounded waiting,
+// and running the built programs from bin/.
+
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
+export const MASQ = join(ROOT, 'bin', 'masq');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+export interface Tracked {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  detached: boolean;
+}
+
+/** Owns temp dirs and processes of one test file; `cleanup()` removes them whatever happened. */
+export class Sandbox {
+  private readonly children: Tracked[] = [];
+  private readonly dirs: string[] = [];
+
+  tempDir(prefix = 'masq-test-'): string {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    this.dirs.push(d);
+    return d;
+  }
+
+  spawn(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, detached = false): Tracked {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    const t = { child, output: () => out, exited, detached };
+    this.children.push(t);
+    return t;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const t of this.children) {
+      if (t.child.exitCode === null && t.child.signalCode === null) {
+        // A detached child leads its own process group: kill the whole group (it may have started a Node).
+        if (t.detached && t.child.pid) process.kill(-t.child.pid, 'SIGKILL');
+        else t.child.kill('SIGKILL');
+        await Promise.race([t.exited, new Promise((r) => setTimeout(r, 2000))]);
+      }
+    }
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<Result> {
+  return new Promise((res) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Whether the text shows a JavaScript stack trace (users must never see one). */
+export function hasStackTrace(text: string): boolean {
+  return /\n\s+at .+\(.+:\d+:\d+\)/.test(text) || /\n\s+at .+:\d+:\d+/.test(text);
+}

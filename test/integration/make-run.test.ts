@@ -1,0 +1,52 @@
+// What `make run` runs after building: the Daemon and a zero-hop Node a newcomer can use at once; Ctrl-C stops all.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { ROOT, Sandbox, freePort, run, waitFor } from '../helpers/processes.js';
+
+const sandbox = new Sandbox();
+after(() => sandbox.cleanup());
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('run.sh prints where things are, serves the proxy, and Ctrl-C stops the Daemon and the Node', async () => {
+  const web = createServer((_req, res) => res.end('page'));
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+  try {
+    const [ui, proxy] = [await freePort(), await freePort()];
+    const home = sandbox.tempDir();
+    const t = sandbox.spawn(join(ROOT, 'scripts', 'run.sh'), [], {
+      HOME: home, MASQ_DAEMON_UI_PORT: String(ui), MASQ_PROXY_PORT: String(proxy),
+      MASQ_DATA_DIRECTORY: join(home, 'data'), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on',
+    }, true);
+    await waitFor('the usage tips', () => t.output().includes('Stop:    Ctrl-C'), 20_000);
+    const out = t.output();
+    assert.match(out, new RegExp(`proxy: +127\\.0\\.0\\.1:${proxy}`));
+    assert.match(out, /UI port: +\d+/);
+    assert.match(out, new RegExp(`MASQ Daemon: UI port ${ui}`));
+    assert.ok(out.includes(`data directory: ${join(home, 'data')}/base-mainnet`));
+    assert.match(out, /neighborhood-mode|zero-hop/);
+    const webPort = (web.address() as { port: number }).port;
+    const page = await run('curl', ['-sS', '--max-time', '10', '-x', `http://127.0.0.1:${proxy}`, `http://127.0.0.1:${webPort}/`]);
+    assert.equal(page.stdout, 'page');
+
+    const pgid = t.child.pid as number;
+    process.kill(-pgid, 'SIGINT'); // what the terminal does on Ctrl-C
+    const exit = await Promise.race([t.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    assert.notEqual(exit, 'hung', 'stopped within 15 s');
+    await waitFor('every process of the group to be gone', () => !groupAlive(pgid), 5000);
+    assert.match(t.output(), /Node: Stopped|Shutting down/);
+    assert.ok(!/\n\s+at .+:\d+:\d+/.test(t.output()), 'no stack trace');
+  } finally {
+    web.close();
+  }
+});
