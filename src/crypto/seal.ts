@@ -4,7 +4,7 @@
 // Sealed layout:  [format 0x01][nonce 12][ciphertext n][tag 16]
 // Associated data: [format 0x01] ‖ UTF-8(name)
 
-import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 
 export const SEAL_FORMAT = 0x01;
 export const NONCE_BYTES = 12;
@@ -147,9 +147,4 @@ export function unsealString(key: Buffer, name: string, sealed: Uint8Array): str
   const text = plain.toString('utf8');
   plain.fill(0);
   return text;
-}
-
-/** Constant-time comparison of two byte strings of possibly different lengths. */
-export function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { MasqError } from '../system/errors.js';
 import { SealError, checkKdfParams, deriveKey, newKdfParams, seal, sealString, unseal, unsealString, type KdfParams } from '../crypto/seal.js';
-import { MIGRATIONS, SECRET_ROWS, chainNameAt, contextFor, migrate, type DbName, type Migration } from './migrations.js';
+import { MIGRATIONS, SECRET_ROWS, chainNameAt, contextFor, migrate, type Migration } from './migrations.js';
 
 export const SCHEMA_VERSION = 2;
 export const STORE_FILE = 'node-data.mdb';
@@ -456,4 +456,3 @@ export async function readStoredDefaults(dataDir: string): Promise<Record<string
   }
 }
 
-export type { DbName };
