@@ -347,7 +347,7 @@ export async function openStoreInternal(opts: OpenOptions, internals: Internals 
   const steps = internals.migrations ?? MIGRATIONS;
   const readOnly = opts.readOnly === true;
   const file = storeFile(opts.dataDir);
-  const fix = `Start the Node once to create it, or check --data-directory.`;
+  const fix = 'Start the Node once to create it, or check --data-directory.';
   if (!storeExists(opts.dataDir)) {
     if (readOnly) throw new MasqError('STORE_OPEN', `There is no database in ${opts.dataDir} yet.`, fix);
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -360,11 +360,7 @@ export async function openStoreInternal(opts: OpenOptions, internals: Internals 
       for (const f of [file, `${file}-lock`]) chmodSync(f, 0o600);
     }
     const ctx = contextFor(env);
-    const init = () => {
-      if (!namedDbs(env).has('meta')) return 0;
-      return readVersion(ctx.db('meta'));
-    };
-    let version = init();
+    let version = namedDbs(env).has('meta') ? readVersion(ctx.db('meta')) : 0;
     if (version === 0 && readOnly) throw new StoreUnready('STORE_OPEN', `The database in ${opts.dataDir} has not been set up yet.`, fix);
     if (version > target) {
       throw new MasqError('STORE_SCHEMA', `The database was made by a newer version of masq-pi (schema ${version}; this program knows up to ${target}).`, 'Upgrade masq-pi; databases are never downgraded.');
@@ -401,7 +397,7 @@ export async function openStoreInternal(opts: OpenOptions, internals: Internals 
           return openStoreInternal(opts, internals);
         }
         if (from === 0) throw err;
-        throw new MasqError('STORE_SCHEMA', `Migrating the database from schema ${from} to ${target} failed (${(err as Error).message}); it was left unchanged at schema ${from}.`, 'Report this; meanwhile keep using the older masq-pi version.');
+        throw new MasqError('STORE_SCHEMA', `Migrating the database from schema ${from} to ${target} failed (${err instanceof Error ? err.message : String(err)}); it was left unchanged at schema ${from}.`, 'Report this; meanwhile keep using the older masq-pi version.');
       }
     }
     return new LmdbStore(opts.dataDir, version, env, readOnly);

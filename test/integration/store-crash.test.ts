@@ -138,6 +138,6 @@ describe('store: kill -9 while writing', () => {
           for (const [k, v] of Object.entries(secrets)) assert.equal(s.getSecret(k), v, `round ${round}: ${k}`);
         });
       }
-      t.diagnostic(`killed mid-change: old password kept ${outcomes.old}×, new one committed ${outcomes.new}×`);
+      t.diagnostic(`killed while a change was in flight: old password survived ${outcomes.old}×, new one ${outcomes.new}×`);
     }));
 });
