@@ -60,12 +60,10 @@ export function connectionStatus(stage: unknown): string {
 
 export function crashed(p: CrashedPayload): string {
   if (p.crashReason === 'DaemonCrashed') return 'The Daemon is no longer running; masq is terminating.';
-  let reason = '';
+  let reason = '.';
   if (typeof p.crashReason === 'object') {
     const text = 'ChildWaitFailure' in p.crashReason ? p.crashReason.ChildWaitFailure : p.crashReason.Unrecognized;
     reason = `:\n------\n${text}\n------`;
-  } else {
-    reason = '.';
   }
   return `The Node running as process ${p.processId} terminated${reason}\nThe Daemon is once more accepting setup changes.`;
 }

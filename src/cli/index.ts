@@ -56,7 +56,7 @@ async function interactive(port: number): Promise<number> {
   }
   const io = makeIo(port, client);
   const historyFile = join(process.env.HOME ?? homedir(), '.masq_history');
-  let history: string[] = [];
+  let history: string[];
   try {
     history = readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_LINES).reverse();
   } catch {

@@ -25,7 +25,12 @@ export async function resolveWithConfigFile(top: readonly Layer[], env: Environm
   } catch (e) {
     fileErrors.push(['config-file', describeError(e)]);
   }
-  const stored = await io.readStoredDefaults(dataDir);
+  let stored: Record<string, string> = {};
+  try {
+    stored = await io.readStoredDefaults(dataDir);
+  } catch (e) {
+    fileErrors.push(['data-directory', describeError(e)]);
+  }
   const r = resolve([...top, { source: 'config file', status: 'Configured', values: file }], { ...env, stored }, params);
   r.errors.unshift(...fileErrors);
   return r;

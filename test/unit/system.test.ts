@@ -25,9 +25,9 @@ test('the logger filters by level, scrubs registered secrets and keeps one line 
   log.info('password is hunter2\nsecond line');
   log.child('Proxy').warn('careful');
   assert.equal(lines.length, 2);
-  assert.match(lines[0] ?? '', /INFO  Node: password is \*{8} second line\n$/);
+  assert.match(lines[0] ?? '', /INFO {2}Node: password is \*{8} second line\n$/);
   assert.ok(!lines.join('').includes('hunter2'));
-  assert.match(lines[1] ?? '', /WARN  Node\/Proxy: careful/);
+  assert.match(lines[1] ?? '', /WARN {2}Node\/Proxy: careful/);
   core.journald = true;
   log.error('bad');
   assert.equal(lines[2], '<3>Node: bad\n');
