@@ -38,7 +38,7 @@ test('an interactive session: setup broadcast, start, redirect, crashed broadcas
   await waitFor('the setup broadcast', async () => (await screen()).includes('Daemon setup has changed:'));
 
   await type('start');
-  const pid = Number((await waitFor('the start message', async () => /started in process (\d+)/.exec(await screen())))[1]);
+  const pid = Number((await waitFor('the start message', async () => /started in process (\d+)/.exec(await screen()) ?? undefined))[1]);
   assert.ok(pid > 0);
 
   await type('descriptor');
