@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 export MASQ_NEIGHBORHOOD_MODE="${MASQ_NEIGHBORHOOD_MODE:-zero-hop}"
 export MASQ_DATA_DIRECTORY="${MASQ_DATA_DIRECTORY:-$PWD/.masq-data}"
-ui_port="${MASQ_DAEMON_UI_PORT:-5333}"
+ui_port="${MASQ_UI_PORT:-5333}"
 
 bin/masq-node --initialization --ui-port "$ui_port" &
 daemon=$!

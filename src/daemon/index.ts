@@ -1,5 +1,6 @@
 // Composition root of the Daemon (`masq-node --initialization`).
 
+import { envName } from '../config/params.js';
 import { readConfigFile, readEnv } from '../config/sources.js';
 import { readStoredDefaults } from '../store/index.js';
 import { systemEnvironment } from '../system/environment.js';
@@ -16,19 +17,20 @@ export const DAEMON_DEFAULT_UI_PORT = 5333;
 export async function runDaemon(argv: readonly string[]): Promise<number> {
   const core = createLogCore('info');
   const log = createLogger(core, 'Daemon');
-  let uiPort = DAEMON_DEFAULT_UI_PORT;
+  const fromEnv = process.env[envName('ui-port')];
+  let uiPort = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : DAEMON_DEFAULT_UI_PORT;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--ui-port') {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1025 || v > 65535) {
-        process.stderr.write(`--ui-port must be a port between 1025 and 65535, not '${argv[i] ?? ''}'\n`);
-        return 1;
-      }
-      uiPort = v;
+      uiPort = Number(argv[++i]);
     } else if (argv[i] !== '--initialization') {
+      // Anything else is a Node parameter, which belongs in the setup, not on the Daemon's command line.
       process.stderr.write(`The Daemon takes only --initialization and --ui-port <port>, not '${argv[i]}'. Give Node parameters with masq setup.\n`);
       return 1;
     }
+  }
+  if (!Number.isInteger(uiPort) || uiPort < 1025 || uiPort > 65535) {
+    process.stderr.write(`The Daemon's UI port (--ui-port or MASQ_UI_PORT) must be between 1025 and 65535.\n`);
+    return 1;
   }
   const env = readEnv(process.env);
   for (const name of env.unknown) log.warn(`Ignoring ${name}: no parameter has that name`);

@@ -135,6 +135,6 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   await proxy.close(5000);
   await ui.close();
   await store.close();
-  log.info('Stopped');
+  process.stdout.write('MASQ Node stopped\n');
   return EXIT_OK;
 }

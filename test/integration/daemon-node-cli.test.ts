@@ -129,7 +129,7 @@ describe('a zero-hop Node driven through the Daemon', () => {
     const r = await lab.masq('shutdown');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'MASQNode was instructed to shut down and has broken its connection');
-    await waitFor('the Node to log its stop', () => /Node: Stopped/.test(lab.daemon.output()));
+    await waitFor('the Node to log its stop', () => /MASQ Node stopped/.test(lab.daemon.output()));
     const s = await lab.masq('setup', '--log-level', 'debug');
     assert.match(s.stdout, /log-level\s+debug\s+Set/);
     const gone = await curl('-x', `http://127.0.0.1:${lab.proxyPort}`, `http://127.0.0.1:${webPort}/`);
@@ -211,7 +211,8 @@ describe('the Node started directly', () => {
     const dir = sandbox.tempDir();
     const r = await run(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dir, '--log-level', 'banana', '--min-hops', '0']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^Configuration error\nmin-hops - min-hops must be between 1 and 6/m);
+    assert.match(r.stderr, /^Configuration error$/m);
+    assert.match(r.stderr, /^min-hops - min-hops must be between 1 and 6, not 0/m);
     assert.match(r.stderr, /log-level - must be one of off, error, warn, info, debug, trace; 'banana' is not/);
     const s = await run(MASQ_NODE, ['--data-directory', dir]);
     assert.equal(s.code, 1);

@@ -25,7 +25,7 @@ test('run.sh prints where things are, serves the proxy, and Ctrl-C stops the Dae
     const [ui, proxy] = [await freePort(), await freePort()];
     const home = sandbox.tempDir();
     const t = sandbox.spawn(join(ROOT, 'scripts', 'run.sh'), [], {
-      HOME: home, MASQ_DAEMON_UI_PORT: String(ui), MASQ_PROXY_PORT: String(proxy),
+      HOME: home, MASQ_UI_PORT: String(ui), MASQ_PROXY_PORT: String(proxy),
       MASQ_DATA_DIRECTORY: join(home, 'data'), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on',
     }, true);
     await waitFor('the usage tips', () => t.output().includes('Stop:    Ctrl-C'), 20_000);
@@ -44,7 +44,7 @@ test('run.sh prints where things are, serves the proxy, and Ctrl-C stops the Dae
     const exit = await Promise.race([t.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
     assert.notEqual(exit, 'hung', 'stopped within 15 s');
     await waitFor('every process of the group to be gone', () => !groupAlive(pgid), 5000);
-    assert.match(t.output(), /Node: Stopped|Shutting down/);
+    assert.match(t.output(), /MASQ Node stopped/);
     assert.ok(!/\n\s+at .+:\d+:\d+/.test(t.output()), 'no stack trace');
   } finally {
     web.close();
