@@ -7,7 +7,7 @@ const V4: Array<[string, number]> = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ];
-const V6: Array<[string, number]> = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96], ['64:ff9b::', 96]];
+const V6: Array<[string, number]> = [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]];
 
 const blocked = new BlockList();
 for (const [a, p] of V4) blocked.addSubnet(a, p, 'ipv4');
@@ -17,10 +17,6 @@ for (const [a, p] of V6) blocked.addSubnet(a, p, 'ipv6');
 export function isPrivateAddress(ip: string): boolean {
   const family = isIP(ip);
   if (family === 0) return true;
-  if (family === 6) {
-    // IPv4-mapped addresses are judged by their IPv4 part.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return blocked.check(mapped[1] as string, 'ipv4');
-  }
+  // BlockList judges IPv4-mapped IPv6 addresses (in any spelling) by the IPv4 rules.
   return blocked.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
