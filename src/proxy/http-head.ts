@@ -14,6 +14,14 @@ export type HeadResult = { kind: 'incomplete' } | { kind: 'too-large' } | { kind
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_HEADERS = 128;
 
+function hasControlOrSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function parseHead(buf: Buffer, maxBytes: number): HeadResult {
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return buf.length >= maxBytes ? { kind: 'too-large' } : { kind: 'incomplete' };
@@ -24,7 +32,7 @@ export function parseHead(buf: Buffer, maxBytes: number): HeadResult {
   const [method, target, version] = parts as [string, string, string];
   if (!TOKEN.test(method)) return { kind: 'malformed', why: 'bad method' };
   if (!/^HTTP\/1\.[01]$/.test(version)) return { kind: 'malformed', why: 'unsupported HTTP version' };
-  if (target.length === 0 || /[\x00-\x20\x7f]/.test(target)) return { kind: 'malformed', why: 'bad request target' };
+  if (target.length === 0 || hasControlOrSpace(target)) return { kind: 'malformed', why: 'bad request target' };
   if (lines.length - 1 > MAX_HEADERS) return { kind: 'too-large' };
   const headers: Array<[string, string]> = [];
   for (const line of lines.slice(1)) {

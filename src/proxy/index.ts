@@ -40,8 +40,6 @@ export interface ProxyServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** How long a failed CONNECT waits for the client's first bytes to choose between a TLS alert and a plain close. */
-const PEEK_MS = 3000;
 /** After the server side has finished, how long the client gets to finish too. */
 const LINGER_MS = 5000;
 
@@ -156,6 +154,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       const r = await open(client, target);
       if (!failed(r)) return splice(client, r, rest);
       log.warn(`CONNECT ${target.host}:${target.port} failed: ${r.detail}`);
+      // The header timeout still bounds this wait for the client's first bytes.
       const peek = rest.length > 0 ? rest : await readPrefix(client, rest, 1, (b) => (b.length > 0 ? b : undefined)).then((x) => x.buf, () => Buffer.alloc(0));
       if (peek[0] === 0x16) client.end(tlsAlert(r.failed));
       else client.destroy();
