@@ -10,7 +10,8 @@ all: build
 # Node.js itself comes from Debian when the machine has none.
 node_modules/.installed: package.json package-lock.json
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
-	npm ci --no-audit --no-fund --loglevel=error
+	# npm install, not npm ci: the registry here lacks some optional platform builds that the lock file names.
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: node_modules/.installed
