@@ -41,13 +41,25 @@ export function launchArguments(r: Resolution, uiPort: number): { args: string[]
   return { args, secrets };
 }
 
+/**
+ * A UI that was talking to the Node falls back to the Daemon when the Node dies, and may arrive just after the
+ * crashed broadcast went out: clients that connect this soon after a crash are told about it too.
+ */
+export const CRASH_REPLAY_MS = 5000;
+
 export class Daemon {
   private running: Running | undefined;
+  private lastCrash: { msg: UiMessage; at: number } | undefined;
 
   constructor(private readonly deps: DaemonDeps) {}
 
   isRunning(): boolean {
     return this.running !== undefined;
+  }
+
+  /** A new UI connection: tell it about a crash it may have just missed. */
+  greet(client: UiClientHandle, now = Date.now()): void {
+    if (this.lastCrash && now - this.lastCrash.at <= CRASH_REPLAY_MS) client.send(this.lastCrash.msg);
   }
 
   async handle(client: UiClientHandle, msg: UiMessage): Promise<void> {
@@ -100,6 +112,7 @@ export class Daemon {
 
   private async start(): Promise<StartResponse | { error: { code: bigint; message: string } }> {
     if (this.running) return { error: { code: UI_ERRORS.NODE_ALREADY_RUNNING_ERROR, message: 'Could not launch Node: already running' } };
+    this.lastCrash = undefined;
     const r = await this.deps.setup.resolve();
     const required = [...r.values.values()].filter((v) => v.status === 'Required').map((v) => v.name);
     if (required.length > 0) {
@@ -119,7 +132,9 @@ export class Daemon {
       const reason = crashReason(exit);
       this.deps.log.info(`Node in process ${node.pid} ended (${exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`})`);
       const payload: CrashedPayload = { processId: node.pid, crashReason: reason };
-      this.deps.broadcast({ opcode: 'crashed', payload: payload as unknown as Record<string, unknown> });
+      const crashed: UiMessage = { opcode: 'crashed', payload: payload as unknown as Record<string, unknown> };
+      this.lastCrash = { msg: crashed, at: Date.now() };
+      this.deps.broadcast(crashed);
     });
     this.running = { node, uiPort };
     const up = await this.deps.waitForUi(uiPort, this.deps.launchTimeoutMs ?? 10_000, () => alive);

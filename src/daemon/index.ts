@@ -43,7 +43,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   const daemon = new Daemon({ setup, launcher, log, broadcast: (m, e) => broadcast(m, e), findFreePort, waitForUi });
   let server;
   try {
-    server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m) });
+    server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m), onConnect: (c) => daemon.greet(c) });
   } catch (e) {
     process.stderr.write(`${describeError(e)}\n`);
     return 1;

@@ -20,6 +20,8 @@ export interface UiServerOptions {
   log: Logger;
   /** Called for every well-formed message. */
   onMessage(client: UiClientHandle, msg: UiMessage): void | Promise<void>;
+  /** Called when a client has connected, before any message. */
+  onConnect?(client: UiClientHandle): void;
   /** Decides whether a connecting peer may drive this server (access control). */
   authorize?(req: IncomingMessage): boolean;
 }
@@ -58,6 +60,7 @@ export function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     clients.set(id, ws);
     const handle: UiClientHandle = { id, send: (m) => sendTo(ws, m) };
     opts.log.debug(`UI client ${id} connected`);
+    opts.onConnect?.(handle);
     ws.on('close', () => {
       clients.delete(id);
       opts.log.debug(`UI client ${id} disconnected`);

@@ -114,6 +114,11 @@ test('the Node\'s death is broadcast as crashed to all, and the setup is open ag
   const r = await h.ask('descriptor');
   assert.equal(r.error?.code, UI_ERRORS.NODE_NOT_RUNNING_ERROR);
   assert.equal(r.error?.message, 'Cannot handle descriptor request: Node is not running');
+  const greeted: UiMessage[] = [];
+  h.daemon.greet({ id: 9, send: (m) => greeted.push(m) });
+  assert.equal(greeted[0]?.opcode, 'crashed', 'a UI falling back right after the crash hears of it');
+  h.daemon.greet({ id: 10, send: (m) => greeted.push(m) }, Date.now() + 60_000);
+  assert.equal(greeted.length, 1, 'but not a minute later');
   const ff = await h.ask('descriptor', {}, 0, null);
   assert.deepEqual(ff, { opcode: 'undelivered', payload: { opcode: 'descriptor' } });
 });
