@@ -39,6 +39,22 @@ function noArgs(args: readonly string[]): void {
   positional(args, 0, 0);
 }
 
+async function ask(io: CommandIo, opcode: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  return (await io.client()).request(opcode, payload);
+}
+
+/** A command without arguments: one request, one line of answer. */
+function plain(name: string, help: string, opcode: string, show: (r: Record<string, unknown>) => string): Command {
+  return {
+    name, usage: name, help,
+    async run(args, io) {
+      noArgs(args);
+      io.out(show(await ask(io, opcode)));
+      return 0;
+    },
+  };
+}
+
 export const COMMANDS: readonly Command[] = [
   {
     name: 'setup',
@@ -55,22 +71,13 @@ export const COMMANDS: readonly Command[] = [
         ...Object.entries(parsed.values).map(([name, value]) => ({ name, value })),
         ...parsed.cleared.map((name) => ({ name })),
       ];
-      const r = (await (await io.client()).request('setup', { values })) as unknown as SetupResponse;
+      const r = (await ask(io, 'setup', { values })) as unknown as SetupResponse;
       io.out(setupTable(r));
       return 0;
     },
   },
-  {
-    name: 'start',
-    usage: 'start',
-    help: 'Starts the Node with the Daemon\'s setup.',
-    async run(args, io) {
-      noArgs(args);
-      const r = await (await io.client()).request('start');
-      io.out(`MASQNode successfully started in process ${String(r.newProcessId)} on port ${String(r.redirectUiPort)}`);
-      return 0;
-    },
-  },
+  plain('start', 'Starts the Node with the Daemon\'s setup.', 'start',
+    (r) => `MASQNode successfully started in process ${String(r.newProcessId)} on port ${String(r.redirectUiPort)}`),
   {
     name: 'shutdown',
     usage: 'shutdown',
@@ -99,34 +106,17 @@ export const COMMANDS: readonly Command[] = [
       return 1;
     },
   },
-  {
-    name: 'descriptor',
-    usage: 'descriptor',
-    help: 'Shows the Node\'s descriptor, which other Nodes use to reach it.',
-    async run(args, io) {
-      noArgs(args);
-      const r = await (await io.client()).request('descriptor');
-      io.out(typeof r.nodeDescriptorOpt === 'string' ? r.nodeDescriptorOpt : 'Node descriptor is not yet available; try again later');
-      return 0;
-    },
-  },
-  {
-    name: 'connection-status',
-    usage: 'connection-status',
-    help: 'Shows whether the Node is connected to the network and can find routes.',
-    async run(args, io) {
-      noArgs(args);
-      io.out(connectionStatus((await (await io.client()).request('connectionStatus')).stage));
-      return 0;
-    },
-  },
+  plain('descriptor', 'Shows the Node\'s descriptor, which other Nodes use to reach it.', 'descriptor',
+    (r) => (typeof r.nodeDescriptorOpt === 'string' ? r.nodeDescriptorOpt : 'Node descriptor is not yet available; try again later')),
+  plain('connection-status', 'Shows whether the Node is connected to the network and can find routes.', 'connectionStatus',
+    (r) => connectionStatus(r.stage)),
   {
     name: 'configuration',
     usage: 'configuration [<db-password>]',
     help: 'Shows the Node\'s stored configuration; with the database password, its secrets too.',
     async run(args, io) {
       const [pw] = positional(args, 0, 1);
-      io.out(configurationDump(await (await io.client()).request('configuration', pw !== undefined ? { dbPasswordOpt: pw } : {})));
+      io.out(configurationDump(await ask(io, 'configuration', pw !== undefined ? { dbPasswordOpt: pw } : {})));
       return 0;
     },
   },
@@ -136,7 +126,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'Sets the database password for the first time.',
     async run(args, io) {
       const [pw] = positional(args, 1, 1);
-      await (await io.client()).request('changePassword', { newPassword: pw });
+      await ask(io, 'changePassword', { newPassword: pw });
       io.out('Database password has been changed');
       return 0;
     },
@@ -147,7 +137,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'Changes the database password; every secret is sealed again with the new one.',
     async run(args, io) {
       const [oldPw, newPw] = positional(args, 2, 2);
-      await (await io.client()).request('changePassword', { oldPasswordOpt: oldPw, newPassword: newPw });
+      await ask(io, 'changePassword', { oldPasswordOpt: oldPw, newPassword: newPw });
       io.out('Database password has been changed');
       return 0;
     },
@@ -158,7 +148,7 @@ export const COMMANDS: readonly Command[] = [
     help: 'Tells whether a password is the database password.',
     async run(args, io) {
       const [pw] = positional(args, 0, 1);
-      const r = await (await io.client()).request('checkPassword', pw !== undefined ? { dbPasswordOpt: pw } : {});
+      const r = await ask(io, 'checkPassword', pw !== undefined ? { dbPasswordOpt: pw } : {});
       io.out(r.matches === true ? 'Password is correct' : 'Password is incorrect');
       return 0;
     },
