@@ -29,9 +29,16 @@ interface Pending {
 export const REDIRECT_TIMEOUT_MS = 500;
 export const CONNECT_TIMEOUT_MS = 2000;
 
+/** Messages that arrive with the handshake, before the client has attached its handler, wait here. */
+const early = new WeakMap<WebSocket, { texts: string[]; hold: (d: WebSocket.RawData) => void }>();
+
 function openSocket(port: number, timeoutMs: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs, maxPayload: MAX_UI_MESSAGE_BYTES });
+    const texts: string[] = [];
+    const hold = (d: WebSocket.RawData): void => void texts.push(d.toString());
+    early.set(ws, { texts, hold });
+    ws.on('message', hold);
     const fail = (e: Error): void => {
       ws.removeAllListeners();
       ws.on('error', () => undefined);
@@ -107,11 +114,14 @@ export class UiClient {
 
   private attach(ws: WebSocket): void {
     this.ws = ws;
+    const waiting = early.get(ws);
+    if (waiting) ws.removeListener('message', waiting.hold);
     ws.on('message', (data) => this.receive(data.toString()));
     ws.on('error', () => undefined); // 'close' follows and decides what happens
     ws.on('close', () => {
       if (this.ws === ws) void this.lost();
     });
+    for (const text of waiting?.texts.splice(0) ?? []) this.receive(text);
   }
 
   private receive(text: string): void {

@@ -51,7 +51,8 @@ test('an interactive session: setup broadcast, start, redirect, crashed broadcas
   await waitFor('the unknown-command message', async () => (await screen()).includes("Unrecognized command: 'frobnicate'"));
 
   process.kill(pid, 'SIGKILL');
-  await waitFor('the crashed broadcast', async () => (await screen()).includes(`The Node running as process ${pid} terminated`));
+  await waitFor('the crashed broadcast', async () => (await screen()).includes(`The Node running as process ${pid} terminated`))
+    .catch(async (e: Error) => { throw new Error(`${e.message}; screen:\n${await screen()}\nDaemon:\n${lab.daemon.output()}`); });
   assert.ok((await screen()).includes('The Daemon is once more accepting setup changes.'));
 
   await type('setup --log-level warn');
