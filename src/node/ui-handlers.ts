@@ -1,7 +1,7 @@
 // The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
 
 import type { Store } from '../store/index.js';
-import { PAYMENT_THRESHOLD_NAMES, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, findParam, ParamProblem } from '../config/params.js';
+import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, findParam } from '../config/params.js';
 import { describeError } from '../system/errors.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
@@ -98,11 +98,13 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
         const name = p.name as string;
         const row = SETTABLE[name];
         if (!row) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
-        let value: string | null = p.value as string;
+        const raw = p.value as string;
+        let value: string | null;
         try {
-          if (name === 'start-block') value = value === 'none' ? null : /^[0-9]{1,20}$/.test(value) ? value : null;
-          else value = (findParam(name) as NonNullable<ReturnType<typeof findParam>>).check(value, store.getConfig('chain_name') ?? '');
-          if (name === 'start-block' && value === null && p.value !== 'none') throw new ParamProblem(`start-block must be a block number or none, not '${String(p.value)}'`);
+          if (name !== 'start-block') value = (findParam(name) as Param).check(raw, store.getConfig('chain_name') ?? '');
+          else if (raw === 'none') value = null;
+          else if (/^[0-9]{1,20}$/.test(raw)) value = raw;
+          else throw new ParamProblem(`start-block must be a block number or none, not '${raw}'`);
         } catch (e) {
           if (!(e instanceof ParamProblem)) throw e;
           return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
