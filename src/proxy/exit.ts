@@ -3,89 +3,117 @@
 
 import { Resolver } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Logger } from '../system/logger.js';
 import { isPrivateAddress } from './addresses.js';
-import { StreamFailure, type Target } from './failures.js';
-
-export interface Connector {
-  /** Opens a stream to the target; rejects with a StreamFailure. */
-  open(target: Target, signal: AbortSignal): Promise<Duplex>;
-}
+import { type Connector, StreamFailure, type Target, formatTarget } from './connector.js';
 
 export interface DirectExitOptions {
+  /** Servers for names, as dns.setServers takes them ("1.1.1.1", "[2606:4700::1111]:53", "127.0.0.1:5353"). */
   dnsServers: string[];
+  /** exit-private-destinations: connect to loopback, private and link-local addresses too. */
   allowPrivate: boolean;
   connectTimeoutMs?: number;
+  /** Bound on the whole lookup of one name (A and AAAA together). */
   dnsTimeoutMs?: number;
   log: Logger;
 }
 
+/** A name resolving to more addresses than this is tried on the first ones only. */
 const MAX_ADDRESSES = 8;
 
-async function resolveAddresses(resolver: Resolver, target: Target): Promise<string[]> {
-  if (isIP(target.host) !== 0) return [target.host];
-  if (target.host === 'localhost' || target.host.endsWith('.localhost')) return ['127.0.0.1', '::1'];
-  const [v4, v6] = await Promise.allSettled([resolver.resolve4(target.host), resolver.resolve6(target.host)]);
-  const all = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-  const usable = all.filter((a) => a !== '0.0.0.0' && a !== '::').slice(0, MAX_ADDRESSES);
-  if (usable.length === 0) {
-    const why = v4.status === 'rejected' ? (v4.reason as Error).message : 'no addresses';
-    throw new StreamFailure('dns', target, `Cannot resolve ${target.host}: ${why}`);
-  }
-  return usable;
-}
-
-function connectOnce(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = new Socket({ allowHalfOpen: true });
-    const timer = setTimeout(() => fail(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
-    const onAbort = (): void => fail(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
-    const done = (): void => {
+/** Bounds a promise by a timer and an abort signal; the timer is always cleared. */
+function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal, onStop: (why: 'timeout' | 'abort') => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => stop('timeout'), ms);
+    const onAbort = (): void => stop('abort');
+    const settle = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      sock.removeAllListeners('error');
-      sock.removeAllListeners('connect');
     };
-    function fail(e: Error): void {
-      done();
-      sock.destroy();
-      reject(e);
+    function stop(why: 'timeout' | 'abort'): void {
+      settle();
+      onStop(why);
+      reject(Object.assign(new Error(why === 'timeout' ? 'timed out' : 'aborted'), { code: why === 'timeout' ? 'ETIMEDOUT' : 'ABORT_ERR' }));
     }
+    if (signal.aborted) return stop('abort');
     signal.addEventListener('abort', onAbort, { once: true });
-    sock.once('error', fail);
-    sock.once('connect', () => {
-      done();
-      resolve(sock);
-    });
-    sock.connect({ host: address, port });
+    work.then((v) => { settle(); resolve(v); }, (e: unknown) => { settle(); reject(e); });
   });
 }
 
+function isLocalhostName(name: string): boolean {
+  return name === 'localhost' || name.endsWith('.localhost');
+}
+
 export function createDirectExit(opts: DirectExitOptions): Connector {
-  const resolver = new Resolver({ timeout: opts.dnsTimeoutMs ?? 3000, tries: 2 });
-  resolver.setServers(opts.dnsServers);
-  const connectTimeout = opts.connectTimeoutMs ?? 5000;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+  const dnsTimeoutMs = opts.dnsTimeoutMs ?? 5000;
+  const log = opts.log;
+
+  async function lookup(target: Target, signal: AbortSignal): Promise<string[]> {
+    const name = target.host.replace(/\.$/, '').toLowerCase();
+    if (isIP(name) !== 0) return [name];
+    // RFC 6761: localhost names are loopback without asking DNS.
+    if (isLocalhostName(name)) return ['127.0.0.1', '::1'];
+    // One resolver per lookup, so that cancelling it on a timeout or abort touches no other stream's queries.
+    const resolver = new Resolver({ timeout: Math.max(100, Math.floor(dnsTimeoutMs / 2)), tries: 2 });
+    resolver.setServers(opts.dnsServers);
+    const both = Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
+    let results: Awaited<typeof both>;
+    try {
+      results = await bounded(both, dnsTimeoutMs, signal, () => resolver.cancel());
+    } catch (e) {
+      throw new StreamFailure('dns', target, `Looking up ${name}: ${(e as Error).message}`);
+    }
+    const [v4, v6] = results;
+    const found = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+    const usable = found.filter((a) => a !== '0.0.0.0' && a !== '::').slice(0, MAX_ADDRESSES);
+    if (usable.length === 0) {
+      const why = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code ?? String(v4.reason) : 'no usable address';
+      throw new StreamFailure('dns', target, `Looking up ${name}: ${why}`);
+    }
+    return usable;
+  }
+
+  function connectOnce(address: string, port: number, signal: AbortSignal): Promise<Socket> {
+    const sock = new Socket({ allowHalfOpen: true });
+    const connected = new Promise<Socket>((resolve, reject) => {
+      sock.once('connect', () => resolve(sock));
+      sock.once('error', reject);
+    });
+    sock.connect({ host: address, port });
+    return bounded(connected, connectTimeoutMs, signal, () => sock.destroy()).then(
+      (s) => {
+        s.removeAllListeners('error');
+        return s;
+      },
+      (e: unknown) => {
+        sock.destroy();
+        throw e;
+      },
+    );
+  }
+
   return {
     async open(target, signal) {
-      const found = await resolveAddresses(resolver, target);
+      const found = await lookup(target, signal);
       const allowed = opts.allowPrivate ? found : found.filter((a) => !isPrivateAddress(a));
       if (allowed.length === 0) {
-        throw new StreamFailure('refused-private', target, `${target.host} resolves only to loopback, private or link-local addresses`);
+        throw new StreamFailure('refused-private', target, `${target.host} is (or resolves to) ${found.join(', ')}: not a public address`);
       }
-      let last: Error | undefined;
+      let last: NodeJS.ErrnoException | undefined;
       for (const address of allowed) {
         if (signal.aborted) break;
         try {
-          const sock = await connectOnce(address, target.port, connectTimeout, signal);
-          opts.log.debug(`Connected to ${target.host}:${target.port} at ${address}`);
+          const sock = await connectOnce(address, target.port, signal);
+          log.debug(`Connected to ${formatTarget(target)} at ${address}`);
           return sock;
         } catch (e) {
-          last = e as Error;
+          last = e as NodeJS.ErrnoException;
         }
       }
-      const code = (last as NodeJS.ErrnoException | undefined)?.code;
-      throw new StreamFailure(code === 'ETIMEDOUT' ? 'timeout' : 'connect', target, `Cannot connect to ${target.host}:${target.port}: ${last?.message ?? 'aborted'}`);
+      const kind = last?.code === 'ETIMEDOUT' ? 'timeout' : 'connect';
+      throw new StreamFailure(kind, target, `Connecting to ${formatTarget(target)}: ${last?.code ?? last?.message ?? 'aborted'}`);
     },
   };
 }

@@ -1,29 +1,34 @@
 // The consumer entry: one TCP port that speaks HTTP proxy requests, CONNECT, SOCKS5 and TLS with SNI. It learns
-// where a stream goes and hands it to a Connector (the direct exit in zero-hop mode, routes through the mesh
-// later), then splices the two with backpressure. Failures are told in the client's own protocol.
+// where a stream goes, asks a Connector to open it (the direct exit in zero-hop mode, routes through the mesh
+// later) and splices the two. Failures are told in the client's own protocol: an HTTP page, a TLS alert or a
+// SOCKS5 reply, all from one table (failures.ts).
 
-import { type Server, type Socket, createServer } from 'node:net';
+import { type Server, type Socket, createServer, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { MasqError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
-import type { Connector } from './exit.js';
-import { type ProxyProblem, StreamFailure, type Target, errorPage, tlsAlert, FAILURES } from './failures.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from './connector.js';
+import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { interpret, parseHead } from './http-head.js';
 import { MAX_CLIENT_HELLO, parseClientHello } from './sni.js';
-import { CMD_CONNECT, NO_ACCEPTABLE_METHOD, NO_AUTH, REP, SOCKS_VERSION, encodeReply, parseGreeting, parseRequest } from './socks5.js';
+import { CMD_CONNECT, MAX_GREETING, MAX_REQUEST, NO_ACCEPTABLE_METHOD, NO_AUTH, SOCKS_VERSION, encodeReply, parseGreeting, parseRequest } from './socks5.js';
+import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams.js';
 
-export type { Connector } from './exit.js';
-export { createDirectExit } from './exit.js';
-export { StreamFailure, type FailureKind, type Target } from './failures.js';
+export { type Connector, type FailureKind, StreamFailure, type Target } from './connector.js';
+export { createDirectExit, type DirectExitOptions } from './exit.js';
 
 export interface ProxyLimits {
+  /** Largest HTTP request head; beyond it the client gets 431. */
   maxHeaderBytes: number;
+  /** Time a client has, from connecting, to say where it wants to go. */
   headerTimeoutMs: number;
+  /** A stream with no traffic either way for this long is closed. */
   idleTimeoutMs: number;
+  /** Open client connections; more are closed at once. */
   maxConnections: number;
 }
 
-export const DEFAULT_LIMITS: ProxyLimits = { maxHeaderBytes: 16 * 1024, headerTimeoutMs: 10_000, idleTimeoutMs: 300_000, maxConnections: 1024 };
+export const DEFAULT_LIMITS: Readonly<ProxyLimits> = { maxHeaderBytes: 16 * 1024, headerTimeoutMs: 10_000, idleTimeoutMs: 300_000, maxConnections: 1024 };
 
 export interface ProxyOptions {
   host: string;
@@ -36,84 +41,48 @@ export interface ProxyOptions {
 export interface ProxyServer {
   address: { host: string; port: number };
   connections(): number;
-  /** Stops accepting, lets open streams run up to graceMs, then cuts them. */
+  /** Stops accepting, lets open connections run up to graceMs (default 5 s), then cuts them; resolves when all are gone. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** After the server side has finished, how long the client gets to finish too. */
-const LINGER_MS = 5000;
+const TLS_HANDSHAKE = 0x16;
+/** At most one "connection refused" warning per this many ms, so that a flood does not flood the log too. */
+const REFUSAL_WARN_MS = 10_000;
 
-class Closed extends Error {}
+type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string };
 
-/**
- * Collects bytes from a paused-after socket until `parse` returns a value. The buffer never grows past `max`.
- * Afterwards the socket is paused again with nothing consumed beyond what the caller is handed.
- */
-function readPrefix<T>(sock: Socket, start: Buffer, max: number, parse: (buf: Buffer) => T | undefined): Promise<{ value: T; buf: Buffer }> {
-  return new Promise((resolve, reject) => {
-    let buf = start;
-    const finish = (err?: Error): void => {
-      sock.removeListener('data', onData);
-      sock.removeListener('end', onEnd);
-      sock.removeListener('close', onEnd);
-      sock.pause();
-      if (err) reject(err);
-    };
-    const attempt = (): boolean => {
-      const value = parse(buf);
-      if (value !== undefined) {
-        finish();
-        resolve({ value, buf });
-        return true;
-      }
-      if (buf.length >= max) {
-        finish(new Closed('prefix too long'));
-        return true;
-      }
-      return false;
-    };
-    const onData = (d: Buffer): void => {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      attempt();
-    };
-    const onEnd = (): void => finish(new Closed('client closed'));
-    if (start.length > 0 && attempt()) return;
-    sock.on('data', onData);
-    sock.once('end', onEnd);
-    sock.once('close', onEnd);
-    sock.resume();
-  });
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (e.code === 'EADDRINUSE') {
+    return new MasqError('PORT_IN_USE', `The proxy cannot listen on ${where}: port ${port} is already in use.`, 'Stop the program that uses it, or choose another port with the parameter proxy-port.');
+  }
+  if (e.code === 'EACCES') {
+    return new MasqError('PORT_IN_USE', `The proxy may not listen on ${where}: port ${port} needs more privileges.`, 'Choose a port from 1024 up with the parameter proxy-port.');
+  }
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
+    return new MasqError('CONFIG_INVALID', `The proxy cannot listen on ${where}: ${host} is not an address of this machine.`, 'Set the parameter proxy-address to 127.0.0.1 or to an address of this machine.');
+  }
+  return e;
 }
 
 export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const log = opts.log;
   const active = new Set<Socket>();
+  let ownPort = opts.port;
+  let refusedSinceWarn = 0;
+  let lastRefusalWarn = 0;
+  let whenEmpty: (() => void) | undefined;
 
-  /** Joins client and server; each side's end is passed on, an error or a full close of one ends both. */
-  function splice(client: Socket, upstream: Duplex, first: Buffer): void {
-    const kill = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.setTimeout(limits.idleTimeoutMs);
-    client.on('timeout', kill);
-    client.on('error', kill);
-    upstream.on('error', kill);
-    const up = upstream as Duplex & { setTimeout?: (ms: number, cb: () => void) => void };
-    up.setTimeout?.(limits.idleTimeoutMs, kill);
-    client.once('close', () => upstream.destroy());
-    upstream.once('close', () => {
-      client.end();
-      client.setTimeout(LINGER_MS);
-    });
-    if (first.length > 0) upstream.write(first);
-    client.pipe(upstream);
-    upstream.pipe(client);
+  /** Whether the target is this proxy itself: a browser pointed at the proxy address as a site. */
+  function isSelf(t: Target): boolean {
+    if (t.port !== ownPort) return false;
+    const h = t.host;
+    return h === opts.host || h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '::' || h === '0.0.0.0' || (isIP(h) === 4 && h.startsWith('127.'));
   }
 
-  /** Opens the stream; on failure calls `fail` with the problem and returns undefined. */
-  async function open(client: Socket, target: Target): Promise<Duplex | { failed: ProxyProblem; detail: string }> {
+  async function open(client: Socket, target: Target): Promise<Opened> {
+    if (isSelf(target)) return { ok: false, problem: 'loop', detail: 'the target is this proxy' };
     const ac = new AbortController();
     const abort = (): void => ac.abort();
     client.once('close', abort);
@@ -121,51 +90,58 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       const upstream = await opts.connector.open(target, ac.signal);
       if (client.destroyed) {
         upstream.destroy();
-        return { failed: 'connect', detail: 'client left' };
+        return { ok: false, problem: 'connect', detail: 'the client left' };
       }
-      return upstream;
+      return { ok: true, upstream };
     } catch (e) {
-      if (e instanceof StreamFailure) return { failed: e.kind, detail: e.message };
-      return { failed: 'connect', detail: e instanceof Error ? e.message : String(e) };
+      if (e instanceof StreamFailure) return { ok: false, problem: e.kind, detail: e.message };
+      return { ok: false, problem: 'connect', detail: e instanceof Error ? e.message : String(e) };
     } finally {
       client.removeListener('close', abort);
     }
   }
 
-  const failed = (r: Duplex | { failed: ProxyProblem; detail: string }): r is { failed: ProxyProblem; detail: string } => 'failed' in r;
+  function failed(what: string, target: Target, r: { problem: ProxyProblem; detail: string }): void {
+    log.warn(`${what} ${formatTarget(target)}: ${FAILURES[r.problem].title}: ${r.detail}`);
+  }
 
   async function serveHttp(client: Socket, start: Buffer): Promise<void> {
-    const { value, buf } = await readPrefix(client, start, limits.maxHeaderBytes + 1, (b) => {
+    const { value, buf } = await readPrefix(client, start, limits.maxHeaderBytes, (b) => {
       const r = parseHead(b, limits.maxHeaderBytes);
       return r.kind === 'incomplete' ? undefined : r;
     });
     const none: Target = { host: '', port: 0 };
-    if (value.kind === 'too-large') return void client.end(errorPage('header-too-large', none));
-    if (value.kind === 'malformed') return void client.end(errorPage('bad-request', none));
-    if (value.kind !== 'head') return;
+    if (value.kind === 'too-large') return finish(client, errorPage('header-too-large', none));
+    if (value.kind !== 'head') {
+      log.debug(`Bad HTTP request: ${value.why}`);
+      return finish(client, errorPage('bad-request', none));
+    }
     const req = interpret(value.head);
-    if (req.kind === 'bad') return void client.end(errorPage('bad-request', none));
+    if (req.kind === 'bad') {
+      log.debug(`Bad HTTP request: ${req.why}`);
+      return finish(client, errorPage('bad-request', none));
+    }
     const target = { host: req.host, port: req.port };
     const rest = buf.subarray(value.head.length);
-    log.debug(`${req.kind === 'connect' ? 'CONNECT' : value.head.method} ${target.host}:${target.port}`);
     if (req.kind === 'connect') {
-      // As MASQ does, the tunnel is confirmed at once; a failure is then told as a TLS alert.
+      log.debug(`CONNECT ${formatTarget(target)}`);
+      // As MASQ does, the tunnel is confirmed at once; a failure is then told as a TLS alert if TLS follows.
       client.write('HTTP/1.1 200 OK\r\n\r\n');
       const r = await open(client, target);
-      if (!failed(r)) return splice(client, r, rest);
-      log.warn(`CONNECT ${target.host}:${target.port} failed: ${r.detail}`);
-      // The header timeout still bounds this wait for the client's first bytes.
-      const peek = rest.length > 0 ? rest : await readPrefix(client, rest, 1, (b) => (b.length > 0 ? b : undefined)).then((x) => x.buf, () => Buffer.alloc(0));
-      if (peek[0] === 0x16) client.end(tlsAlert(r.failed));
+      if (r.ok) return splice(client, r.upstream, rest, limits.idleTimeoutMs);
+      failed('CONNECT', target, r);
+      const peek = await firstBytes(client, rest);
+      if (peek?.[0] === TLS_HANDSHAKE) finish(client, tlsAlert(r.problem));
       else client.destroy();
       return;
     }
+    log.debug(`${value.head.method} ${formatTarget(target)}`);
     const r = await open(client, target);
-    if (failed(r)) {
-      log.warn(`${target.host}:${target.port} failed: ${r.detail}`);
-      return void client.end(errorPage(r.failed, target));
+    if (!r.ok) {
+      failed(value.head.method, target, r);
+      return finish(client, errorPage(r.problem, target));
     }
-    splice(client, r, Buffer.concat([req.head, rest]));
+    splice(client, r.upstream, Buffer.concat([req.head, rest]), limits.idleTimeoutMs);
   }
 
   async function serveTls(client: Socket, start: Buffer): Promise<void> {
@@ -173,94 +149,125 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       const r = parseClientHello(b);
       return r.kind === 'incomplete' ? undefined : r;
     });
-    if (value.kind !== 'hello' || !value.serverName) return void client.end(tlsAlert('bad-request'));
-    const target = { host: value.serverName, port: 443 };
-    log.debug(`TLS ${target.host}:443`);
-    const r = await open(client, target);
-    if (failed(r)) {
-      log.warn(`TLS ${target.host} failed: ${r.detail}`);
-      return void client.end(tlsAlert(r.failed));
+    if (value.kind !== 'hello' || value.serverName === undefined) {
+      log.debug(`TLS without a server name: ${value.kind === 'invalid' ? value.why : 'no SNI'}`);
+      return finish(client, tlsAlert('bad-request'));
     }
-    splice(client, r, buf);
+    const target = { host: value.serverName, port: 443 };
+    log.debug(`TLS ${formatTarget(target)}`);
+    const r = await open(client, target);
+    if (!r.ok) {
+      failed('TLS', target, r);
+      return finish(client, tlsAlert(r.problem));
+    }
+    splice(client, r.upstream, buf, limits.idleTimeoutMs);
   }
 
   async function serveSocks(client: Socket, start: Buffer): Promise<void> {
-    const g = await readPrefix(client, start, 2 + 255, (b) => {
+    const g = await readPrefix(client, start, MAX_GREETING, (b) => {
       const r = parseGreeting(b);
       return r.kind === 'incomplete' ? undefined : r;
     });
     if (g.value.kind !== 'ok') return void client.destroy();
-    if (!g.value.methods.includes(NO_AUTH)) return void client.end(Buffer.from([SOCKS_VERSION, NO_ACCEPTABLE_METHOD]));
+    if (!g.value.methods.includes(NO_AUTH)) {
+      log.debug('SOCKS5 client offers no method without authentication');
+      return finish(client, Buffer.from([SOCKS_VERSION, NO_ACCEPTABLE_METHOD]));
+    }
     client.write(Buffer.from([SOCKS_VERSION, NO_AUTH]));
-    const q = await readPrefix(client, g.buf.subarray(g.value.length), 4 + 1 + 255 + 2, (b) => {
+    const q = await readPrefix(client, g.buf.subarray(g.value.length), MAX_REQUEST, (b) => {
       const r = parseRequest(b);
       return r.kind === 'incomplete' ? undefined : r;
     });
     const req = q.value;
-    if (req.kind !== 'ok') return void client.destroy();
-    if (req.badAddressType) return void client.end(encodeReply(REP.addressTypeNotSupported));
-    if (req.command !== CMD_CONNECT) return void client.end(encodeReply(REP.commandNotSupported));
+    if (req.kind !== 'ok') return finish(client, encodeReply(SOCKS_REPLY.general));
+    if (req.badAddressType) return finish(client, encodeReply(SOCKS_REPLY.addressTypeNotSupported));
+    if (req.command !== CMD_CONNECT) return finish(client, encodeReply(SOCKS_REPLY.commandNotSupported));
     const target = { host: req.host, port: req.port };
-    log.debug(`SOCKS5 ${target.host}:${target.port}`);
+    log.debug(`SOCKS5 ${formatTarget(target)}`);
+    // The upstream is opened before replying, so that the reply can tell the client what happened.
     const r = await open(client, target);
-    if (failed(r)) {
-      log.warn(`SOCKS5 ${target.host}:${target.port} failed: ${r.detail}`);
-      return void client.end(encodeReply(FAILURES[r.failed].socks));
+    if (!r.ok) {
+      failed('SOCKS5', target, r);
+      return finish(client, encodeReply(FAILURES[r.problem].socks));
     }
-    const local = r as Duplex & { localAddress?: string; localPort?: number };
-    client.write(encodeReply(REP.succeeded, { address: local.localAddress ?? '0.0.0.0', port: local.localPort ?? 0 }));
-    splice(client, r, q.buf.subarray(req.length));
+    const bound = r.upstream as Duplex & { localAddress?: string; localPort?: number };
+    client.write(encodeReply(SOCKS_REPLY.succeeded, { host: bound.localAddress ?? '0.0.0.0', port: bound.localPort ?? 0 }));
+    splice(client, r.upstream, q.buf.subarray(req.length), limits.idleTimeoutMs);
   }
 
   async function serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
-    client.setTimeout(limits.headerTimeoutMs);
-    client.once('timeout', () => client.destroy());
-    client.on('error', (e) => log.debug(`Client connection: ${e.message}`));
-    const first = await readPrefix(client, Buffer.alloc(0), 1, (b) => (b.length > 0 ? b : undefined));
-    client.removeAllListeners('timeout');
-    client.setTimeout(limits.headerTimeoutMs);
-    client.once('timeout', () => client.destroy());
-    const kind = first.buf[0];
-    const step = kind === SOCKS_VERSION ? serveSocks : kind === 0x16 ? serveTls : serveHttp;
-    await step(client, first.buf);
+    // Until a stream is spliced the client has headerTimeoutMs in all to say where it goes, however it trickles.
+    const deadline = setTimeout(() => client.destroy(), limits.headerTimeoutMs);
+    client.once('close', () => clearTimeout(deadline));
+    try {
+      const first = await firstBytes(client, Buffer.alloc(0));
+      if (!first) return;
+      const kind = first[0];
+      const step = kind === SOCKS_VERSION ? serveSocks : kind === TLS_HANDSHAKE ? serveTls : serveHttp;
+      await step(client, first);
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
-  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
-    if (active.size >= limits.maxConnections) {
-      log.warn(`Refusing a connection: ${limits.maxConnections} are open (limit maxConnections)`);
-      client.destroy();
-      return;
+  function refuse(client: Socket): void {
+    client.on('error', () => undefined);
+    client.destroy();
+    refusedSinceWarn += 1;
+    const now = Date.now();
+    if (now - lastRefusalWarn >= REFUSAL_WARN_MS) {
+      log.warn(`Closed ${refusedSinceWarn} new connection(s) at once: ${limits.maxConnections} are open, the most this proxy takes`);
+      lastRefusalWarn = now;
+      refusedSinceWarn = 0;
     }
+  }
+
+  const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => {
+    if (active.size >= limits.maxConnections) return refuse(client);
     active.add(client);
-    client.once('close', () => active.delete(client));
+    client.once('close', () => {
+      active.delete(client);
+      if (active.size === 0) whenEmpty?.();
+    });
+    client.on('error', (e) => log.debug(`Client connection: ${e.message}`));
+    // Idle connections are closed even while the connector is still busy opening their stream.
+    client.setTimeout(limits.idleTimeoutMs, () => client.destroy());
     serve(client).catch((e: unknown) => {
-      if (!(e instanceof Closed)) log.debug(`Connection ended: ${e instanceof Error ? e.message : String(e)}`);
+      if (!(e instanceof PrefixAborted)) log.debug(`Connection ended: ${e instanceof Error ? e.message : String(e)}`);
       client.destroy();
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'EADDRINUSE' || e.code === 'EACCES'
-        ? new MasqError('PORT_IN_USE', `The proxy cannot listen on ${opts.host}:${opts.port} (${e.code === 'EACCES' ? 'permission denied' : 'already in use'}).`, 'Stop what uses it, or choose another port with the parameter proxy-port.')
-        : e);
-    });
-    server.listen(opts.port, opts.host, () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-      server.on('error', (e) => log.error(`Proxy listener: ${e.message}`));
-      resolve({
-        address: { host: opts.host, port },
-        connections: () => active.size,
-        close: (graceMs = 5000) => new Promise<void>((done) => {
-          server.close(() => done());
-          const cut = setTimeout(() => { for (const s of active) s.destroy(); }, graceMs);
-          cut.unref();
-          if (active.size === 0) clearTimeout(cut);
-          for (const s of active) s.once('close', () => { if (active.size === 0) clearTimeout(cut); });
-        }),
+  let closing: Promise<void> | undefined;
+  function close(graceMs = 5000): Promise<void> {
+    closing ??= new Promise<void>((resolve) => {
+      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+      const emptied = new Promise<void>((r) => {
+        if (active.size === 0) r();
+        else whenEmpty = r;
       });
+      const cut = setTimeout(() => {
+        if (active.size > 0) log.debug(`Closing ${active.size} connection(s) still open after ${graceMs} ms`);
+        for (const s of active) s.destroy();
+      }, graceMs);
+      void Promise.all([listenerClosed, emptied]).then(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+    });
+    return closing;
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, opts.host, opts.port)));
+    server.listen(opts.port, opts.host, () => {
+      server.removeAllListeners('error');
+      server.on('error', (e) => log.error(`Proxy listener: ${e.message}`));
+      const addr = server.address();
+      ownPort = typeof addr === 'object' && addr ? addr.port : opts.port;
+      log.info(`Proxy listening on ${formatTarget({ host: opts.host, port: ownPort })} (HTTP, CONNECT, SOCKS5, TLS)`);
+      resolve({ address: { host: opts.host, port: ownPort }, connections: () => active.size, close });
     });
   });
 }

@@ -1,0 +1,103 @@
+// Socket plumbing of the entry: bounded reads of a protocol prefix, splicing two streams with backpressure and
+// half-close, and ending a connection with a last reply. Every timer started here is cleared.
+
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** The client went away, or sent more than a prefix may have, before the prefix was complete. */
+export class PrefixAborted extends Error {}
+
+/** After one side has finished, how long the other gets to finish too. */
+export const LINGER_MS = 5000;
+
+/**
+ * Collects bytes from a paused socket, starting with `start`, until `parse` returns a value. Keeps at most `max`
+ * bytes plus one network chunk. Leaves the socket paused with every byte it read in the returned `buf`.
+ */
+export function readPrefix<T>(sock: Socket, start: Buffer, max: number, parse: (buf: Buffer) => T | undefined): Promise<{ value: T; buf: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buf = start;
+    const finish = (): void => {
+      sock.removeListener('data', onData);
+      sock.removeListener('end', onEnd);
+      sock.removeListener('close', onEnd);
+      sock.pause();
+    };
+    const attempt = (): boolean => {
+      const value = parse(buf);
+      if (value !== undefined) {
+        finish();
+        resolve({ value, buf });
+        return true;
+      }
+      if (buf.length >= max) {
+        finish();
+        reject(new PrefixAborted('prefix too long'));
+        return true;
+      }
+      return false;
+    };
+    function onData(d: Buffer): void {
+      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+      attempt();
+    }
+    function onEnd(): void {
+      finish();
+      reject(new PrefixAborted('client closed'));
+    }
+    if (start.length > 0 && attempt()) return;
+    if (sock.destroyed || sock.readableEnded) return onEnd();
+    sock.on('data', onData);
+    sock.once('end', onEnd);
+    sock.once('close', onEnd);
+    sock.resume();
+  });
+}
+
+/** The first byte the client sends, or undefined if it closes first. */
+export async function firstBytes(sock: Socket, start: Buffer): Promise<Buffer | undefined> {
+  try {
+    return (await readPrefix(sock, start, 1, (b) => (b.length > 0 ? b : undefined))).buf;
+  } catch (e) {
+    if (e instanceof PrefixAborted) return undefined;
+    throw e;
+  }
+}
+
+/** Sends a last reply and closes; what the client still sends is read and dropped, for LINGER_MS at most. */
+export function finish(sock: Socket, reply?: Buffer): void {
+  if (sock.destroyed) return;
+  sock.on('data', () => undefined);
+  sock.setTimeout(LINGER_MS, () => sock.destroy());
+  if (reply) sock.end(reply);
+  else sock.end();
+  sock.resume();
+}
+
+type Timed = Duplex & { setTimeout?: (ms: number, cb?: () => void) => unknown };
+
+/**
+ * Joins client and upstream with backpressure (pipe). Each side's end is passed on to the other (half-close);
+ * an error, an idle timeout or the client's full close ends both. `first` goes upstream before the client's stream.
+ */
+export function splice(client: Socket, upstream: Duplex, first: Buffer, idleMs: number): void {
+  const kill = (): void => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', kill);
+  upstream.on('error', kill);
+  client.removeAllListeners('timeout');
+  client.setTimeout(idleMs, kill);
+  (upstream as Timed).setTimeout?.(idleMs, kill);
+  client.once('close', () => upstream.destroy());
+  upstream.once('close', () => {
+    if (client.destroyed) return;
+    // Whatever the server sent has been passed on; the client gets a moment to finish, then goes.
+    client.end();
+    client.setTimeout(LINGER_MS);
+  });
+  if (first.length > 0) upstream.write(first);
+  client.pipe(upstream);
+  upstream.pipe(client);
+}
