@@ -1,0 +1,98 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { type Server, type Socket, createServer } from 'node:net';
+import { createDirectExit, StreamFailure, type FailureKind } from '../../src/proxy/index.js';
+import { createLogCore, createLogger } from '../../src/system/logger.js';
+import { type FakeDns, startFakeDns } from '../helpers/proxy-dns.js';
+
+const log = createLogger(createLogCore('off'), 'test');
+let dns: FakeDns;
+let server: Server;
+let port: number;
+let closedPort: number;
+
+before(async () => {
+  dns = await startFakeDns({
+    'loop.test': ['127.0.0.1'],
+    'second.test': ['127.0.0.3', '127.0.0.1'],
+    'rebind.test': ['10.0.0.1', '192.168.0.7', 'fd00::1'],
+    'zero.test': ['0.0.0.0'],
+    'v6only.test': ['::1'],
+  }, ['silent.test']);
+  server = createServer((s) => s.end('hello'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+  const closer = createServer();
+  await new Promise<void>((r) => closer.listen(0, '127.0.0.1', r));
+  closedPort = (closer.address() as { port: number }).port;
+  await new Promise((r) => closer.close(r));
+});
+
+after(async () => {
+  await dns.close();
+  await new Promise((r) => server.close(r));
+});
+
+const exit = (allowPrivate: boolean, dnsTimeoutMs = 1000) => createDirectExit({ dnsServers: [dns.server], allowPrivate, dnsTimeoutMs, log });
+
+async function greeting(host: string, p = port, allowPrivate = true): Promise<string> {
+  const sock = (await exit(allowPrivate).open({ host, port: p }, new AbortController().signal)) as Socket;
+  try {
+    let got = '';
+    for await (const chunk of sock) got += String(chunk);
+    return got;
+  } finally {
+    sock.destroy();
+  }
+}
+
+async function failure(host: string, p: number, allowPrivate: boolean, signal = new AbortController().signal): Promise<FailureKind> {
+  try {
+    const s = await exit(allowPrivate, 600).open({ host, port: p }, signal);
+    s.destroy();
+  } catch (e) {
+    assert.ok(e instanceof StreamFailure, String(e));
+    assert.deepEqual(e.target, { host, port: p });
+    return e.kind;
+  }
+  assert.fail(`${host}:${p} opened`);
+}
+
+test('IP literals and localhost names connect without asking DNS', async () => {
+  const before = dns.queries.length;
+  assert.equal(await greeting('127.0.0.1'), 'hello');
+  assert.equal(await greeting('localhost'), 'hello');
+  assert.equal(await greeting('app.localhost.'), 'hello');
+  assert.equal(dns.queries.length, before);
+});
+
+test('names resolve through the configured DNS server; addresses are tried in order', async () => {
+  assert.equal(await greeting('loop.test'), 'hello');
+  assert.ok(dns.queries.includes('loop.test/A') && dns.queries.includes('loop.test/AAAA'));
+  assert.equal(await greeting('Second.Test'), 'hello', '127.0.0.3 refuses, 127.0.0.1 answers');
+});
+
+test('failures come as typed StreamFailures', async () => {
+  assert.equal(await failure('no-such.test', port, true), 'dns');
+  assert.equal(await failure('zero.test', port, true), 'dns', '0.0.0.0 answers are dropped');
+  const t0 = Date.now();
+  assert.equal(await failure('silent.test', port, true), 'dns');
+  assert.ok(Date.now() - t0 < 3000, 'the lookup is bounded by dnsTimeoutMs');
+  assert.equal(await failure('127.0.0.1', closedPort, true), 'connect');
+  assert.equal(await failure('loop.test', closedPort, true), 'connect');
+});
+
+test('private destinations are refused by address, after resolving (no DNS rebinding)', async () => {
+  for (const host of ['127.0.0.1', '::1', 'localhost', 'loop.test', 'rebind.test', 'v6only.test', '::ffff:127.0.0.1', '169.254.169.254']) {
+    assert.equal(await failure(host, port, false), 'refused-private', host);
+  }
+  assert.equal(await greeting('loop.test', port, true), 'hello', 'allowed when exit-private-destinations is on');
+});
+
+test('an aborted open stops the lookup at once', async () => {
+  const ac = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => ac.abort(), 50);
+  assert.equal(await failure('silent.test', port, true, ac.signal), 'dns');
+  assert.ok(Date.now() - t0 < 500);
+});
