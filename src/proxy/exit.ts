@@ -58,18 +58,25 @@ export function createDirectExit(opts: DirectExitOptions): Connector {
     // One resolver per lookup, so that cancelling it on a timeout or abort touches no other stream's queries.
     const resolver = new Resolver({ timeout: Math.max(100, Math.floor(dnsTimeoutMs / 2)), tries: 2 });
     resolver.setServers(opts.dnsServers);
-    const both = Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
-    let results: Awaited<typeof both>;
+    // At the deadline (or when the client leaves) the queries still running are cancelled and count as failed;
+    // answers that came in time are used.
+    const cancel = (): void => resolver.cancel();
+    const timer = setTimeout(cancel, dnsTimeoutMs);
+    signal.addEventListener('abort', cancel, { once: true });
+    let results: [PromiseSettledResult<string[]>, PromiseSettledResult<string[]>];
     try {
-      results = await bounded(both, dnsTimeoutMs, signal, () => resolver.cancel());
-    } catch (e) {
-      throw new StreamFailure('dns', target, `Looking up ${name}: ${(e as Error).message}`);
+      results = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
     }
+    if (signal.aborted) throw new StreamFailure('dns', target, `Looking up ${name}: the client left`);
     const [v4, v6] = results;
     const found = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
     const usable = found.filter((a) => a !== '0.0.0.0' && a !== '::').slice(0, MAX_ADDRESSES);
     if (usable.length === 0) {
-      const why = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code ?? String(v4.reason) : 'no usable address';
+      const reason = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException) : undefined;
+      const why = reason?.code === 'ECANCELLED' ? `no answer within ${dnsTimeoutMs} ms` : reason?.code ?? 'no usable address';
       throw new StreamFailure('dns', target, `Looking up ${name}: ${why}`);
     }
     return usable;

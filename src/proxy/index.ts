@@ -4,6 +4,7 @@
 // SOCKS5 reply, all from one table (failures.ts).
 
 import { type Server, type Socket, createServer, isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { MasqError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
@@ -50,6 +51,19 @@ const TLS_HANDSHAKE = 0x16;
 const REFUSAL_WARN_MS = 10_000;
 
 type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string };
+/** Serves one protocol; calls `headRead` once it knows where the client wants to go. */
+type Step = (client: Socket, start: Buffer, headRead: () => void) => Promise<void>;
+
+const isLoopbackName = (h: string): boolean => h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+
+/** Whether `host` (a target's) reaches a listener on `listen`: loopback, wildcard and, on a wildcard, every local address. */
+function reachesListener(listen: string): (host: string) => boolean {
+  const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '';
+  const loopback = wildcard || isLoopbackName(listen);
+  const exact = new Set([listen.toLowerCase()]);
+  if (wildcard) for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) exact.add(i.address.toLowerCase());
+  return (host) => exact.has(host) || (loopback && (isLoopbackName(host) || host === '0.0.0.0' || host === '::'));
+}
 
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -70,16 +84,13 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const log = opts.log;
   const active = new Set<Socket>();
   let ownPort = opts.port;
+  const reachesUs = reachesListener(opts.host);
   let refusedSinceWarn = 0;
   let lastRefusalWarn = 0;
   let whenEmpty: (() => void) | undefined;
 
-  /** Whether the target is this proxy itself: a browser pointed at the proxy address as a site. */
-  function isSelf(t: Target): boolean {
-    if (t.port !== ownPort) return false;
-    const h = t.host;
-    return h === opts.host || h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '::' || h === '0.0.0.0' || (isIP(h) === 4 && h.startsWith('127.'));
-  }
+  /** Whether the target is this proxy itself: a browser pointed at the proxy address as if it were a site. */
+  const isSelf = (t: Target): boolean => t.port === ownPort && reachesUs(t.host);
 
   async function open(client: Socket, target: Target): Promise<Opened> {
     if (isSelf(target)) return { ok: false, problem: 'loop', detail: 'the target is this proxy' };
@@ -88,6 +99,8 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     client.once('close', abort);
     try {
       const upstream = await opts.connector.open(target, ac.signal);
+      // Until splice() takes over, an error only ends the upstream (splice sees it destroyed).
+      upstream.on('error', () => upstream.destroy());
       if (client.destroyed) {
         upstream.destroy();
         return { ok: false, problem: 'connect', detail: 'the client left' };
@@ -105,7 +118,17 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     log.warn(`${what} ${formatTarget(target)}: ${FAILURES[r.problem].title}: ${r.detail}`);
   }
 
-  async function serveHttp(client: Socket, start: Buffer): Promise<void> {
+  /** The first bytes a client sends through a tunnel that has failed, waiting headerTimeoutMs at most. */
+  async function peekTunnel(client: Socket, start: Buffer): Promise<Buffer | undefined> {
+    const timer = setTimeout(() => client.destroy(), limits.headerTimeoutMs);
+    try {
+      return await firstBytes(client, start);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const serveHttp: Step = async (client, start, headRead) => {
     const { value, buf } = await readPrefix(client, start, limits.maxHeaderBytes, (b) => {
       const r = parseHead(b, limits.maxHeaderBytes);
       return r.kind === 'incomplete' ? undefined : r;
@@ -123,6 +146,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     }
     const target = { host: req.host, port: req.port };
     const rest = buf.subarray(value.head.length);
+    headRead();
     if (req.kind === 'connect') {
       log.debug(`CONNECT ${formatTarget(target)}`);
       // As MASQ does, the tunnel is confirmed at once; a failure is then told as a TLS alert if TLS follows.
@@ -130,7 +154,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       const r = await open(client, target);
       if (r.ok) return splice(client, r.upstream, rest, limits.idleTimeoutMs);
       failed('CONNECT', target, r);
-      const peek = await firstBytes(client, rest);
+      const peek = await peekTunnel(client, rest);
       if (peek?.[0] === TLS_HANDSHAKE) finish(client, tlsAlert(r.problem));
       else client.destroy();
       return;
@@ -142,9 +166,9 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return finish(client, errorPage(r.problem, target));
     }
     splice(client, r.upstream, Buffer.concat([req.head, rest]), limits.idleTimeoutMs);
-  }
+  };
 
-  async function serveTls(client: Socket, start: Buffer): Promise<void> {
+  const serveTls: Step = async (client, start, headRead) => {
     const { value, buf } = await readPrefix(client, start, MAX_CLIENT_HELLO, (b) => {
       const r = parseClientHello(b);
       return r.kind === 'incomplete' ? undefined : r;
@@ -154,6 +178,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return finish(client, tlsAlert('bad-request'));
     }
     const target = { host: value.serverName, port: 443 };
+    headRead();
     log.debug(`TLS ${formatTarget(target)}`);
     const r = await open(client, target);
     if (!r.ok) {
@@ -161,9 +186,9 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return finish(client, tlsAlert(r.problem));
     }
     splice(client, r.upstream, buf, limits.idleTimeoutMs);
-  }
+  };
 
-  async function serveSocks(client: Socket, start: Buffer): Promise<void> {
+  const serveSocks: Step = async (client, start, headRead) => {
     const g = await readPrefix(client, start, MAX_GREETING, (b) => {
       const r = parseGreeting(b);
       return r.kind === 'incomplete' ? undefined : r;
@@ -183,6 +208,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     if (req.badAddressType) return finish(client, encodeReply(SOCKS_REPLY.addressTypeNotSupported));
     if (req.command !== CMD_CONNECT) return finish(client, encodeReply(SOCKS_REPLY.commandNotSupported));
     const target = { host: req.host, port: req.port };
+    headRead();
     log.debug(`SOCKS5 ${formatTarget(target)}`);
     // The upstream is opened before replying, so that the reply can tell the client what happened.
     const r = await open(client, target);
@@ -193,19 +219,19 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const bound = r.upstream as Duplex & { localAddress?: string; localPort?: number };
     client.write(encodeReply(SOCKS_REPLY.succeeded, { host: bound.localAddress ?? '0.0.0.0', port: bound.localPort ?? 0 }));
     splice(client, r.upstream, q.buf.subarray(req.length), limits.idleTimeoutMs);
-  }
+  };
 
   async function serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
-    // Until a stream is spliced the client has headerTimeoutMs in all to say where it goes, however it trickles.
+    // The client has headerTimeoutMs in all to say where it goes, however it trickles. Opening the stream is
+    // then bounded by the connector (and the idle timeout).
     const deadline = setTimeout(() => client.destroy(), limits.headerTimeoutMs);
-    client.once('close', () => clearTimeout(deadline));
     try {
       const first = await firstBytes(client, Buffer.alloc(0));
       if (!first) return;
       const kind = first[0];
       const step = kind === SOCKS_VERSION ? serveSocks : kind === TLS_HANDSHAKE ? serveTls : serveHttp;
-      await step(client, first);
+      await step(client, first, () => clearTimeout(deadline));
     } finally {
       clearTimeout(deadline);
     }

@@ -85,6 +85,7 @@ export function splice(client: Socket, upstream: Duplex, first: Buffer, idleMs: 
     client.destroy();
     upstream.destroy();
   };
+  if (upstream.destroyed) return kill();
   client.on('error', kill);
   upstream.on('error', kill);
   client.removeAllListeners('timeout');

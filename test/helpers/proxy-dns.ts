@@ -1,5 +1,5 @@
 // A tiny authoritative DNS server on 127.0.0.1 for exit tests: answers A and AAAA from a table, NXDOMAIN for
-// unknown names, and never answers names listed as silent (to test lookup timeouts).
+// unknown names, and never answers what is listed as silent: a name, or "name/AAAA" (to test lookup timeouts).
 
 import { createSocket as createUdpSocket } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -31,8 +31,9 @@ export async function startFakeDns(records: Record<string, string[]>, silent: st
     const q = readName(msg, 12);
     if (!q || msg.length < q.end + 4) return;
     const qtype = msg.readUInt16BE(q.end);
-    queries.push(`${q.name}/${qtype === 1 ? 'A' : qtype === 28 ? 'AAAA' : qtype}`);
-    if (silent.includes(q.name)) return;
+    const asked = `${q.name}/${qtype === 1 ? 'A' : qtype === 28 ? 'AAAA' : qtype}`;
+    queries.push(asked);
+    if (silent.includes(q.name) || silent.includes(asked)) return;
     const known = records[q.name];
     const wanted = (known ?? []).filter((a) => isIP(a) === (qtype === 1 ? 4 : qtype === 28 ? 6 : -1));
     const header = Buffer.alloc(12);

@@ -114,7 +114,7 @@ after(async () => {
   await sandbox.cleanup();
 });
 
-test('HTTP proxy requests reach the server rewritten; bulk bodies arrive intact both ways', async () => {
+test('HTTP proxy requests reach the server rewritten; bulk bodies arrive intact both ways', { timeout: 30_000 }, async () => {
   const { addr } = await proxy();
   const plain = await curl('-x', `http://${addr}`, `http://127.0.0.1:${webPort}/x?y=1`);
   assert.equal(plain.stdout, 'plain /x?y=1', plain.stderr);
@@ -130,7 +130,7 @@ test('HTTP proxy requests reach the server rewritten; bulk bodies arrive intact 
   assert.match(sent.stdout, new RegExp(`^POST /echo len=${BULK.length} sha=${sha256(BULK)} `), sent.stderr);
 });
 
-test('a transparent request (origin form with Host) works too', async () => {
+test('a transparent request (origin form with Host) works too', { timeout: 30_000 }, async () => {
   const { port } = await proxy(redirect(webPort));
   const s = rawClient(port);
   s.write('GET /t HTTP/1.1\r\nHost: example.org\r\n\r\n');
@@ -138,14 +138,14 @@ test('a transparent request (origin form with Host) works too', async () => {
   assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nplain \/t$/);
 });
 
-test('CONNECT tunnels TLS end to end to any port (curl checks the certificate)', async () => {
+test('CONNECT tunnels TLS end to end to any port (curl checks the certificate)', { timeout: 30_000 }, async () => {
   const { addr } = await proxy();
   const r = await curl('-p', '-x', `http://${addr}`, '--cacert', cert, `https://localhost:${securePort}/s`);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'secure /s');
 });
 
-test('raw TLS: the host comes from SNI, port 443; no SNI gets an internal_error alert', async () => {
+test('raw TLS: the host comes from SNI, port 443; no SNI gets an internal_error alert', { timeout: 30_000 }, async () => {
   const seen: Target[] = [];
   const { port } = await proxy(redirect(securePort, seen));
   const r = await curl('--connect-to', `localhost:443:127.0.0.1:${port}`, '--cacert', cert, 'https://localhost/sni');
@@ -161,7 +161,7 @@ test('raw TLS: the host comes from SNI, port 443; no SNI gets an internal_error 
   assert.match(bad.stderr, /unrecognized name/i);
 });
 
-test('SOCKS5 with names, with addresses, and TLS inside', async () => {
+test('SOCKS5 with names, with addresses, and TLS inside', { timeout: 30_000 }, async () => {
   const { addr } = await proxy();
   assert.equal((await curl('--socks5-hostname', addr, `http://localhost:${webPort}/n`)).stdout, 'plain /n');
   assert.equal((await curl('--socks5', addr, `http://127.0.0.1:${webPort}/a`)).stdout, 'plain /a');
@@ -169,7 +169,7 @@ test('SOCKS5 with names, with addresses, and TLS inside', async () => {
   assert.equal(tls.stdout, 'secure /t', tls.stderr);
 });
 
-test('SOCKS5 codec answers: no method without authentication, other commands, unknown address types', async () => {
+test('SOCKS5 codec answers: no method without authentication, other commands, unknown address types', { timeout: 30_000 }, async () => {
   const { port } = await proxy();
   const noAuth = rawClient(port);
   noAuth.write(encodeGreeting([0x02]));
@@ -191,7 +191,7 @@ test('SOCKS5 codec answers: no method without authentication, other commands, un
   assert.match(all.subarray(2 + reply.length).toString(), /plain \/raw$/);
 });
 
-test('a server that is down: 503 page for HTTP, a TLS alert through CONNECT, SOCKS5 connection refused', async () => {
+test('a server that is down: 503 page for HTTP, a TLS alert through CONNECT, SOCKS5 connection refused', { timeout: 30_000 }, async () => {
   const { addr, port } = await proxy();
   const page = await curl('-i', '-x', `http://${addr}`, `http://127.0.0.1:${downPort}/`);
   assert.match(page.stdout, /^HTTP\/1\.1 503 Routing Error\r\n/);
@@ -209,7 +209,7 @@ test('a server that is down: 503 page for HTTP, a TLS alert through CONNECT, SOC
   assert.equal((await received(s)).toString(), 'HTTP/1.1 200 OK\r\n\r\n');
 });
 
-test('a name that does not resolve: DNS page, unrecognized_name alert, SOCKS host unreachable', async () => {
+test('a name that does not resolve: DNS page, unrecognized_name alert, SOCKS host unreachable', { timeout: 30_000 }, async () => {
   const { addr } = await proxy();
   const page = await curl('-i', '-x', `http://${addr}`, 'http://no-such-host.invalid/');
   assert.match(page.stdout, /^HTTP\/1\.1 503 Routing Error[\s\S]*<h2>DNS Resolution Problem<\/h2>[\s\S]*no-such-host\.invalid/);
@@ -220,7 +220,7 @@ test('a name that does not resolve: DNS page, unrecognized_name alert, SOCKS hos
   assert.match(socks.stderr, /\(4\)/, 'reply 4: host unreachable');
 });
 
-test('private destinations are refused unless allowed: 403 page, access_denied alert, SOCKS not allowed', async () => {
+test('private destinations are refused unless allowed: 403 page, access_denied alert, SOCKS not allowed', { timeout: 30_000 }, async () => {
   const { addr } = await proxy(direct(false));
   const page = await curl('-i', '-x', `http://${addr}`, `http://127.0.0.1:${webPort}/`);
   assert.match(page.stdout, /^HTTP\/1\.1 403 Routing Error[\s\S]*<h2>Destination Refused<\/h2>[\s\S]*exit-private-destinations/);
@@ -232,7 +232,7 @@ test('private destinations are refused unless allowed: 403 page, access_denied a
   assert.match(socks.stderr, /\(2\)/, 'reply 2: not allowed by ruleset');
 });
 
-test('routing and timeout failures from a connector: their page and SOCKS codes', async () => {
+test('routing and timeout failures from a connector: their page and SOCKS codes', { timeout: 30_000 }, async () => {
   const { addr } = await proxy(failing('route'));
   const page = await curl('-i', '-x', `http://${addr}`, 'http://example.org/');
   assert.match(page.stdout, /^HTTP\/1\.1 503 Routing Error[\s\S]*<h2>Routing Problem<\/h2>\s*<h3>Can&#39;t find a route to example\.org<\/h3>/);
@@ -241,7 +241,7 @@ test('routing and timeout failures from a connector: their page and SOCKS codes'
   assert.match((await curl('--socks5-hostname', slow, 'http://example.org/')).stderr, /\(6\)/);
 });
 
-test('an oversized header gets 431, garbage 400, the proxy address itself 508', async () => {
+test('an oversized header gets 431, garbage 400, the proxy address itself 508', { timeout: 30_000 }, async () => {
   const { addr, port } = await proxy();
   const big = await curl('-i', '-x', `http://${addr}`, '-H', `X-Big: ${'a'.repeat(20_000)}`, `http://127.0.0.1:${webPort}/`);
   assert.match(big.stdout, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
@@ -252,7 +252,7 @@ test('an oversized header gets 431, garbage 400, the proxy address itself 508', 
   assert.match(loop.stdout, /^HTTP\/1\.1 508 Loop Detected\r\n[\s\S]*Proxy Loop/);
 });
 
-test('connection limit, header deadline against trickling clients, close() with an open connection', async () => {
+test('connection limit, header deadline against trickling clients, close() with an open connection', { timeout: 30_000 }, async () => {
   const { port, server } = await proxy(direct(true), { maxConnections: 2, headerTimeoutMs: 400 });
   const held = [rawClient(port), rawClient(port)];
   await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
@@ -282,7 +282,7 @@ test('connection limit, header deadline against trickling clients, close() with 
   assert.notEqual(refused.code, 0, 'the port no longer listens');
 });
 
-test('close() lets a running transfer finish within the grace period', async () => {
+test('close() lets a running transfer finish within the grace period', { timeout: 30_000 }, async () => {
   const { addr, server } = await proxy();
   const transfer = curl('-x', `http://${addr}`, '-o', join(dir, 'graced.out'), `http://127.0.0.1:${webPort}/slow`);
   await waitFor('the transfer to start', () => server.connections() === 1, 5000, 10);
@@ -294,7 +294,7 @@ test('close() lets a running transfer finish within the grace period', async () 
   assert.equal(sha256(readFileSync(join(dir, 'graced.out'))), sha256(BULK.subarray(0, 10 * SLOW_PIECE)));
 });
 
-test('a taken port is a clear error naming the port and the parameter', async () => {
+test('a taken port is a clear error naming the port and the parameter', { timeout: 30_000 }, async () => {
   const blocker = createTcpServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   try {

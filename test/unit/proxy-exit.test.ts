@@ -18,7 +18,8 @@ before(async () => {
     'rebind.test': ['10.0.0.1', '192.168.0.7', 'fd00::1'],
     'zero.test': ['0.0.0.0'],
     'v6only.test': ['::1'],
-  }, ['silent.test']);
+    'half.test': ['127.0.0.1'],
+  }, ['silent.test', 'half.test/AAAA']);
   server = createServer((s) => s.end('hello'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
@@ -70,6 +71,7 @@ test('names resolve through the configured DNS server; addresses are tried in or
   assert.equal(await greeting('loop.test'), 'hello');
   assert.ok(dns.queries.includes('loop.test/A') && dns.queries.includes('loop.test/AAAA'));
   assert.equal(await greeting('Second.Test'), 'hello', '127.0.0.3 refuses, 127.0.0.1 answers');
+  assert.equal(await greeting('half.test'), 'hello', 'the A answer counts though the AAAA query times out');
 });
 
 test('failures come as typed StreamFailures', async () => {
