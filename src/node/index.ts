@@ -112,7 +112,9 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   } catch (e) {
     await ui?.close();
     await store.close();
-    return configurationError([[e instanceof MasqError && e.code === 'PORT_IN_USE' && ui ? 'proxy-port' : 'ui-port', describeError(e)]]);
+    // Until the UI server is up, the failure is its port's; after that, it is the proxy's address or port.
+    const param = !ui ? 'ui-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'proxy-address' : 'proxy-port';
+    return configurationError([[param, describeError(e)]]);
   }
   broadcastRef.fn = ui.broadcast;
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };

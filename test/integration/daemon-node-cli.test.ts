@@ -218,6 +218,18 @@ describe('the Node started directly', () => {
     assert.equal(s.code, 1);
     assert.match(s.stderr, /blockchain-service-url - The following required argument was not provided: --blockchain-service-url/);
     assert.ok(!hasStackTrace(r.stderr + s.stderr));
+    const [ui, taken] = [await freePort(), await freePort()];
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(taken, '127.0.0.1', r));
+    try {
+      const busy = await run(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dir, '--ui-port', String(ui), '--proxy-port', String(taken)]);
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, new RegExp(`^proxy-port - .*${taken}.*already in use`, 'm'));
+      const uiBusy = await run(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dir, '--ui-port', String(taken)]);
+      assert.match(uiBusy.stderr, /^ui-port - There appears to be a process already listening on port/m);
+    } finally {
+      blocker.close();
+    }
     const u = await run(MASQ_NODE, ['--frob', '1']);
     assert.match(u.stderr, /Unknown parameter '--frob'/);
     assert.equal(u.code, 1);
