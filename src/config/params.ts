@@ -2,7 +2,9 @@
 // command line and docs/CONFIGURATION.md are all read from here (facts reference §3.2, plus our own additions).
 
 import { isIP } from 'node:net';
-import { CHAINS, DEFAULT_CHAIN, findChain } from './chains.js';
+import { CHAINS, DEFAULT_CHAIN } from './chains.js';
+import { DecodeError } from '../wire/bytes.js';
+import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
 import { LOG_LEVELS } from '../system/logger.js';
 
 export const MODES = ['standard', 'originate-only', 'consume-only', 'zero-hop'] as const;
@@ -86,18 +88,18 @@ export const PAYMENT_THRESHOLD_NAMES = [
 export const RATE_PACK_NAMES = ['routing-byte-rate', 'routing-service-rate', 'exit-byte-rate', 'exit-service-rate'] as const;
 export const SCAN_INTERVAL_NAMES = ['pending-payable-sec', 'payable-sec', 'receivable-sec'] as const;
 
-/** masq://<chain>:<base64url key>@<ip>:<port>[/<port>…] */
-export const DESCRIPTOR_RE = /^masq:\/\/([a-z0-9-]+):([A-Za-z0-9_-]{43})@([0-9.]+):([0-9]{1,5}(?:\/[0-9]{1,5})*)$/;
-
+/** A neighbor's descriptor: well formed, with an address, on this Node's chain. */
 function descriptor(v: string, chain: string): string {
-  const m = DESCRIPTOR_RE.exec(v);
-  if (!m) fail(`'${v}' is not a node descriptor of the form masq://<chain>:<key>@<ip>:<port>`);
-  const [, c, , ip, ports] = m as RegExpExecArray;
-  if (!findChain(c ?? '')) fail(`'${c}' in '${v}' is not a known chain`);
-  if (c !== chain) fail(`descriptor '${v}' is for chain ${c}, but this Node runs on ${chain}`);
-  ipv4(ip ?? '');
-  for (const p of (ports ?? '').split('/')) port(p, 1);
-  return v;
+  let d;
+  try {
+    d = parseDescriptor(v);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return fail(`'${v}' is not a usable node descriptor (${e.message}); the form is masq://<chain>:<key>@<ip>:<port>`);
+  }
+  if (d.chain !== chain) fail(`descriptor '${v}' is for chain ${d.chain}, but this Node runs on ${chain}`);
+  if (d.ip === undefined) fail(`descriptor '${v}' has no address to connect to`);
+  return formatDescriptor(d);
 }
 
 export const PARAMS: readonly Param[] = [

@@ -1,0 +1,78 @@
+// A Node's identity: an X25519 key pair for encryption and an Ed25519 key pair for signatures (MASQ's CryptDE
+// pair). The public key is the two 32-byte public halves together, 64 bytes; descriptors show the first half.
+
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+export const PUBLIC_KEY_BYTES = 64;
+export const SIGNATURE_BYTES = 64;
+
+// PKCS#8 / SPKI prefixes for raw 32-byte Curve25519-family keys (RFC 8410), so raw bytes can become KeyObjects.
+const PKCS8 = { x25519: '302e020100300506032b656e04220420', ed25519: '302e020100300506032b657004220420' } as const;
+const SPKI = { x25519: '302a300506032b656e032100', ed25519: '302a300506032b6570032100' } as const;
+type Curve = keyof typeof PKCS8;
+
+export function privateKeyObject(curve: Curve, raw: Buffer): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([Buffer.from(PKCS8[curve], 'hex'), raw]), format: 'der', type: 'pkcs8' });
+}
+
+export function publicKeyObject(curve: Curve, raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI[curve], 'hex'), raw]), format: 'der', type: 'spki' });
+}
+
+function rawPublic(k: KeyObject): Buffer {
+  return k.export({ format: 'der', type: 'spki' }).subarray(-32);
+}
+
+function rawPrivate(k: KeyObject): Buffer {
+  return k.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+}
+
+export interface NodeIdentity {
+  /** X25519 public ‖ Ed25519 public. */
+  publicKey: Buffer;
+  encryptionPublic: Buffer;
+  encryptionPrivate: Buffer;
+  signingPublic: Buffer;
+  /** Signs data with the Ed25519 key. */
+  sign(data: Buffer): Buffer;
+  /** The secrets as text for the store (sealed there): base64url(X25519 secret),base64url(Ed25519 secret). */
+  exportSecrets(): string;
+}
+
+function fromKeys(encPriv: Buffer, sigPriv: KeyObject): NodeIdentity {
+  const encryptionPublic = rawPublic(createPublicKey(privateKeyObject('x25519', encPriv)));
+  const signingPublic = rawPublic(createPublicKey(sigPriv));
+  return {
+    publicKey: Buffer.concat([encryptionPublic, signingPublic]),
+    encryptionPublic,
+    encryptionPrivate: encPriv,
+    signingPublic,
+    sign: (data) => sign(null, data, sigPriv),
+    exportSecrets: () => `${encPriv.toString('base64url')},${rawPrivate(sigPriv).toString('base64url')}`,
+  };
+}
+
+export function generateIdentity(): NodeIdentity {
+  const enc = generateKeyPairSync('x25519');
+  return fromKeys(rawPrivate(enc.privateKey), generateKeyPairSync('ed25519').privateKey);
+}
+
+/** Rebuilds an identity from exportSecrets() text; throws on anything else. */
+export function importIdentity(secrets: string): NodeIdentity {
+  const parts = secrets.split(',');
+  const raw = parts.map((p) => Buffer.from(p, 'base64url'));
+  if (parts.length !== 2 || raw.some((b) => b.length !== 32) || parts.some((p) => !/^[A-Za-z0-9_-]{43}$/.test(p))) {
+    throw new Error('stored node key is not two base64url 32-byte secrets');
+  }
+  return fromKeys(raw[0] as Buffer, privateKeyObject('ed25519', raw[1] as Buffer));
+}
+
+/** Verifies an Ed25519 signature made by the Node whose 64-byte public key is given. Never throws for bad input. */
+export function verifyNodeSignature(publicKey: Buffer, data: Buffer, signature: Buffer): boolean {
+  if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false;
+  try {
+    return verify(null, data, publicKeyObject('ed25519', publicKey.subarray(32)), signature);
+  } catch {
+    return false; // a public key that is not a curve point cannot have signed anything
+  }
+}
