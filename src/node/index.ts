@@ -13,6 +13,7 @@ import { type LogLevel, createLogCore, createLogger } from '../system/logger.js'
 import { onShutdownSignals } from '../system/signals.js';
 import { type UiServer, startUiServer } from '../ui/server.js';
 import type { UiMessage } from '../ui/envelope.js';
+import { loadIdentity } from './identity.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 
 /** Exit codes (facts reference §1.1): 0 after an orderly stop, 1 for a configuration error. */
@@ -88,6 +89,8 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     if (v && v.value !== '' && v.status !== 'Default' && v.value !== store.getConfig(row)) persist[row] = v.value;
   }
   if (Object.keys(persist).length > 0) await store.setConfig(persist);
+  const identity = await loadIdentity(store, (value('new-public-key') || undefined) as 'on' | 'off' | undefined, log);
+  log.info(`Node key ${identity.encryptionPublic.toString('base64url')}`);
 
   let stopReason: ((why: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
