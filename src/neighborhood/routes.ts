@@ -1,0 +1,121 @@
+// Route selection (facts reference §7.2, DESIGN §3): the cheapest over-route of exactly min-hops hops from the
+// originator to an exit, and a back-route of the same length from that exit, avoiding the over-route's relays
+// where the graph allows. Pure: it sees the graph only through the view passed in.
+
+import type { RatePack } from '../wire/node-record.js';
+
+/** What route selection needs to know about the network. Keys are hex strings of node public keys. */
+export interface GraphView {
+  /** Nodes that are full neighbors of `key` (each lists the other). */
+  fullNeighbors(key: string): readonly string[];
+  /** Whether the node relays and exits for others. */
+  routesData(key: string): boolean;
+  ratePack(key: string): RatePack;
+}
+
+export interface RouteQuery {
+  origin: string;
+  /** Hops from the originator to the exit, 1–6. */
+  minHops: number;
+  /** Bytes expected per package, for the byte rates. */
+  payloadSize: number;
+  /** Extra undesirability of a node as exit for this request (e.g. it could not resolve the host). */
+  exitPenalty?(key: string): bigint;
+  /** Nodes not to use at all (e.g. a relay that just died). */
+  avoid?: ReadonlySet<string>;
+}
+
+export interface RoundTrip {
+  /** origin, relays…, exit */
+  over: string[];
+  /** exit, relays…, origin */
+  back: string[];
+  /** Total undesirability (wei for the rate-pack part). */
+  cost: bigint;
+}
+
+/** Upper bound on paths examined per search, so a pathological graph cannot stall the Node. */
+export const MAX_PATHS_EXAMINED = 50_000;
+/** Reusing an over-route relay on the way back costs this much more, so it happens only when nothing else exists. */
+export const REUSE_PENALTY = 10n ** 18n;
+
+function relayCost(view: GraphView, key: string, size: bigint): bigint {
+  const r = view.ratePack(key);
+  return r.routingServiceRate + r.routingByteRate * size;
+}
+
+function exitCost(view: GraphView, key: string, size: bigint): bigint {
+  const r = view.ratePack(key);
+  return r.exitServiceRate + r.exitByteRate * size;
+}
+
+interface Search {
+  from: string;
+  hops: number;
+  /** Cost of a node when it sits inside the path (not at either end), or undefined if it may not. */
+  inner(key: string): bigint | undefined;
+  /** Cost of the last node, or undefined if it may not end the path. */
+  last(key: string): bigint | undefined;
+  avoid: ReadonlySet<string>;
+}
+
+/** Cheapest simple path of exactly `hops` edges over full neighbors, by depth-first branch and bound. */
+function cheapestPath(view: GraphView, s: Search): { path: string[]; cost: bigint } | undefined {
+  let best: { path: string[]; cost: bigint } | undefined;
+  let examined = 0;
+  const path = [s.from];
+  const onPath = new Set(path);
+  const walk = (cost: bigint): void => {
+    if (examined >= MAX_PATHS_EXAMINED) return;
+    if (best && cost >= best.cost) return;
+    const here = path[path.length - 1] as string;
+    const depth = path.length - 1;
+    for (const next of view.fullNeighbors(here)) {
+      if (onPath.has(next) || s.avoid.has(next)) continue;
+      if (depth + 1 === s.hops) {
+        examined++;
+        const end = s.last(next);
+        if (end === undefined) continue;
+        const total = cost + end;
+        if (!best || total < best.cost) best = { path: [...path, next], cost: total };
+        continue;
+      }
+      const step = view.routesData(next) ? s.inner(next) : undefined;
+      if (step === undefined) continue;
+      path.push(next);
+      onPath.add(next);
+      walk(cost + step);
+      path.pop();
+      onPath.delete(next);
+    }
+  };
+  walk(0n);
+  return best;
+}
+
+export function findRoundTrip(view: GraphView, q: RouteQuery): RoundTrip | undefined {
+  if (!Number.isInteger(q.minHops) || q.minHops < 1 || q.minHops > 6) throw new RangeError('min-hops must be 1 to 6');
+  const size = BigInt(Math.max(0, Math.floor(q.payloadSize)));
+  const avoid = q.avoid ?? new Set<string>();
+  const originNeighbors = new Set(view.fullNeighbors(q.origin));
+  const over = cheapestPath(view, {
+    from: q.origin, hops: q.minHops, avoid,
+    inner: (k) => relayCost(view, k, size),
+    last: (k) => {
+      if (!view.routesData(k)) return undefined;
+      // With more than one hop the exit must not be the originator's neighbor: it would learn who asks and what.
+      if (q.minHops > 1 && originNeighbors.has(k)) return undefined;
+      return exitCost(view, k, size) + (q.exitPenalty?.(k) ?? 0n);
+    },
+  });
+  if (!over) return undefined;
+  const exit = over.path[over.path.length - 1] as string;
+  const overRelays = new Set(over.path.slice(1, -1));
+  const back = cheapestPath(view, {
+    from: exit, hops: q.minHops, avoid,
+    inner: (k) => (k === q.origin ? undefined : relayCost(view, k, size) + (overRelays.has(k) ? REUSE_PENALTY : 0n)),
+    last: (k) => (k === q.origin ? 0n : undefined),
+  });
+  if (!back) return undefined;
+  return { over: over.path, back: back.path, cost: over.cost + back.cost };
+}
