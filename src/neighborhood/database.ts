@@ -1,0 +1,125 @@
+// The neighborhood database: every node record this Node knows, with the rules for accepting updates
+// (facts reference §6.1, §6.5): versions only rise, the key and rate pack never change, an address once known is
+// kept. Pure: time is passed in. It is also the GraphView route selection reads.
+
+import type { NodeAddress, NodeRecord, RatePack, SignedRecord } from '../wire/node-record.js';
+import type { GraphView } from './routes.js';
+
+export interface Entry {
+  record: NodeRecord;
+  /** The bytes and signature as received, forwarded unchanged. */
+  signed: SignedRecord;
+  address?: NodeAddress;
+  lastUpdate: number;
+}
+
+export type UpdateResult = 'added' | 'updated' | 'stale' | 'conflict';
+
+export const keyOf = (publicKey: Buffer): string => publicKey.toString('hex');
+
+/** Records nobody references and not updated for this long are culled (MASQ: 30 s grace). */
+export const CULL_GRACE_MS = 30_000;
+
+export class NeighborhoodDatabase implements GraphView {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(readonly rootKey: string) {}
+
+  get(key: string): Entry | undefined {
+    return this.entries.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  /** Adds or updates a record whose signature has already been checked. */
+  update(signed: SignedRecord, record: NodeRecord, now: number): UpdateResult {
+    const key = keyOf(record.publicKey);
+    const old = this.entries.get(key);
+    if (!old) {
+      this.entries.set(key, { record, signed: { signed: signed.signed, signature: signed.signature }, ...(signed.address ? { address: signed.address } : {}), lastUpdate: now });
+      return 'added';
+    }
+    if (record.version <= old.record.version) return 'stale';
+    if (!sameRates(record.ratePack, old.record.ratePack)) return 'conflict';
+    if (old.address && signed.address && !sameAddress(old.address, signed.address)) return 'conflict';
+    const address = old.address ?? signed.address;
+    this.entries.set(key, { record, signed: { signed: signed.signed, signature: signed.signature }, ...(address ? { address } : {}), lastUpdate: now });
+    return 'updated';
+  }
+
+  /** Our own record is replaced whenever we re-sign it. */
+  setRoot(signed: SignedRecord, record: NodeRecord, now: number): void {
+    const old = this.entries.get(this.rootKey);
+    const address = signed.address ?? old?.address;
+    this.entries.set(this.rootKey, { record, signed, ...(address ? { address } : {}), lastUpdate: now });
+  }
+
+  /** Forgets a Node's address (its connection broke); the record stays until culled. */
+  forgetAddress(key: string): void {
+    const e = this.entries.get(key);
+    if (e?.address) {
+      const { address: _gone, ...rest } = e;
+      this.entries.set(key, rest);
+    }
+  }
+
+  remove(key: string): void {
+    if (key !== this.rootKey) this.entries.delete(key);
+  }
+
+  halfNeighbors(key: string): string[] {
+    return (this.entries.get(key)?.record.neighbors ?? []).map(keyOf);
+  }
+
+  fullNeighbors(key: string): string[] {
+    return this.halfNeighbors(key).filter((n) => this.halfNeighbors(n).includes(key));
+  }
+
+  routesData(key: string): boolean {
+    return this.entries.get(key)?.record.routesData ?? false;
+  }
+
+  ratePack(key: string): RatePack {
+    const r = this.entries.get(key)?.record.ratePack;
+    if (!r) throw new Error(`unknown node ${key.slice(0, 16)}`);
+    return r;
+  }
+
+  /** Drops records that no known record references and that have not been updated within the grace time. */
+  cull(now: number): string[] {
+    const referenced = new Set<string>([this.rootKey]);
+    for (const e of this.entries.values()) for (const n of e.record.neighbors) referenced.add(keyOf(n));
+    const gone = [...this.entries.entries()].filter(([k, e]) => !referenced.has(k) && now - e.lastUpdate > CULL_GRACE_MS).map(([k]) => k);
+    for (const k of gone) this.entries.delete(k);
+    return gone;
+  }
+
+  /** Graphviz DOT of the database, for masq neighborhood-graph: short keys, versions, addresses, edges. */
+  toDot(): string {
+    const short = (k: string): string => Buffer.from(k, 'hex').subarray(0, 6).toString('base64url');
+    const lines = ['digraph db {'];
+    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const label = [short(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : ''].filter(Boolean).join('\\n');
+      lines.push(`  "${short(k)}" [label="${label}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
+    }
+    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const n of e.record.neighbors) lines.push(`  "${short(k)}" -> "${short(keyOf(n))}";`);
+    }
+    lines.push('}');
+    return lines.join('\n');
+  }
+}
+
+function sameRates(a: RatePack, b: RatePack): boolean {
+  return a.routingByteRate === b.routingByteRate && a.routingServiceRate === b.routingServiceRate && a.exitByteRate === b.exitByteRate && a.exitServiceRate === b.exitServiceRate;
+}
+
+function sameAddress(a: NodeAddress, b: NodeAddress): boolean {
+  return a.ip === b.ip && a.ports.length === b.ports.length && a.ports.every((p, i) => p === b.ports[i]);
+}
