@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   UI_PROTOCOL: 'the Daemon or Node sent something unexpected',
   LAUNCH: 'the Node could not be launched',
   USAGE: 'a command was used wrongly',
+  LINK_AUTH: 'a neighbor link failed its handshake or a record did not decrypt',
+  WIRE_DECODE: 'a neighbor sent bytes that do not parse or exceed a limit',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
