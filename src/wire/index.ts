@@ -1,0 +1,2 @@
+// The wire codecs, one export line each.
+export * from './frame.js';

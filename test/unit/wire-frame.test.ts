@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLAIN_MASK, encodeFrame } from '../../src/wire/index.js';
+import { MasqError } from '../../src/system/errors.js';
+
+function isWireDecode(err: unknown): boolean {
+  return err instanceof MasqError && err.code === 'WIRE_DECODE';
+}
+
+/** Cuts a buffer at the given points (any order, duplicates allowed, clamped). */
+function split(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => Math.min(c, buf.length)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const p of points) {
+    out.push(buf.subarray(from, p));
+    from = p;
+  }
+  out.push(buf.subarray(from));
+  return out;
+}
+
+test('a frame is a 4-byte big-endian length and the body', () => {
+  assert.deepEqual([...encodeFrame(Buffer.from('abc'))], [0, 0, 0, 3, 0x61, 0x62, 0x63]);
+  assert.deepEqual([...encodeFrame(Buffer.alloc(0))], [0, 0, 0, 0]);
+  assert.equal(encodeFrame(Buffer.alloc(DEFAULT_MAX_FRAME_BYTES)).readUInt32BE(0), 65552);
+  assert.throws(() => encodeFrame(Buffer.alloc(DEFAULT_MAX_FRAME_BYTES + 1)), /at most/);
+  assert.throws(() => encodeFrame(Buffer.alloc(11), { maxFrameBytes: 10 }), /at most/);
+  assert.throws(() => new FrameDecoder({ maxFrameBytes: -1 }), /maxFrameBytes/);
+  assert.throws(() => new FrameDecoder({ maxFrameBytes: 2 ** 32 }), /maxFrameBytes/);
+});
+
+test('the decoder gives whole bodies, several per chunk or one across many', () => {
+  const d = new FrameDecoder();
+  const wire = Buffer.concat([encodeFrame(Buffer.from('one')), encodeFrame(Buffer.alloc(0)), encodeFrame(Buffer.from('three'))]);
+  assert.deepEqual(d.push(wire).map(String), ['one', '', 'three']);
+  assert.equal(d.bufferedBytes, 0);
+  const byteByByte: string[] = [];
+  for (const b of wire) byteByByte.push(...d.push(Buffer.from([b])).map(String));
+  assert.deepEqual(byteByByte, ['one', '', 'three']);
+  assert.deepEqual(d.push(Buffer.alloc(0)), []);
+});
+
+test('fuzz: round trips across arbitrary chunk splits', () => {
+  const bodies = fc.array(fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)), { maxLength: 12 });
+  fc.assert(fc.property(bodies, fc.array(fc.nat({ max: 8000 }), { maxLength: 30 }), (list, cuts) => {
+    const wire = Buffer.concat(list.map((b) => PLAIN_MASK.wrap(encodeFrame(b))));
+    const decoder = PLAIN_MASK.unwrap({ maxFrameBytes: 600 });
+    const got = split(wire, cuts).flatMap((chunk) => decoder.push(chunk));
+    assert.deepEqual(got, list);
+  }), { seed: 0xf4a3e, numRuns: 1000 });
+});
+
+test('an oversize length is refused before its body is buffered, and the decoder stays refused', () => {
+  const d = new FrameDecoder({ maxFrameBytes: 100 });
+  assert.deepEqual(d.push(encodeFrame(Buffer.alloc(100), { maxFrameBytes: 100 })).length, 1);
+  assert.deepEqual(d.push(Buffer.from([0, 0])), []);
+  assert.throws(() => d.push(Buffer.from([0, 101])), isWireDecode, 'refused on the prefix alone');
+  assert.equal(d.bufferedBytes, 0);
+  assert.throws(() => d.push(encodeFrame(Buffer.from('ok'))), isWireDecode, 'still refused');
+  const big = new FrameDecoder();
+  assert.throws(() => big.push(Buffer.from([0xff, 0xff, 0xff, 0xff])), isWireDecode);
+  assert.throws(() => new FrameDecoder().push(Buffer.from([0, 1, 0, 17])), isWireDecode, '65553 is one over the default');
+  assert.equal(new FrameDecoder().push(Buffer.from([0, 1, 0, 16])).length, 0, '65552 is allowed');
+});
+
+test('fuzz: random bytes give only WIRE_DECODE, and the decoder never holds more than one frame and one chunk', () => {
+  const max = 300;
+  const chunks = fc.array(fc.uint8Array({ maxLength: 400 }).map((a) => Buffer.from(a)), { maxLength: 20 });
+  // Mostly small lengths so that frames do complete, with random bytes around them.
+  const smallLength = fc.nat({ max: max + 20 }).map((n) => Buffer.from([0, 0, n >> 8, n & 0xff]));
+  const stream = fc.array(fc.oneof(chunks.map((c) => Buffer.concat(c)), smallLength), { maxLength: 20 });
+  fc.assert(fc.property(stream, (parts) => {
+    const d = new FrameDecoder({ maxFrameBytes: max });
+    for (const part of parts) {
+      try {
+        for (const body of d.push(part)) assert.ok(body.length <= max);
+      } catch (err) {
+        if (!isWireDecode(err)) throw err;
+        assert.equal(d.bufferedBytes, 0);
+        return;
+      }
+      assert.ok(d.bufferedBytes < FRAME_HEADER_BYTES + max, `held ${d.bufferedBytes}`);
+    }
+  }), { seed: 0xbadf00d, numRuns: 1000 });
+});
+
+test('the plain mask leaves frames as they are and gives a fresh decoder per stream', () => {
+  const frame = encodeFrame(Buffer.from('x'));
+  assert.equal(PLAIN_MASK.wrap(frame), frame);
+  assert.equal(PLAIN_MASK.name, 'plain');
+  const a = PLAIN_MASK.unwrap();
+  const b = PLAIN_MASK.unwrap();
+  assert.notEqual(a, b);
+  assert.deepEqual(a.push(frame.subarray(0, 3)), []);
+  assert.deepEqual(b.push(frame).map(String), ['x']);
+  assert.deepEqual(a.push(frame.subarray(3)).map(String), ['x']);
+});
