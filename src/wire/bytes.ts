@@ -1,10 +1,12 @@
 // Bounded byte reading and writing for the wire codecs. A Reader never reads past its buffer and fails with a
 // DecodeError naming what it was reading; codecs check counts against their own limits before allocating.
 
-/** The one error a decoder throws for bad input. */
-export class DecodeError extends Error {
+import { MasqError } from '../system/errors.js';
+
+/** The one error a decoder throws for bad input: a WIRE_DECODE MasqError that names what was being read. */
+export class DecodeError extends MasqError {
   constructor(readonly what: string, detail: string) {
-    super(`${what}: ${detail}`);
+    super('WIRE_DECODE', `${what}: ${detail}`);
     this.name = 'DecodeError';
   }
 }

@@ -1,2 +1,5 @@
 // The wire codecs, one export line each.
 export * from './frame.js';
+export * from './bytes.js';
+export * from './descriptor.js';
+export * from './node-record.js';
