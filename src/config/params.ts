@@ -37,6 +37,8 @@ export interface Param {
   nodeOnly?: boolean;
   /** config-file itself is never taken from the config file. */
   notFromFile?: boolean;
+  /** The store's config row that keeps this value across runs (MASQ's names). */
+  storeRow?: string;
   /** Returns the canonical form of a valid value; throws ParamProblem with the reason otherwise. */
   check(value: string, chain: string): string;
   defaultValue?(ctx: DefaultContext): string | undefined;
@@ -105,6 +107,7 @@ function descriptor(v: string, chain: string): string {
 export const PARAMS: readonly Param[] = [
   {
     name: 'blockchain-service-url', valueName: 'URL',
+    storeRow: 'blockchain_service_url',
     help: 'URL of the EVM JSON-RPC service (http, https, ws or wss) the Node uses to pay and to scan for payments.',
     check: (v) => {
       let u: URL | undefined;
@@ -123,6 +126,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'clandestine-port', valueName: 'PORT',
+    storeRow: 'clandestine_port',
     help: 'TCP port other Nodes connect to (1025–65535). Chosen at random in 1025–9998 when the database is created, then kept.',
     check: (v) => port(v),
     defaultValue: (ctx) => ctx.stored['clandestine-port'],
@@ -180,6 +184,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'earning-wallet', valueName: 'ADDRESS',
+    storeRow: 'earning_wallet_address',
     help: 'Address (0x + 40 hex digits) of the wallet other Nodes pay this Node into.',
     check: (v) => (/^0x[0-9a-fA-F]{40}$/.test(v) ? v : fail('must be 0x followed by 40 hexadecimal digits')),
   },
@@ -191,6 +196,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'gas-price', valueName: 'GWEI',
+    storeRow: 'gas_price',
     help: 'Gas price in gwei for payment transactions (a whole number above 0).',
     check: (v) => uint(v, 'gas price', 1n, U64_MAX).toString(),
     defaultValue: (ctx) => ctx.stored['gas-price'] ?? '1',
@@ -215,18 +221,21 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'mapping-protocol', valueName: 'PROTOCOL',
+    storeRow: 'mapping_protocol',
     help: 'Router port-mapping protocol to try first: pcp, pmp or igdp. The last one that worked is remembered.',
     check: enumOf(['pcp', 'pmp', 'igdp'], true),
     defaultValue: (ctx) => ctx.stored['mapping-protocol'],
   },
   {
     name: 'min-hops', valueName: 'N',
+    storeRow: 'min_hops',
     help: 'Minimum number of hops in a route, 1 to 6.',
     check: (v) => uint(v, 'min-hops', 1n, 6n).toString(),
     defaultValue: (ctx) => ctx.stored['min-hops'] ?? '3',
   },
   {
     name: 'neighborhood-mode', valueName: 'MODE',
+    storeRow: 'neighborhood_mode',
     help: `How the Node takes part in the network: ${MODES.join(', ')}.`,
     check: enumOf(MODES),
     defaultValue: () => 'standard',
@@ -250,6 +259,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'payment-thresholds', valueName: PAYMENT_THRESHOLD_NAMES.join('|'),
+    storeRow: 'payment_thresholds',
     help: 'When debts are paid and when debtors are banned: six whole numbers separated by |.',
     check: (v) => {
       const [debt, , , permanent, interval] = pipeList(v, PAYMENT_THRESHOLD_NAMES);
@@ -274,6 +284,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'rate-pack', valueName: RATE_PACK_NAMES.join('|'),
+    storeRow: 'rate_pack',
     help: 'What this Node charges, in wei: four whole numbers separated by |.',
     check: (v) => pipeList(v, RATE_PACK_NAMES).join('|'),
     defaultValue: (ctx) => ctx.stored['rate-pack'] ?? '53844|53844|107688|107688',
@@ -286,6 +297,7 @@ export const PARAMS: readonly Param[] = [
   },
   {
     name: 'scan-intervals', valueName: SCAN_INTERVAL_NAMES.join('|'),
+    storeRow: 'scan_intervals',
     help: 'Seconds between scans for pending payments, payables and receivables: three whole numbers separated by |.',
     check: (v) => pipeList(v, SCAN_INTERVAL_NAMES).map((n) => (n === 0n ? fail('scan intervals must be above 0') : n)).join('|'),
     defaultValue: (ctx) => ctx.stored['scan-intervals'] ?? '600|600|600',
@@ -311,6 +323,9 @@ const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 export function findParam(name: string): Param | undefined {
   return BY_NAME.get(name);
 }
+
+/** Parameters the store keeps, with their rows. */
+export const STORED_PARAMS: ReadonlyArray<Param & { storeRow: string }> = PARAMS.filter((p): p is Param & { storeRow: string } => p.storeRow !== undefined);
 
 /** The parameters a UI may set through the Daemon's setup. */
 export const SETUP_PARAMS: readonly Param[] = PARAMS.filter((p) => !p.nodeOnly);

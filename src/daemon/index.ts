@@ -2,7 +2,7 @@
 
 import { envName } from '../config/params.js';
 import { readConfigFile, readEnv } from '../config/sources.js';
-import { readStoredDefaults } from '../store/index.js';
+import { readStoredDefaults } from '../config/stored.js';
 import { systemEnvironment } from '../system/environment.js';
 import { describeError } from '../system/errors.js';
 import { createLogCore, createLogger } from '../system/logger.js';

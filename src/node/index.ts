@@ -1,12 +1,13 @@
 // Composition root of the Node (`masq-node` without --initialization): configuration, store, UI server, proxy,
 // and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
 
-import { PARAMS } from '../config/params.js';
+import { PARAMS, STORED_PARAMS } from '../config/params.js';
+import { readStoredDefaults } from '../config/stored.js';
 import { resolveWithConfigFile } from '../config/layered.js';
 import type { Resolution } from '../config/resolve.js';
 import { parseParamArgs, readConfigFile, readEnv } from '../config/sources.js';
 import { type ProxyServer, createDirectExit, startProxy } from '../proxy/index.js';
-import { type Store, openStore, readStoredDefaults } from '../store/index.js';
+import { type Store, openStore } from '../store/index.js';
 import { systemEnvironment } from '../system/environment.js';
 import { MasqError, describeError } from '../system/errors.js';
 import { type LogLevel, createLogCore, createLogger } from '../system/logger.js';
@@ -24,13 +25,6 @@ function configurationError(lines: Array<[string, string]>): number {
   process.stderr.write(`Configuration error\n${lines.map(([p, why]) => `${p} - ${why}`).join('\n')}\n`);
   return EXIT_CONFIG;
 }
-
-/** Parameters the Node keeps in its store when given, so they become the defaults of later runs. */
-const PERSISTED: Record<string, string> = {
-  'clandestine-port': 'clandestine_port', 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'mapping-protocol': 'mapping_protocol',
-  'neighborhood-mode': 'neighborhood_mode', 'payment-thresholds': 'payment_thresholds', 'rate-pack': 'rate_pack',
-  'scan-intervals': 'scan_intervals', 'blockchain-service-url': 'blockchain_service_url', 'earning-wallet': 'earning_wallet_address',
-};
 
 async function configure(argv: readonly string[]): Promise<Resolution | number> {
   let args;
@@ -84,9 +78,10 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     return configurationError([[e instanceof MasqError && e.code === 'STORE_WRONG_PASSWORD' ? 'db-password' : 'data-directory', describeError(e)]]);
   }
   const persist: Record<string, string> = {};
-  for (const [param, row] of Object.entries(PERSISTED)) {
-    const v = r.values.get(param);
-    if (v && v.value !== '' && v.status !== 'Default' && v.value !== store.getConfig(row)) persist[row] = v.value;
+  // Given values become the defaults of later runs.
+  for (const p of STORED_PARAMS) {
+    const v = r.values.get(p.name);
+    if (v && v.value !== '' && v.status !== 'Default' && v.value !== store.getConfig(p.storeRow)) persist[p.storeRow] = v.value;
   }
   if (Object.keys(persist).length > 0) await store.setConfig(persist);
   const identity = await loadIdentity(store, (value('new-public-key') || undefined) as 'on' | 'off' | undefined, log);

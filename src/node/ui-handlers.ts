@@ -1,7 +1,7 @@
 // The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
 
 import type { Store } from '../store/index.js';
-import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, findParam } from '../config/params.js';
+import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/params.js';
 import { describeError } from '../system/errors.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
@@ -26,8 +26,9 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
   return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
 }
 
-/** Store rows that setConfiguration may change, by their parameter name. */
-const SETTABLE: Record<string, string> = { 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'start-block': 'start_block' };
+/** What setConfiguration may change while the Node runs (start-block is a setting, not a startup parameter). */
+const SETTABLE = new Set(['gas-price', 'min-hops', 'start-block']);
+const rowOf = (name: string): string => STORED_PARAMS.find((p) => p.name === name)?.storeRow ?? name.replace(/-/g, '_');
 
 export function configurationPayload(store: Store, passwordMatches: boolean): Record<string, unknown> {
   const get = (n: string): string | undefined => store.getConfig(n);
@@ -96,8 +97,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
       }
       case 'setConfiguration': {
         const name = p.name as string;
-        const row = SETTABLE[name];
-        if (!row) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
+        if (!SETTABLE.has(name)) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
         const raw = p.value as string;
         let value: string | null;
         try {
@@ -109,7 +109,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
           if (!(e instanceof ParamProblem)) throw e;
           return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
         }
-        await store.setConfig({ [row]: value });
+        await store.setConfig({ [rowOf(name)]: value });
         return reply({});
       }
       case 'shutdown':

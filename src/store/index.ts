@@ -1,5 +1,5 @@
 // The Node's persistent store (LMDB) and its public API. See store.ts for the implementation and
 // migrations.ts for the layouts.
 
-export { SCHEMA_VERSION, openStore, readStoredDefaults } from './store.js';
+export { SCHEMA_VERSION, openStore, readStoredRows } from './store.js';
 export type { OpenOptions, Store } from './store.js';

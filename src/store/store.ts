@@ -415,23 +415,12 @@ export function openStore(opts: OpenOptions): Promise<Store> {
   return openStoreInternal(opts);
 }
 
-/** Store rows the Daemon uses as defaults, by parameter name. */
-const STORED_DEFAULTS: Record<string, string> = {
-  clandestine_port: 'clandestine-port',
-  min_hops: 'min-hops',
-  gas_price: 'gas-price',
-  mapping_protocol: 'mapping-protocol',
-  payment_thresholds: 'payment-thresholds',
-  rate_pack: 'rate-pack',
-  scan_intervals: 'scan-intervals',
-};
-
 /**
- * For the Daemon: stored defaults by parameter name, read without creating or migrating anything.
+ * For the Daemon: the named plain config rows, read without creating or migrating anything.
  * {} when there is no store, it was never set up, or it still needs migrating (the Node migrates it, as in MASQ).
  * Throws MasqError only for a store that exists but cannot be read (damaged, or made by a newer version).
  */
-export async function readStoredDefaults(dataDir: string): Promise<Record<string, string>> {
+export async function readStoredRows(dataDir: string, rows: readonly string[]): Promise<Record<string, string>> {
   if (!storeExists(dataDir)) return {};
   let store: Store;
   try {
@@ -442,9 +431,9 @@ export async function readStoredDefaults(dataDir: string): Promise<Record<string
   }
   try {
     const out: Record<string, string> = {};
-    for (const [row, param] of Object.entries(STORED_DEFAULTS)) {
+    for (const row of rows) {
       const value = store.getConfig(row);
-      if (value !== undefined) out[param] = value;
+      if (value !== undefined) out[row] = value;
     }
     return out;
   } finally {

@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SCHEMA_VERSION, openStore, readStoredDefaults, type Store } from '../../src/store/index.js';
+import { SCHEMA_VERSION, openStore, readStoredRows, type Store } from '../../src/store/index.js';
+
+const DEFAULT_ROWS = ['clandestine_port', 'min_hops', 'gas_price', 'mapping_protocol', 'payment_thresholds', 'rate_pack', 'scan_intervals'];
+const readStoredDefaults = (dir: string) => readStoredRows(dir, DEFAULT_ROWS);
 import { openStoreInternal, storeFile } from '../../src/store/store.js';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations.js';
 import { dumpStore, loadDump, patchStore } from '../helpers/store-dump.js';
@@ -194,18 +197,18 @@ describe('store: read-only use and stored defaults', () => {
       assert.equal(existsSync(dir), false);
     }));
 
-  it('readStoredDefaults returns parameter-named values, also while the Node has the store open', () =>
+  it('readStoredRows returns the named rows, also while the Node has the store open', () =>
     withDataDir((dir) =>
       withStore(dir, async (s) => {
         await s.setConfig({ mapping_protocol: 'igdp', gas_price: '7', earning_wallet_address: '0xabc' });
         assert.deepEqual(await readStoredDefaults(dir), {
-          'clandestine-port': '5555',
-          'min-hops': '3',
-          'gas-price': '7',
-          'mapping-protocol': 'igdp',
-          'payment-thresholds': '1000000000|1200|1200|500000000|21600|500000000',
-          'rate-pack': '53844|53844|107688|107688',
-          'scan-intervals': '600|600|600',
+          clandestine_port: '5555',
+          min_hops: '3',
+          gas_price: '7',
+          mapping_protocol: 'igdp',
+          payment_thresholds: '1000000000|1200|1200|500000000|21600|500000000',
+          rate_pack: '53844|53844|107688|107688',
+          scan_intervals: '600|600|600',
         });
         const ro = await openStore({ dataDir: dir, chain: CHAIN, readOnly: true });
         try {
@@ -215,11 +218,11 @@ describe('store: read-only use and stored defaults', () => {
           await ro.close();
         }
         await s.setConfig({ gas_price: '9' });
-        assert.equal((await readStoredDefaults(dir))['gas-price'], '9');
+        assert.equal((await readStoredDefaults(dir)).gas_price, '9');
       }),
     ));
 
-  it('readStoredDefaults of a store awaiting migration is {} and migrates nothing', () =>
+  it('readStoredRows of a store awaiting migration is {} and migrates nothing', () =>
     withDataDir(async (dir) => {
       await loadDump(dir, loadFixture('store-v1.json'));
       assert.deepEqual(await readStoredDefaults(dir), {});
