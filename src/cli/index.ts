@@ -4,24 +4,14 @@ import { appendFileSync, chmodSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import WebSocket from 'ws';
 import { describeError } from '../system/errors.js';
-import { UiClient } from '../ui/client.js';
-import { UI_SUBPROTOCOL, type UiMessage } from '../ui/envelope.js';
+import { UiClient, uiAnswers } from '../ui/client.js';
+import { DAEMON_UI_PORT, type UiMessage } from '../ui/envelope.js';
 import { COMMANDS, type CommandIo, findCommand, runCommand } from './commands.js';
 import { broadcast } from './format.js';
 import { keepInHistory, tokenize } from './line.js';
 
-export const DEFAULT_UI_PORT = 5333;
 const HISTORY_LINES = 500;
-
-function nodeAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: 250 });
-    ws.once('open', () => { ws.close(); resolve(true); });
-    ws.once('error', () => resolve(false));
-  });
-}
 
 function makeIo(port: number, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
   let client = connected;
@@ -30,12 +20,12 @@ function makeIo(port: number, connected?: UiClient): CommandIo & { current(): Ui
     current: () => client,
     out: (t) => process.stdout.write(`${t}\n`),
     err: (t) => process.stderr.write(`${t}\n`),
-    nodeAnswers,
+    nodeAnswers: (port) => uiAnswers(port, 250),
   };
 }
 
 function parseGlobal(argv: readonly string[]): { port: number; rest: string[] } | string {
-  let port = DEFAULT_UI_PORT;
+  let port = DAEMON_UI_PORT;
   const rest = [...argv];
   if (rest[0] === '--ui-port') {
     const p = Number(rest[1]);

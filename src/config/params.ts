@@ -6,6 +6,7 @@ import { CHAINS, DEFAULT_CHAIN } from './chains.js';
 import { DecodeError } from '../wire/bytes.js';
 import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
 import { LOG_LEVELS } from '../system/logger.js';
+import { DAEMON_UI_PORT } from '../ui/envelope.js';
 
 export const MODES = ['standard', 'originate-only', 'consume-only', 'zero-hop'] as const;
 export type Mode = (typeof MODES)[number];
@@ -314,7 +315,7 @@ export const PARAMS: readonly Param[] = [
     help: 'WebSocket port of the UI protocol on 127.0.0.1 (the Daemon chooses the Node\'s).',
     nodeOnly: true,
     check: (v) => port(v),
-    defaultValue: () => '5333',
+    defaultValue: () => String(DAEMON_UI_PORT),
   },
 ];
 

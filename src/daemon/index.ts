@@ -8,17 +8,16 @@ import { describeError } from '../system/errors.js';
 import { createLogCore, createLogger } from '../system/logger.js';
 import { onShutdownSignals } from '../system/signals.js';
 import { startUiServer } from '../ui/server.js';
+import { DAEMON_UI_PORT } from '../ui/envelope.js';
 import { Daemon } from './daemon.js';
 import { ChildLauncher, findFreePort, waitForUi } from './launcher.js';
 import { SetupState } from './setup-state.js';
-
-export const DAEMON_DEFAULT_UI_PORT = 5333;
 
 export async function runDaemon(argv: readonly string[]): Promise<number> {
   const core = createLogCore('info');
   const log = createLogger(core, 'Daemon');
   const fromEnv = process.env[envName('ui-port')];
-  let uiPort = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : DAEMON_DEFAULT_UI_PORT;
+  let uiPort = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : DAEMON_UI_PORT;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--ui-port') {
       uiPort = Number(argv[++i]);

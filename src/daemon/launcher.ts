@@ -3,8 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import WebSocket from 'ws';
-import { UI_SUBPROTOCOL } from '../ui/envelope.js';
+import { uiAnswers } from '../ui/client.js';
 import type { CrashReason } from '../ui/catalogue.js';
 
 export interface NodeExit {
@@ -93,12 +92,7 @@ export async function findFreePort(start = 32768): Promise<number> {
 export async function waitForUi(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && alive()) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: 1000 });
-      ws.once('open', () => { ws.close(); resolve(true); });
-      ws.once('error', () => resolve(false));
-    });
-    if (ok) return true;
+    if (await uiAnswers(port, 1000)) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;

@@ -54,6 +54,15 @@ function openSocket(port: number, timeoutMs: number): Promise<WebSocket> {
   });
 }
 
+/** Whether something speaking the UI protocol answers on this port (one handshake, then closed). */
+export function uiAnswers(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs });
+    ws.once('open', () => { ws.close(); resolve(true); });
+    ws.once('error', () => resolve(false));
+  });
+}
+
 export class UiClient {
   private ws: WebSocket | undefined;
   private nodePort: number | undefined;
