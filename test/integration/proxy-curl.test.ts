@@ -34,8 +34,8 @@ const clients: Socket[] = [];
 
 const direct = (allowPrivate: boolean): Connector => createDirectExit({ dnsServers: ['127.0.0.1'], allowPrivate, log, dnsTimeoutMs: 500 });
 
-async function proxy(connector: Connector = direct(true), limits: Partial<ProxyLimits> = {}): Promise<{ addr: string; port: number; server: ProxyServer }> {
-  const server = await startProxy({ host: '127.0.0.1', port: 0, connector, log, limits });
+async function proxy(connector: Connector = direct(true), limits: Partial<ProxyLimits> = {}, logger = log): Promise<{ addr: string; port: number; server: ProxyServer }> {
+  const server = await startProxy({ host: '127.0.0.1', port: 0, connector, log: logger, limits });
   proxies.push(server);
   return { addr: `127.0.0.1:${server.address.port}`, port: server.address.port, server };
 }
@@ -253,15 +253,15 @@ test('an oversized header gets 431, garbage 400, the proxy address itself 508', 
 });
 
 test('connection limit, header deadline against trickling clients, close() with an open connection', { timeout: 30_000 }, async () => {
-  const { port, server } = await proxy(direct(true), { maxConnections: 2, headerTimeoutMs: 400 });
+  const warnings: string[] = [];
+  const { port, server } = await proxy(direct(true), { maxConnections: 2, headerTimeoutMs: 400 }, createLogger(createLogCore('warn', { write: (l) => warnings.push(l) }), 'test'));
   const held = [rawClient(port), rawClient(port)];
   await Promise.all(held.map((s) => new Promise((r) => s.once('connect', r))));
   await waitFor('two connections', () => server.connections() === 2, 2000, 10);
   const third = rawClient(port);
-  const t0 = Date.now();
-  await received(third);
-  assert.ok(Date.now() - t0 < 1000, 'the third connection is closed at once');
+  assert.equal((await received(third)).length, 0, 'the third connection is closed without an answer');
   assert.equal(server.connections(), 2);
+  assert.ok(warnings.some((l) => /Closed 1 new connection\(s\) at once: 2 are open/.test(l)), 'closed by the connection limit, not by a timeout');
   // One byte every 100 ms never completes a head: the deadline counts from connecting, not from the last byte.
   const trickle = setInterval(() => { for (const s of held) if (!s.destroyed) s.write('G'); }, 100);
   try {
@@ -273,10 +273,8 @@ test('connection limit, header deadline against trickling clients, close() with 
   await new Promise((r) => open.once('connect', r));
   await waitFor('the open connection', () => server.connections() === 1, 2000, 10);
   const closed = received(open);
-  const t1 = Date.now();
   await server.close(200);
-  assert.ok(Date.now() - t1 < 2000);
-  assert.equal(server.connections(), 0);
+  assert.equal(server.connections(), 0, 'after the grace period the open connection is cut');
   await closed;
   const refused = await curl('-x', `http://127.0.0.1:${port}`, `http://127.0.0.1:${webPort}/`);
   assert.notEqual(refused.code, 0, 'the port no longer listens');
@@ -286,10 +284,8 @@ test('close() lets a running transfer finish within the grace period', { timeout
   const { addr, server } = await proxy();
   const transfer = curl('-x', `http://${addr}`, '-o', join(dir, 'graced.out'), `http://127.0.0.1:${webPort}/slow`);
   await waitFor('the transfer to start', () => server.connections() === 1, 5000, 10);
-  const t0 = Date.now();
   await server.close(5000);
-  assert.ok(Date.now() - t0 >= 300, 'close() waited for the transfer');
-  const done = await transfer;
+  const done = await transfer; // it completes intact only if close() let it run
   assert.equal(done.code, 0, done.stderr);
   assert.equal(sha256(readFileSync(join(dir, 'graced.out'))), sha256(BULK.subarray(0, 10 * SLOW_PIECE)));
 });

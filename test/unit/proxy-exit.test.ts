@@ -47,9 +47,9 @@ async function greeting(host: string, p = port, allowPrivate = true): Promise<st
   }
 }
 
-async function failure(host: string, p: number, allowPrivate: boolean, signal = new AbortController().signal): Promise<FailureKind> {
+async function failure(host: string, p: number, allowPrivate: boolean, signal = new AbortController().signal, dnsTimeoutMs = 600): Promise<FailureKind> {
   try {
-    const s = await exit(allowPrivate, 600).open({ host, port: p }, signal);
+    const s = await exit(allowPrivate, dnsTimeoutMs).open({ host, port: p }, signal);
     s.destroy();
   } catch (e) {
     assert.ok(e instanceof StreamFailure, String(e));
@@ -74,12 +74,11 @@ test('names resolve through the configured DNS server; addresses are tried in or
   assert.equal(await greeting('half.test'), 'hello', 'the A answer counts though the AAAA query times out');
 });
 
-test('failures come as typed StreamFailures', async () => {
+// The per-test timeouts below are hang guards: a lookup that ignored its deadline or the abort would never end.
+test('failures come as typed StreamFailures', { timeout: 10_000 }, async () => {
   assert.equal(await failure('no-such.test', port, true), 'dns');
   assert.equal(await failure('zero.test', port, true), 'dns', '0.0.0.0 answers are dropped');
-  const t0 = Date.now();
-  assert.equal(await failure('silent.test', port, true), 'dns');
-  assert.ok(Date.now() - t0 < 3000, 'the lookup is bounded by dnsTimeoutMs');
+  assert.equal(await failure('silent.test', port, true), 'dns', 'a silent DNS server ends in a dns failure');
   assert.equal(await failure('127.0.0.1', closedPort, true), 'connect');
   assert.equal(await failure('loop.test', closedPort, true), 'connect');
 });
@@ -91,10 +90,8 @@ test('private destinations are refused by address, after resolving (no DNS rebin
   assert.equal(await greeting('loop.test', port, true), 'hello', 'allowed when exit-private-destinations is on');
 });
 
-test('an aborted open stops the lookup at once', async () => {
+test('an aborted open stops the lookup, long before its own deadline', { timeout: 5000 }, async () => {
   const ac = new AbortController();
-  const t0 = Date.now();
   setTimeout(() => ac.abort(), 50);
-  assert.equal(await failure('silent.test', port, true, ac.signal), 'dns');
-  assert.ok(Date.now() - t0 < 500);
+  assert.equal(await failure('silent.test', port, true, ac.signal, 60_000), 'dns');
 });
