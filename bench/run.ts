@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../test/helpers/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
@@ -39,16 +40,6 @@ async function webServer(): Promise<{ server: Server; port: number }> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as { port: number }).port };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
 }
 
 interface NodeProc { pid: number; proxyPort: number; stop(): Promise<void>; readyMs: number }

@@ -2,14 +2,13 @@
 // It never talks to the Node except by starting it, and never touches the network beyond its UI port.
 
 import type { Logger } from '../system/logger.js';
-import { findParam } from '../config/params.js';
 import type { CrashedPayload, SetupResponse, StartResponse } from '../ui/catalogue.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import type { UiClientHandle } from '../ui/server.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import type { SetupChange, SetupState } from './setup-state.js';
-import { envName } from '../config/params.js';
+import { envName, findParam } from '../config/params.js';
 import type { Resolution } from '../config/resolve.js';
 
 export interface DaemonDeps {
