@@ -76,10 +76,3 @@ export function resolve(layers: readonly Layer[], env: Environment, params: read
   }
   return { values, errors, mode, chain };
 }
-
-/** Plain name → value map of everything that has a value. */
-export function valuesOf(r: Resolution): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of r.values.values()) if (v.value !== '') out[v.name] = v.value;
-  return out;
-}
