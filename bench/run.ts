@@ -42,6 +42,13 @@ async function webServer(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** Nodes still running, killed if the benchmark ends early (an error, Ctrl-C, a closed pipe). */
+const running = new Set<ReturnType<typeof spawn>>();
+const killAll = (): void => { for (const c of running) c.kill('SIGKILL'); };
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) process.on(sig, () => { killAll(); process.exit(1); });
+process.stdout.on('error', () => { killAll(); process.exit(1); });
+
 interface NodeProc { pid: number; proxyPort: number; stop(): Promise<void>; readyMs: number }
 
 async function startNode(dataDir: string): Promise<NodeProc> {
@@ -61,6 +68,8 @@ async function startNode(dataDir: string): Promise<NodeProc> {
     child.once('exit', (c) => rej(new Error(`Node exited with ${c}: ${out}`)));
   });
   const exited = new Promise((r) => child.once('exit', r));
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return { pid: child.pid ?? 0, proxyPort, readyMs, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
