@@ -2,12 +2,13 @@
 // (the dialer knows the listener's key from its descriptor), carrying length-prefixed records through a Mask.
 //
 // Frames: dialer → [protocol version 1][Noise message 1, payload = dialer's 64-byte public key]
-//         listener → [Noise message 2, empty payload]; then each frame is a Noise transport message of
+//         listener → [Noise message 2, payload = listener's 64-byte public key]; then each frame is a Noise transport message of
 //         [type: 0 keep-alive | 1 record][body]. The prologue binds the protocol version and the chain id.
 
 import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from '../crypto/noise.js';
+import { PUBLIC_KEY_BYTES } from '../crypto/identity.js';
 import { MasqError } from '../system/errors.js';
 import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/frame.js';
 
@@ -150,6 +151,20 @@ export class Link extends EventEmitter<LinkEvents> {
     return this.write(RECORD, record);
   }
 
+  /** True while the socket's write buffer is above its high-water mark. */
+  get congested(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  /** Stops reading from the neighbor (hop-by-hop backpressure) until resume(). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   drained(): Promise<void> {
     return this.socket.writableNeedDrain ? new Promise((r) => this.socket.once('drain', () => r())) : Promise.resolve();
   }
@@ -161,6 +176,13 @@ export class Link extends EventEmitter<LinkEvents> {
     this.socket.end();
     this.socket.destroySoon();
     this.emit('close', reason);
+  }
+}
+
+/** Each side names its full 64-byte key; the encryption half must be the key it proved in the handshake. */
+function checkAnnouncedKey(payload: Buffer, remoteStatic: Uint8Array): void {
+  if (payload.length !== PUBLIC_KEY_BYTES || !payload.subarray(0, 32).equals(remoteStatic)) {
+    throw new MasqError('LINK_AUTH', 'the neighbor\'s announced key does not match its handshake key');
   }
 }
 
@@ -187,8 +209,9 @@ export function dialLink(host: string, port: number, remoteStatic: Buffer, opts:
     });
     const ik = new IkInitiator({ s: opts.staticKeys, rs: remoteStatic, prologue: prologue(opts.chainId) });
     socket.write(mask.wrap(encodeFrame(Buffer.concat([Buffer.from([LINK_VERSION]), ik.writeMessage1(opts.publicKey)]))));
-    const { keys } = ik.readMessage2(await source.next());
-    return new Link(socket, source, keys.send, keys.receive, Buffer.from(keys.remoteStatic), mask, opts.idleTimeoutMs ?? 60_000);
+    const { payload, keys } = ik.readMessage2(await source.next());
+    checkAnnouncedKey(payload, keys.remoteStatic);
+    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000);
   };
   return withTimeout(run(), opts.handshakeTimeoutMs ?? 5000, socket);
 }
@@ -203,11 +226,8 @@ export function acceptLink(socket: Socket, opts: LinkOptions): Promise<Link> {
     if (first[0] !== LINK_VERSION) throw new MasqError('WIRE_DECODE', `unknown link protocol version ${first[0]}`);
     const ik = new IkResponder({ s: opts.staticKeys, prologue: prologue(opts.chainId) });
     const { payload, remoteStatic } = ik.readMessage1(first.subarray(1));
-    // The payload names the dialer's full key; its encryption half must be the key it proved in the handshake.
-    if (payload.length !== 64 || !payload.subarray(0, 32).equals(remoteStatic)) {
-      throw new MasqError('LINK_AUTH', 'the neighbor\'s announced key does not match its handshake key');
-    }
-    const { msg, keys } = ik.writeMessage2(Buffer.alloc(0));
+    checkAnnouncedKey(payload, remoteStatic);
+    const { msg, keys } = ik.writeMessage2(opts.publicKey);
     socket.write(mask.wrap(encodeFrame(msg)));
     return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000);
   };
