@@ -1,6 +1,6 @@
 // The one table of masq subcommands: usage, help, how each one talks to the Daemon or Node and what it prints.
 
-import { SETUP_PARAMS } from '../config/params.js';
+import { RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/params.js';
 import { parseParamArgs } from '../config/sources.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { SetupResponse } from '../ui/catalogue.js';
@@ -33,6 +33,13 @@ export class UsageError extends Error {}
 function positional(args: readonly string[], min: number, max: number): string[] {
   if (args.length < min || args.length > max || args.some((a) => a.startsWith('--'))) throw new UsageError();
   return [...args];
+}
+
+/** Exactly `--name value`. */
+function positional2(args: readonly string[]): [string, string] {
+  const [flag, value] = args;
+  if (args.length !== 2 || flag === undefined || value === undefined || !flag.startsWith('--') || value.startsWith('--')) throw new UsageError();
+  return [flag, value];
 }
 
 function noArgs(args: readonly string[]): void {
@@ -110,6 +117,21 @@ export const COMMANDS: readonly Command[] = [
     (r) => (typeof r.nodeDescriptorOpt === 'string' ? r.nodeDescriptorOpt : 'Node descriptor is not yet available; try again later')),
   plain('connection-status', 'Shows whether the Node is connected to the network and can find routes.', 'connectionStatus',
     (r) => connectionStatus(r.stage)),
+  plain('neighborhood-graph', 'Shows the Node\'s neighborhood database as a Graphviz DOT graph.', 'neighborhoodGraph',
+    (r) => `Graph of the Node's neighborhood database: ${String(r.graph)}`),
+  {
+    name: 'set-configuration',
+    usage: 'set-configuration --gas-price <gwei> | --min-hops <1-6> | --start-block <number|none>',
+    help: 'Changes one setting of the running Node (min-hops takes effect for new streams at once).',
+    async run(args, io) {
+      const [flag, value] = positional2(args);
+      const name = flag.slice(2);
+      if (!RUNTIME_SETTINGS.includes(name)) throw new UsageError(`'${flag}' is not a setting set-configuration can change`);
+      await ask(io, 'setConfiguration', { name, value });
+      io.out('Parameter was successfully set');
+      return 0;
+    },
+  },
   {
     name: 'configuration',
     usage: 'configuration [<db-password>]',

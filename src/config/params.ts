@@ -105,6 +105,9 @@ function descriptor(v: string, chain: string): string {
   return formatDescriptor(d);
 }
 
+/** What setConfiguration (masq set-configuration) may change while the Node runs. */
+export const RUNTIME_SETTINGS: readonly string[] = ['gas-price', 'min-hops', 'start-block'];
+
 export const PARAMS: readonly Param[] = [
   {
     name: 'blockchain-service-url', valueName: 'URL',

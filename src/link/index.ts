@@ -26,6 +26,8 @@ export interface LinkOptions {
   handshakeTimeoutMs?: number;
   /** No frame at all for this long closes the link; keep-alives go out at a third of it. */
   idleTimeoutMs?: number;
+  /** Dial from this address, so the neighbor sees the IP our record advertises (several Nodes on one host). */
+  localAddress?: string;
 }
 
 export interface LinkEvents {
@@ -199,7 +201,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, socket: Socket): Promise<T> {
 /** Connects to a neighbor whose X25519 key is known and completes the handshake. */
 export function dialLink(host: string, port: number, remoteStatic: Buffer, opts: LinkOptions): Promise<Link> {
   const mask = opts.mask ?? PLAIN_MASK;
-  const socket = connect({ host, port });
+  const socket = connect({ host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   socket.setNoDelay(true);
   const source = new FrameSource(socket, mask.unwrap());
   const run = async (): Promise<Link> => {

@@ -1,7 +1,7 @@
 // The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
 
 import type { Store } from '../store/index.js';
-import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/params.js';
+import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/params.js';
 import { describeError } from '../system/errors.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
@@ -12,6 +12,10 @@ export interface NodeUiDeps {
   store: Store;
   descriptor(): string | undefined;
   connectionStage(): ConnectionStage;
+  /** Graphviz DOT of the neighborhood database. */
+  neighborhoodGraph(): string;
+  /** A runtime setting changed (after it is stored), e.g. min-hops for new routes. */
+  settingChanged(name: string, value: string | null): void;
   broadcast(msg: UiMessage, exceptClientId?: number): void;
   /** Begins the Node's graceful shutdown (after the reply is sent). */
   shutdown(reason: string): void;
@@ -26,8 +30,6 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
   return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
 }
 
-/** What setConfiguration may change while the Node runs (start-block is a setting, not a startup parameter). */
-const SETTABLE = new Set(['gas-price', 'min-hops', 'start-block']);
 const rowOf = (name: string): string => STORED_PARAMS.find((p) => p.name === name)?.storeRow ?? name.replace(/-/g, '_');
 
 export function configurationPayload(store: Store, passwordMatches: boolean): Record<string, unknown> {
@@ -75,6 +77,8 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
       }
       case 'connectionStatus':
         return reply({ stage: deps.connectionStage() });
+      case 'neighborhoodGraph':
+        return reply({ graph: deps.neighborhoodGraph() });
       case 'checkPassword': {
         const pw = p.dbPasswordOpt as string | undefined;
         return reply({ matches: pw === undefined ? !store.hasPassword() : await store.checkPassword(pw) });
@@ -97,7 +101,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
       }
       case 'setConfiguration': {
         const name = p.name as string;
-        if (!SETTABLE.has(name)) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
+        if (!RUNTIME_SETTINGS.includes(name)) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
         const raw = p.value as string;
         let value: string | null;
         try {
@@ -110,6 +114,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
           return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
         }
         await store.setConfig({ [rowOf(name)]: value });
+        deps.settingChanged(name, value);
         return reply({});
       }
       case 'shutdown':

@@ -30,6 +30,7 @@ export const CATALOGUE = {
   connectionStatus: { kind: 'conv', owner: 'node', request: {} },
   connectionChange: { kind: 'ff', owner: 'ui' },
   descriptor: { kind: 'conv', owner: 'node', request: {} },
+  neighborhoodGraph: { kind: 'conv', owner: 'node', request: {} },
   logBroadcast: { kind: 'ff', owner: 'ui' },
   newPassword: { kind: 'ff', owner: 'ui' },
   setConfiguration: { kind: 'conv', owner: 'node', request: { name: 'string', value: 'string' } },

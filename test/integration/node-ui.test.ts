@@ -15,9 +15,10 @@ test('setConfiguration, configuration with and without the password, shutdown, u
   const store = await openStore({ dataDir: sandbox.tempDir(), chain: 'dev' });
   const broadcasts: UiMessage[] = [];
   const stops: string[] = [];
+  const settings: Array<[string, string | null]> = [];
   const handle = createNodeUiHandler({
-    store, descriptor: () => undefined, connectionStage: () => 'NotConnected',
-    broadcast: (m) => broadcasts.push(m), shutdown: (why) => stops.push(why),
+    store, descriptor: () => undefined, connectionStage: () => 'NotConnected', neighborhoodGraph: () => 'digraph db {\n}',
+    broadcast: (m) => broadcasts.push(m), shutdown: (why) => stops.push(why), settingChanged: (n, v) => settings.push([n, v]),
   });
   const ask = async (opcode: string, payload: Record<string, unknown> = {}): Promise<UiMessage | undefined> => {
     const sent: UiMessage[] = [];
@@ -29,6 +30,8 @@ test('setConfiguration, configuration with and without the password, shutdown, u
     assert.equal(store.getConfig('min_hops'), '5');
     assert.equal((await ask('setConfiguration', { name: 'min-hops', value: '9' }))?.error?.code, UI_ERRORS.NON_PARSABLE_VALUE);
     assert.equal(store.getConfig('min_hops'), '5', 'a refused value changes nothing');
+    assert.deepEqual(settings, [['min-hops', '5']], 'the running Node hears of accepted settings only');
+    assert.deepEqual((await ask('neighborhoodGraph'))?.payload, { graph: 'digraph db {\n}' });
     assert.deepEqual((await ask('setConfiguration', { name: 'start-block', value: '1234' }))?.payload, {});
     assert.equal((await ask('setConfiguration', { name: 'start-block', value: 'soon' }))?.error?.code, UI_ERRORS.NON_PARSABLE_VALUE);
     const unknown = await ask('setConfiguration', { name: 'colour', value: 'red' });
