@@ -1,9 +1,10 @@
 # The two README commands: `make run` and `make test`. Everything they need is installed here.
 SHELL := /bin/sh
-APT_TEST_PACKAGES := curl tmux openssl iproute2 procps
+APT_TEST_PACKAGES := curl tmux openssl iproute2 procps tcpdump
 NODE_BIN := node_modules/.bin
 
-.PHONY: all deps build run test test-deps typecheck lint unit integration bench clean
+# `make demo`: a local network of Nodes on loopback addresses (scripts/demo.ts); Ctrl-C stops it.
+.PHONY: all deps build run demo test test-deps typecheck lint unit integration bench clean
 
 all: build
 
@@ -23,6 +24,9 @@ build: dist/masq-node.js
 
 run: build
 	@scripts/run.sh
+
+demo: build
+	@node --import tsx scripts/demo.ts
 
 test-deps: deps
 	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,11 +1,13 @@
-// Composition root of the Node (`masq-node` without --initialization): configuration, store, UI server, proxy,
-// and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
+// Composition root of the Node (`masq-node` without --initialization): configuration, store, identity, the mesh
+// (every mode but zero-hop), UI server, proxy, and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
 
 import { PARAMS, STORED_PARAMS } from '../config/params.js';
 import { readStoredDefaults } from '../config/stored.js';
 import { resolveWithConfigFile } from '../config/layered.js';
 import type { Resolution } from '../config/resolve.js';
 import { parseParamArgs, readConfigFile, readEnv } from '../config/sources.js';
+import { type Chain, findChain } from '../config/chains.js';
+import type { Connector } from '../proxy/connector.js';
 import { type ProxyServer, createDirectExit, startProxy } from '../proxy/index.js';
 import { type Store, openStore } from '../store/index.js';
 import { systemEnvironment } from '../system/environment.js';
@@ -15,6 +17,7 @@ import { onShutdownSignals } from '../system/signals.js';
 import { type UiServer, startUiServer } from '../ui/server.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { loadIdentity } from './identity.js';
+import { type MeshNode, startMeshNode } from './mesh.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 
 /** Exit codes (facts reference §1.1): 0 after an orderly stop, 1 for a configuration error. */
@@ -42,10 +45,10 @@ async function configure(argv: readonly string[]): Promise<Resolution | number> 
   );
   if (r.errors.length > 0) return configurationError(r.errors);
   if (r.mode !== 'zero-hop') {
-    if (!r.values.get('blockchain-service-url')?.value) {
-      return configurationError([['blockchain-service-url', 'The following required argument was not provided: --blockchain-service-url (or run with --neighborhood-mode zero-hop)']]);
+    const missing = (['blockchain-service-url', 'db-password'] as const).filter((n) => !r.values.get(n)?.value);
+    if (missing.length > 0) {
+      return configurationError(missing.map((n) => [n, `The following required argument was not provided: --${n} (or run with --neighborhood-mode zero-hop)`]));
     }
-    return configurationError([['neighborhood-mode', `${r.mode} mode needs the mesh, which this build does not have yet; run with --neighborhood-mode zero-hop`]]);
   }
   return r;
 }
@@ -87,13 +90,35 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   const identity = await loadIdentity(store, (value('new-public-key') || undefined) as 'on' | 'off' | undefined, log);
   log.info(`Node key ${identity.encryptionPublic.toString('base64url')}`);
 
+  const exit = r.mode === 'consume-only'
+    ? undefined
+    : createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') });
+  let meshNode: MeshNode | undefined;
+  if (r.mode !== 'zero-hop') {
+    try {
+      meshNode = await startMeshNode({
+        mode: r.mode, chain: r.chain, chainId: (findChain(r.chain) as Chain).chainId, identity, store, value, log,
+        ...(exit ? { exit } : {}),
+      });
+    } catch (e) {
+      await store.close();
+      const param = e instanceof MasqError && e.code === 'PORT_IN_USE' ? 'clandestine-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'ip' : 'neighbors';
+      return configurationError([[param, describeError(e)]]);
+    }
+  }
+  const neighborhood = meshNode?.neighborhood;
+
   let stopReason: ((why: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
   const broadcastRef: { fn: (m: UiMessage, e?: number) => void } = { fn: () => undefined };
   const handler = createNodeUiHandler({
     store,
-    descriptor: () => undefined,
-    connectionStage: () => 'NotConnected',
+    descriptor: () => neighborhood?.descriptor(),
+    connectionStage: () => neighborhood?.stage() ?? 'NotConnected',
+    neighborhoodGraph: () => neighborhood?.graphDot() ?? 'digraph db {\n}',
+    settingChanged: (name, v) => {
+      if (name === 'min-hops' && v) neighborhood?.setMinHops(Number(v));
+    },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
   });
@@ -104,17 +129,19 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     proxy = await startProxy({
       host: value('proxy-address'),
       port: Number(value('proxy-port')),
-      connector: createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') }),
+      connector: meshNode?.mesh.connector ?? (exit as Connector),
       log: log.child('Proxy'),
     });
   } catch (e) {
     await ui?.close();
+    await meshNode?.close();
     await store.close();
     // Until the UI server is up, the failure is its port's; after that, it is the proxy's address or port.
     const param = !ui ? 'ui-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'proxy-address' : 'proxy-port';
     return configurationError([[param, describeError(e)]]);
   }
   broadcastRef.fn = ui.broadcast;
+  neighborhood?.on('stage', (stage) => ui?.broadcast({ opcode: 'connectionChange', payload: { stage } }));
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };
   core.listeners.add((level, component, msg) => {
     const logLevel = LEVEL_NAMES[level];
@@ -126,6 +153,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     `MASQ Node ready in ${r.mode} mode (process ${process.pid})\n` +
     `  proxy:          ${proxyAt}  (HTTP proxy, CONNECT and SOCKS5: curl -x http://${proxyAt} … or --socks5-hostname ${proxyAt})\n` +
     `  UI port:        ${ui.port}\n` +
+    (neighborhood ? `  descriptor:     ${neighborhood.descriptor() ?? '(none: this Node accepts no connections)'}\n` : '') +
     `  data directory: ${value('data-directory')}\n`,
   );
   log.info(`Ready: proxy on ${proxyAt}, UI on 127.0.0.1:${ui.port}`);
@@ -133,6 +161,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   const why = await Promise.race([stopped, onShutdownSignals().then((s) => `signal ${s}`)]);
   log.info(`Shutting down (${why})`);
   await proxy.close(5000);
+  await meshNode?.close();
   await ui.close();
   await store.close();
   process.stdout.write('MASQ Node stopped\n');

@@ -1,0 +1,88 @@
+// The mesh half of a Node that is not zero-hop: the Neighborhood (links, gossip, routes) and the streams over it
+// (relaying, exiting, the proxy's Connector), wired from the resolved configuration and the store.
+
+import type { Mode } from '../config/params.js';
+import type { NodeIdentity } from '../crypto/identity.js';
+import { Neighborhood } from '../neighborhood/index.js';
+import type { Connector } from '../proxy/connector.js';
+import type { Store } from '../store/index.js';
+import { type Mesh, startMesh } from '../stream/index.js';
+import { MasqError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import type { RatePack } from '../wire/node-record.js';
+
+/** The store row (sealed) of the descriptors of the last full neighbors, used when --neighbors is absent. */
+export const PAST_NEIGHBORS_SECRET = 'past_neighbors';
+const ZERO_RATES: RatePack = { routingByteRate: 0n, routingServiceRate: 0n, exitByteRate: 0n, exitServiceRate: 0n };
+
+export interface MeshSettings {
+  mode: Exclude<Mode, 'zero-hop'>;
+  chain: string;
+  chainId: number;
+  identity: NodeIdentity;
+  store: Store;
+  /** A resolved parameter's value, '' when blank. */
+  value(name: string): string;
+  /** How this Node reaches targets as an exit; absent for consume-only. */
+  exit?: Connector;
+  log: Logger;
+}
+
+export interface MeshNode {
+  neighborhood: Neighborhood;
+  mesh: Mesh;
+  close(): Promise<void>;
+}
+
+function ratePack(text: string): RatePack {
+  const [routingByteRate, routingServiceRate, exitByteRate, exitServiceRate] = text.split('|').map((n) => BigInt(n));
+  return { routingByteRate: routingByteRate ?? 0n, routingServiceRate: routingServiceRate ?? 0n, exitByteRate: exitByteRate ?? 0n, exitServiceRate: exitServiceRate ?? 0n };
+}
+
+function wallet(address: string): Buffer {
+  // Until wallets exist (issue 5) a Node without an earning wallet advertises the zero address.
+  return address ? Buffer.from(address.slice(2), 'hex') : Buffer.alloc(20);
+}
+
+export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
+  const { value, store, log } = s;
+  const ip = value('ip');
+  if (s.mode === 'standard' && !ip) {
+    throw new MasqError('CONFIG_INVALID', 'A standard-mode Node needs its public IP address.', 'Give --ip <address> (automatic port mapping comes with the router support).');
+  }
+  const given = value('neighbors');
+  const past = store.getSecret(PAST_NEIGHBORS_SECRET) ?? '';
+  const initial = (given || past).split(',').filter((d) => d.length > 0);
+  if (given === '' && past !== '') log.info(`Joining through ${initial.length} past neighbor(s)`);
+  const neighborhood = await Neighborhood.start({
+    identity: s.identity,
+    chain: s.chain,
+    chainId: s.chainId,
+    mode: s.mode,
+    ...(ip ? { ip } : {}),
+    clandestinePort: Number(value('clandestine-port') || store.getConfig('clandestine_port')),
+    earningWallet: wallet(value('earning-wallet')),
+    ratePack: s.mode === 'consume-only' ? ZERO_RATES : ratePack(value('rate-pack')),
+    minHops: Number(value('min-hops')),
+    initialNeighbors: initial,
+    savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
+    log: log.child('Neighborhood'),
+  });
+  const mesh = startMesh({
+    identity: s.identity,
+    transport: neighborhood.transport,
+    route: (q) => neighborhood.route(q),
+    ...(s.exit ? { exit: s.exit } : {}),
+    relays: s.mode !== 'consume-only',
+    penalize: (peer, reason) => neighborhood.penalize(peer, reason),
+    log: log.child('Hopper'),
+  });
+  return {
+    neighborhood,
+    mesh,
+    async close() {
+      mesh.close();
+      await neighborhood.close();
+    },
+  };
+}

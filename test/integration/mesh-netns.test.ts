@@ -1,0 +1,150 @@
+// The mesh with real parts: 8 Node processes, each in its own network namespace on one LAN, and a web server host.
+// curl fetches through the last Node over multi-hop routes; a relay's traffic is captured with tcpdump; a relay is
+// killed mid-download; a Node restarts and rejoins by itself; garbage reaches a clandestine port.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LabNode, type MeshLab, BIG_BYTES, CLANDESTINE_PORT, bigSha256, startMeshLab } from '../helpers/mesh-lab.js';
+import { netnsAvailable } from '../helpers/netns.js';
+import { Sandbox, hasStackTrace, waitFor } from '../helpers/processes.js';
+
+const NODES = 8;
+const sandbox = new Sandbox();
+const available = await netnsAvailable();
+let lab: MeshLab | undefined;
+const expected = bigSha256();
+
+
+/** Full neighbors of every Node in a DOT graph: an edge both ways. */
+function degrees(dot: string): Map<string, number> {
+  const edges = new Set([...dot.matchAll(/"([^"]+)" -> "([^"]+)"/g)].map((m) => `${m[1]}>${m[2]}`));
+  const out = new Map<string, number>();
+  for (const e of edges) {
+    const [a, b] = e.split('>') as [string, string];
+    if (edges.has(`${b}>${a}`)) out.set(a, (out.get(a) ?? 0) + 1);
+  }
+  return out;
+}
+
+async function fetchBig(node: LabNode, mode: 'http' | 'connect' | 'socks5'): Promise<void> {
+  const file = join(sandbox.tempDir('masq-fetch-'), 'big');
+  const r = await node.curl('/big', mode, ['-o', file]);
+  assert.equal(r.code, 0, `curl (${mode}) failed: ${r.stderr}`);
+  const body = readFileSync(file);
+  assert.equal(body.length, BIG_BYTES, `${mode}: all bytes`);
+  assert.equal(createHash('sha256').update(body).digest('hex'), expected, `${mode}: the bytes match`);
+}
+
+describe('a mesh of Node processes in network namespaces', { skip: available ? false : 'needs root and ip netns' }, () => {
+  before(async () => {
+    lab = await startMeshLab(sandbox, NODES);
+  });
+  after(async () => {
+    await lab?.lan.cleanup();
+    await sandbox.cleanup();
+  });
+  const me = (): LabNode => (lab as MeshLab).nodes[NODES - 1] as LabNode;
+
+  test('the Nodes form neighborhoods of at most 5 and the last one finds a route', async () => {
+    const l = lab as MeshLab;
+    assert.match(l.descriptor, /^masq:\/\/dev:[A-Za-z0-9_-]{43}@10\.\d+\.\d+\.1:7777$/);
+    await l.routeFound(me(), 40_000);
+    assert.match((await me().masq('descriptor')).stdout, /^masq:\/\/dev:[A-Za-z0-9_-]{43}@10\./);
+    const graph = (await me().masq('neighborhood-graph')).stdout;
+    assert.match(graph, /^Graph of the Node's neighborhood database: digraph db \{/);
+    const deg = degrees(graph);
+    assert.ok(deg.size >= 6, `most Nodes are known with their neighbors (${deg.size})`);
+    for (const [k, d] of deg) assert.ok(d <= 5, `${k} has ${d} full neighbors`);
+  });
+
+  test('curl fetches 10 MB over 3 hops by HTTP proxy, CONNECT and SOCKS5; the server sees an exit, not the originator', async () => {
+    const l = lab as MeshLab;
+    for (const mode of ['http', 'connect', 'socks5'] as const) await fetchBig(me(), mode);
+    const peers = l.web.peers();
+    assert.ok(peers.length >= 3);
+    assert.ok(!peers.includes(me().host.address), 'the originator never connects to the server itself');
+  });
+
+  test('min-hops 1 and 6 work too (set while the Node runs)', async () => {
+    for (const hops of ['1', '6']) {
+      const set = await me().masq('set-configuration', '--min-hops', hops);
+      assert.equal(set.stdout.trim(), 'Parameter was successfully set');
+      await fetchBig(me(), 'http');
+    }
+    await me().masq('set-configuration', '--min-hops', '3');
+  });
+
+  test('a capture on the relays shows neither the request, the host name nor the server\'s address', async () => {
+    const l = lab as MeshLab;
+    const others = l.nodes.filter((n) => n !== me());
+    const dir = sandbox.tempDir('masq-pcap-');
+    const captures = others.map((n) => ({ node: n, file: join(dir, `node-${n.index}.pcap`), proc: n.host.spawn('tcpdump', ['-i', 'eth0', '-U', '-s', '0', '-w', join(dir, `node-${n.index}.pcap`), 'tcp', 'and', 'host', n.host.address]) }));
+    await waitFor('tcpdump to listen', () => captures.every((c) => /listening on/.test(c.proc.output())), 10_000);
+    const marker = `secret-${randomBytes(6).toString('hex')}`;
+    const before = l.web.peers().length;
+    const r = await me().curl(`/${marker}`, 'http', ['-H', `X-Marker: ${marker}`]);
+    assert.equal(r.stdout, `you asked for /${marker}\n`);
+    await new Promise((res) => setTimeout(res, 500));
+    for (const c of captures) c.proc.child.kill('SIGINT');
+    await Promise.all(captures.map((c) => c.proc.exited));
+    const exitIp = l.web.peers()[before];
+    const server = l.web.host.address;
+    const serverBytes = Buffer.from(server.split('.').map(Number));
+    let relayed = 0;
+    for (const c of captures) {
+      if (c.node.host.address === exitIp) continue; // the exit talks to the server by design
+      const pcap = readFileSync(c.file);
+      assert.ok(!pcap.includes(marker), `node ${c.node.index}: the request's text is not on the wire`);
+      assert.ok(!pcap.includes(server), `node ${c.node.index}: the server's address is not on the wire as text`);
+      assert.ok(!pcap.includes(serverBytes), `node ${c.node.index}: nor as bytes`);
+      if (pcap.length > 4096) relayed++;
+    }
+    assert.ok(relayed >= 2, `at least two relays carried the request (${relayed})`);
+  });
+
+  test('killing a relay mid-download: a clean end of the download, and the next request works within seconds', async () => {
+    const l = lab as MeshLab;
+    const download = me().curl('/slow/8000000', 'http', ['-o', '/dev/null', '-w', '%{size_download}']);
+    // The relay to kill is a Node that is neither the originator, the exit nor the first Node, and is carrying data.
+    await new Promise((r) => setTimeout(r, 2000));
+    const exitIp = l.web.peers().at(-1);
+    let victim: LabNode | undefined;
+    for (const n of l.nodes.slice(1, -1)) {
+      if (n.host.address === exitIp) continue;
+      const ss = await n.host.exec('ss', ['-tinH', 'state', 'established']);
+      const received = Math.max(0, ...[...ss.stdout.matchAll(/bytes_received:(\d+)/g)].map((m) => Number(m[1])));
+      if (received > 500_000) { victim = n; break; }
+    }
+    assert.ok(victim, 'found a relay carrying the download');
+    await victim.stop('SIGKILL');
+    const r = await download;
+    const completed = r.code === 0 && r.stdout === '8000000';
+    assert.ok(completed || r.code !== 0, 'the download either completed or curl saw it end early');
+    assert.ok(!hasStackTrace(me().process.output()));
+    await waitFor('a request to succeed again', async () => (await me().curl('/after-kill')).stdout === 'you asked for /after-kill\n', 20_000, 500);
+    await victim.restart();
+  });
+
+  test('a restarted Node rejoins from its past neighbors without being told again', async () => {
+    const node = (lab as MeshLab).nodes[2] as LabNode;
+    await node.stop();
+    assert.match(node.process.output(), /MASQ Node stopped/);
+    await node.restart();
+    assert.ok(!node.process.output().includes('--neighbors'));
+    await waitFor('the restarted Node to have neighbors again', async () => /ConnectedToNeighbor|RouteFound/.test((await node.masq('connection-status')).stdout), 30_000, 500);
+  });
+
+  test('garbage on a clandestine port: the Node stays up and still routes', async () => {
+    const l = lab as MeshLab;
+    const target = l.nodes[0] as LabNode;
+    const attacker = l.web.host;
+    const script = `const s=require('net').connect(${CLANDESTINE_PORT},'${target.host.address}',()=>{s.end(require('crypto').randomBytes(65536))});s.on('error',()=>{});s.on('close',()=>process.exit(0));setTimeout(()=>process.exit(0),5000)`;
+    for (let i = 0; i < 3; i++) await attacker.exec(process.execPath, ['-e', script]);
+    assert.equal(target.process.child.exitCode, null, 'the Node is still running');
+    assert.ok(!hasStackTrace(target.process.output()));
+    await waitFor('a request to succeed', async () => (await me().curl('/after-garbage')).stdout === 'you asked for /after-garbage\n', 20_000, 500);
+  });
+});
