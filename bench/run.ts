@@ -1,11 +1,13 @@
-// make bench: zero-hop Node figures, one `name=value unit` line each.
-// A real Node process from bin/, a local HTTP server, real curl for bulk, node:http for time to first byte.
+// make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
+// on loopback addresses forming a network (scripts/lib/loopback-network.ts), traffic over 3-hop routes. A local
+// HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU.
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../scripts/lib/loopback-network.js';
 import { freePort } from '../test/helpers/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -13,6 +15,9 @@ const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
 const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
 const READY_RUNS = 5;
+const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
+const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
+const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
 
 const emit = (name: string, value: number, unit: string): void => {
   process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
@@ -26,7 +31,7 @@ async function webServer(): Promise<{ server: Server; port: number }> {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   const server = createServer((req, res) => {
     if (req.url === '/small') return res.end('ok');
-    const total = BULK_MB * 1024 * 1024;
+    const total = (req.url === '/mesh' ? MESH_BULK_MB : BULK_MB) * 1024 * 1024;
     res.writeHead(200, { 'Content-Length': total });
     let sent = 0;
     const pump = (): void => {
@@ -78,6 +83,12 @@ function rssKiB(pid: number): number {
   return Number(m?.[1] ?? NaN);
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
 function curlSpeed(args: string[]): Promise<number> {
   return new Promise((res, rej) => {
     execFile('curl', ['-sS', '--max-time', '120', '-o', '/dev/null', '-w', '%{speed_download}', ...args], (err, stdout) => (err ? rej(err) : res(Number(stdout))));
@@ -99,6 +110,59 @@ function ttfb(proxyPort: number | undefined, target: string): Promise<number> {
     req.once('error', rej);
     req.end();
   });
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+async function meshFigures(dir: string, port: number): Promise<void> {
+  const net = await startNetwork({
+    count: MESH_NODES, dir: join(dir, 'mesh'),
+    env: { ...NETWORK_DEFAULTS, MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_LOG_LEVEL: 'warn', MASQ_MIN_HOPS: '3' },
+    onUnexpectedExit: (n, code) => { process.stderr.write(`mesh Node ${n.index + 1} exited with ${code}\n${n.output()}`); killAll(); process.exit(1); },
+  });
+  for (const n of net.nodes) if (n.child.pid) running.add(n.child);
+  try {
+    const me = net.nodes[MESH_NODES - 1] as NetworkNode;
+    await net.routeFound(me, 90_000);
+    const pids = net.nodes.map((n) => n.child.pid ?? 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = pids.map(rssKiB);
+    emit('mesh_nodes', MESH_NODES, 'processes');
+    emit('mesh_rss_idle_mean', mean(idle) / 1024, 'MiB');
+    emit('mesh_rss_idle_max', Math.max(...idle) / 1024, 'MiB');
+
+    const url = `http://127.0.0.1:${port}/mesh`;
+    const direct = await curlSpeed([url]);
+    const peak = pids.map(() => 0);
+    const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);
+    const cpuBefore = pids.map(cpuSeconds);
+    const meshSpeed = await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, url]);
+    clearInterval(sampler);
+    const cpu = pids.map((p, i) => cpuSeconds(p) - (cpuBefore[i] as number));
+    emit('mesh_direct_bulk_throughput', direct / 1e6, 'MB/s');
+    emit('mesh_3hop_bulk_throughput', meshSpeed / 1e6, 'MB/s');
+    emit('mesh_3hop_bulk_ratio', meshSpeed / direct, 'ratio');
+    emit('mesh_rss_under_load_max', Math.max(...peak) / 1024, 'MiB');
+    // The route is not visible from outside, so the Nodes are ranked by the CPU they spent: after the originator,
+    // the busiest is the exit, and the next two carried the response (the back-route's relays).
+    const mb = (MESH_BULK_MB * 1024 * 1024) / 1e6;
+    const others = cpu.slice(0, -1).sort((a, b) => b - a);
+    emit('mesh_cpu_per_mb_originator', (cpu.at(-1) as number) / mb, 's/MB');
+    emit('mesh_cpu_per_mb_exit', (others[0] as number) / mb, 's/MB');
+    emit('mesh_cpu_per_mb_relay', mean(others.slice(1, 3)) / mb, 's/MB');
+    emit('mesh_cpu_total_per_mb', cpu.reduce((a, b) => a + b, 0) / mb, 's/MB');
+
+    const small = `http://127.0.0.1:${port}/small`;
+    const times: number[] = [];
+    for (let i = 0; i < MESH_TTFB_REQUESTS; i++) times.push(await ttfb(me.proxyPort, small));
+    times.sort((a, b) => a - b);
+    emit('mesh_3hop_ttfb_median', quantile(times, 0.5), 'ms');
+    emit('mesh_3hop_ttfb_p95', quantile(times, 0.95), 'ms');
+  } finally {
+    await net.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -142,6 +206,8 @@ async function main(): Promise<void> {
     emit('zero_hop_ttfb_p95', quantile(times, 0.95), 'ms');
     emit('direct_ttfb_median', quantile(directTimes, 0.5), 'ms');
     await node.stop();
+
+    await meshFigures(dir, port);
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });
