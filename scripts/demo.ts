@@ -1,12 +1,13 @@
 // `make demo`: a small MASQ network on this machine's loopback addresses, in the foreground; Ctrl-C stops it.
 // The last Node is yours: its proxy is printed once it can find routes. MASQ_* variables reach every Node
-// (e.g. MASQ_EXIT_PRIVATE_DESTINATIONS=on, MASQ_MIN_HOPS=2); MASQ_DEMO_NODES sets how many (at least 6).
+// (e.g. MASQ_EXIT_PRIVATE_DESTINATIONS=on, MASQ_MIN_HOPS=2); MASQ_DEMO_NODES sets how many (at least 6) and
+// MASQ_DEMO_DIR where their data and logs go (default .masq-demo/, emptied at each start).
 
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NETWORK_DEFAULTS, type Network, startNetwork } from './lib/loopback-network.js';
 
-const DEMO_DIR = join(resolve(import.meta.dirname, '..'), '.masq-demo');
+const DEMO_DIR = process.env.MASQ_DEMO_DIR ?? join(resolve(import.meta.dirname, '..'), '.masq-demo');
 const COUNT = Math.max(6, Number(process.env.MASQ_DEMO_NODES ?? 7) || 7);
 const ROUTE_TIMEOUT_MS = 90_000;
 

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LabNode, type MeshLab, BIG_BYTES, CLANDESTINE_PORT, bigSha256, startMeshLab } from '../helpers/mesh-lab.js';
+import { type LabNode, type MeshLab, BIG_BYTES, CLANDESTINE_PORT, UI_PORT, bigSha256, startMeshLab } from '../helpers/mesh-lab.js';
 import { netnsAvailable } from '../helpers/netns.js';
-import { Sandbox, hasStackTrace, waitFor } from '../helpers/processes.js';
+import { ROOT, Sandbox, hasStackTrace, waitFor } from '../helpers/processes.js';
 
 const NODES = 8;
 const sandbox = new Sandbox();
@@ -128,13 +128,17 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     await victim.restart();
   });
 
-  test('a restarted Node rejoins from its past neighbors without being told again', async () => {
+  test('a restarted Node rejoins from its past neighbors without being told again, and says so in broadcasts', async () => {
     const node = (lab as MeshLab).nodes[2] as LabNode;
     await node.stop();
     assert.match(node.process.output(), /MASQ Node stopped/);
+    const watch = node.host.spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'ui-watch.ts'), String(UI_PORT), '40']);
     await node.restart();
-    assert.ok(!node.process.output().includes('--neighbors'));
-    await waitFor('the restarted Node to have neighbors again', async () => /ConnectedToNeighbor|RouteFound/.test((await node.masq('connection-status')).stdout), 30_000, 500);
+    await waitFor('the UI watcher to connect', () => watch.output().includes('connected'), 10_000);
+    await waitFor('the restarted Node to find routes again', async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), 40_000, 500);
+    await watch.exited;
+    assert.match(watch.output(), /connectionChange RouteFound/, 'a connectionChange broadcast reached the UI');
+    assert.match(node.process.output(), /Joining through \d+ past neighbor/);
   });
 
   test('garbage on a clandestine port: the Node stays up and still routes', async () => {
