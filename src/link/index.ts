@@ -96,8 +96,18 @@ class FrameSource {
 
   /** Hands every later frame (and any queued) to `fn`. */
   stream(fn: (b: Buffer) => void): void {
-    this.onFrame = fn;
-    for (const b of this.queue.splice(0)) fn(b);
+    const queued = this.queue.splice(0);
+    if (queued.length === 0) {
+      this.onFrame = fn;
+      return;
+    }
+    // Frames that came with the handshake wait until the link's owner has had a turn to subscribe; later ones queue
+    // behind them so the order holds.
+    this.onFrame = (b) => queued.push(b);
+    setImmediate(() => {
+      for (const b of queued) fn(b);
+      this.onFrame = fn;
+    });
   }
 }
 
