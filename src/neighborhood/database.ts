@@ -17,6 +17,9 @@ export type UpdateResult = 'added' | 'updated' | 'stale' | 'conflict';
 
 export const keyOf = (publicKey: Buffer): string => publicKey.toString('hex');
 
+/** The first 8 characters of the key as a descriptor shows it: enough to tell Nodes apart in logs. */
+export const shortKey = (key: string): string => Buffer.from(key, 'hex').subarray(0, 6).toString('base64url');
+
 /** Records nobody references and not updated for this long are culled (MASQ: 30 s grace). */
 export const CULL_GRACE_MS = 30_000;
 
@@ -37,20 +40,25 @@ export class NeighborhoodDatabase implements GraphView {
     return this.entries.size;
   }
 
+  /** What update() would do with the record, without doing it. */
+  check(signed: SignedRecord, record: NodeRecord): UpdateResult {
+    const old = this.entries.get(keyOf(record.publicKey));
+    if (!old) return 'added';
+    if (record.version <= old.record.version) return 'stale';
+    if (!sameRates(record.ratePack, old.record.ratePack)) return 'conflict';
+    if (old.address && signed.address && !sameAddress(old.address, signed.address)) return 'conflict';
+    return 'updated';
+  }
+
   /** Adds or updates a record whose signature has already been checked. */
   update(signed: SignedRecord, record: NodeRecord, now: number): UpdateResult {
     const key = keyOf(record.publicKey);
     const old = this.entries.get(key);
-    if (!old) {
-      this.entries.set(key, { record, signed: { signed: signed.signed, signature: signed.signature }, ...(signed.address ? { address: signed.address } : {}), lastUpdate: now });
-      return 'added';
-    }
-    if (record.version <= old.record.version) return 'stale';
-    if (!sameRates(record.ratePack, old.record.ratePack)) return 'conflict';
-    if (old.address && signed.address && !sameAddress(old.address, signed.address)) return 'conflict';
-    const address = old.address ?? signed.address;
+    const result = this.check(signed, record);
+    if (result === 'stale' || result === 'conflict') return result;
+    const address = old?.address ?? signed.address;
     this.entries.set(key, { record, signed: { signed: signed.signed, signature: signed.signature }, ...(address ? { address } : {}), lastUpdate: now });
-    return 'updated';
+    return result;
   }
 
   /** Our own record is replaced whenever we re-sign it. */
@@ -102,21 +110,20 @@ export class NeighborhoodDatabase implements GraphView {
 
   /** Graphviz DOT of the database, for masq neighborhood-graph: short keys, versions, addresses, edges. */
   toDot(): string {
-    const short = (k: string): string => Buffer.from(k, 'hex').subarray(0, 6).toString('base64url');
     const lines = ['digraph db {'];
     for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const label = [short(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : ''].filter(Boolean).join('\\n');
-      lines.push(`  "${short(k)}" [label="${label}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
+      const label = [shortKey(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : ''].filter(Boolean).join('\\n');
+      lines.push(`  "${shortKey(k)}" [label="${label}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
     }
     for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const n of e.record.neighbors) lines.push(`  "${short(k)}" -> "${short(keyOf(n))}";`);
+      for (const n of e.record.neighbors) lines.push(`  "${shortKey(k)}" -> "${shortKey(keyOf(n))}";`);
     }
     lines.push('}');
     return lines.join('\n');
   }
 }
 
-function sameRates(a: RatePack, b: RatePack): boolean {
+export function sameRates(a: RatePack, b: RatePack): boolean {
   return a.routingByteRate === b.routingByteRate && a.routingServiceRate === b.routingServiceRate && a.exitByteRate === b.exitByteRate && a.exitServiceRate === b.exitServiceRate;
 }
 

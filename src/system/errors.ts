@@ -17,6 +17,9 @@ export const ERROR_CODES = {
   USAGE: 'a command was used wrongly',
   LINK_AUTH: 'a neighbor link failed its handshake or a record did not decrypt',
   WIRE_DECODE: 'a neighbor sent bytes that do not parse or exceed a limit',
+  ONION: 'a route header slot or a sealed cell body did not open with its key',
+  STREAM_PROTOCOL: 'a stream\'s cells broke its sequence or flow-control rules',
+  PEER_UNREACHABLE: 'a neighbor cannot be reached or is banned',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,397 @@
+// The Neighborhood: this Node's record, the links to its neighbors, Gossip in and out, bans, past neighbors and the
+// connection stage (facts reference §6). The decisions are made by the pure acceptor and producer; this file does
+// the I/O and keeps the state.
+
+import { EventEmitter } from 'node:events';
+import type { NodeIdentity } from '../crypto/identity.js';
+import { keyPairFromPrivate } from '../crypto/noise.js';
+import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
+import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/transport.js';
+import { DecodeError } from '../wire/bytes.js';
+import { describeError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
+import { type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, encodeGossip, signRecord } from '../wire/node-record.js';
+import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, receiveGossip } from './acceptor.js';
+import { Bans, type Offence, describeBan } from './bans.js';
+import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';
+import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
+import { Peers } from './peers.js';
+import { debutGossip, gossipFor, introductionGossip, passGossip } from './producer.js';
+import { type RedialTarget, Redialer } from './redial.js';
+import { type RoundTrip, findRoundTrip } from './routes.js';
+
+export type ConnectionStage = 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound';
+const STAGES: readonly ConnectionStage[] = ['NotConnected', 'ConnectedToNeighbor', 'RouteFound'];
+
+export interface NeighborhoodOptions {
+  identity: NodeIdentity;
+  chain: string;
+  chainId: number;
+  mode: 'standard' | 'originate-only' | 'consume-only';
+  /** Standard mode: our public IPv4, advertised in our record and descriptor. */
+  ip?: string;
+  clandestinePort: number;
+  /** Default '0.0.0.0'. */
+  listenHost?: string;
+  earningWallet: Buffer;
+  ratePack: RatePack;
+  minHops: number;
+  /** Descriptors from --neighbors, else past neighbors. */
+  initialNeighbors: string[];
+  savePastNeighbors(descriptors: string[]): Promise<void>;
+  log: Logger;
+  linkTimeouts?: { handshakeMs?: number; idleMs?: number };
+  banMs?: number;
+}
+
+export const CULL_INTERVAL_MS = 60_000;
+/** The payload size of the test route that decides RouteFound (as MASQ). */
+export const PROBE_PAYLOAD_BYTES = 10_000;
+const MAX_PASS_TARGETS = 256;
+const GOSSIP_BYTES = MAX_LINK_RECORD_BYTES - 1;
+
+export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
+  readonly db: NeighborhoodDatabase;
+  readonly publicKeyHex: string;
+  private readonly peers: Peers;
+  private readonly bans: Bans;
+  private readonly redial: Redialer;
+  private readonly neighbors = new Set<string>();
+  private readonly passTargets = new Map<string, number>();
+  /** Peers that sent their own record on their current link. */
+  private readonly ownSeen = new Set<string>();
+  private readonly initial: { x25519: string; ip: string; port: number }[];
+  private readonly initialRefusals = new Set<string>();
+  private readonly cullTimer: NodeJS.Timeout;
+  private version = Math.floor(Date.now() / 1000);
+  private minHops: number;
+  private current: ConnectionStage = 'NotConnected';
+  private lastFull = '';
+  private closed = false;
+
+  private constructor(private readonly o: NeighborhoodOptions) {
+    super();
+    this.publicKeyHex = keyOf(o.identity.publicKey);
+    this.db = new NeighborhoodDatabase(this.publicKeyHex);
+    this.bans = new Bans(o.banMs);
+    this.minHops = o.minHops;
+    this.initial = o.initialNeighbors.flatMap((text) => {
+      try {
+        const d = parseDescriptor(text);
+        return d.ip !== undefined && d.ports[0] !== undefined ? [{ x25519: d.key.toString('hex'), ip: d.ip, port: d.ports[0] }] : [];
+      } catch (e) {
+        o.log.warn(`Ignoring neighbor descriptor: ${describeError(e)}`);
+        return [];
+      }
+    });
+    this.peers = new Peers({
+      link: {
+        staticKeys: keyPairFromPrivate(o.identity.encryptionPrivate),
+        publicKey: o.identity.publicKey,
+        chainId: o.chainId,
+        ...(o.linkTimeouts?.handshakeMs !== undefined ? { handshakeTimeoutMs: o.linkTimeouts.handshakeMs } : {}),
+        ...(o.linkTimeouts?.idleMs !== undefined ? { idleTimeoutMs: o.linkTimeouts.idleMs } : {}),
+        // Several Nodes may share a host: dial from the address our record advertises, as neighbors check it.
+        ...(o.mode === 'standard' && o.ip ? { localAddress: o.ip } : {}),
+      },
+      addressOf: (peer) => {
+        const a = this.db.get(peer)?.address;
+        return a?.ports[0] !== undefined ? { ip: a.ip, port: a.ports[0] } : undefined;
+      },
+      refused: (key, ip) => (key !== undefined && this.bans.keyBanned(key, Date.now())) || this.bans.ipBanned(ip, Date.now()),
+      offence: (key, ip, offence, detail) => this.punish(key, ip, offence, detail),
+      log: o.log,
+    });
+    this.redial = new Redialer({
+      attempt: (t) => this.debutTo(t),
+      wanted: () => this.neighbors.size < MAX_DEGREE,
+      onGiveUp: (t) => o.log.info(`Giving up redialing ${t.ip}:${t.port}`),
+    });
+    this.peers.on('up', (peer, ip) => this.linkUp(peer, ip));
+    this.peers.on('down', (peer) => this.linkDown(peer));
+    this.peers.on('record', (peer, kind, body, ip) => this.received(peer, kind, body, ip));
+    this.cullTimer = setInterval(() => this.cull(), CULL_INTERVAL_MS);
+    this.cullTimer.unref();
+    this.resign();
+  }
+
+  /** Listens (standard mode), then dials the initial neighbors and Debuts to them. */
+  static async start(o: NeighborhoodOptions): Promise<Neighborhood> {
+    const n = new Neighborhood(o);
+    if (o.mode === 'standard') {
+      try {
+        await n.peers.listen(o.listenHost ?? '0.0.0.0', o.clandestinePort);
+      } catch (e) {
+        await n.close();
+        throw e;
+      }
+    }
+    for (const i of n.initial) {
+      const target = { ip: i.ip, port: i.port, x25519: Buffer.from(i.x25519, 'hex') };
+      void n.debutTo(target).then((ok) => {
+        if (!ok) n.redial.schedule(target);
+      });
+    }
+    return n;
+  }
+
+  get transport(): PeerTransport {
+    return this.peers;
+  }
+
+  stage(): ConnectionStage {
+    return this.current;
+  }
+
+  descriptor(): string | undefined {
+    if (this.o.mode !== 'standard' || !this.o.ip) return undefined;
+    return formatDescriptor({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.o.ip, ports: [this.o.clandestinePort] });
+  }
+
+  graphDot(): string {
+    return this.db.toDot();
+  }
+
+  route(q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): RoundTrip | undefined {
+    return findRoundTrip(this.db, { ...q, origin: this.publicKeyHex, minHops: this.minHops });
+  }
+
+  setMinHops(n: number): void {
+    this.minHops = n;
+    this.review();
+  }
+
+  penalize(peer: string, reason: string): void {
+    this.punish(peer, this.peers.ipOf(peer), 'misbehaviour', reason);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.cullTimer);
+    this.redial.close();
+    await this.peers.close();
+  }
+
+  // ── our record ──
+
+  private ourAddress(): NodeAddress | undefined {
+    return this.o.mode === 'standard' && this.o.ip ? { ip: this.o.ip, ports: [this.o.clandestinePort] } : undefined;
+  }
+
+  private resign(): void {
+    const record: NodeRecord = {
+      publicKey: this.o.identity.publicKey,
+      version: this.version,
+      earningWallet: this.o.earningWallet,
+      ratePack: this.o.ratePack,
+      acceptsConnections: this.o.mode === 'standard',
+      routesData: this.o.mode !== 'consume-only',
+      neighbors: [...this.neighbors].map((k) => Buffer.from(k, 'hex')),
+    };
+    const signed = signRecord(this.o.identity, this.o.chainId, record);
+    const address = this.ourAddress();
+    this.db.setRoot({ ...signed, ...(address ? { address } : {}) }, record, Date.now());
+  }
+
+  /** Adds or drops a half-neighbor; true when our record changed (and was re-signed with a new version). */
+  private setNeighbor(peer: string, on: boolean): boolean {
+    if (on === this.neighbors.has(peer) || (on && this.neighbors.size >= MAX_DEGREE)) return false;
+    if (on) this.neighbors.add(peer);
+    else this.neighbors.delete(peer);
+    this.version++;
+    this.resign();
+    return true;
+  }
+
+  // ── gossip out ──
+
+  private sendGossip(peer: string, records: SignedRecord[]): void {
+    if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, encodeGossip(records));
+  }
+
+  /** Standard Gossip to every half-neighbor, dialing those not linked. */
+  private gossipAll(): void {
+    for (const n of this.neighbors) {
+      if (this.peers.isLinked(n)) {
+        this.sendGossip(n, gossipFor(this.db, n, GOSSIP_BYTES));
+        continue;
+      }
+      this.peers.ensure(n).then(
+        () => this.sendGossip(n, gossipFor(this.db, n, GOSSIP_BYTES)),
+        (e: unknown) => this.o.log.debug(`Cannot gossip to ${shortKey(n)}: ${describeError(e)}`),
+      );
+    }
+  }
+
+  /** Links to a Node and sends it our Debut; true when the link came up. */
+  private async debutTo(t: RedialTarget): Promise<boolean> {
+    try {
+      const peer = await this.peers.dial(t.ip, t.port, t.x25519);
+      this.o.log.debug(`Debut to ${shortKey(peer)} at ${t.ip}:${t.port}`);
+      this.sendGossip(peer, debutGossip(this.db));
+      return true;
+    } catch (e) {
+      this.o.log.debug(`Cannot reach ${t.ip}:${t.port}: ${describeError(e)}`);
+      return false;
+    }
+  }
+
+  private reply(peer: string, r: Reply): void {
+    switch (r.kind) {
+      case 'introduction':
+        this.o.log.debug(`Introducing ${shortKey(peer)} to ${shortKey(r.introducee)}`);
+        return this.sendGossip(peer, introductionGossip(this.db, r.introducee));
+      case 'debutBack':
+        return this.sendGossip(peer, debutGossip(this.db));
+      case 'pass':
+        this.o.log.debug(`Passing ${shortKey(peer)} to ${shortKey(r.target)}`);
+        return this.sendGossip(peer, passGossip(this.db, r.target));
+      case 'failure':
+        this.o.log.debug(`Refusing the Debut of ${shortKey(peer)}: ${r.reason}`);
+        this.peers.send(peer, RECORD_KINDS.gossipFailure, encodeGossipFailure(r.reason));
+    }
+  }
+
+  // ── links ──
+
+  private linkUp(peer: string, ip: string): void {
+    this.ownSeen.delete(peer);
+    this.redial.cancel(peer.slice(0, 64));
+    // A Node we know linking again is a neighbor coming back.
+    if (this.db.get(peer) && this.setNeighbor(peer, true)) {
+      this.o.log.debug(`${shortKey(peer)} at ${ip} is back`);
+      this.gossipAll();
+      this.review();
+    }
+  }
+
+  private linkDown(peer: string): void {
+    this.ownSeen.delete(peer);
+    const a = this.db.get(peer)?.address;
+    const wasNeighbor = this.setNeighbor(peer, false);
+    this.db.forgetAddress(peer);
+    if (wasNeighbor) {
+      this.o.log.info(`Lost the link to neighbor ${shortKey(peer)}`);
+      this.gossipAll();
+      if (a?.ports[0] !== undefined) this.redial.schedule({ ip: a.ip, port: a.ports[0], x25519: Buffer.from(peer.slice(0, 64), 'hex') });
+    }
+    this.review();
+  }
+
+  private received(peer: string, kind: RecordKind, body: Buffer, ip: string): void {
+    if (this.closed) return;
+    if (kind === RECORD_KINDS.gossip) this.gossipIn(peer, body, ip);
+    else if (kind === RECORD_KINDS.gossipFailure) this.failureIn(peer, body, ip);
+  }
+
+  private failureIn(peer: string, body: Buffer, ip: string): void {
+    let reason: string;
+    try {
+      reason = decodeGossipFailure(body);
+    } catch (e) {
+      if (e instanceof DecodeError) return this.punish(peer, ip, 'undecodableGossip', e.message);
+      throw e;
+    }
+    this.o.log.info(`${shortKey(peer)} at ${ip} turned our Debut down: ${reason}`);
+    const x = peer.slice(0, 64);
+    if (!this.initial.some((i) => i.x25519 === x)) return;
+    this.initialRefusals.add(x);
+    if (this.initialRefusals.size === new Set(this.initial.map((i) => i.x25519)).size) {
+      this.o.log.error('None of the Nodes listed in the --neighbors parameter could accept your Debut');
+    }
+  }
+
+  private gossipIn(peer: string, body: Buffer, ip: string): void {
+    const d = receiveGossip(body, {
+      db: this.db,
+      chainId: this.o.chainId,
+      ...(this.ourAddress() ? { localIp: this.o.ip } : {}),
+      minHops: this.minHops,
+      now: Date.now(),
+      source: { key: peer, ip },
+      passTargets: this.passTargets,
+      ownSeenOnLink: this.ownSeen.has(peer),
+      busy: (target) => this.peers.dialing(target) || this.peers.linked().some((k) => this.peers.ipOf(k) === target),
+    });
+    this.apply(peer, ip, d);
+  }
+
+  private apply(peer: string, ip: string, d: Decision): void {
+    if (d.offence) return this.punish(peer, ip, d.offence.offence, d.offence.detail);
+    if (d.ownRecord) this.ownSeen.add(peer);
+    this.o.log.debug(`${d.kind} Gossip from ${shortKey(peer)} at ${ip}: ${d.store.length} record(s)${d.note ? `; ${d.note}` : ''}`);
+    const now = Date.now();
+    for (const s of d.store) {
+      if (s.replace) this.db.remove(keyOf(s.opened.record.publicKey));
+      this.db.update(s.opened.signed, s.opened.record, now);
+    }
+    for (const k of d.addNeighbors) this.setNeighbor(k, true);
+    if (d.reply) this.reply(peer, d.reply);
+    if (d.passTarget !== undefined) this.rememberPass(d.passTarget, now);
+    if (d.debut?.address.ports[0] !== undefined) {
+      void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) });
+    }
+    if (d.broadcast) this.gossipAll();
+    this.review();
+  }
+
+  private rememberPass(ip: string, now: number): void {
+    for (const [k, at] of this.passTargets) if (now - at >= PASS_MEMORY_MS || this.passTargets.size >= MAX_PASS_TARGETS) this.passTargets.delete(k);
+    this.passTargets.set(ip, now);
+  }
+
+  private punish(key: string | undefined, ip: string | undefined, offence: Offence, detail: string): void {
+    const now = Date.now();
+    const ban = this.bans.offend({ ...(key !== undefined ? { key } : {}), ...(ip !== undefined ? { ip } : {}) }, offence, detail, now);
+    if (!ban) {
+      this.o.log.debug(`Offence by ${key ? shortKey(key) : ''} (${ip ?? '?'}): ${offence}: ${detail}`);
+      return;
+    }
+    this.o.log.warn(describeBan(ban, now));
+    if (key !== undefined) this.peers.disconnect(key);
+  }
+
+  // ── state ──
+
+  /** After any change: persist a changed set of full neighbors, log new neighborships, move the stage. */
+  private review(): void {
+    if (this.closed) return;
+    const full = this.db.fullNeighbors(this.publicKeyHex).sort();
+    const joined = full.join(',');
+    if (joined !== this.lastFull) {
+      const before = new Set(this.lastFull.split(','));
+      for (const k of full) if (!before.has(k)) this.o.log.info(`Established neighborship with ${shortKey(k)} at ${this.peers.ipOf(k) ?? 'an unknown address'}`);
+      this.lastFull = joined;
+      this.savePast(full);
+    }
+    const stage: ConnectionStage = full.length === 0
+      ? 'NotConnected'
+      : this.route({ payloadSize: PROBE_PAYLOAD_BYTES }) ? 'RouteFound' : 'ConnectedToNeighbor';
+    const rose = STAGES.indexOf(stage) > STAGES.indexOf(this.current);
+    this.current = stage;
+    if (rose) this.emit('stage', stage);
+  }
+
+  private savePast(full: string[]): void {
+    const descriptors = full.flatMap((k) => {
+      const a = this.db.get(k)?.address;
+      return a ? [formatDescriptor({ chain: this.o.chain, key: Buffer.from(k, 'hex').subarray(0, 32), ip: a.ip, ports: a.ports })] : [];
+    });
+    // Losing every neighbor (an outage, our own shutdown) must not erase what the next start joins through.
+    if (descriptors.length === 0) return;
+    this.o.savePastNeighbors(descriptors).then(
+      () => this.o.log.info('Persisted neighbor changes for next run'),
+      (e: unknown) => this.o.log.warn(`Could not persist the neighbors for the next run: ${describeError(e)}`),
+    );
+  }
+
+  private cull(): void {
+    const gone = this.db.cull(Date.now());
+    if (gone.length > 0) this.o.log.debug(`Culled ${gone.length} record(s) nobody references`);
+    // Links to Nodes that are not our neighbors either way only hold sockets open.
+    for (const k of this.peers.linked()) {
+      if (!this.neighbors.has(k) && !this.db.halfNeighbors(k).includes(this.publicKeyHex)) this.peers.disconnect(k);
+    }
+  }
+}
