@@ -1,0 +1,177 @@
+// Route headers and cell layers (DESIGN §4): a header is MAX_HOPS fixed-size slots, each sealed to one hop with an
+// ephemeral X25519 key, so a hop pays one key agreement per stream and then uses symmetric keys only. A hop opens
+// slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
+// Pure: no I/O, keys in, bytes out.
+
+import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
+import { MasqError } from '../system/errors.js';
+
+export const MAX_HOPS = 6;
+/** What a hop is on the way: it forwards, it is the originator receiving the back-route, or it is the exit. */
+export const COMPONENT = { relay: 1, originator: 2, exit: 3 } as const;
+export type Component = (typeof COMPONENT)[keyof typeof COMPONENT];
+
+const EPHEMERAL_BYTES = 32;
+const TAG_BYTES = 16;
+export const TOKEN_BYTES = 16;
+/** Wallet (20) and signature (65) of whoever pays this hop; zero until wallets exist (issue 5). */
+export const PAYER_BYTES = 85;
+const RECORD_BYTES = PUBLIC_KEY_BYTES + 1 + PAYER_BYTES + TOKEN_BYTES;
+export const SLOT_BYTES = EPHEMERAL_BYTES + RECORD_BYTES + TAG_BYTES;
+export const HEADER_BYTES = MAX_HOPS * SLOT_BYTES;
+export const AEAD_OVERHEAD = TAG_BYTES;
+const KEY_BYTES = 32;
+const SLOT_NONCE = Buffer.alloc(12);
+const NO_NEXT = Buffer.alloc(PUBLIC_KEY_BYTES);
+
+/** What one hop learns from its slot. */
+export interface HopRecord {
+  /** The next hop's 64-byte public key, or undefined when this hop is the end. */
+  next: Buffer | undefined;
+  component: Component;
+  payer: Buffer;
+  /** Lets the originator tell which of its streams a back-route belongs to; zero elsewhere. */
+  token: Buffer;
+}
+
+/** The symmetric keys a hop shares with the originator for one stream. */
+export interface HopKeys {
+  /** A relay's 'chacha20' layer on every cell body of this circuit. */
+  layer: Buffer;
+  /** End to end, originator → exit (only the exit's slot uses it). */
+  request: Buffer;
+  /** End to end, exit → originator: only the maker of the ephemeral key (the originator) can derive it. */
+  response: Buffer;
+}
+
+function onionError(detail: string): MasqError {
+  return new MasqError('ONION', detail);
+}
+
+function deriveKeys(shared: Buffer, ephemeral: Buffer): { slot: Buffer; hop: HopKeys } {
+  const slot = Buffer.from(hkdfSync('sha256', shared, ephemeral, 'masq-hop/1', KEY_BYTES));
+  const stream = Buffer.from(hkdfSync('sha256', shared, ephemeral, 'masq-stream/1', 3 * KEY_BYTES));
+  return {
+    slot,
+    hop: { layer: stream.subarray(0, 32), request: stream.subarray(32, 64), response: stream.subarray(64, 96) },
+  };
+}
+
+function agree(privateKey: KeyObject, publicRaw: Buffer): Buffer {
+  try {
+    return diffieHellman({ privateKey, publicKey: publicKeyObject('x25519', publicRaw) });
+  } catch {
+    // A low-order or malformed point: OpenSSL refuses an all-zero shared secret.
+    throw onionError('a route slot carries an unusable ephemeral key');
+  }
+}
+
+export interface HopSpec {
+  /** The hop's 64-byte public key (its first half is its X25519 key). */
+  key: Buffer;
+  record: HopRecord;
+}
+
+/** Seals one slot for a hop; returns the slot and the keys the originator now shares with that hop. */
+export function sealSlot(spec: HopSpec): { slot: Buffer; keys: HopKeys } {
+  const eph = generateKeyPairSync('x25519');
+  const ephPublic = eph.publicKey.export({ format: 'der', type: 'spki' }).subarray(-EPHEMERAL_BYTES);
+  const { slot: slotKey, hop } = deriveKeys(agree(eph.privateKey, spec.key.subarray(0, 32)), ephPublic);
+  const r = spec.record;
+  if ((r.next && r.next.length !== PUBLIC_KEY_BYTES) || r.payer.length !== PAYER_BYTES || r.token.length !== TOKEN_BYTES) {
+    throw new RangeError('a hop record field has the wrong size');
+  }
+  const plain = Buffer.concat([r.next ?? NO_NEXT, Buffer.from([r.component]), r.payer, r.token]);
+  const c = createCipheriv('chacha20-poly1305', slotKey, SLOT_NONCE, { authTagLength: TAG_BYTES });
+  const sealed = Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  return { slot: Buffer.concat([ephPublic, sealed]), keys: hop };
+}
+
+/** A header for up to MAX_HOPS hops in route order; the rest is random. */
+export function buildHeader(hops: HopSpec[]): { header: Buffer; keys: HopKeys[] } {
+  if (hops.length === 0 || hops.length > MAX_HOPS) throw new RangeError(`a route has 1 to ${MAX_HOPS} hops`);
+  const sealed = hops.map(sealSlot);
+  const filler = randomBytes((MAX_HOPS - hops.length) * SLOT_BYTES);
+  return { header: Buffer.concat([...sealed.map((s) => s.slot), filler]), keys: sealed.map((s) => s.keys) };
+}
+
+/** This Node's X25519 private key as a KeyObject, made once per Node rather than per cell. */
+export function hopPrivateKey(encryptionPrivate: Buffer): KeyObject {
+  return privateKeyObject('x25519', encryptionPrivate);
+}
+
+/**
+ * Opens slot 0 with this hop's key: its record, the keys for this stream, and the header to pass on (slot 0
+ * removed, a random slot appended). Throws an ONION MasqError when the slot is not for this hop or was altered.
+ */
+export function openHeader(header: Buffer, own: KeyObject): { record: HopRecord; keys: HopKeys; shifted: Buffer } {
+  if (header.length !== HEADER_BYTES) throw onionError(`a route header has ${header.length} bytes, not ${HEADER_BYTES}`);
+  const ephPublic = header.subarray(0, EPHEMERAL_BYTES);
+  const { slot: slotKey, hop } = deriveKeys(agree(own, ephPublic), ephPublic);
+  const body = header.subarray(EPHEMERAL_BYTES, SLOT_BYTES - TAG_BYTES);
+  const d = createDecipheriv('chacha20-poly1305', slotKey, SLOT_NONCE, { authTagLength: TAG_BYTES });
+  d.setAuthTag(header.subarray(SLOT_BYTES - TAG_BYTES, SLOT_BYTES));
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([d.update(body), d.final()]);
+  } catch {
+    throw onionError('a route slot does not open with this Node\'s key');
+  }
+  const next = plain.subarray(0, PUBLIC_KEY_BYTES);
+  const component = plain[PUBLIC_KEY_BYTES] as number;
+  if (component !== COMPONENT.relay && component !== COMPONENT.originator && component !== COMPONENT.exit) {
+    throw onionError(`a route slot names unknown component ${component}`);
+  }
+  const record: HopRecord = {
+    next: next.equals(NO_NEXT) ? undefined : Buffer.from(next),
+    component,
+    payer: Buffer.from(plain.subarray(PUBLIC_KEY_BYTES + 1, PUBLIC_KEY_BYTES + 1 + PAYER_BYTES)),
+    token: Buffer.from(plain.subarray(RECORD_BYTES - TOKEN_BYTES)),
+  };
+  if ((record.next === undefined) === (component === COMPONENT.relay)) {
+    throw onionError('a route slot\'s next hop does not fit its component');
+  }
+  const shifted = Buffer.concat([header.subarray(SLOT_BYTES), randomBytes(SLOT_BYTES)]);
+  return { record, keys: hop, shifted };
+}
+
+/** Nonce for a cell body: its type and sequence number; each key serves one circuit, so they never repeat. */
+export function cellNonce(type: number, seq: bigint): Buffer {
+  const n = Buffer.alloc(12);
+  n[0] = type;
+  n.writeBigUInt64BE(seq, 4);
+  return n;
+}
+
+/** Adds or removes one relay layer (the same XOR either way), giving a new buffer. */
+export function layer(key: Buffer, nonce: Buffer, data: Buffer): Buffer {
+  // OpenSSL's chacha20 IV is a 32-bit block counter (little-endian) then the 96-bit nonce.
+  const c = createCipheriv('chacha20', key, Buffer.concat([Buffer.alloc(4), nonce]));
+  return c.update(data);
+}
+
+/** Applies several layers in turn; order does not matter for XOR layers, but callers pass route order. */
+export function layers(keys: readonly Buffer[], nonce: Buffer, data: Buffer): Buffer {
+  let out = data;
+  for (const k of keys) out = layer(k, nonce, out);
+  return out;
+}
+
+/** End-to-end seal (ChaCha20-Poly1305): plaintext ‖ tag. */
+export function seal(key: Buffer, nonce: Buffer, plain: Buffer): Buffer {
+  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
+  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+
+/** Opens an end-to-end seal; throws an ONION MasqError if it was not sealed with this key and nonce or was altered. */
+export function open(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
+  if (sealed.length < TAG_BYTES) throw onionError('a sealed cell body is shorter than its tag');
+  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
+  d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  try {
+    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG_BYTES)), d.final()]);
+  } catch {
+    throw onionError('a sealed cell body does not authenticate');
+  }
+}

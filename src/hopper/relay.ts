@@ -1,0 +1,95 @@
+// One relayed circuit: (inPeer, inCircuit) → (outPeer, outCircuit). Cells go the circuit's one way with this hop's
+// layer added or removed (the same XOR, so a relay cannot even tell an over-route from a back-route); DESTROY goes
+// both ways.
+
+import { cellNonce, layer } from '../crypto/onion.js';
+import { describeError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason } from '../wire/cells.js';
+import type { CircuitOwner, FlowCell, OpenedCircuit, Switch } from './switch.js';
+
+export interface RelayCounters {
+  relaying: number;
+  cells: number;
+  bytes: number;
+}
+
+class RelayedCircuit implements CircuitOwner {
+  private out: { peer: string; circuit: number } | undefined;
+  private done = false;
+
+  constructor(
+    private readonly sw: Switch,
+    private readonly inPeer: string,
+    private readonly inCircuit: number,
+    private readonly key: Buffer,
+    private readonly counters: RelayCounters,
+  ) {}
+
+  isDone(): boolean {
+    return this.done;
+  }
+
+  connect(outPeer: string, circuit: number): void {
+    this.out = { peer: outPeer, circuit };
+  }
+
+  cell(peer: string, cell: FlowCell): void {
+    const out = this.out;
+    if (!out || peer !== this.inPeer || cell.circuit !== this.inCircuit) {
+      return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
+    }
+    const nonce = cellNonce(cell.type, cell.seq);
+    const forwarded: FlowCell = cell.type === CELL_TYPE.data
+      ? { ...cell, circuit: out.circuit, payload: layer(this.key, nonce, cell.payload) }
+      : { ...cell, circuit: out.circuit, body: layer(this.key, nonce, cell.body) };
+    this.sw.send(out.peer, forwarded);
+    this.counters.cells++;
+    this.counters.bytes += cell.type === CELL_TYPE.data ? cell.payload.length : cell.body.length;
+    this.sw.backpressure.forwarded(this.inPeer, out.peer);
+  }
+
+  ended(peer: string, circuit: number, reason: DestroyReason): void {
+    this.end(peer, circuit, reason, false);
+  }
+
+  /** Ends both sides; `tell` also DESTROYs the side the trouble came from (it is still bound). */
+  end(peer: string, circuit: number, reason: DestroyReason, tell: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    this.counters.relaying--;
+    const fromIn = peer === this.inPeer && circuit === this.inCircuit;
+    if (tell) this.sw.destroy(peer, circuit, reason);
+    if (fromIn) {
+      if (this.out) this.sw.destroy(this.out.peer, this.out.circuit, reason);
+    } else {
+      this.sw.destroy(this.inPeer, this.inCircuit, reason);
+    }
+  }
+}
+
+/** Relays an OPEN whose slot names a next hop: links to it, opens the next circuit, passes the OPEN on. */
+export function relayOpen(sw: Switch, o: OpenedCircuit, counters: RelayCounters, log: Logger): void {
+  const keys = o.keys;
+  const next = (o.record.next as Buffer).toString('hex');
+  const relayed = new RelayedCircuit(sw, o.from, o.circuit, keys.layer, counters);
+  if (!sw.bind(o.from, o.circuit, relayed)) return sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
+  counters.relaying++;
+  const body = layer(keys.layer, cellNonce(CELL_TYPE.open, 0n), o.body);
+  sw.transport.ensure(next).then(
+    () => {
+      // The previous hop may have given up while we were dialing.
+      if (relayed.isDone()) return;
+      const circuit = sw.bindNew(next, relayed);
+      if (circuit === undefined) return relayed.end(o.from, o.circuit, DESTROY_REASON.full, false);
+      relayed.connect(next, circuit);
+      if (!sw.send(next, { type: CELL_TYPE.open, circuit, header: o.shifted, body })) {
+        relayed.end(next, circuit, DESTROY_REASON.unreachable, true);
+      }
+    },
+    (e: unknown) => {
+      log.debug(`Cannot relay to ${next.slice(0, 12)}: ${describeError(e)}`);
+      relayed.end(next, 0, DESTROY_REASON.unreachable, false);
+    },
+  );
+}

@@ -1,0 +1,99 @@
+// The exit's side of a stream: an OPEN whose slot names this Node as exit. Reads the request sealed for it, opens
+// the target through the exit Connector, answers with an OPEN along the back-route the originator chose, then
+// pipes the target socket through the stream.
+
+import type { Duplex } from 'node:stream';
+import { cellNonce, open } from '../crypto/onion.js';
+import type { OpenedCircuit, Switch } from '../hopper/switch.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
+import { MasqError, describeError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';
+import { type OpenRequest, decodeOpenRequest, encodeOpenAnswer } from '../wire/stream-open.js';
+import { MeshDuplex } from './duplex.js';
+import { StreamEnd } from './end.js';
+import { INITIAL_WINDOW } from './flow.js';
+
+const STATUS_OF: Record<StreamFailure['kind'], OpenStatus> = {
+  dns: OPEN_STATUS.dns,
+  connect: OPEN_STATUS.connect,
+  timeout: OPEN_STATUS.timeout,
+  'refused-private': OPEN_STATUS.refusedPrivate,
+  route: OPEN_STATUS.connect,
+};
+
+export interface ExitCounters {
+  exiting: number;
+}
+
+function readRequest(o: OpenedCircuit): OpenRequest | undefined {
+  try {
+    return decodeOpenRequest(open(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
+  } catch (e) {
+    if (e instanceof MasqError) return undefined;
+    throw e;
+  }
+}
+
+/** Serves an OPEN addressed to this Node as exit; a Node without an exit Connector refuses it. */
+export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | undefined, counters: ExitCounters, log: Logger): void {
+  if (!connector) return sw.destroy(o.from, o.circuit, DESTROY_REASON.refused);
+  const req = readRequest(o);
+  if (!req) return sw.destroy(o.from, o.circuit, DESTROY_REASON.protocol);
+  let end: StreamEnd;
+  try {
+    end = new StreamEnd(sw, { sendKey: o.keys.response, sendLayers: [], recvKey: o.keys.request, recvLayers: [] }, req.window, INITIAL_WINDOW);
+  } catch (e) {
+    if (!(e instanceof MasqError)) throw e;
+    return sw.destroy(o.from, o.circuit, DESTROY_REASON.protocol);
+  }
+  if (!end.bindIn(o.from, o.circuit)) return sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
+  counters.exiting++;
+  const abort = new AbortController();
+  end.once('closed', () => {
+    counters.exiting--;
+    abort.abort();
+  });
+  const target: Target = { host: req.host, port: req.port };
+  void connect(sw, end, req, target, connector, abort.signal, log);
+}
+
+async function connect(sw: Switch, end: StreamEnd, req: OpenRequest, target: Target, connector: Connector, signal: AbortSignal, log: Logger): Promise<void> {
+  let socket: Duplex | undefined;
+  let status: OpenStatus = OPEN_STATUS.ok;
+  try {
+    socket = await connector.open(target, signal);
+  } catch (e) {
+    if (!(e instanceof StreamFailure)) throw e;
+    log.debug(`Exit to ${formatTarget(target)} failed: ${e.message}`);
+    status = STATUS_OF[e.kind];
+  }
+  const back = req.backFirst.toString('hex');
+  try {
+    if (!end.isClosed) await sw.transport.ensure(back);
+  } catch (e) {
+    log.debug(`Cannot reach the back-route's first hop ${back.slice(0, 12)}: ${describeError(e)}`);
+    end.destroy(DESTROY_REASON.unreachable);
+  }
+  if (end.isClosed) return void socket?.destroy();
+  const circuit = end.bindOut(back);
+  if (circuit === undefined) {
+    end.destroy(DESTROY_REASON.full);
+    return void socket?.destroy();
+  }
+  sw.send(back, { type: CELL_TYPE.open, circuit, header: req.backHeader, body: end.openBody(encodeOpenAnswer(status)) });
+  // On failure the originator, told why, tears the stream down (or it idles out).
+  if (!socket) return;
+  const sock = socket;
+  const duplex = new MeshDuplex(end, false);
+  // Only failures tear down here: a clean end travels as half-closes through the pipes, and closing either side
+  // on 'close' could drop bytes the other still buffers.
+  const kill = (e: Error): void => {
+    sock.destroy();
+    duplex.destroy(e);
+  };
+  sock.on('error', kill);
+  duplex.on('error', kill);
+  sock.pipe(duplex);
+  duplex.pipe(sock);
+}

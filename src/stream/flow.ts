@@ -1,0 +1,82 @@
+// Sequence and window rules of one stream end, without I/O. Routes are fixed and links are TCP, so cells arrive in
+// order: anything else is a protocol error. Each direction has a window: the sender stops at zero, the receiver
+// grants credit as its consumer takes bytes, so no hop holds more than a window of one stream.
+
+import { MasqError } from '../system/errors.js';
+
+export const INITIAL_WINDOW = 256 * 1024;
+/** The most a receiver may offer; a larger window is refused, so a sender's claim cannot make us buffer more. */
+export const MAX_WINDOW = 1024 * 1024;
+
+function protocolError(detail: string): MasqError {
+  return new MasqError('STREAM_PROTOCOL', detail);
+}
+
+/** Numbers outgoing cells of one kind from 0. */
+export class Outgoing {
+  private seq = 0n;
+
+  next(): bigint {
+    return this.seq++;
+  }
+}
+
+/** Checks incoming cells of one kind come numbered 0, 1, 2…. */
+export class Incoming {
+  private expected = 0n;
+
+  accept(seq: bigint): void {
+    if (seq !== this.expected) throw protocolError(`cell ${seq} came where ${this.expected} was due`);
+    this.expected++;
+  }
+}
+
+/** What the sender may still send. */
+export class SendWindow {
+  constructor(private credit: number) {
+    if (credit < 0 || credit > MAX_WINDOW) throw protocolError(`a window of ${credit} bytes is out of bounds`);
+  }
+
+  get available(): number {
+    return this.credit;
+  }
+
+  take(n: number): void {
+    if (n > this.credit) throw new RangeError(`sending ${n} bytes with ${this.credit} of credit`);
+    this.credit -= n;
+  }
+
+  grant(n: number): void {
+    if (n <= 0 || this.credit + n > MAX_WINDOW) throw protocolError(`a grant of ${n} bytes on top of ${this.credit} is out of bounds`);
+    this.credit += n;
+  }
+}
+
+/**
+ * The receiver's side: bytes may arrive only within what it granted; consumed bytes are granted back in batches of
+ * a quarter window, so WINDOW cells stay few.
+ */
+export class ReceiveWindow {
+  private open: number;
+  private ungranted = 0;
+
+  constructor(private readonly size: number) {
+    this.open = size;
+  }
+
+  /** Bytes arrived; throws when the sender overran its window. */
+  arrive(n: number): void {
+    if (n > this.open) throw protocolError(`${n} bytes arrived with ${this.open} of window left`);
+    this.open -= n;
+  }
+
+  /** The consumer took n bytes; returns the credit to grant now (0 = wait for more). */
+  consumed(n: number): number {
+    this.ungranted += n;
+    if (this.ungranted < this.size / 4) return 0;
+    const grant = this.ungranted;
+    this.ungranted = 0;
+    this.open += grant;
+    return grant;
+  }
+}

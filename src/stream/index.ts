@@ -1,0 +1,70 @@
+// Streams over the mesh: the circuit switch, relaying for others, exiting, and the Connector the proxy uses to
+// originate. An OPEN goes where its slot says: on to the next hop, to the exit, or back to the originator.
+
+import type { NodeIdentity } from '../crypto/identity.js';
+import { COMPONENT } from '../crypto/onion.js';
+import { type RelayCounters, relayOpen } from '../hopper/relay.js';
+import { Switch } from '../hopper/switch.js';
+import type { PeerTransport } from '../mesh/transport.js';
+import type { Connector } from '../proxy/connector.js';
+import type { Logger } from '../system/logger.js';
+import { DESTROY_REASON } from '../wire/cells.js';
+import { type ExitCounters, exitOpen } from './exit.js';
+import { Originator, type RouteFn } from './originator.js';
+
+export interface MeshOptions {
+  identity: NodeIdentity;
+  transport: PeerTransport;
+  /** A round trip for a new stream from this Node, or undefined when none exists now. */
+  route: RouteFn;
+  /** How this Node reaches targets when it is the exit; undefined = refuses to exit (consume-only). */
+  exit?: Connector;
+  /** Whether this Node relays for others (standard, originate-only). */
+  relays: boolean;
+  penalize(peer: string, reason: string): void;
+  log: Logger;
+  openTimeoutMs?: number;
+}
+
+export interface Mesh {
+  /** Opens streams over routes: the Connector the proxy uses in every mode but zero-hop. */
+  connector: Connector;
+  /** Counts for benchmarks and status: streams originated/exited/relayed now, cells relayed, bytes relayed. */
+  stats(): { originating: number; exiting: number; relaying: number; cellsRelayed: number; bytesRelayed: number };
+  /** DESTROYs everything, clears timers, unsubscribes. */
+  close(): void;
+}
+
+export const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
+
+export function startMesh(o: MeshOptions): Mesh {
+  const relayed: RelayCounters = { relaying: 0, cells: 0, bytes: 0 };
+  const exits: ExitCounters = { exiting: 0 };
+  const log = o.log;
+  const sw: Switch = new Switch(o.identity, o.transport, (opened) => {
+    switch (opened.record.component) {
+      case COMPONENT.relay:
+        if (!o.relays) return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
+        return relayOpen(sw, opened, relayed, log);
+      case COMPONENT.exit:
+        return exitOpen(sw, opened, o.exit, exits, log);
+      case COMPONENT.originator:
+        return originator.backOpen(opened);
+    }
+  }, o.penalize, log);
+  const originator = new Originator({ sw, route: o.route, openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  return {
+    connector: originator.connector,
+    stats: () => ({
+      originating: originator.originating,
+      exiting: exits.exiting,
+      relaying: relayed.relaying,
+      cellsRelayed: relayed.cells,
+      bytesRelayed: relayed.bytes,
+    }),
+    close() {
+      originator.close();
+      sw.close();
+    },
+  };
+}

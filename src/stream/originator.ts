@@ -1,0 +1,197 @@
+// The originator's side: the Connector the proxy uses. For each stream it asks for a round trip, builds both route
+// headers (the back one travels to the exit inside the request), sends OPEN and waits for the exit's answer on the
+// back-route. An exit that cannot resolve the host is penalized for that host and another exit is tried; a route
+// that times out or breaks before the answer is avoided for a while and another is tried.
+
+import { randomBytes } from 'node:crypto';
+import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/onion.js';
+import type { OpenedCircuit, Switch } from '../hopper/switch.js';
+import type { RoundTrip } from '../neighborhood/routes.js';
+import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
+import { MasqError, describeError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';
+import { decodeOpenAnswer, encodeOpenRequest } from '../wire/stream-open.js';
+import { MeshDuplex, describeReason } from './duplex.js';
+import { StreamEnd } from './end.js';
+import { ExpiringSet } from './expiring.js';
+import { INITIAL_WINDOW } from './flow.js';
+
+export type RouteFn = (q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }) => RoundTrip | undefined;
+
+export interface OriginatorOptions {
+  sw: Switch;
+  route: RouteFn;
+  openTimeoutMs: number;
+  log: Logger;
+}
+
+/** MASQ's retry budget for exits that could not resolve a host (facts §7.6). */
+export const DNS_RETRIES = 3;
+/** New routes tried after a timeout or a broken route. */
+export const ROUTE_RETRIES = 2;
+export const AVOID_MS = 30_000;
+/** MASQ's undesirability for an exit that failed to resolve the host (facts §7.2). */
+export const DNS_PENALTY = 100_000_000n;
+const PENALTY_MS = 10 * 60_000;
+const MAX_REMEMBERED = 4096;
+/** Streams waiting for their back OPEN at once. */
+const MAX_PENDING = 1024;
+
+const FAILURE_OF: Record<Exclude<OpenStatus, typeof OPEN_STATUS.ok>, FailureKind> = {
+  [OPEN_STATUS.dns]: 'dns',
+  [OPEN_STATUS.connect]: 'connect',
+  [OPEN_STATUS.timeout]: 'timeout',
+  [OPEN_STATUS.refusedPrivate]: 'refused-private',
+};
+
+type Outcome = { status: OpenStatus } | { lost: 'timeout' | 'route'; detail: string };
+
+interface Pending {
+  end: StreamEnd;
+  settle(o: Outcome): void;
+}
+
+const NO_PAYER = Buffer.alloc(PAYER_BYTES);
+const NO_TOKEN = Buffer.alloc(TOKEN_BYTES);
+
+function hop(key: string, next: string | undefined, component: HopSpec['record']['component'], token: Buffer = NO_TOKEN): HopSpec {
+  return { key: Buffer.from(key, 'hex'), record: { next: next === undefined ? undefined : Buffer.from(next, 'hex'), component, payer: NO_PAYER, token } };
+}
+
+/** Slots for the hops after the first node of `path`; the last one gets `lastComponent`. */
+function slots(path: string[], lastComponent: HopSpec['record']['component'], token?: Buffer): HopSpec[] {
+  const out: HopSpec[] = [];
+  for (let i = 1; i < path.length; i++) {
+    const last = i === path.length - 1;
+    out.push(hop(path[i] as string, last ? undefined : path[i + 1], last ? lastComponent : COMPONENT.relay, last ? token : undefined));
+  }
+  return out;
+}
+
+export class Originator {
+  private readonly pending = new Map<string, Pending>();
+  /** "host\nexit" for exits that could not resolve host. */
+  private readonly badExits = new ExpiringSet(PENALTY_MS, MAX_REMEMBERED);
+  private readonly avoided = new ExpiringSet(AVOID_MS, MAX_REMEMBERED);
+  originating = 0;
+  readonly connector: Connector = { open: (t, s) => this.open(t, s) };
+
+  constructor(private readonly o: OriginatorOptions) {}
+
+  private pickRoute(target: Target): RoundTrip | undefined {
+    const exitPenalty = (key: string): bigint => (this.badExits.has(`${target.host}\n${key}`) ? DNS_PENALTY : 0n);
+    const avoid = this.avoided.current();
+    const q = { payloadSize: MAX_CHUNK, exitPenalty };
+    return (avoid.size > 0 ? this.o.route({ ...q, avoid }) : undefined) ?? this.o.route(q);
+  }
+
+  private async open(target: Target, signal: AbortSignal): Promise<MeshDuplex> {
+    let dnsLeft = DNS_RETRIES;
+    let routesLeft = ROUTE_RETRIES;
+    for (;;) {
+      if (signal.aborted) throw new StreamFailure('connect', target, 'the client left');
+      const rt = this.pickRoute(target);
+      if (!rt) throw new StreamFailure('route', target, `no route to an exit for ${formatTarget(target)}`);
+      const { duplex, outcome } = await this.attempt(rt, target, signal);
+      if ('status' in outcome && outcome.status === OPEN_STATUS.ok) {
+        this.originating++;
+        duplex.once('close', () => this.originating--);
+        return duplex;
+      }
+      duplex.destroy();
+      const exit = rt.over[rt.over.length - 1] as string;
+      if ('status' in outcome) {
+        const kind = FAILURE_OF[outcome.status as keyof typeof FAILURE_OF];
+        if (kind !== 'dns') throw new StreamFailure(kind, target, `the exit ${exit.slice(0, 12)} could not open ${formatTarget(target)}: ${kind}`);
+        this.badExits.add(`${target.host}\n${exit}`);
+        if (dnsLeft-- > 0) continue;
+        throw new StreamFailure('dns', target, `exits could not resolve ${target.host}`);
+      }
+      this.o.log.debug(`Route to ${formatTarget(target)} through ${rt.over.length - 1} hops failed: ${outcome.detail}`);
+      for (const n of [...rt.over.slice(1), ...rt.back.slice(1, -1)]) this.avoided.add(n);
+      if (routesLeft-- > 0) continue;
+      throw new StreamFailure(outcome.lost, target, `routes to ${formatTarget(target)} failed: ${outcome.detail}`);
+    }
+  }
+
+  /** One try over one round trip: the stream and what became of its OPEN. */
+  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal): Promise<{ duplex: MeshDuplex; outcome: Outcome }> {
+    const token = randomBytes(TOKEN_BYTES);
+    const over = buildHeader(slots(rt.over, COMPONENT.exit));
+    const back = buildHeader(slots(rt.back, COMPONENT.originator, token));
+    const exitKeys = over.keys[over.keys.length - 1] as HopKeys;
+    const layerKeys = (ks: HopKeys[]): Buffer[] => ks.slice(0, -1).map((k) => k.layer);
+    const end = new StreamEnd(this.o.sw, {
+      sendKey: exitKeys.request,
+      sendLayers: layerKeys(over.keys),
+      recvKey: exitKeys.response,
+      recvLayers: layerKeys(back.keys),
+    }, INITIAL_WINDOW, INITIAL_WINDOW);
+    // The Duplex exists before OPEN goes out: cells right behind the answer must find their reader. Until the proxy
+    // takes it, an error has no one else to go to.
+    const duplex = new MeshDuplex(end, true);
+    duplex.on('error', () => undefined);
+    const first = rt.over[1] as string;
+    const body = end.openBody(encodeOpenRequest({
+      host: target.host,
+      port: target.port,
+      backHeader: back.header,
+      backFirst: Buffer.from(rt.back[1] as string, 'hex'),
+      window: INITIAL_WINDOW,
+    }));
+    try {
+      await this.o.sw.transport.ensure(first);
+    } catch (e) {
+      return { duplex, outcome: { lost: 'route', detail: `cannot reach ${first.slice(0, 12)}: ${describeError(e)}` } };
+    }
+    if (this.pending.size >= MAX_PENDING) return { duplex, outcome: { lost: 'route', detail: 'too many streams opening' } };
+    const circuit = end.bindOut(first);
+    if (circuit === undefined) return { duplex, outcome: { lost: 'route', detail: 'too many circuits' } };
+    const key = token.toString('hex');
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const settle = (o: Outcome): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        end.removeListener('closed', onClosed);
+        this.pending.delete(key);
+        resolve(o);
+      };
+      const timer = setTimeout(() => settle({ lost: 'timeout', detail: `no answer within ${this.o.openTimeoutMs} ms` }), this.o.openTimeoutMs);
+      const onAbort = (): void => settle({ lost: 'route', detail: 'the client left' });
+      const onClosed = (reason: DestroyReason): void => settle({ lost: 'route', detail: describeReason(reason) });
+      signal.addEventListener('abort', onAbort, { once: true });
+      end.once('closed', onClosed);
+      this.pending.set(key, { end, settle });
+      if (!this.o.sw.send(first, { type: CELL_TYPE.open, circuit, header: over.header, body })) {
+        settle({ lost: 'route', detail: `the link to ${first.slice(0, 12)} went down` });
+      }
+    });
+    if (signal.aborted) {
+      duplex.destroy();
+      throw new StreamFailure('connect', target, 'the client left');
+    }
+    return { duplex, outcome };
+  }
+
+  /** The back-route's OPEN for one of our streams, with the exit's answer. */
+  backOpen(o: OpenedCircuit): void {
+    const p = this.pending.get(o.record.token.toString('hex'));
+    if (!p) return this.o.sw.destroy(o.from, o.circuit, DESTROY_REASON.protocol);
+    if (!p.end.bindIn(o.from, o.circuit)) {
+      this.o.sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
+      return p.settle({ lost: 'route', detail: 'too many circuits' });
+    }
+    try {
+      p.settle({ status: decodeOpenAnswer(p.end.readOpenBody(o.body)) });
+    } catch (e) {
+      if (!(e instanceof MasqError)) throw e;
+      p.settle({ lost: 'route', detail: `the exit's answer did not open: ${e.message}` });
+    }
+  }
+
+  /** Fails every stream still opening (their ends are destroyed by the switch). */
+  close(): void {
+    for (const p of [...this.pending.values()]) p.settle({ lost: 'route', detail: 'the Node is closing' });
+  }
+}

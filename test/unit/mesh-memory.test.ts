@@ -1,0 +1,116 @@
+// Streams over an in-memory network: set-up, echo through relays, refusals, a relay's transport never carrying the
+// plaintext, and tear-down leaving no circuits.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { generateIdentity } from '../../src/crypto/identity.js';
+import type { RoundTrip } from '../../src/neighborhood/routes.js';
+import { StreamFailure } from '../../src/proxy/connector.js';
+import { createDirectExit } from '../../src/proxy/exit.js';
+import { type Mesh, startMesh } from '../../src/stream/index.js';
+import { createLogCore, createLogger } from '../../src/system/logger.js';
+import { MemoryNetwork, type MemoryTransport } from '../helpers/memory-transport.js';
+
+const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'test');
+const echo = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
+await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+const echoPort = (echo.address() as AddressInfo).port;
+
+interface Node { key: string; mesh: Mesh; transport: MemoryTransport }
+
+function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; route: (from: string) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
+  const net = new MemoryNetwork();
+  const nodes = new Map<string, Node>();
+  const keyOf = new Map<string, string>();
+  const ids = names.map((n) => {
+    const id = generateIdentity();
+    keyOf.set(n, id.publicKey.toString('hex'));
+    return { n, id };
+  });
+  for (const { n, id } of ids) {
+    const key = id.publicKey.toString('hex');
+    const transport = net.add(key);
+    const exit = (opts.exits ?? names).includes(n) ? createDirectExit({ dnsServers: ['127.0.0.1:9'], allowPrivate: true, log }) : undefined;
+    const mesh = startMesh({
+      identity: id,
+      transport,
+      route: () => {
+        const rt = opts.route(n);
+        return rt && { over: rt.over.map((x) => keyOf.get(x) as string), back: rt.back.map((x) => keyOf.get(x) as string), cost: 0n };
+      },
+      ...(exit ? { exit } : {}),
+      relays: !(opts.nonRelays ?? []).includes(n),
+      penalize: opts.penalize ?? (() => undefined),
+      log,
+      openTimeoutMs: 1000,
+    });
+    nodes.set(n, { key, mesh, transport });
+  }
+  for (const [a, b] of edges) net.link(keyOf.get(a) as string, keyOf.get(b) as string);
+  return nodes;
+}
+
+const meshes: Mesh[] = [];
+after(() => {
+  for (const m of meshes) m.close();
+  echo.close();
+});
+
+function roundTrip(over: string[], back: string[]): RoundTrip {
+  return { over, back, cost: 0n };
+}
+
+async function collect(d: Duplex): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of d) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+test('a stream goes out over two relays and comes back over others; relays never see the plaintext', async () => {
+  const nodes = network(['O', 'A', 'B', 'X', 'C', 'D'], [['O', 'A'], ['A', 'B'], ['B', 'X'], ['X', 'C'], ['C', 'D'], ['D', 'O']], {
+    route: () => roundTrip(['O', 'A', 'B', 'X'], ['X', 'C', 'D', 'O']),
+  });
+  for (const n of nodes.values()) meshes.push(n.mesh);
+  const o = nodes.get('O') as Node;
+  const a = nodes.get('A') as Node;
+  a.transport.record = true;
+  const secret = Buffer.from('GET /very-secret-path HTTP/1.1\r\n\r\n'.repeat(500));
+  const d = await o.mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal);
+  const got = collect(d);
+  d.end(secret);
+  assert.ok((await got).equals(secret), 'the echo comes back intact');
+  const carried = Buffer.concat(a.transport.sent.map((s) => s.body));
+  assert.ok(carried.length > secret.length, 'the relay carried the request');
+  assert.equal(carried.indexOf('very-secret-path'), -1);
+  assert.equal(carried.indexOf('127.0.0.1'), -1);
+  assert.ok((a.mesh.stats().cellsRelayed) > 0);
+  await new Promise((r) => setTimeout(r, 20));
+  for (const [name, n] of nodes) {
+    const s = n.mesh.stats();
+    assert.deepEqual([name, s.relaying, s.originating, s.exiting], [name, 0, 0, 0], 'every circuit is gone after the stream');
+  }
+});
+
+test('a consume-only exit refuses; a Node that does not relay refuses; no route is a route failure', async () => {
+  const nodes = network(['O', 'A', 'X'], [['O', 'A'], ['A', 'X'], ['X', 'O']], {
+    exits: ['O'],
+    route: () => roundTrip(['O', 'A', 'X'], ['X', 'O']),
+  });
+  for (const n of nodes.values()) meshes.push(n.mesh);
+  const o = nodes.get('O') as Node;
+  await assert.rejects(o.mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal),
+    (e: unknown) => e instanceof StreamFailure && e.kind === 'route');
+  const stubborn = network(['O', 'A', 'X'], [['O', 'A'], ['A', 'X'], ['X', 'O']], {
+    nonRelays: ['A'],
+    route: () => roundTrip(['O', 'A', 'X'], ['X', 'O']),
+  });
+  for (const n of stubborn.values()) meshes.push(n.mesh);
+  await assert.rejects((stubborn.get('O') as Node).mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal),
+    (e: unknown) => e instanceof StreamFailure && e.kind === 'route' && /refused/.test(e.message));
+  const none = network(['O'], [], { route: () => undefined });
+  meshes.push((none.get('O') as Node).mesh);
+  await assert.rejects((none.get('O') as Node).mesh.connector.open({ host: 'example.com', port: 80 }, new AbortController().signal),
+    (e: unknown) => e instanceof StreamFailure && e.kind === 'route' && /no route/.test(e.message));
+});
