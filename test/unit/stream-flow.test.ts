@@ -1,0 +1,54 @@
+// Sequence and window rules of a stream end.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MasqError } from '../../src/system/errors.js';
+import { INITIAL_WINDOW, Incoming, MAX_WINDOW, Outgoing, ReceiveWindow, SendWindow } from '../../src/stream/flow.js';
+import { ExpiringSet } from '../../src/stream/expiring.js';
+
+const isProtocol = (e: unknown): boolean => e instanceof MasqError && e.code === 'STREAM_PROTOCOL';
+
+test('cells are numbered from 0 and must arrive in order', () => {
+  const out = new Outgoing();
+  assert.deepEqual([out.next(), out.next(), out.next()], [0n, 1n, 2n]);
+  const inc = new Incoming();
+  inc.accept(0n);
+  inc.accept(1n);
+  assert.throws(() => inc.accept(1n), isProtocol, 'a repeat');
+  const gap = new Incoming();
+  assert.throws(() => gap.accept(1n), isProtocol, 'a gap');
+});
+
+test('a sender stops at its window and goes on with granted credit, within bounds', () => {
+  const w = new SendWindow(100);
+  w.take(60);
+  assert.equal(w.available, 40);
+  assert.throws(() => w.take(41), RangeError);
+  w.grant(60);
+  assert.equal(w.available, 100);
+  assert.throws(() => w.grant(0), isProtocol);
+  assert.throws(() => w.grant(MAX_WINDOW), isProtocol, 'credit beyond the largest window');
+  assert.throws(() => new SendWindow(MAX_WINDOW + 1), isProtocol);
+});
+
+test('a receiver refuses overruns and grants consumed bytes back in quarter-window batches', () => {
+  const r = new ReceiveWindow(INITIAL_WINDOW);
+  r.arrive(INITIAL_WINDOW);
+  assert.throws(() => r.arrive(1), isProtocol, 'a byte beyond the window');
+  assert.equal(r.consumed(INITIAL_WINDOW / 4 - 1), 0, 'too little to grant yet');
+  assert.equal(r.consumed(1), INITIAL_WINDOW / 4);
+  r.arrive(INITIAL_WINDOW / 4);
+  assert.throws(() => r.arrive(1), isProtocol);
+});
+
+test('an expiring set forgets after its time and drops the oldest when full', () => {
+  let now = 0;
+  const s = new ExpiringSet(1000, 2, () => now);
+  s.add('a');
+  s.add('b');
+  s.add('c');
+  assert.deepEqual([...s.current()], ['b', 'c']);
+  now = 1000;
+  assert.equal(s.has('b'), false);
+  assert.equal(s.current().size, 0);
+});
