@@ -55,7 +55,10 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
     abort.abort();
   });
   const target: Target = { host: req.host, port: req.port };
-  void connect(sw, end, req, target, connector, abort.signal, log);
+  connect(sw, end, req, target, connector, abort.signal, log).catch((e: unknown) => {
+    log.warn(`Exit to ${formatTarget(target)} failed unexpectedly: ${describeError(e)}`);
+    end.destroy(DESTROY_REASON.aborted);
+  });
 }
 
 async function connect(sw: Switch, end: StreamEnd, req: OpenRequest, target: Target, connector: Connector, signal: AbortSignal, log: Logger): Promise<void> {

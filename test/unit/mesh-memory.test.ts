@@ -7,10 +7,12 @@ import { type AddressInfo, createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import type { RoundTrip } from '../../src/neighborhood/routes.js';
+import { RECORD_KINDS } from '../../src/mesh/transport.js';
 import { StreamFailure } from '../../src/proxy/connector.js';
 import { createDirectExit } from '../../src/proxy/exit.js';
 import { type Mesh, startMesh } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
+import { CELL_TYPE, DESTROY_REASON } from '../../src/wire/cells.js';
 import { MemoryNetwork, type MemoryTransport } from '../helpers/memory-transport.js';
 
 const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'test');
@@ -19,25 +21,30 @@ await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
 const echoPort = (echo.address() as AddressInfo).port;
 
 interface Node { key: string; mesh: Mesh; transport: MemoryTransport }
+interface RouteQ { avoid: Set<string> }
 
-function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; route: (from: string) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
+function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
   const net = new MemoryNetwork();
   const nodes = new Map<string, Node>();
   const keyOf = new Map<string, string>();
+  const nameOf = new Map<string, string>();
   const ids = names.map((n) => {
     const id = generateIdentity();
     keyOf.set(n, id.publicKey.toString('hex'));
+    nameOf.set(id.publicKey.toString('hex'), n);
     return { n, id };
   });
   for (const { n, id } of ids) {
     const key = id.publicKey.toString('hex');
     const transport = net.add(key);
+    // A silent Node has links but runs no hopper: what it is sent goes unanswered.
+    if (opts.silent?.includes(n)) continue;
     const exit = (opts.exits ?? names).includes(n) ? createDirectExit({ dnsServers: ['127.0.0.1:9'], allowPrivate: true, log }) : undefined;
     const mesh = startMesh({
       identity: id,
       transport,
-      route: () => {
-        const rt = opts.route(n);
+      route: (q) => {
+        const rt = opts.route(n, { avoid: new Set([...(q.avoid ?? [])].map((k) => nameOf.get(k) as string)) });
         return rt && { over: rt.over.map((x) => keyOf.get(x) as string), back: rt.back.map((x) => keyOf.get(x) as string), cost: 0n };
       },
       ...(exit ? { exit } : {}),
@@ -113,4 +120,43 @@ test('a consume-only exit refuses; a Node that does not relay refuses; no route 
   meshes.push((none.get('O') as Node).mesh);
   await assert.rejects((none.get('O') as Node).mesh.connector.open({ host: 'example.com', port: 80 }, new AbortController().signal),
     (e: unknown) => e instanceof StreamFailure && e.kind === 'route' && /no route/.test(e.message));
+});
+
+test('a route refused or unanswered before the exit answers is avoided and another is tried', async () => {
+  const asked: string[][] = [];
+  const nodes = network(['O', 'A', 'X', 'C', 'B', 'Y', 'D', 'Z'], [['O', 'A'], ['A', 'X'], ['X', 'C'], ['C', 'O'], ['O', 'B'], ['B', 'Y'], ['Y', 'D'], ['D', 'O'], ['O', 'Z'], ['Z', 'Y']], {
+    nonRelays: ['A'],
+    silent: ['Z'],
+    route: (_from, q) => {
+      asked.push([...q.avoid].sort());
+      if (q.avoid.size === 0) return asked.length === 1 ? roundTrip(['O', 'A', 'X'], ['X', 'C', 'O']) : roundTrip(['O', 'Z', 'Y'], ['Y', 'D', 'O']);
+      if (q.avoid.has('Z')) return roundTrip(['O', 'B', 'Y'], ['Y', 'D', 'O']);
+      return undefined;
+    },
+  });
+  for (const n of nodes.values()) meshes.push(n.mesh);
+  const o = nodes.get('O') as Node;
+  const started = Date.now();
+  const d = await o.mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal);
+  const got = collect(d);
+  d.end('ping');
+  assert.equal((await got).toString(), 'ping');
+  assert.deepEqual(asked[0], [], 'the first route is asked for without avoidance');
+  assert.deepEqual(asked[1], ['A', 'C', 'X'], 'after A refused, its route\'s Nodes are avoided (none left: no avoidance)');
+  assert.deepEqual(asked.at(-1), ['A', 'C', 'D', 'X', 'Y', 'Z'], 'after Z stayed silent, its route is avoided too');
+  assert.ok(Date.now() - started >= 1000, 'the silent route was given up after the open timeout');
+});
+
+test('an undecodable cell is penalized and answered with DESTROY', async () => {
+  const penalized: string[] = [];
+  const nodes = network(['O', 'A'], [['O', 'A']], { route: () => undefined, penalize: (p, r) => penalized.push(`${p}:${r}`) });
+  for (const n of nodes.values()) meshes.push(n.mesh);
+  const o = nodes.get('O') as Node;
+  const a = nodes.get('A') as Node;
+  o.transport.record = true;
+  a.transport.send(o.key, RECORD_KINDS.cell, Buffer.from([9, 0, 0, 0, 1]));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(penalized.length, 1);
+  assert.match(penalized[0] as string, new RegExp(`^${a.key}:undecodable cell`));
+  assert.deepEqual(o.transport.sent.map((s) => [...s.body]), [[CELL_TYPE.destroy, 0, 0, 0, 1, DESTROY_REASON.protocol]]);
 });
