@@ -94,38 +94,45 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     ? undefined
     : createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') });
   let meshNode: MeshNode | undefined;
-  if (r.mode !== 'zero-hop') {
-    try {
-      meshNode = await startMeshNode({
-        mode: r.mode, chain: r.chain, chainId: (findChain(r.chain) as Chain).chainId, identity, store, value, log,
-        ...(exit ? { exit } : {}),
-      });
-    } catch (e) {
-      await store.close();
-      const param = e instanceof MasqError && e.code === 'PORT_IN_USE' ? 'clandestine-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'ip' : 'neighbors';
-      return configurationError([[param, describeError(e)]]);
-    }
-  }
-  const neighborhood = meshNode?.neighborhood;
-
   let stopReason: ((why: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
   const broadcastRef: { fn: (m: UiMessage, e?: number) => void } = { fn: () => undefined };
   const handler = createNodeUiHandler({
     store,
-    descriptor: () => neighborhood?.descriptor(),
-    connectionStage: () => neighborhood?.stage() ?? 'NotConnected',
-    neighborhoodGraph: () => neighborhood?.graphDot() ?? 'digraph db {\n}',
+    descriptor: () => meshNode?.neighborhood.descriptor(),
+    connectionStage: () => meshNode?.neighborhood.stage() ?? 'NotConnected',
+    neighborhoodGraph: () => meshNode?.neighborhood.graphDot() ?? 'digraph db {\n}',
     settingChanged: (name, v) => {
-      if (name === 'min-hops' && v) neighborhood?.setMinHops(Number(v));
+      if (name === 'min-hops' && v) meshNode?.neighborhood.setMinHops(Number(v));
     },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
   });
-  let ui: UiServer | undefined;
-  let proxy: ProxyServer | undefined;
+  // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
+  let ui: UiServer;
   try {
     ui = await startUiServer({ port: Number(value('ui-port')), log: log.child('UI'), onMessage: handler });
+  } catch (e) {
+    await store.close();
+    return configurationError([['ui-port', describeError(e)]]);
+  }
+  broadcastRef.fn = ui.broadcast;
+  let proxy: ProxyServer;
+  try {
+    if (r.mode !== 'zero-hop') {
+      meshNode = await startMeshNode({
+        mode: r.mode, chain: r.chain, chainId: (findChain(r.chain) as Chain).chainId, identity, store, value, log,
+        ...(exit ? { exit } : {}),
+      });
+      meshNode.neighborhood.on('stage', (stage) => ui.broadcast({ opcode: 'connectionChange', payload: { stage } }));
+    }
+  } catch (e) {
+    await ui.close();
+    await store.close();
+    const param = e instanceof MasqError && e.code === 'PORT_IN_USE' ? 'clandestine-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'ip' : 'neighbors';
+    return configurationError([[param, describeError(e)]]);
+  }
+  try {
     proxy = await startProxy({
       host: value('proxy-address'),
       port: Number(value('proxy-port')),
@@ -133,19 +140,16 @@ export async function runNode(argv: readonly string[]): Promise<number> {
       log: log.child('Proxy'),
     });
   } catch (e) {
-    await ui?.close();
     await meshNode?.close();
+    await ui.close();
     await store.close();
-    // Until the UI server is up, the failure is its port's; after that, it is the proxy's address or port.
-    const param = !ui ? 'ui-port' : e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'proxy-address' : 'proxy-port';
-    return configurationError([[param, describeError(e)]]);
+    return configurationError([[e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'proxy-address' : 'proxy-port', describeError(e)]]);
   }
-  broadcastRef.fn = ui.broadcast;
-  neighborhood?.on('stage', (stage) => ui?.broadcast({ opcode: 'connectionChange', payload: { stage } }));
+  const neighborhood = meshNode?.neighborhood;
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };
   core.listeners.add((level, component, msg) => {
     const logLevel = LEVEL_NAMES[level];
-    if (logLevel) ui?.broadcast({ opcode: 'logBroadcast', payload: { msg: `${component}: ${msg}`, logLevel } });
+    if (logLevel) ui.broadcast({ opcode: 'logBroadcast', payload: { msg: `${component}: ${msg}`, logLevel } });
   });
 
   const proxyAt = `${proxy.address.host.includes(':') ? `[${proxy.address.host}]` : proxy.address.host}:${proxy.address.port}`;

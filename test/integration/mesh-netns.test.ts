@@ -81,7 +81,7 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const l = lab as MeshLab;
     const others = l.nodes.filter((n) => n !== me());
     const dir = sandbox.tempDir('masq-pcap-');
-    const captures = others.map((n) => ({ node: n, file: join(dir, `node-${n.index}.pcap`), proc: n.host.spawn('tcpdump', ['-i', 'eth0', '-U', '-s', '0', '-w', join(dir, `node-${n.index}.pcap`), 'tcp', 'and', 'host', n.host.address]) }));
+    const captures = others.map((n) => ({ node: n, file: join(dir, `node-${n.index}.pcap`), proc: n.host.spawn('tcpdump', ['-i', 'eth0', '--immediate-mode', '-Z', 'root', '-U', '-s', '0', '-w', join(dir, `node-${n.index}.pcap`), 'tcp', 'and', 'host', n.host.address]) }));
     await waitFor('tcpdump to listen', () => captures.every((c) => /listening on/.test(c.proc.output())), 10_000);
     const marker = `secret-${randomBytes(6).toString('hex')}`;
     const before = l.web.peers().length;
@@ -94,15 +94,17 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const server = l.web.host.address;
     const serverBytes = Buffer.from(server.split('.').map(Number));
     let relayed = 0;
+    const sizes: string[] = [];
     for (const c of captures) {
       if (c.node.host.address === exitIp) continue; // the exit talks to the server by design
       const pcap = readFileSync(c.file);
       assert.ok(!pcap.includes(marker), `node ${c.node.index}: the request's text is not on the wire`);
       assert.ok(!pcap.includes(server), `node ${c.node.index}: the server's address is not on the wire as text`);
       assert.ok(!pcap.includes(serverBytes), `node ${c.node.index}: nor as bytes`);
+      sizes.push(`${c.node.index}:${pcap.length}:${/(\d+) packets captured/.exec(c.proc.output())?.[1]}`);
       if (pcap.length > 4096) relayed++;
     }
-    assert.ok(relayed >= 2, `at least two relays carried the request (${relayed})`);
+    assert.ok(relayed >= 2, `at least two relays carried the request (${relayed}; pcap sizes ${sizes.join(' ')}, exit ${exitIp})`);
   });
 
   test('killing a relay mid-download: a clean end of the download, and the next request works within seconds', async () => {
@@ -132,12 +134,19 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const node = (lab as MeshLab).nodes[2] as LabNode;
     await node.stop();
     assert.match(node.process.output(), /MASQ Node stopped/);
-    const watch = node.host.spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'ui-watch.ts'), String(UI_PORT), '40']);
-    await node.restart();
-    await waitFor('the UI watcher to connect', () => watch.output().includes('connected'), 10_000);
-    await waitFor('the restarted Node to find routes again', async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), 40_000, 500);
+    // The Node starts cut off from the LAN, so a UI can be connected before it rejoins and hear every step.
+    await node.host.exec('ip', ['link', 'set', 'eth0', 'down']);
+    const watch = node.host.spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'ui-watch.ts'), String(UI_PORT), '60']);
+    try {
+      await node.restart();
+      await waitFor('the UI watcher to connect', () => watch.output().includes('connected'), 10_000);
+      assert.match((await node.masq('connection-status')).stdout, /NotConnected/);
+    } finally {
+      await node.host.exec('ip', ['link', 'set', 'eth0', 'up']);
+    }
+    await waitFor('the restarted Node to find routes again', async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), 45_000, 500);
     await watch.exited;
-    assert.match(watch.output(), /connectionChange RouteFound/, 'a connectionChange broadcast reached the UI');
+    assert.match(watch.output(), /connectionChange RouteFound/, `a connectionChange broadcast reached the UI; it saw:\n${watch.output()}`);
     assert.match(node.process.output(), /Joining through \d+ past neighbor/);
   });
 
