@@ -77,6 +77,8 @@ export interface MeshLabOptions {
   minHops?: number;
   /** Extra MASQ_* variables for every Node. */
   env?: NodeJS.ProcessEnv;
+  /** Nodes (by index, not the first) that run in a mode other than standard; they get no --ip. */
+  modes?: Record<number, 'originate-only' | 'consume-only'>;
   prefix?: string;
 }
 
@@ -94,21 +96,24 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
     ...opts.env,
   };
   const nodes: LabNode[] = [];
-  const spawnNode = (host: Host, dataDir: string, neighbors?: string): Tracked =>
-    host.spawn(MASQ_NODE, ['--ip', host.address, '--data-directory', dataDir, ...(neighbors ? ['--neighbors', neighbors] : [])], env);
   const makeNode = (index: number, neighbors?: string): LabNode => {
     const host = lan.hosts[index] as Host;
+    const mode = opts.modes?.[index];
+    const spawnNode = (dataDir: string, again?: string): Tracked => host.spawn(MASQ_NODE, [
+      ...(mode ? ['--neighborhood-mode', mode] : ['--ip', host.address]),
+      '--data-directory', dataDir, ...(again ? ['--neighbors', again] : []),
+    ], env);
     const dataDir = join(root, `node-${index}`);
     const node: LabNode = {
       index, host, dataDir,
-      process: spawnNode(host, dataDir, neighbors),
+      process: spawnNode(dataDir, neighbors),
       masq: (...args) => host.exec(MASQ, ['--ui-port', String(UI_PORT), ...args], { timeoutMs: 15_000 }),
       curl: (path, mode = 'http', extra = []) => {
         const proxy = mode === 'socks5' ? ['--socks5-hostname', `127.0.0.1:${PROXY_PORT}`] : ['-x', `http://127.0.0.1:${PROXY_PORT}`, ...(mode === 'connect' ? ['--proxytunnel'] : [])];
         return host.exec('curl', ['-sS', '--max-time', '60', ...proxy, ...extra, `http://${webHost.address}:${WEB_PORT}${path}`], { timeoutMs: 70_000 });
       },
       async restart(again) {
-        node.process = spawnNode(host, dataDir, again);
+        node.process = spawnNode(dataDir, again);
         await waitFor(`Node ${index} to be ready again`, () => node.process.output().includes('MASQ Node ready'), 20_000);
       },
       async stop(signal = 'SIGTERM') {

@@ -1,5 +1,6 @@
 // The mesh with real parts: 8 Node processes, each in its own network namespace on one LAN, and a web server host.
-// curl fetches through the last Node over multi-hop routes; a relay's traffic is captured with tcpdump; a relay is
+// Six are standard, one is originate-only (it relays but takes no connections) and the last, the one curl uses, is
+// consume-only (it neither relays nor exits). curl fetches through it over multi-hop routes; a relay's traffic is captured with tcpdump; a relay is
 // killed mid-download; a Node restarts and rejoins by itself; garbage reaches a clandestine port.
 
 import { after, before, describe, test } from 'node:test';
@@ -40,7 +41,7 @@ async function fetchBig(node: LabNode, mode: 'http' | 'connect' | 'socks5'): Pro
 
 describe('a mesh of Node processes in network namespaces', { skip: available ? false : 'needs root and ip netns' }, () => {
   before(async () => {
-    lab = await startMeshLab(sandbox, NODES);
+    lab = await startMeshLab(sandbox, NODES, { modes: { [NODES - 2]: 'originate-only', [NODES - 1]: 'consume-only' } });
   });
   after(async () => {
     await lab?.lan.cleanup();
@@ -52,8 +53,13 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const l = lab as MeshLab;
     assert.match(l.descriptor, /^masq:\/\/dev:[A-Za-z0-9_-]{43}@10\.\d+\.\d+\.1:7777$/);
     await l.routeFound(me(), 40_000);
-    assert.match((await me().masq('descriptor')).stdout, /^masq:\/\/dev:[A-Za-z0-9_-]{43}@10\./);
+    assert.match((await (l.nodes[1] as LabNode).masq('descriptor')).stdout, /^masq:\/\/dev:[A-Za-z0-9_-]{43}@10\./);
+    for (const n of l.nodes.slice(-2)) {
+      assert.equal((await n.masq('descriptor')).stdout.trim(), 'Node descriptor is not yet available; try again later', 'a Node that accepts no connections has no descriptor');
+    }
     const graph = (await me().masq('neighborhood-graph')).stdout;
+    // Records of Nodes that do not route are boxes, and only Nodes that accept connections show an address.
+    assert.equal((graph.match(/shape=box/g) ?? []).length, 1, 'one Node (the consume-only one) does not route');
     assert.match(graph, /^Graph of the Node's neighborhood database: digraph db \{/);
     const deg = degrees(graph);
     assert.ok(deg.size >= 6, `most Nodes are known with their neighbors (${deg.size})`);
