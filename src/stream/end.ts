@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { cellNonce, layers, open, seal } from '../crypto/onion.js';
-import type { CircuitOwner, FlowCell, Switch } from '../hopper/switch.js';
+import type { CircuitOwner, FlowCell, Switch } from '../hopper/index.js';
 import { MasqError } from '../system/errors.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK } from '../wire/cells.js';
 import { Incoming, Outgoing, ReceiveWindow, SendWindow } from './flow.js';

@@ -4,7 +4,7 @@
 
 import type { Duplex } from 'node:stream';
 import { cellNonce, open } from '../crypto/onion.js';
-import type { OpenedCircuit, Switch } from '../hopper/switch.js';
+import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';

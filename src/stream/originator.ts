@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/onion.js';
-import type { OpenedCircuit, Switch } from '../hopper/switch.js';
+import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import type { RoundTrip } from '../neighborhood/routes.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
 import { MasqError, describeError } from '../system/errors.js';
