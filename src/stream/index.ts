@@ -3,8 +3,7 @@
 
 import type { NodeIdentity } from '../crypto/identity.js';
 import { COMPONENT } from '../crypto/onion.js';
-import { type RelayCounters, relayOpen } from '../hopper/index.js';
-import { Switch } from '../hopper/index.js';
+import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { PeerTransport } from '../mesh/transport.js';
 import type { Connector } from '../proxy/connector.js';
 import type { Logger } from '../system/logger.js';
