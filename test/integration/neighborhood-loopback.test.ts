@@ -163,3 +163,41 @@ test('garbage on the clandestine port three times bans the address; the Node sta
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(fineClosed, false);
 });
+
+test('oversized Gossip, a contradicting record and an unknown record kind each ban their sender', { timeout: 20_000 }, async () => {
+  const target = nodes[4] as Started;
+  const gossip = (b: Buffer): Buffer => Buffer.concat([Buffer.from([RECORD_KINDS.gossip]), b]);
+  const banned = (from: string, text: string): boolean => target.log.lines.some((l) => l.includes(`(${from})`) && l.includes('Banned') && l.includes(text));
+
+  // Oversized: a Gossip claiming more records than the limit (the count byte says 255).
+  const big = generateIdentity();
+  const l1 = await attack(big, '127.0.9.70', target, ip(4), ports[4] as number);
+  const oversized = encodeGossip([signRecord(big, CHAIN_ID, attackerRecord(big, 1))]);
+  oversized[1] = 255;
+  l1.send(gossip(oversized));
+  await closed(l1);
+  assert.ok(banned('127.0.9.70', 'exceeds a limit'), target.log.lines.join('\n'));
+
+  // Contradicting: the same Node announcing a new rate pack under a newer version.
+  const liar = generateIdentity();
+  const friend = generateIdentity();
+  const friendRecord = signRecord(friend, CHAIN_ID, attackerRecord(friend, 1, [liar.publicKey]));
+  const l2 = await attack(liar, '127.0.9.71', target, ip(4), ports[4] as number);
+  const first = attackerRecord(liar, 10, [friend.publicKey]);
+  l2.send(gossip(encodeGossip([signRecord(liar, CHAIN_ID, first), friendRecord])));
+  await waitFor('the first record to be taken', () => target.n.db.get(liar.publicKey.toString('hex'))?.record.version === 10, 5000);
+  const changed = { ...first, version: 11, ratePack: { ...RATES, exitByteRate: 1n } };
+  l2.send(gossip(encodeGossip([signRecord(liar, CHAIN_ID, changed), friendRecord])));
+  await closed(l2);
+  assert.ok(banned('127.0.9.71', 'contradicting'), target.log.lines.join('\n'));
+  assert.equal(target.n.db.get(liar.publicKey.toString('hex'))?.record.ratePack.exitByteRate, RATES.exitByteRate, 'the old rates stand');
+
+  // Unknown kind: a record whose first byte names nothing.
+  const odd = generateIdentity();
+  const l3 = await attack(odd, '127.0.9.72', target, ip(4), ports[4] as number);
+  l3.send(Buffer.from([200, 1, 2, 3]));
+  await closed(l3);
+  assert.ok(banned('127.0.9.72', 'unknown kind'), target.log.lines.join('\n'));
+
+  assert.ok(target.n.route({ payloadSize: 1000 }), 'the Node still routes');
+});
