@@ -223,3 +223,13 @@ test('fuzz: random bytes and mutated Gossip never make the receive path throw', 
     check(mutated.subarray(0, cut));
   }), { seed: 42, numRuns: 300 });
 });
+
+test('receiveGossip: a record held with the same signature is taken as verified; other signature bytes are still checked', () => {
+  const a = testNode();
+  const held = opened(a, { neighbors: [me], address: true });
+  const db = database(me, [a], [held]);
+  const b = testNode();
+  assert.equal(receiveGossip(encodeGossip([held.signed]), ctx(db, b)).offence, undefined);
+  const otherSignature = { ...held.signed, signature: Buffer.from(held.signed.signature).fill(1, 0, 4) };
+  assert.equal(receiveGossip(encodeGossip([otherSignature]), ctx(db, b)).offence?.offence, 'forgedSignature');
+});
