@@ -134,6 +134,8 @@ export class Link extends EventEmitter<LinkEvents> {
     this.keepalive.unref();
     socket.once('close', () => this.close(source.failed()));
     source.stream((frame) => {
+      // Frames that were in flight when the link was closed belong to nobody now.
+      if (this.closed) return;
       lastHeard = Date.now();
       let plain: Buffer;
       try {

@@ -100,3 +100,20 @@ test('a silent peer: the handshake times out; an idle link closes', async () => 
   assert.equal((await got).toString(), 'still here');
   quiet.close();
 });
+
+test('a closed link delivers nothing more, even frames that arrived with the last one', async () => {
+  const b = node();
+  const srv = await listen(b);
+  const dialer = await dialLink('127.0.0.1', srv.port, b.key, node());
+  const accepted = await (srv.links[0] as Promise<Link>);
+  const got: string[] = [];
+  accepted.on('record', (r) => {
+    got.push(r.toString());
+    accepted.close();
+  });
+  const closed = new Promise((r) => dialer.once('close', r));
+  // Sent in one tick, the three frames reach the listener together, usually in one chunk.
+  for (const text of ['one', 'two', 'three']) dialer.send(Buffer.from(text));
+  await closed;
+  assert.deepEqual(got, ['one']);
+});
