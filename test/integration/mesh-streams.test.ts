@@ -40,6 +40,8 @@ let badDns: FakeDns;
  */
 let plan: Name[][][] = [];
 const exitsAsked: string[] = [];
+const FLOOD = 512 * 1024 * 1024;
+let floodSent = 0;
 
 const key = (n: Name): string => (nodes.get(n) as Node).key;
 const transportOf = (k: string): LinkTransport => ([...nodes.values()].find((n) => n.key === k) as Node).transport;
@@ -59,6 +61,20 @@ function route(q: { exitPenalty?(key: string): bigint; avoid?: ReadonlySet<strin
 before(async () => {
   web = createServer((req, res) => {
     if (req.url === '/big') return res.end(big);
+    if (req.url === '/flood') {
+      // As fast as the connection takes it, up to FLOOD bytes, counting what the socket accepted.
+      let left = FLOOD;
+      const pump = (): void => {
+        while (left > 0) {
+          left -= 64 * 1024;
+          floodSent += 64 * 1024;
+          if (!res.write(big.subarray(0, 64 * 1024))) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => { left = 0; });
+      return pump();
+    }
     if (req.url === '/slow') {
       // About 2 MB/s until the client goes away.
       const timer = setInterval(() => res.write(big.subarray(0, 64 * 1024)), 30);
@@ -176,4 +192,30 @@ test('a relay dying mid-download ends the stream with an error; the next stream 
   assert.match(e.message, /link on the route went down/);
   const body = await get(await open(), '/after');
   assert.equal(body.toString(), 'you asked for /after');
+});
+
+test('a client that stops reading stops the server: windows and backpressure bound what every hop holds', async () => {
+  // C lost its links in the test before.
+  plan = [[['O', 'A', 'B', 'X'], ['X', 'Y', 'D', 'O']]];
+  const d = await open();
+  floodSent = 0;
+  d.write(`GET /flood HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+  // Nobody reads the client end for a while: the exit may send one window, then the server's socket fills up.
+  await new Promise((r) => setTimeout(r, 1500));
+  const whilePaused = floodSent;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(floodSent > 0, 'the server started sending');
+  console.log(`# held back after ${floodSent} bytes`);
+  assert.equal(floodSent, whilePaused, 'the server is held back while the client does not read');
+  assert.ok(floodSent < 16 * 1024 * 1024, `at most a window plus socket buffers left the server (${floodSent} bytes of ${FLOOD})`);
+  // Reading again lets it flow again.
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    d.on('data', (c: Buffer) => {
+      got += c.length;
+      if (got > 4 * whilePaused) resolve();
+    });
+  });
+  assert.ok(floodSent > whilePaused);
+  d.destroy();
 });
