@@ -50,7 +50,12 @@ async function webServer(): Promise<{ server: Server; port: number }> {
 /** Nodes still running, killed if the benchmark ends early (an error, Ctrl-C, a closed pipe). */
 const running = new Set<ReturnType<typeof spawn>>();
 const killAll = (): void => { for (const c of running) c.kill('SIGKILL'); };
-process.on('exit', killAll);
+const dir = mkdtempSync(join(tmpdir(), 'masq-bench-'));
+// However the benchmark ends, its Nodes and their data directories go with it.
+process.on('exit', () => {
+  killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) process.on(sig, () => { killAll(); process.exit(1); });
 process.stdout.on('error', () => { killAll(); process.exit(1); });
 
@@ -166,7 +171,6 @@ async function meshFigures(dir: string, port: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'masq-bench-'));
   const { server, port } = await webServer();
   try {
     const readies: number[] = [];
@@ -210,7 +214,6 @@ async function main(): Promise<void> {
     await meshFigures(dir, port);
   } finally {
     server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
