@@ -1,0 +1,99 @@
+// The package's systemd units: they load cleanly and stay hardened. systemd-analyze checks them without a running
+// systemd; verify runs against a throwaway root holding the host's units, ours and stand-ins for our programs, so
+// it checks ExecStart= and the dependencies exactly as an installed package would have them.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, Sandbox } from '../helpers/processes.js';
+
+const UNITS_DIR = join(ROOT, 'packaging', 'systemd');
+const HOST_UNITS = '/usr/lib/systemd/system';
+const UNITS = ['masq-node.service', 'masq-daemon.service'] as const;
+/** Measured 1.3 with systemd 252; the brief's bound for the Node. */
+const NODE_MAX_EXPOSURE = 2.0;
+/**
+ * Measured 1.5 with systemd 252. What is left open is what its role needs: root (to start and stop units), the
+ * network stack (its UI listens on 127.0.0.1, so no PrivateNetwork=, and AF_INET sockets) and V8's writable code.
+ * The tenth above the measure is for newer systemd versions weighing the same settings slightly differently.
+ */
+const DAEMON_MAX_EXPOSURE = 1.6;
+
+const analyze = existsSync('/usr/bin/systemd-analyze') ? '/usr/bin/systemd-analyze' : undefined;
+const skip = analyze ? false : 'systemd-analyze is not installed (apt-get install systemd)';
+const sandbox = new Sandbox();
+after(() => sandbox.cleanup());
+
+function run(args: readonly string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(analyze as string, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+function unitText(name: string): string {
+  return readFileSync(join(UNITS_DIR, name), 'utf8');
+}
+
+/** `Key=value` settings of a unit file, comments left out. */
+function settings(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
+    if (m) out.set(m[1] as string, [...(out.get(m[1] as string) ?? []), m[2] as string]);
+  }
+  return out;
+}
+
+async function exposure(name: string): Promise<number> {
+  const r = await run(['security', '--offline=true', join(UNITS_DIR, name)]);
+  const m = /Overall exposure level for \S+: ([0-9.]+)/.exec(r.output);
+  assert.ok(m, `no exposure figure in:\n${r.output}`);
+  return Number(m[1]);
+}
+
+test('both units pass systemd-analyze verify in a root laid out as the package installs them', { skip }, async () => {
+  const root = sandbox.tempDir('masq-units-');
+  const unitDir = join(root, HOST_UNITS);
+  cpSync(HOST_UNITS, unitDir, { recursive: true });
+  for (const u of UNITS) cpSync(join(UNITS_DIR, u), join(unitDir, u));
+  mkdirSync(join(root, 'usr/bin'), { recursive: true });
+  writeFileSync(join(root, 'usr/bin/masq-node'), '#!/bin/sh\n');
+  chmodSync(join(root, 'usr/bin/masq-node'), 0o755);
+  // The man pages come with the package, not with this checkout.
+  const r = await run(['verify', '--man=no', `--root=${root}`, ...UNITS]);
+  assert.equal(r.output.trim(), '', 'verify prints nothing for clean units');
+  assert.equal(r.code, 0);
+});
+
+test(`masq-node.service: exposure at most ${NODE_MAX_EXPOSURE}, notify readiness with a watchdog`, { skip }, async () => {
+  const level = await exposure('masq-node.service');
+  process.stdout.write(`masq-node.service exposure ${level}\n`);
+  assert.ok(level <= NODE_MAX_EXPOSURE, `exposure ${level} > ${NODE_MAX_EXPOSURE}`);
+  const s = settings(unitText('masq-node.service'));
+  assert.deepEqual(s.get('Type'), ['notify']);
+  assert.deepEqual(s.get('NotifyAccess'), ['all'], 'readiness comes from the systemd-notify child');
+  assert.ok(s.get('WatchdogSec'), 'WatchdogSec is set');
+  assert.deepEqual(s.get('User'), ['masq']);
+  assert.deepEqual(s.get('CapabilityBoundingSet'), [''], 'no capability at all');
+  assert.deepEqual(s.get('EnvironmentFile'), ['/run/masq/node.env']);
+});
+
+test(`masq-daemon.service: exposure at most ${DAEMON_MAX_EXPOSURE}, loopback only, systemd launcher`, { skip }, async () => {
+  const level = await exposure('masq-daemon.service');
+  process.stdout.write(`masq-daemon.service exposure ${level}\n`);
+  assert.ok(level <= DAEMON_MAX_EXPOSURE, `exposure ${level} > ${DAEMON_MAX_EXPOSURE}`);
+  const s = settings(unitText('masq-daemon.service'));
+  assert.deepEqual(s.get('ExecStart'), ['/usr/bin/masq-node --initialization --launcher systemd']);
+  assert.deepEqual(s.get('IPAddressDeny'), ['any']);
+  assert.deepEqual(s.get('IPAddressAllow'), ['localhost']);
+  assert.deepEqual(s.get('Group'), ['masq-admin'], 'the token file is the administrators\' to read');
+  assert.deepEqual(s.get('RuntimeDirectoryMode'), ['0750']);
+});
+
+test('no unit sets MemoryDenyWriteExecute (V8 aborts under it)', () => {
+  for (const u of UNITS) assert.equal(settings(unitText(u)).get('MemoryDenyWriteExecute'), undefined, u);
+});
