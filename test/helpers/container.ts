@@ -1,0 +1,101 @@
+// Debian roots for system tests: `debianRoot(release, arch)` gives a fresh directory unpacked from a cached
+// mmdebstrap tarball, and `boot(root)` starts it under systemd-nspawn with systemd as PID 1 and no network but its
+// own loopback. Commands run inside with nsenter. nspawn prints nothing and never ends without a terminal, so it
+// runs under `script` (known-to-work-here.md).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Result, run, waitFor } from './processes.js';
+
+const CACHE = process.env.MASQ_ROOT_CACHE ?? '/var/tmp/masq-roots';
+const MIRROR = process.env.MASQ_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+/** What a test root holds besides the minimal system: what the package depends on and what the tests use. */
+const INCLUDE = ['systemd', 'systemd-sysv', 'dbus', 'nodejs', 'adduser', 'curl', 'procps', 'iproute2', 'ca-certificates'];
+
+export type Release = 'bookworm' | 'trixie';
+/** SIGRTMIN (34 on Linux) + 4; Node.js has no name for real-time signals. */
+const SIGRTMIN_PLUS_4 = 38;
+
+/** A cached tarball of a minimal Debian root (built once with mmdebstrap, about 20 s). */
+export async function rootTarball(release: Release, arch = 'amd64'): Promise<string> {
+  mkdirSync(CACHE, { recursive: true });
+  const tar = join(CACHE, `${release}-${arch}-v1.tar`);
+  if (existsSync(tar)) return tar;
+  const r = await run('mmdebstrap', [
+    '--variant=apt', '--format=tar', `--architectures=${arch}`, `--include=${INCLUDE.join(',')}`,
+    release, `${tar}.part`, `deb ${MIRROR} ${release} main`,
+  ], {}, 20 * 60_000);
+  if (r.code !== 0) throw new Error(`mmdebstrap ${release} ${arch} failed: ${r.stderr.slice(-2000)}`);
+  spawnSync('mv', [`${tar}.part`, tar]);
+  return tar;
+}
+
+/** A fresh root from the tarball, in a temp dir the caller removes (see removeRoot). */
+export async function debianRoot(release: Release, arch = 'amd64'): Promise<string> {
+  const tar = await rootTarball(release, arch);
+  const dir = mkdtempSync(join(CACHE, `root-${release}-${arch}-`));
+  const r = await run('tar', ['-C', dir, '-xf', tar], {}, 120_000);
+  if (r.code !== 0) throw new Error(`unpacking ${tar}: ${r.stderr}`);
+  return dir;
+}
+
+export function removeRoot(dir: string): void {
+  // Anything still mounted below the root (a chroot's /proc) goes first, or rm would walk into it.
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+  for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Container {
+  root: string;
+  /** Runs a shell command inside the booted system (as root). */
+  sh(command: string, timeoutMs?: number): Promise<Result>;
+  /** Powers the system off and waits (kills it if it will not go). */
+  stop(): Promise<void>;
+}
+
+function childOf(pid: number): number | undefined {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  const first = r.stdout.split('\n').find(Boolean);
+  return first ? Number(first) : undefined;
+}
+
+export async function boot(root: string): Promise<Container> {
+  const nspawn = spawn('script', ['-qfc', `systemd-nspawn -D ${root} --register=no --keep-unit --console=read-only --private-network -b`, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  nspawn.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  const exited = new Promise<void>((r) => nspawn.once('exit', () => r()));
+  // script → systemd-nspawn → the container's PID 1.
+  const init = await waitFor('the container\'s init', () => {
+    const ns = childOf(nspawn.pid ?? 0);
+    return ns !== undefined ? childOf(ns) : undefined;
+  }, 15_000);
+  const sh = (command: string, timeoutMs = 120_000): Promise<Result> =>
+    run('nsenter', ['-t', String(init), '-m', '-u', '-i', '-n', '-p', '--', '/bin/sh', '-c', command], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' }, timeoutMs);
+  try {
+    await waitFor('systemd to finish booting', async () => {
+      const s = (await sh('systemctl is-system-running', 10_000)).stdout.trim();
+      return s === 'running' || s === 'degraded';
+    }, 60_000, 250);
+  } catch (e) {
+    nspawn.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${out.slice(-3000)}`, { cause: e });
+  }
+  return {
+    root, sh,
+    async stop() {
+      try {
+        process.kill(init, SIGRTMIN_PLUS_4); // systemd powers off on it
+      } catch {
+        // already gone
+      }
+      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20_000))]);
+      if (!done) {
+        nspawn.kill('SIGKILL');
+        spawnSync('kill', ['-9', String(init)]);
+        await exited;
+      }
+    },
+  };
+}

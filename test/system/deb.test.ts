@@ -1,0 +1,109 @@
+// `make deb-test`: the package in clean Debian 12 and 13 systems booted with systemd as PID 1 (systemd-nspawn),
+// installed with apt from the signed local repository: both units come up, the Node reports readiness and a status
+// line, masq drives it over a shell, a restart and an upgrade keep the data, purge removes it. Then the arm64
+// package in an arm64 root under qemu-user: masq-node --version and a zero-hop proxy request.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Container, type Release, boot, debianRoot, removeRoot } from '../helpers/container.js';
+import { ROOT, run, waitFor } from '../helpers/processes.js';
+
+const REPO = join(ROOT, 'dist', 'apt');
+const PREVIOUS_REPO = join(ROOT, 'dist', 'apt-previous');
+const roots: string[] = [];
+after(() => { for (const r of roots) removeRoot(r); });
+
+/** Points the root's apt at a local repository (copied in) and its keyring, and at nothing else. */
+function useRepository(root: string, repo: string): void {
+  cpSync(repo, join(root, 'srv', 'masq-apt'), { recursive: true });
+  mkdirSync(join(root, 'etc', 'apt', 'keyrings'), { recursive: true });
+  cpSync(join(repo, 'masq-archive-keyring.gpg'), join(root, 'etc', 'apt', 'keyrings', 'masq-archive-keyring.gpg'));
+  writeFileSync(join(root, 'etc', 'apt', 'sources.list'), '');
+  writeFileSync(join(root, 'etc', 'apt', 'sources.list.d', 'masq.sources'),
+    'Types: deb\nURIs: file:///srv/masq-apt\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/masq-archive-keyring.gpg\n');
+}
+
+async function ok(c: Container, command: string, timeoutMs?: number): Promise<string> {
+  const r = await c.sh(command, timeoutMs);
+  assert.equal(r.code, 0, `${command} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function active(c: Container, unit: string): Promise<void> {
+  await waitFor(`${unit} to be active`, async () => (await c.sh(`systemctl is-active ${unit}`)).stdout.trim() === 'active', 30_000, 250);
+}
+
+const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev';
+
+async function startNode(c: Container): Promise<string> {
+  await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);
+  await ok(c, SETUP);
+  assert.match(await ok(c, 'masq start'), /MASQNode successfully started in process \d+/);
+  await active(c, 'masq-node.service');
+  return waitFor('the descriptor', async () => /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/.exec((await c.sh('masq descriptor')).stdout)?.[0], 20_000, 250);
+}
+
+for (const release of ['bookworm', 'trixie'] as Release[]) {
+  describe(`masq on Debian ${release === 'bookworm' ? 12 : 13} (${release})`, () => {
+    test('install from the signed repository, run, restart, upgrade, purge', { timeout: 600_000 }, async () => {
+      const root = await debianRoot(release);
+      roots.push(root);
+      useRepository(root, PREVIOUS_REPO);
+      const t0 = Date.now();
+      const c = await boot(root);
+      try {
+        await ok(c, 'apt-get update -q', 120_000);
+        await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q masq', 300_000);
+        await active(c, 'masq-daemon.service');
+        assert.equal((await c.sh('systemctl is-enabled masq-node.service')).stdout.trim() !== 'enabled', true, 'the Daemon starts the Node, not boot');
+        const first = await startNode(c);
+        const status = await ok(c, 'systemctl show -p StatusText --value masq-node.service');
+        assert.match(status, /standard/i, `the Node reports its own status line: ${status}`);
+        assert.match(await ok(c, 'journalctl -u masq-node -o cat --no-pager'), /MASQ Node ready/);
+        assert.match(await ok(c, 'stat -c "%a %U" /var/lib/masq'), /^700 masq/);
+
+        // A restart of everything keeps the key (sealed with the database password) and the data.
+        await ok(c, 'systemctl restart masq-daemon.service');
+        await active(c, 'masq-daemon.service');
+        assert.equal(await startNode(c), first, 'same key after a restart');
+
+        // Upgrade to this build with apt: the units restart, the data stays.
+        useRepository(root, REPO);
+        await ok(c, 'apt-get update -q', 120_000);
+        await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q', 300_000);
+        await active(c, 'masq-daemon.service');
+        assert.equal(await startNode(c), first, 'same key after an upgrade');
+
+        // Remove keeps the data; purge removes it and the system user.
+        await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q masq', 120_000);
+        await ok(c, 'test -d /var/lib/masq');
+        await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q masq', 120_000);
+        await ok(c, 'test ! -e /var/lib/masq && test ! -e /etc/masq && ! getent passwd masq');
+        process.stdout.write(`# ${release}: install, restart, upgrade and purge in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      } finally {
+        await c.stop();
+      }
+    });
+  });
+}
+
+describe('the arm64 package', () => {
+  test('installs into an arm64 root under qemu-user; masq-node runs and proxies in zero-hop mode', { timeout: 1_200_000 }, async () => {
+    const root = await debianRoot('bookworm', 'arm64');
+    roots.push(root);
+    useRepository(root, REPO);
+    const chroot = (command: string, timeoutMs = 300_000): Promise<ReturnType<typeof run> extends Promise<infer R> ? R : never> =>
+      run('chroot', [root, '/bin/sh', '-c', command], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs);
+    for (const m of ['proc', 'sys', 'dev']) await run('mount', ['--bind', `/${m}`, join(root, m)]);
+    let r = await chroot('apt-get update -q && apt-get install -y -q masq');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await chroot('uname -m; dpkg --print-architecture; masq-node --version');
+    assert.match(r.stdout, /aarch64\narm64\nmasq-node \d+\.\d+\.\d+/);
+    r = await chroot('mkdir -p /tmp/z && (masq-node --neighborhood-mode zero-hop --data-directory /tmp/z --ui-port 45333 --proxy-port 45380 --exit-private-destinations on > /tmp/z/out 2>&1 &) && '
+      + 'for i in $(seq 1 120); do grep -q "MASQ Node ready" /tmp/z/out && break; sleep 1; done; '
+      + 'curl -s -o /dev/null -w "%{http_code}" -x http://127.0.0.1:45380 http://127.0.0.1:45333/; pkill -f "masq-node --neighborhood-mode zero-hop"; true', 600_000);
+    assert.match(r.stdout, /^426$|^400$|^200$/, `a proxied request reached the UI port through the arm64 Node: ${r.stdout} ${r.stderr}`);
+  });
+});
