@@ -14,6 +14,7 @@ import { systemEnvironment } from '../system/environment.js';
 import { MasqError, describeError } from '../system/errors.js';
 import { type LogLevel, createLogCore, createLogger } from '../system/logger.js';
 import { onShutdownSignals } from '../system/signals.js';
+import { SystemdNotifier } from '../system/sd-notify.js';
 import { type UiServer, startUiServer } from '../ui/server.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { loadIdentity } from './identity.js';
@@ -161,9 +162,24 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     `  data directory: ${value('data-directory')}\n`,
   );
   log.info(`Ready: proxy on ${proxyAt}, UI on 127.0.0.1:${ui.port}`);
+  const systemd = SystemdNotifier.create({
+    env: process.env,
+    pid: process.pid,
+    log: log.child('systemd'),
+    status: () => ({
+      mode: r.mode,
+      proxy: proxyAt,
+      ...(neighborhood ? { stage: neighborhood.stage(), neighbors: neighborhood.db.fullNeighbors(neighborhood.publicKeyHex).length } : {}),
+    }),
+  });
+  // Not awaited: systemd hearing late must never hold the Node up.
+  void systemd?.ready();
+  // The neighbor count has no event of its own; the watchdog beat samples it, a stage change sends it at once.
+  neighborhood?.on('stage', () => void systemd?.refresh());
 
   const why = await Promise.race([stopped, onShutdownSignals().then((s) => `signal ${s}`)]);
   log.info(`Shutting down (${why})`);
+  await systemd?.stopping();
   await proxy.close(5000);
   await meshNode?.close();
   await ui.close();
