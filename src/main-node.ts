@@ -8,7 +8,9 @@ import { VERSION } from './version.js';
 const HELP = `masq-node ${VERSION}: the MASQ Node and its Daemon
 
 Usage:
-  masq-node --initialization [--ui-port <port>]   run the Daemon (UI on 127.0.0.1:5333 by default)
+  masq-node --initialization [--ui-port <port>] [--launcher child|systemd]
+                                                  run the Daemon (UI on 127.0.0.1:5333 by default;
+                                                  systemd: start masq-node.service, as the package does)
   masq-node [--<parameter> <value> …]             run the Node directly
   masq-node --version | --help
 

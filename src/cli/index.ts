@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describeError } from '../system/errors.js';
 import { UiClient, uiAnswers } from '../ui/client.js';
+import { readUiToken } from '../ui/token.js';
 import { DAEMON_UI_PORT, type UiMessage } from '../ui/envelope.js';
 import { COMMANDS, type CommandIo, findCommand, runCommand } from './commands.js';
 import { broadcast } from './format.js';
@@ -13,14 +14,14 @@ import { keepInHistory, tokenize } from './line.js';
 
 const HISTORY_LINES = 500;
 
-function makeIo(port: number, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
+function makeIo(port: number, token: string | undefined, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
   let client = connected;
   return {
-    client: async () => (client ??= await UiClient.connect(port)),
+    client: async () => (client ??= await UiClient.connect(port, undefined, token)),
     current: () => client,
     out: (t) => process.stdout.write(`${t}\n`),
     err: (t) => process.stderr.write(`${t}\n`),
-    nodeAnswers: (port) => uiAnswers(port, 250),
+    nodeAnswers: (port) => uiAnswers(port, 250, token),
   };
 }
 
@@ -36,15 +37,15 @@ function parseGlobal(argv: readonly string[]): { port: number; rest: string[] } 
   return { port, rest };
 }
 
-async function interactive(port: number): Promise<number> {
+async function interactive(port: number, token: string | undefined): Promise<number> {
   let client: UiClient;
   try {
-    client = await UiClient.connect(port);
+    client = await UiClient.connect(port, undefined, token);
   } catch (e) {
     process.stderr.write(`${describeError(e)}\n`);
     return 1;
   }
-  const io = makeIo(port, client);
+  const io = makeIo(port, token, client);
   const historyFile = join(process.env.HOME ?? homedir(), '.masq_history');
   let history: string[];
   try {
@@ -104,14 +105,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${g}\n`);
     return 1;
   }
-  if (g.rest.length === 0) return interactive(g.port);
+  // Under systemd the token file decides who may drive masq; without it everything is open, as before.
+  const token = readUiToken(process.env);
+  if (g.rest.length === 0) return interactive(g.port, token);
   const [first, ...args] = g.rest;
   const name = first === '--help' || first === '-h' ? 'help' : first === '--version' ? 'version' : (first as string);
   if (!COMMANDS.some((c) => c.name === name)) {
     process.stderr.write(`Unrecognized command: '${name}'. Run masq help for the list.\n`);
     return 1;
   }
-  const io = makeIo(g.port);
+  const io = makeIo(g.port, token);
   try {
     return await runCommand(name, args, io);
   } finally {

@@ -320,6 +320,15 @@ export const PARAMS: readonly Param[] = [
     check: (v) => port(v),
     defaultValue: () => String(DAEMON_UI_PORT),
   },
+  {
+    // A parameter rather than a bare variable: the logger scrubs it like every secret, and readEnv knows its name.
+    name: 'ui-token', valueName: 'TOKEN',
+    help: 'Token a UI must present to drive the Node. The Daemon sets it under systemd (from /run/masq/ui-token); nobody gives it by hand.',
+    secret: true, censorWidth: 16,
+    nodeOnly: true,
+    notFromFile: true,
+    check: (v) => (/^[A-Za-z0-9_-]{16,128}$/.test(v) ? v : fail('must be 16 to 128 base64url characters')),
+  },
 ];
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));

@@ -9,6 +9,7 @@ import type { UiClientHandle } from '../ui/server.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import type { SetupChange, SetupState } from './setup-state.js';
 import { envName, findParam } from '../config/params.js';
+import { describeError } from '../system/errors.js';
 import type { Resolution } from '../config/resolve.js';
 
 export interface DaemonDeps {
@@ -19,6 +20,8 @@ export interface DaemonDeps {
   findFreePort(): Promise<number>;
   waitForUi(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean>;
   launchTimeoutMs?: number;
+  /** The UI token both UI servers require (under systemd); the Node receives it with its secrets. */
+  uiToken?: string;
 }
 
 interface Running {
@@ -122,7 +125,13 @@ export class Daemon {
     }
     const uiPort = await this.deps.findFreePort();
     const { args, secrets } = launchArguments(r, uiPort);
-    const node = this.deps.launcher.launch(args, secrets);
+    if (this.deps.uiToken) secrets[envName('ui-token')] = this.deps.uiToken;
+    let node: LaunchedNode;
+    try {
+      node = await this.deps.launcher.launch(args, secrets);
+    } catch (e) {
+      return { error: { code: UI_ERRORS.NODE_LAUNCH_ERROR, message: `Could not launch Node: ${describeError(e)}` } };
+    }
     let alive = true;
     void node.exited.then((exit) => {
       alive = false;

@@ -10,22 +10,33 @@ import { onShutdownSignals } from '../system/signals.js';
 import { startUiServer } from '../ui/server.js';
 import { DAEMON_UI_PORT } from '../ui/envelope.js';
 import { Daemon } from './daemon.js';
-import { ChildLauncher, findFreePort, waitForUi } from './launcher.js';
+import { ChildLauncher, type Launcher, findFreePort, waitForUi } from './launcher.js';
 import { SetupState } from './setup-state.js';
+import { DEFAULT_RUNTIME_DIRECTORY, SystemdLauncher } from './systemd-launcher.js';
+import { newUiToken, writeUiTokenFile } from '../ui/token.js';
+
+const LAUNCHERS = ['child', 'systemd'] as const;
 
 export async function runDaemon(argv: readonly string[]): Promise<number> {
   const core = createLogCore('info');
   const log = createLogger(core, 'Daemon');
   const fromEnv = process.env[envName('ui-port')];
   let uiPort = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : DAEMON_UI_PORT;
+  let launcherName: string = 'child';
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--ui-port') {
       uiPort = Number(argv[++i]);
+    } else if (argv[i] === '--launcher') {
+      launcherName = argv[++i] ?? '';
     } else if (argv[i] !== '--initialization') {
       // Anything else is a Node parameter, which belongs in the setup, not on the Daemon's command line.
-      process.stderr.write(`The Daemon takes only --initialization and --ui-port <port>, not '${argv[i]}'. Give Node parameters with masq setup.\n`);
+      process.stderr.write(`The Daemon takes only --initialization, --ui-port <port> and --launcher child|systemd, not '${argv[i]}'. Give Node parameters with masq setup.\n`);
       return 1;
     }
+  }
+  if (!(LAUNCHERS as readonly string[]).includes(launcherName)) {
+    process.stderr.write(`--launcher must be child (the Node as a child process) or systemd (masq-node.service), not '${launcherName}'.\n`);
+    return 1;
   }
   if (!Number.isInteger(uiPort) || uiPort < 1025 || uiPort > 65535) {
     process.stderr.write(`The Daemon's UI port (--ui-port or MASQ_UI_PORT) must be between 1025 and 65535.\n`);
@@ -34,15 +45,38 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   const env = readEnv(process.env);
   for (const name of env.unknown) log.warn(`Ignoring ${name}: no parameter has that name`);
   const setup = new SetupState(systemEnvironment('daemon'), env.values, { readConfigFile, readStoredDefaults });
-  const launcher = new ChildLauncher(
-    { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? '' },
-    { stdout: process.stdout, stderr: process.stderr },
-  );
-  let broadcast: (m: Parameters<Daemon['handle']>[1], except?: number) => void = () => undefined;
-  const daemon = new Daemon({ setup, launcher, log, broadcast: (m, e) => broadcast(m, e), findFreePort, waitForUi });
+  let launcher: Launcher;
+  let uiToken: string | undefined;
   let server;
   try {
-    server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m), onConnect: (c) => daemon.greet(c) });
+    if (launcherName === 'systemd') {
+      const runtimeDirectory = process.env.RUNTIME_DIRECTORY || DEFAULT_RUNTIME_DIRECTORY;
+      const systemd = new SystemdLauncher({ runtimeDirectory });
+      await systemd.stopLeftover();
+      // A fresh token per Daemon start: a token read earlier by someone since removed from masq-admin dies with it.
+      uiToken = newUiToken();
+      const warning = writeUiTokenFile(runtimeDirectory, uiToken);
+      if (warning) log.warn(warning);
+      launcher = systemd;
+    } else {
+      launcher = new ChildLauncher(
+        { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? '' },
+        { stdout: process.stdout, stderr: process.stderr },
+      );
+    }
+  } catch (e) {
+    process.stderr.write(`${describeError(e)}\n`);
+    return 1;
+  }
+  const token = uiToken;
+  let broadcast: (m: Parameters<Daemon['handle']>[1], except?: number) => void = () => undefined;
+  const daemon = new Daemon({
+    setup, launcher, log, broadcast: (m, e) => broadcast(m, e), findFreePort,
+    waitForUi: (port, ms, alive) => waitForUi(port, ms, alive, token),
+    ...(token ? { uiToken: token } : {}),
+  });
+  try {
+    server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m), onConnect: (c) => daemon.greet(c), ...(token ? { token } : {}) });
   } catch (e) {
     process.stderr.write(`${describeError(e)}\n`);
     return 1;

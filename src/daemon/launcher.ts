@@ -1,4 +1,4 @@
-// How the Daemon starts a Node. An interface, because under systemd (a later capability) the Daemon starts a unit
+// How the Daemon starts a Node. An interface, because under systemd (systemd-launcher.ts) the Daemon starts a unit
 // instead of a child process; the Daemon itself only sees pid, exit and stop.
 
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ export interface LaunchedNode {
 
 export interface Launcher {
   /** `args` are the Node's command line; `secrets` reach it through its environment, never its command line. */
-  launch(args: readonly string[], secrets: Readonly<Record<string, string>>): LaunchedNode;
+  launch(args: readonly string[], secrets: Readonly<Record<string, string>>): LaunchedNode | Promise<LaunchedNode>;
 }
 
 const TAIL_BYTES = 2048;
@@ -89,10 +89,10 @@ export async function findFreePort(start = 32768): Promise<number> {
 }
 
 /** Tries the Node's UI port every 250 ms until it answers or the time is up. */
-export async function waitForUi(port: number, timeoutMs: number, alive: () => boolean): Promise<boolean> {
+export async function waitForUi(port: number, timeoutMs: number, alive: () => boolean, token?: string): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && alive()) {
-    if (await uiAnswers(port, 1000)) return true;
+    if (await uiAnswers(port, 1000, token)) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;

@@ -112,7 +112,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
   let ui: UiServer;
   try {
-    ui = await startUiServer({ port: Number(value('ui-port')), log: log.child('UI'), onMessage: handler });
+    ui = await startUiServer({ port: Number(value('ui-port')), log: log.child('UI'), onMessage: handler, ...(value('ui-token') ? { token: value('ui-token') } : {}) });
   } catch (e) {
     await store.close();
     return configurationError([['ui-port', describeError(e)]]);

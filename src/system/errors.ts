@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   UI_CONNECT: 'the Daemon or Node cannot be reached',
   UI_TIMEOUT: 'the Daemon or Node did not answer in time',
   UI_PROTOCOL: 'the Daemon or Node sent something unexpected',
+  UI_PERMISSION: 'this user may not drive the Daemon or Node',
   LAUNCH: 'the Node could not be launched',
   USAGE: 'a command was used wrongly',
   LINK_AUTH: 'a neighbor link failed its handshake or a record did not decrypt',

@@ -6,6 +6,7 @@ import { MasqError } from '../system/errors.js';
 import { DEFAULT_TIMEOUT_MS, type RedirectPayload, specOf } from './catalogue.js';
 import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiError, type UiMessage, decode, encode } from './envelope.js';
 import { formatErrorCode } from './error-codes.js';
+import { UI_TOKEN_HEADER, permissionDenied } from './token.js';
 
 /** The far side answered with an error envelope. */
 export class UiRequestError extends Error {
@@ -32,9 +33,16 @@ export const CONNECT_TIMEOUT_MS = 2000;
 /** Messages that arrive with the handshake, before the client has attached its handler, wait here. */
 const early = new WeakMap<WebSocket, { texts: string[]; hold: (d: WebSocket.RawData) => void }>();
 
-function openSocket(port: number, timeoutMs: number): Promise<WebSocket> {
+/** The server wants a token this user does not have (or has wrong). */
+class Unauthorized extends Error {}
+
+function tokenHeaders(token: string | undefined): { headers?: Record<string, string> } {
+  return token === undefined ? {} : { headers: { [UI_TOKEN_HEADER]: token } };
+}
+
+function openSocket(port: number, timeoutMs: number, token: string | undefined): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs, maxPayload: MAX_UI_MESSAGE_BYTES });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs, maxPayload: MAX_UI_MESSAGE_BYTES, ...tokenHeaders(token) });
     const texts: string[] = [];
     const hold = (d: WebSocket.RawData): void => void texts.push(d.toString());
     early.set(ws, { texts, hold });
@@ -50,14 +58,17 @@ function openSocket(port: number, timeoutMs: number): Promise<WebSocket> {
       resolve(ws);
     });
     ws.once('error', fail);
-    ws.once('unexpected-response', (_req, res) => fail(new Error(`refused with HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim())));
+    ws.once('unexpected-response', (_req, res) => {
+      const why = `refused with HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim();
+      fail(res.statusCode === 401 ? new Unauthorized(why) : new Error(why));
+    });
   });
 }
 
 /** Whether something speaking the UI protocol answers on this port (one handshake, then closed). */
-export function uiAnswers(port: number, timeoutMs: number): Promise<boolean> {
+export function uiAnswers(port: number, timeoutMs: number, token?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, UI_SUBPROTOCOL, { handshakeTimeout: timeoutMs, ...tokenHeaders(token) });
     ws.once('open', () => { ws.close(); resolve(true); });
     ws.once('error', () => resolve(false));
   });
@@ -71,14 +82,15 @@ export class UiClient {
   private readonly listeners = new Set<(msg: UiMessage) => void>();
   private closed = false;
 
-  private constructor(readonly daemonPort: number) {}
+  private constructor(readonly daemonPort: number, private readonly token: string | undefined) {}
 
-  /** Connects to the Daemon (or to a Node's UI port directly). */
-  static async connect(port: number, timeoutMs = CONNECT_TIMEOUT_MS): Promise<UiClient> {
-    const c = new UiClient(port);
+  /** Connects to the Daemon (or to a Node's UI port directly), presenting the UI token when there is one. */
+  static async connect(port: number, timeoutMs = CONNECT_TIMEOUT_MS, token?: string): Promise<UiClient> {
+    const c = new UiClient(port, token);
     try {
-      c.attach(await openSocket(port, timeoutMs));
+      c.attach(await openSocket(port, timeoutMs, token));
     } catch (e) {
+      if (e instanceof Unauthorized) throw permissionDenied();
       throw new MasqError('UI_CONNECT', `Can't connect to Daemon or Node (${(e as Error).message}) on port ${port}. Probably this means the Daemon isn't running.`, 'Start it with `masq-node --initialization` (or `systemctl start masq-daemon`), or give the right --ui-port.');
     }
     return c;
@@ -157,7 +169,7 @@ export class UiClient {
     const p = contextId !== undefined ? this.pending.get(contextId) : undefined;
     let ws: WebSocket;
     try {
-      ws = await openSocket(r.port, REDIRECT_TIMEOUT_MS * 4);
+      ws = await openSocket(r.port, REDIRECT_TIMEOUT_MS * 4, this.token);
     } catch (e) {
       if (p && contextId !== undefined) {
         this.pending.delete(contextId);
@@ -185,7 +197,7 @@ export class UiClient {
     if (this.nodePort !== undefined) {
       this.nodePort = undefined;
       try {
-        this.attach(await openSocket(this.daemonPort, 5000));
+        this.attach(await openSocket(this.daemonPort, 5000, this.token));
         return;
       } catch {
         // The Daemon is gone as well: reported below as DaemonCrashed, as masq does.

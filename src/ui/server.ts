@@ -2,12 +2,12 @@
 // targeted sends and broadcasts. What a message means is the handler's business.
 
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { IncomingMessage } from 'node:http';
 import { MasqError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { checkRequest, specOf } from './catalogue.js';
 import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiMessage, decode, encode } from './envelope.js';
 import { UI_ERRORS } from './error-codes.js';
+import { UI_TOKEN_HEADER, tokenMatches } from './token.js';
 
 export interface UiClientHandle {
   readonly id: number;
@@ -22,8 +22,8 @@ export interface UiServerOptions {
   onMessage(client: UiClientHandle, msg: UiMessage): void | Promise<void>;
   /** Called when a client has connected, before any message. */
   onConnect?(client: UiClientHandle): void;
-  /** Decides whether a connecting peer may drive this server (access control). */
-  authorize?(req: IncomingMessage): boolean;
+  /** When set, an upgrade without this token (header X-MASQ-UI-Token) is refused with HTTP 401. */
+  token?: string;
 }
 
 export interface UiServer {
@@ -46,7 +46,7 @@ export function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     verifyClient: (info, cb) => {
       const offered = String(info.req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
       if (!offered.includes(UI_SUBPROTOCOL)) return cb(false, 400, `Subprotocol ${UI_SUBPROTOCOL} required`);
-      if (opts.authorize && !opts.authorize(info.req)) return cb(false, 403, 'Not allowed to drive this MASQ Node');
+      if (opts.token !== undefined && !tokenMatches(info.req.headers[UI_TOKEN_HEADER], opts.token)) return cb(false, 401, 'MASQ UI token required');
       cb(true);
     },
   });
