@@ -4,7 +4,7 @@ APT_TEST_PACKAGES := curl tmux openssl iproute2 procps tcpdump
 NODE_BIN := node_modules/.bin
 
 # `make demo`: a local network of Nodes on loopback addresses (scripts/demo.ts); Ctrl-C stops it.
-.PHONY: all deps build run demo test test-deps typecheck lint unit integration bench clean
+.PHONY: all deps build run demo test test-deps typecheck lint unit integration bench deb apt-repo clean
 
 all: build
 
@@ -50,6 +50,15 @@ integration: test-deps build
 
 bench: test-deps build
 	node --import tsx bench/run.ts
+
+# Debian packages for both architectures (dist/deb/), then a signed apt repository of them (dist/apt/).
+# They need dpkg-deb, binutils-multiarch (strip for arm64), and for the repository apt-utils and gnupg.
+deb: build
+	scripts/build-deb.sh amd64
+	scripts/build-deb.sh arm64
+
+apt-repo: deb
+	scripts/apt-repo.sh
 
 clean:
 	rm -rf dist node_modules
