@@ -4,11 +4,13 @@
 # MASQ_APT_KEY_DIR: a GnuPG home whose key signs the repository (made there on first use, so later builds
 # keep the key that installed systems trust); unset, a throwaway key signs it.
 # MASQ_APT_URL: the address the repository is served from (default: file:// of dist/apt).
+# MASQ_DEB_DIR / MASQ_APT_DIR: where the packages come from and the repository goes (default dist/deb, dist/apt).
 # Needs: apt-utils (apt-ftparchive), gnupg.
 set -eu
 cd "$(dirname "$0")/.."
-repo=$(pwd)/dist/apt
-ls dist/deb/masq_*.deb >/dev/null 2>&1 || { echo "apt-repo.sh: no dist/deb/masq_*.deb; run make deb first" >&2; exit 1; }
+repo=${MASQ_APT_DIR:-$(pwd)/dist/apt}
+debdir=${MASQ_DEB_DIR:-$(pwd)/dist/deb}
+ls "$debdir"/masq_*.deb >/dev/null 2>&1 || { echo "apt-repo.sh: no $debdir/masq_*.deb; run make deb first" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 trap 'gpgconf --homedir "$GNUPGHOME" --kill all 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -28,7 +30,7 @@ key=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { prin
 
 rm -rf "$repo"
 mkdir -p "$repo/pool/main/m/masq"
-cp dist/deb/masq_*.deb "$repo/pool/main/m/masq/"
+cp "$debdir"/masq_*.deb "$repo/pool/main/m/masq/"
 cd "$repo"
 for arch in amd64 arm64; do
   dir=dists/stable/main/binary-$arch

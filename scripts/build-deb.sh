@@ -1,8 +1,10 @@
 #!/bin/sh
-# Builds dist/deb/masq_<version>-1_<arch>.deb (arch: amd64 or arm64) on any machine: the tree is assembled here
+# Builds dist/deb/masq_<version>-<revision>_<arch>.deb (arch: amd64 or arm64) on any machine: the tree is assembled here
 # and packed by dpkg-deb, so no cross compiler is needed. The only native code is LMDB's and msgpackr's prebuilt
 # N-API addons, taken from the npm registry for the target's CPU.
 # Needs: node, npm, dpkg-deb, and binutils-multiarch when strip must read an arm64 ELF on an amd64 machine.
+# MASQ_DEB_REVISION (default 1) and MASQ_DEB_DIR (default dist/deb): the system test builds an older revision
+# elsewhere to upgrade from.
 set -eu
 
 arch=${1:?usage: scripts/build-deb.sh amd64|arm64}
@@ -19,7 +21,8 @@ for f in dist/masq.js dist/masq-node.js; do
 done
 
 version=$(node -p 'require("./package.json").version')
-debversion=$version-1
+debversion=$version-${MASQ_DEB_REVISION:-1}
+debdir=${MASQ_DEB_DIR:-$top/dist/deb}
 lmdb_version=$(node -p 'require("./package-lock.json").packages["node_modules/lmdb"].version')
 # Every timestamp in the package is the last commit's, so two builds of one commit give the same bytes.
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
@@ -119,7 +122,7 @@ sed -e "s/@VERSION@/$debversion/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$i
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles" "$root/DEBIAN/md5sums"
 
 find "$root" -newermt "@$SOURCE_DATE_EPOCH" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-mkdir -p "$top/dist/deb"
-out=$top/dist/deb/masq_${debversion}_$arch.deb
+mkdir -p "$debdir"
+out=$debdir/masq_${debversion}_$arch.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
 echo "$out"

@@ -17,9 +17,19 @@ export type Release = 'bookworm' | 'trixie';
 /** SIGRTMIN (34 on Linux) + 4; Node.js has no name for real-time signals. */
 const SIGRTMIN_PLUS_4 = 38;
 
-/** A cached tarball of a minimal Debian root (built once with mmdebstrap, about 20 s). */
+/** Foreign-architecture binaries run through qemu-user, which needs binfmt_misc mounted and the handler on. */
+async function ensureBinfmt(arch: string): Promise<void> {
+  if (arch === 'amd64') return;
+  const qemu = arch === 'arm64' ? 'qemu-aarch64' : `qemu-${arch}`;
+  if (!existsSync('/proc/sys/fs/binfmt_misc/register')) await run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', '/proc/sys/fs/binfmt_misc']);
+  if (!existsSync(`/proc/sys/fs/binfmt_misc/${qemu}`)) await run('update-binfmts', ['--enable', qemu]);
+  if (!existsSync(`/proc/sys/fs/binfmt_misc/${qemu}`)) throw new Error(`${arch} binaries cannot run here: install qemu-user-static and binfmt-support`);
+}
+
+/** A cached tarball of a minimal Debian root (built once with mmdebstrap, about 20 s for amd64). */
 export async function rootTarball(release: Release, arch = 'amd64'): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
+  await ensureBinfmt(arch);
   const tar = join(CACHE, `${release}-${arch}-v1.tar`);
   if (existsSync(tar)) return tar;
   const r = await run('mmdebstrap', [
