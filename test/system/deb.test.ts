@@ -64,6 +64,18 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         assert.match(await ok(c, 'journalctl -u masq-node -o cat --no-pager'), /MASQ Node ready/);
         assert.match(await ok(c, 'stat -c "%a %U" /var/lib/masq'), /^700 masq/);
 
+        // Only root and masq-admin may drive the Daemon or the Node.
+        await ok(c, 'adduser --disabled-password --gecos "" --quiet guest');
+        const nodePort = /MASQ_UI_PORT="?(\d+)/.exec(await ok(c, 'cat /run/masq/node.env'))?.[1];
+        assert.ok(nodePort, 'node.env names the Node\'s UI port');
+        for (const target of ['', `--ui-port ${nodePort} `]) {
+          const denied = await c.sh(`runuser -u guest -- masq ${target}descriptor`);
+          assert.notEqual(denied.code, 0);
+          assert.match(denied.stderr, /Permission denied: only members of masq-admin \(or root\) can use masq here/, denied.stdout + denied.stderr);
+        }
+        await ok(c, 'adduser --quiet guest masq-admin');
+        assert.match(await ok(c, 'runuser -u guest -- masq descriptor'), /^masq:\/\/dev:/);
+
         // A restart of everything keeps the key (sealed with the database password) and the data.
         await ok(c, 'systemctl restart masq-daemon.service');
         await active(c, 'masq-daemon.service');
