@@ -58,6 +58,11 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q masq', 300_000);
         await active(c, 'masq-daemon.service');
         assert.equal((await c.sh('systemctl is-enabled masq-node.service')).stdout.trim() !== 'enabled', true, 'the Daemon starts the Node, not boot');
+        // The conffile is the Daemon's config file: a value uncommented there shows as Configured after a restart.
+        await ok(c, 'sed -i "s/^#min-hops = .*/min-hops = 2/" /etc/masq/config.toml && grep -q "^min-hops = 2" /etc/masq/config.toml');
+        await ok(c, 'systemctl restart masq-daemon.service');
+        await active(c, 'masq-daemon.service');
+        assert.match(await waitFor('masq setup', async () => { const r = await c.sh('masq setup'); return r.code === 0 ? r.stdout : undefined; }, 20_000, 250), /min-hops\s+2\s+Configured/);
         const first = await startNode(c);
         const status = await ok(c, 'systemctl show -p StatusText --value masq-node.service');
         assert.match(status, /standard/i, `the Node reports its own status line: ${status}`);
