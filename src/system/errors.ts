@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   ONION: 'a route header slot or a sealed cell body did not open with its key',
   STREAM_PROTOCOL: 'a stream\'s cells broke its sequence or flow-control rules',
   PEER_UNREACHABLE: 'a neighbor cannot be reached or is banned',
+  BLOCKCHAIN_RPC: 'the blockchain service did not answer or refused a request',
+  BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',
+  WALLET: 'a wallet phrase, path, key or address is invalid or cannot be stored',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
