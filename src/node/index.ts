@@ -20,6 +20,7 @@ import type { UiMessage } from '../ui/envelope.js';
 import { loadIdentity } from './identity.js';
 import { type MeshNode, startMeshNode } from './mesh.js';
 import { createNodeUiHandler } from './ui-handlers.js';
+import { checksumAddress } from '../wallet/index.js';
 
 /** Exit codes (facts reference §1.1): 0 after an orderly stop, 1 for a configuration error. */
 export const EXIT_OK = 0;
@@ -108,6 +109,8 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
+    // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
+    walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
   });
   // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
   let ui: UiServer;

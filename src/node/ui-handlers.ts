@@ -7,6 +7,9 @@ import type { UiMessage } from '../ui/envelope.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import type { UiClientHandle } from '../ui/server.js';
 import type { ConnectionStage } from '../ui/catalogue.js';
+import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
+
+const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
 
 export interface NodeUiDeps {
   store: Store;
@@ -19,6 +22,8 @@ export interface NodeUiDeps {
   broadcast(msg: UiMessage, exceptClientId?: number): void;
   /** Begins the Node's graceful shutdown (after the reply is sent). */
   shutdown(reason: string): void;
+  /** New wallets were stored (generate or recover): the running Node uses them without a restart. */
+  walletsChanged?(earning: Buffer, consumingKey?: Buffer): void;
 }
 
 const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -116,6 +121,15 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
         await store.setConfig({ [rowOf(name)]: value });
         deps.settingChanged(name, value);
         return reply({});
+      }
+      case 'generateWallets':
+      case 'recoverWallets':
+      case 'walletAddresses': {
+        const outcome = await WALLET_OPCODES[msg.opcode](store, p);
+        if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
+        reply(outcome.payload);
+        if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
+        return;
       }
       case 'shutdown':
         reply({});

@@ -35,6 +35,18 @@ export const CATALOGUE = {
   newPassword: { kind: 'ff', owner: 'ui' },
   setConfiguration: { kind: 'conv', owner: 'node', request: { name: 'string', value: 'string' } },
   shutdown: { kind: 'conv', owner: 'node', request: {}, timeoutMs: 60_000 },
+  generateWallets: {
+    kind: 'conv', owner: 'node',
+    request: { dbPassword: 'string', 'seedSpecOpt?': 'object', 'consumingDerivationPathOpt?': 'string', 'earningDerivationPathOpt?': 'string' },
+  },
+  recoverWallets: {
+    kind: 'conv', owner: 'node',
+    request: {
+      dbPassword: 'string', 'seedSpecOpt?': 'object', 'consumingDerivationPathOpt?': 'string', 'consumingPrivateKeyOpt?': 'string',
+      'earningDerivationPathOpt?': 'string', 'earningAddressOpt?': 'string',
+    },
+  },
+  walletAddresses: { kind: 'conv', owner: 'node', request: { dbPassword: 'string' } },
 } as const satisfies Record<string, OpcodeSpec>;
 
 export type Opcode = keyof typeof CATALOGUE;

@@ -1,9 +1,11 @@
 // The Node's UI answers against a real store on disk (no sockets: the handler is called as the server would).
 
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNodeUiHandler } from '../../src/node/ui-handlers.js';
 import { openStore } from '../../src/store/index.js';
+import { storeFile } from '../../src/store/store.js';
 import type { UiMessage } from '../../src/ui/envelope.js';
 import { UI_ERRORS } from '../../src/ui/error-codes.js';
 import { Sandbox } from '../helpers/processes.js';
@@ -55,5 +57,86 @@ test('setConfiguration, configuration with and without the password, shutdown, u
     assert.equal((await ask('frobnicate'))?.error?.code, UI_ERRORS.UNMARSHAL_ERROR);
   } finally {
     await store.close();
+  }
+});
+
+test('wallets: generate seals the key, refuses a wrong password and a second pair; recover and walletAddresses', async () => {
+  const dataDir = sandbox.tempDir();
+  const store = await openStore({ dataDir, chain: 'dev' });
+  const changes: Array<[string, string | undefined]> = [];
+  const handle = createNodeUiHandler({
+    store, descriptor: () => undefined, connectionStage: () => 'NotConnected', neighborhoodGraph: () => '',
+    broadcast: () => undefined, shutdown: () => undefined, settingChanged: () => undefined,
+    walletsChanged: (earning, key) => changes.push([earning.toString('hex'), key?.toString('hex')]),
+  });
+  const ask = async (opcode: string, payload: Record<string, unknown> = {}): Promise<UiMessage | undefined> => {
+    const sent: UiMessage[] = [];
+    await handle({ id: 3, send: (m) => sent.push(m) }, { opcode, contextId: 1, payload });
+    return sent[0];
+  };
+  try {
+    assert.equal((await ask('walletAddresses', { dbPassword: 'pw' }))?.error?.code, UI_ERRORS.MISSING_DATA);
+    await store.changePassword(undefined, 'pw');
+    const seedSpecOpt = { mnemonicPhraseSizeOpt: 12, mnemonicPhraseLanguageOpt: 'English' };
+    const wrong = await ask('generateWallets', { dbPassword: 'nope', seedSpecOpt });
+    assert.equal(wrong?.error?.code, UI_ERRORS.BAD_PASSWORD_ERROR);
+    assert.equal(wrong?.error?.message, "Bad password; can't generate wallets");
+    assert.equal(store.getConfig('earning_wallet_address'), undefined, 'a wrong password stores nothing');
+
+    const made = (await ask('generateWallets', { dbPassword: 'pw', seedSpecOpt }))?.payload ?? {};
+    assert.equal((made.mnemonicPhraseOpt as string[]).length, 12);
+    const key = made.consumingWalletPrivateKey as string;
+    assert.match(key, /^[0-9A-F]{64}$/, 'private keys as upper-case hex');
+    assert.match(made.earningWalletPrivateKey as string, /^[0-9A-F]{64}$/);
+    assert.equal(store.getConfig('earning_wallet_address'), made.earningWalletAddress);
+    assert.equal(changes.length, 1);
+    const raw = readFileSync(storeFile(dataDir));
+    for (const needle of [key, key.toLowerCase(), Buffer.from(key, 'hex')]) assert.equal(raw.includes(needle), false, 'the key is sealed on disk');
+    assert.deepEqual((await ask('walletAddresses', { dbPassword: 'pw' }))?.payload,
+      { consumingWalletAddress: made.consumingWalletAddress, earningWalletAddress: made.earningWalletAddress });
+
+    const again = await ask('generateWallets', { dbPassword: 'pw', seedSpecOpt });
+    assert.equal(again?.error?.code, UI_ERRORS.CONFIGURATOR_WRITE_ERROR);
+    assert.match(again?.error?.message ?? '', /already populated; cannot replace/);
+    assert.equal(store.getConfig('earning_wallet_address'), made.earningWalletAddress, 'the first pair stays');
+    assert.equal(changes.length, 1);
+
+    // Recovering the same phrase is no collision (MASQ stores an identical pair again without complaint).
+    const phrase = made.mnemonicPhraseOpt as string[];
+    const same = await ask('recoverWallets', {
+      dbPassword: 'pw', seedSpecOpt: { mnemonicPhrase: phrase },
+      consumingDerivationPathOpt: "m/44'/60'/0'/0/0", earningDerivationPathOpt: "m/44'/60'/0'/0/1",
+    });
+    assert.deepEqual(same?.payload, {});
+  } finally {
+    await store.close();
+  }
+
+  const fresh = await openStore({ dataDir: sandbox.tempDir(), chain: 'dev' });
+  try {
+    await fresh.changePassword(undefined, 'pw');
+    const h = createNodeUiHandler({
+      store: fresh, descriptor: () => undefined, connectionStage: () => 'NotConnected', neighborhoodGraph: () => '',
+      broadcast: () => undefined, shutdown: () => undefined, settingChanged: () => undefined,
+    });
+    const sent: UiMessage[] = [];
+    const send = async (opcode: string, payload: Record<string, unknown>): Promise<UiMessage | undefined> => {
+      await h({ id: 4, send: (m) => sent.push(m) }, { opcode, contextId: 2, payload });
+      return sent.at(-1);
+    };
+    const junk = 'test test test test test test test test test test test junk'.split(' ');
+    const badPath = await send('recoverWallets', { dbPassword: 'pw', seedSpecOpt: { mnemonicPhrase: junk }, consumingDerivationPathOpt: "m/44'/60'/0/0", earningDerivationPathOpt: "m/44'/60'/0'/0/1" });
+    assert.equal(badPath?.error?.code, UI_ERRORS.DERIVATION_PATH_ERROR);
+    const ok = await send('recoverWallets', {
+      dbPassword: 'pw', seedSpecOpt: { mnemonicPhrase: junk, mnemonicPhraseLanguageOpt: 'English' },
+      consumingDerivationPathOpt: "m/44'/60'/0'/0/0", earningAddressOpt: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+    });
+    assert.deepEqual(ok?.payload, {});
+    assert.deepEqual((await send('walletAddresses', { dbPassword: 'pw' }))?.payload, {
+      consumingWalletAddress: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', earningWalletAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+    });
+    assert.equal((await send('walletAddresses', { dbPassword: 'nope' }))?.error?.code, UI_ERRORS.BAD_PASSWORD_ERROR);
+  } finally {
+    await fresh.close();
   }
 });
