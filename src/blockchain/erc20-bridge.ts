@@ -1,0 +1,225 @@
+// The Node's link to the chain: MASQ balances, payment batches, receipts, incoming Transfer scans and the
+// facts crash reconciliation needs. Every RPC call has a timeout and bounded retries; failures come back
+// as MasqError (BLOCKCHAIN_RPC / BLOCKCHAIN_TX), never as something that takes the Node down.
+
+import { FetchRequest, JsonRpcProvider, Network, Transaction, type TransactionRequest } from 'ethers';
+import { MasqError } from '../system/errors.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, type Sleep, realSleep, retry } from './backoff.js';
+import { assignNonces, batchStart } from './nonces.js';
+import type { ChainFacts, PendingPayable, TxOnChain } from './reconcile.js';
+import type { BlockRange, WindowPolicy } from './ranges.js';
+import { classifySendRejection, isTransient, rpcErrorText } from './rpc-errors.js';
+import { RangeTooNarrow, scanRange } from './scan.js';
+import { type TokenTarget, tokenTarget } from './token-target.js';
+import { type TransferEvent, TRANSFER_TOPIC, addressTopic, decodeTransfer, transferCalldata, transferGasLimit } from './transfer-log.js';
+
+/** Signs transactions for the consuming wallet; an ethers Wallet fits, so does the wallet module's signer. */
+export interface TxSigner {
+  readonly address: string;
+  signTransaction(tx: TransactionRequest): Promise<string>;
+}
+
+export interface BridgeOptions {
+  url: string;
+  chain: string;
+  /** Only for chain `dev`, whose token is deployed per run (token-target.ts). */
+  tokenContract?: string;
+  /** Configured gas price; without it the node's fee data decides. */
+  gasPriceGwei?: number;
+  requestTimeoutMs?: number;
+  backoff?: BackoffPolicy;
+  logWindow?: WindowPolicy;
+  sleep?: Sleep;
+}
+
+export interface Payment {
+  creditor: string;
+  amount: bigint;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; record: PendingPayable }
+  /** The node already had this exact transaction: it counts as sent. */
+  | { status: 'already-known'; record: PendingPayable }
+  | { status: 'rejected'; record: PendingPayable; error: MasqError }
+  /** Not sent because an earlier transaction of the batch was rejected (its nonce would leave a gap). */
+  | { status: 'skipped'; record: PendingPayable };
+
+export type ReceiptState = { state: 'success' | 'failed'; blockNumber: number } | { state: 'pending' };
+
+const DEFAULT_WINDOW: WindowPolicy = { maxSpan: 10_000, growAfter: 4 };
+
+export class Erc20Bridge {
+  readonly target: TokenTarget;
+  private readonly provider: JsonRpcProvider;
+  private readonly backoff: BackoffPolicy;
+  private readonly sleep: Sleep;
+  private readonly window: WindowPolicy;
+  private localNextNonce: number | undefined;
+
+  constructor(private readonly options: BridgeOptions) {
+    this.target = tokenTarget(options.chain, options.tokenContract);
+    const request = new FetchRequest(options.url);
+    request.timeout = options.requestTimeoutMs ?? 10_000;
+    // Static network: ethers would otherwise probe the chain id in a loop that never ends while the RPC is down.
+    // No cache: a cached pending nonce would be stale right after a batch. One request per call, so one
+    // failing call cannot fail its neighbours in a JSON-RPC batch.
+    this.provider = new JsonRpcProvider(request, Network.from(this.target.chain.chainId), { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.sleep = options.sleep ?? realSleep;
+    this.window = options.logWindow ?? DEFAULT_WINDOW;
+  }
+
+  close(): void {
+    this.provider.destroy();
+  }
+
+  private async rpc<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const result = await retry(op, this.backoff, isTransient, this.sleep);
+    if (result.ok) return result.value;
+    throw new MasqError('BLOCKCHAIN_RPC', `The blockchain service failed to ${what} after ${result.attempts} attempt(s): ${rpcErrorText(result.error)}.`,
+      'Check blockchain-service-url and that the service is reachable; the Node retries on its next scan.');
+  }
+
+  async balanceOf(owner: string): Promise<bigint> {
+    const data = `0x70a08231${addressTopic(owner).slice(2)}`;
+    const answer = await this.rpc('read a MASQ balance', () => this.provider.call({ to: this.target.tokenContract, data }));
+    return BigInt(answer === '0x' ? 0 : answer);
+  }
+
+  async ethBalance(owner: string): Promise<bigint> {
+    return this.rpc('read a gas balance', () => this.provider.getBalance(owner));
+  }
+
+  private async gasPrice(): Promise<bigint> {
+    if (this.options.gasPriceGwei !== undefined) return BigInt(Math.round(this.options.gasPriceGwei * 1e9));
+    const fees = await this.rpc('read the gas price', () => this.provider.getFeeData());
+    if (fees.gasPrice === null) throw new MasqError('BLOCKCHAIN_RPC', 'The blockchain service reports no gas price.', 'Set gas-price in the configuration.');
+    return fees.gasPrice;
+  }
+
+  /**
+   * Signs one legacy transfer per payment with consecutive nonces (facts §9.4). Nothing is sent: the caller
+   * journals the records first, then calls `send`.
+   */
+  async sign(signer: TxSigner, payments: readonly Payment[]): Promise<PendingPayable[]> {
+    if (payments.length === 0) return [];
+    const pending = await this.rpc('read the pending nonce', () => this.provider.getTransactionCount(signer.address, 'pending'));
+    const start = batchStart(this.localNextNonce, pending);
+    const gasPrice = await this.gasPrice();
+    const nonces = assignNonces(start, payments.length);
+    const records: PendingPayable[] = [];
+    for (const [i, p] of payments.entries()) {
+      const data = transferCalldata(p.creditor, p.amount);
+      const rawTx = await signer.signTransaction({
+        type: 0, chainId: this.target.chain.chainId, to: this.target.tokenContract, value: 0n, data, nonce: nonces[i] ?? start + i, gasPrice,
+        gasLimit: transferGasLimit(this.target.chain.gasLimit, data),
+      });
+      records.push({ creditor: p.creditor, amount: p.amount, nonce: nonces[i] ?? start + i, txHash: Transaction.from(rawTx).hash ?? '', rawTx });
+    }
+    return records;
+  }
+
+  /** Submits signed records in nonce order; stops at the first rejection so no later nonce waits behind a gap. */
+  async send(records: readonly PendingPayable[]): Promise<SendOutcome[]> {
+    const outcomes: SendOutcome[] = [];
+    let accepted = 0;
+    let stopped = false;
+    for (const record of records) {
+      if (stopped) {
+        outcomes.push({ status: 'skipped', record });
+        continue;
+      }
+      const outcome = await this.sendRaw(record);
+      outcomes.push(outcome);
+      if (outcome.status === 'rejected') stopped = true;
+      else accepted++;
+    }
+    // Remember the nonce after the last accepted transaction: a rejected one's nonce is free again, and the
+    // skipped ones were never sent. batchStart() still takes the chain's count when that is higher.
+    const first = records[0];
+    if (first) this.localNextNonce = first.nonce + accepted;
+    return outcomes;
+  }
+
+  /** Sends one signed transaction; a duplicate of what the node already has is reported, not paid twice. */
+  async sendRaw(record: PendingPayable): Promise<SendOutcome> {
+    try {
+      await this.rpc('submit a payment', () => this.provider.broadcastTransaction(record.rawTx));
+      return { status: 'sent', record };
+    } catch (err) {
+      const cause = err instanceof MasqError ? err.message : rpcErrorText(err);
+      const kind = classifySendRejection(cause);
+      if (kind === 'already-known') return { status: 'already-known', record };
+      const error = kind === 'nonce-used'
+        ? new MasqError('BLOCKCHAIN_TX', `Payment of ${record.amount} to ${record.creditor} was refused: nonce ${record.nonce} is already spent.`, 'Run reconciliation: the earlier transaction with this nonce decides whether the creditor was paid.')
+        : err instanceof MasqError ? err : new MasqError('BLOCKCHAIN_TX', `Payment of ${record.amount} to ${record.creditor} was refused: ${cause}.`, 'Check the consuming wallet has gas and MASQ; the payable stays owed.');
+      return { status: 'rejected', record, error };
+    }
+  }
+
+  /** Polls receipts until all are mined or `timeoutMs` passes; unmined ones come back as pending. */
+  async waitForReceipts(hashes: readonly string[], timeoutMs = 30_000, intervalMs = 500): Promise<Map<string, ReceiptState>> {
+    const states = new Map<string, ReceiptState>(hashes.map((h) => [h, { state: 'pending' }]));
+    const rounds = Math.max(1, Math.ceil(timeoutMs / intervalMs));
+    for (let round = 0; round < rounds; round++) {
+      for (const [hash, s] of states) {
+        if (s.state !== 'pending') continue;
+        const receipt = await this.rpc('read a receipt', () => this.provider.getTransactionReceipt(hash));
+        if (receipt) states.set(hash, { state: receipt.status === 1 ? 'success' : 'failed', blockNumber: receipt.blockNumber });
+      }
+      if ([...states.values()].every((s) => s.state !== 'pending')) break;
+      await this.sleep(intervalMs);
+    }
+    return states;
+  }
+
+  async blockNumber(): Promise<number> {
+    return this.rpc('read the latest block', () => this.provider.getBlockNumber());
+  }
+
+  /** Transfers of the token to `recipient` in `fromBlock..toBlock`, in windows that adapt to the RPC's limits. */
+  async scanTransfersTo(recipient: string, fromBlock: number, toBlock: number): Promise<{ transfers: TransferEvent[]; requests: number }> {
+    const topics = [TRANSFER_TOPIC, null, addressTopic(recipient)];
+    const fetch = async (range: BlockRange): Promise<TransferEvent[]> => {
+      // Range complaints are not transient: retry() hands them straight back for scanRange to shrink the window.
+      const logs = await this.rpcKeepingRangeComplaints(() => this.provider.getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }));
+      return logs.flatMap((l) => decodeTransfer({ ...l, topics: l.topics }) ?? []);
+    };
+    try {
+      const result = await scanRange(fromBlock, toBlock, this.window, fetch, rpcErrorText);
+      return { transfers: result.items, requests: result.requests };
+    } catch (err) {
+      if (err instanceof MasqError) throw err;
+      const detail = err instanceof RangeTooNarrow ? err.message : rpcErrorText(err);
+      throw new MasqError('BLOCKCHAIN_RPC', `Scanning for incoming payments failed: ${detail}.`, 'Check blockchain-service-url; the scan resumes from the same block next time.');
+    }
+  }
+
+  private async rpcKeepingRangeComplaints<T>(op: () => Promise<T>): Promise<T> {
+    const result = await retry(op, this.backoff, isTransient, this.sleep);
+    if (result.ok) return result.value;
+    if (isTransient(result.error)) {
+      throw new MasqError('BLOCKCHAIN_RPC', `The blockchain service failed to return logs after ${result.attempts} attempt(s): ${rpcErrorText(result.error)}.`,
+        'Check blockchain-service-url and that the service is reachable; the Node retries on its next scan.');
+    }
+    throw result.error;
+  }
+
+  /** What reconciliation needs to know about journal records (reconcile.ts). */
+  async chainFacts(wallet: string, records: readonly PendingPayable[]): Promise<ChainFacts> {
+    const txs = new Map<string, TxOnChain>();
+    for (const r of records) {
+      const hash = r.txHash.toLowerCase();
+      const receipt = await this.rpc('read a receipt', () => this.provider.getTransactionReceipt(hash));
+      if (receipt) {
+        txs.set(hash, { state: 'mined', success: receipt.status === 1, blockNumber: receipt.blockNumber });
+        continue;
+      }
+      const tx = await this.rpc('look up a transaction', () => this.provider.getTransaction(hash));
+      txs.set(hash, tx ? { state: 'pooled' } : { state: 'unknown' });
+    }
+    const minedNonceCount = await this.rpc('read the mined nonce', () => this.provider.getTransactionCount(wallet, 'latest'));
+    return { txs, minedNonceCount };
+  }
+}
