@@ -23,8 +23,6 @@ export const ERROR_CODES = {
   PEER_UNREACHABLE: 'a neighbor cannot be reached or is banned',
   BLOCKCHAIN_RPC: 'the blockchain service did not answer or refused a request',
   BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',
-  BLOCKCHAIN_RPC: 'the blockchain service did not answer or refused a request',
-  BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',
   WALLET: 'a wallet phrase, path, key or address is invalid or cannot be stored',
 } as const;
 
