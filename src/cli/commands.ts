@@ -8,6 +8,8 @@ import { ConnectionLost, type UiClient, UiRequestError } from '../ui/client.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import { VERSION } from '../version.js';
 import { configurationDump, connectionStatus, setupTable } from './format.js';
+import { UsageError, positional } from './flags.js';
+import { WALLET_COMMANDS } from './wallet-commands.js';
 
 export interface CommandIo {
   /** The connection to the Daemon (made on first use). */
@@ -25,14 +27,6 @@ export interface Command {
   /** Needs no Daemon (version, help). */
   local?: boolean;
   run(args: readonly string[], io: CommandIo): Promise<number>;
-}
-
-/** Wrong arguments: masq prints the command's usage and exits non-zero. */
-export class UsageError extends Error {}
-
-function positional(args: readonly string[], min: number, max: number): string[] {
-  if (args.length < min || args.length > max || args.some((a) => a.startsWith('--'))) throw new UsageError();
-  return [...args];
 }
 
 /** Exactly `--name value`. */
@@ -175,6 +169,7 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  ...WALLET_COMMANDS,
   {
     name: 'version',
     usage: 'version',

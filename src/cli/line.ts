@@ -12,8 +12,8 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const SECRET_COMMANDS = new Set(['set-password', 'change-password', 'check-password', 'configuration']);
-const SECRET_FLAGS = new Set(['--db-password', '--consuming-private-key']);
+const SECRET_COMMANDS = new Set(['set-password', 'change-password', 'check-password', 'configuration', 'wallet-addresses']);
+const SECRET_FLAGS = new Set(['--db-password', '--consuming-private-key', '--mnemonic-phrase', '--passphrase', '--consuming-key']);
 
 /** Lines that carry a password or key never reach the history file. */
 export function keepInHistory(words: readonly string[]): boolean {

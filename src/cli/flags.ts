@@ -1,0 +1,29 @@
+// Command arguments of the form --name value, checked against the names a command accepts.
+
+/** Wrong arguments: masq prints the command's usage and exits non-zero. */
+export class UsageError extends Error {}
+
+/** Between min and max plain words, none of them a flag. */
+export function positional(args: readonly string[], min: number, max: number): string[] {
+  if (args.length < min || args.length > max || args.some((a) => a.startsWith('--'))) throw new UsageError();
+  return [...args];
+}
+
+/** No masq command takes more; a longer argument list is a mistake, not something to parse. */
+const MAX_ARGS = 32;
+
+/** `--name value` pairs into name → value; unknown, repeated or value-less flags and stray words are usage errors. */
+export function parseFlags(args: readonly string[], names: readonly string[]): Map<string, string> {
+  if (args.length > MAX_ARGS) throw new UsageError('Too many arguments');
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i] as string;
+    const value = args[i + 1];
+    const name = flag.startsWith('--') ? flag.slice(2) : undefined;
+    if (name === undefined || !names.includes(name)) throw new UsageError(`Unexpected argument '${flag.slice(0, 40)}'`);
+    if (out.has(name)) throw new UsageError(`${flag} is given twice`);
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    out.set(name, value);
+  }
+  return out;
+}
