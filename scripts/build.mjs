@@ -1,5 +1,6 @@
-// Bundles the two programs into dist/. lmdb stays external: it carries a native addon.
-import { readFileSync } from 'node:fs';
+// Bundles the two programs into dist/. lmdb stays external: it carries a native addon. dist/bundled-packages.json
+// lists the npm packages compiled into the bundles, so the package's copyright can be checked against it.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -16,4 +17,10 @@ const common = {
   define: { __MASQ_VERSION__: JSON.stringify(version) },
 };
 
-await build({ ...common, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts' }, outdir: 'dist' });
+const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts' }, outdir: 'dist' });
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.add(m[1]);
+}
+writeFileSync('dist/bundled-packages.json', `${JSON.stringify([...packages].sort(), null, 1)}\n`);
