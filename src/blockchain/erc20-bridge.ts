@@ -2,7 +2,7 @@
 // facts crash reconciliation needs. Every RPC call has a timeout and bounded retries; failures come back
 // as MasqError (BLOCKCHAIN_RPC / BLOCKCHAIN_TX), never as something that takes the Node down.
 
-import { FetchRequest, JsonRpcProvider, Network, Transaction, type TransactionRequest } from 'ethers';
+import { FetchRequest, JsonRpcProvider, Network, type TransactionRequest, keccak256 } from 'ethers';
 import { MasqError } from '../system/errors.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, type Sleep, realSleep, retry } from './backoff.js';
 import { assignNonces, batchStart } from './nonces.js';
@@ -56,6 +56,8 @@ export class Erc20Bridge {
   private readonly sleep: Sleep;
   private readonly window: WindowPolicy;
   private localNextNonce: number | undefined;
+  /** The log window the last scan ended with: the next scan starts there instead of relearning the limit. */
+  private learnedLogSpan: number | undefined;
 
   constructor(private readonly options: BridgeOptions) {
     this.target = tokenTarget(options.chain, options.tokenContract);
@@ -74,14 +76,20 @@ export class Erc20Bridge {
     this.provider.destroy();
   }
 
-  private async rpc<T>(what: string, op: () => Promise<T>): Promise<T> {
+  /**
+   * One RPC call with timeout and bounded retries of transport trouble. Every failure becomes BLOCKCHAIN_RPC,
+   * except that `keepRefusals` hands a node's own refusal back untouched for the caller to interpret.
+   */
+  private async rpc<T>(what: string, op: () => Promise<T>, keepRefusals = false): Promise<T> {
     const result = await retry(op, this.backoff, isTransient, this.sleep);
     if (result.ok) return result.value;
+    if (keepRefusals && !isTransient(result.error)) throw result.error;
     throw new MasqError('BLOCKCHAIN_RPC', `The blockchain service failed to ${what} after ${result.attempts} attempt(s): ${rpcErrorText(result.error)}.`,
       'Check blockchain-service-url and that the service is reachable; the Node retries on its next scan.');
   }
 
   async balanceOf(owner: string): Promise<bigint> {
+    // balanceOf(address): selector then the address as one 32-byte word, which is what a topic is too.
     const data = `0x70a08231${addressTopic(owner).slice(2)}`;
     const answer = await this.rpc('read a MASQ balance', () => this.provider.call({ to: this.target.tokenContract, data }));
     return BigInt(answer === '0x' ? 0 : answer);
@@ -108,16 +116,16 @@ export class Erc20Bridge {
     const start = batchStart(this.localNextNonce, pending);
     const gasPrice = await this.gasPrice();
     const nonces = assignNonces(start, payments.length);
-    const records: PendingPayable[] = [];
-    for (const [i, p] of payments.entries()) {
+    return Promise.all(payments.map(async (p, i) => {
+      const nonce = nonces[i] ?? start + i;
       const data = transferCalldata(p.creditor, p.amount);
       const rawTx = await signer.signTransaction({
-        type: 0, chainId: this.target.chain.chainId, to: this.target.tokenContract, value: 0n, data, nonce: nonces[i] ?? start + i, gasPrice,
+        type: 0, chainId: this.target.chain.chainId, to: this.target.tokenContract, value: 0n, data, nonce, gasPrice,
         gasLimit: transferGasLimit(this.target.chain.gasLimit, data),
       });
-      records.push({ creditor: p.creditor, amount: p.amount, nonce: nonces[i] ?? start + i, txHash: Transaction.from(rawTx).hash ?? '', rawTx });
-    }
-    return records;
+      // A transaction's hash is the keccak of its signed bytes: known before it is sent, so it can be journaled.
+      return { creditor: p.creditor, amount: p.amount, nonce, txHash: keccak256(rawTx), rawTx };
+    }));
   }
 
   /** Submits signed records in nonce order; stops at the first rejection so no later nonce waits behind a gap. */
@@ -145,6 +153,7 @@ export class Erc20Bridge {
   /** Sends one signed transaction; a duplicate of what the node already has is reported, not paid twice. */
   async sendRaw(record: PendingPayable): Promise<SendOutcome> {
     try {
+      // Retrying a timed-out submission is safe: the same signed bytes carry the same nonce.
       await this.rpc('submit a payment', () => this.provider.broadcastTransaction(record.rawTx));
       return { status: 'sent', record };
     } catch (err) {
@@ -168,7 +177,7 @@ export class Erc20Bridge {
         const receipt = await this.rpc('read a receipt', () => this.provider.getTransactionReceipt(hash));
         if (receipt) states.set(hash, { state: receipt.status === 1 ? 'success' : 'failed', blockNumber: receipt.blockNumber });
       }
-      if ([...states.values()].every((s) => s.state !== 'pending')) break;
+      if ([...states.values()].every((s) => s.state !== 'pending') || round === rounds - 1) break;
       await this.sleep(intervalMs);
     }
     return states;
@@ -182,28 +191,19 @@ export class Erc20Bridge {
   async scanTransfersTo(recipient: string, fromBlock: number, toBlock: number): Promise<{ transfers: TransferEvent[]; requests: number }> {
     const topics = [TRANSFER_TOPIC, null, addressTopic(recipient)];
     const fetch = async (range: BlockRange): Promise<TransferEvent[]> => {
-      // Range complaints are not transient: retry() hands them straight back for scanRange to shrink the window.
-      const logs = await this.rpcKeepingRangeComplaints(() => this.provider.getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }));
-      return logs.flatMap((l) => decodeTransfer({ ...l, topics: l.topics }) ?? []);
+      // Range complaints are refusals, not transport trouble: they come back raw for scanRange to shrink the window.
+      const logs = await this.rpc('return logs', () => this.provider.getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }), true);
+      return logs.flatMap((l) => decodeTransfer(l) ?? []);
     };
     try {
-      const result = await scanRange(fromBlock, toBlock, this.window, fetch, rpcErrorText);
+      const result = await scanRange(fromBlock, toBlock, this.window, fetch, rpcErrorText, this.learnedLogSpan);
+      this.learnedLogSpan = result.span;
       return { transfers: result.items, requests: result.requests };
     } catch (err) {
       if (err instanceof MasqError) throw err;
       const detail = err instanceof RangeTooNarrow ? err.message : rpcErrorText(err);
       throw new MasqError('BLOCKCHAIN_RPC', `Scanning for incoming payments failed: ${detail}.`, 'Check blockchain-service-url; the scan resumes from the same block next time.');
     }
-  }
-
-  private async rpcKeepingRangeComplaints<T>(op: () => Promise<T>): Promise<T> {
-    const result = await retry(op, this.backoff, isTransient, this.sleep);
-    if (result.ok) return result.value;
-    if (isTransient(result.error)) {
-      throw new MasqError('BLOCKCHAIN_RPC', `The blockchain service failed to return logs after ${result.attempts} attempt(s): ${rpcErrorText(result.error)}.`,
-        'Check blockchain-service-url and that the service is reachable; the Node retries on its next scan.');
-    }
-    throw result.error;
   }
 
   /** What reconciliation needs to know about journal records (reconcile.ts). */

@@ -18,8 +18,9 @@ export interface WindowState {
   successes: number;
 }
 
-export function initialWindow(policy: WindowPolicy): WindowState {
-  return { span: Math.max(1, policy.maxSpan), successes: 0 };
+/** The first window of a scan: the span the previous scan ended with, if any, else the maximum. */
+export function initialWindow(policy: WindowPolicy, learnedSpan?: number): WindowState {
+  return { span: Math.max(1, Math.min(policy.maxSpan, learnedSpan ?? policy.maxSpan)), successes: 0 };
 }
 
 /** The next request: from `next` up to `span` blocks, never past `last`. */

@@ -23,9 +23,9 @@ export interface ScanResult<T> {
  * again; any other failure propagates. Bounded: each request either advances by at least one block or
  * shrinks the window, which can happen at most log2(maxSpan) times in a row.
  */
-export async function scanRange<T>(from: number, to: number, policy: WindowPolicy, fetch: FetchRange<T>, errorText: (err: unknown) => string): Promise<ScanResult<T>> {
+export async function scanRange<T>(from: number, to: number, policy: WindowPolicy, fetch: FetchRange<T>, errorText: (err: unknown) => string, learnedSpan?: number): Promise<ScanResult<T>> {
   const items: T[] = [];
-  let state = initialWindow(policy);
+  let state = initialWindow(policy, learnedSpan);
   let next = from;
   let requests = 0;
   const maxRequests = (to - from + 1) * (Math.ceil(Math.log2(Math.max(2, policy.maxSpan))) + 2) + 1;

@@ -113,6 +113,17 @@ test('scanRange grows the window back after successes', async () => {
   assert.deepEqual(rpc.spans.slice(0, 3), [32, 64, 64]);
 });
 
+test('a scan starts from the span the previous one learned, within maxSpan', async () => {
+  const rpc = scriptedRpc(8, new Set(), true);
+  const first = await scanRange(0, 99, { maxSpan: 64, growAfter: 1000 }, rpc.fetch, text);
+  assert.equal(first.span, 8);
+  rpc.spans.length = 0;
+  await scanRange(100, 199, { maxSpan: 64, growAfter: 1000 }, rpc.fetch, text, first.span);
+  assert.ok(rpc.spans.every((s) => s === 8 || s === 4), `no refusals: ${rpc.spans.join(',')}`);
+  assert.deepEqual(initialWindow({ maxSpan: 10, growAfter: 1 }, 500), { span: 10, successes: 0 });
+  assert.deepEqual(initialWindow({ maxSpan: 10, growAfter: 1 }, 0), { span: 1, successes: 0 });
+});
+
 test('scanRange passes on other errors, and gives up when even one block is refused', async () => {
   await assert.rejects(scanRange(0, 10, { maxSpan: 4, growAfter: 1 }, () => Promise.reject(new Error('execution reverted')), text), /execution reverted/);
   await assert.rejects(scanRange(0, 10, { maxSpan: 4, growAfter: 1 }, () => Promise.reject(new Error('block range too large')), text), RangeTooNarrow);
