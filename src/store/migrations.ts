@@ -14,10 +14,14 @@
 // Why v2: a secret can no longer be returned as plain config by mistake (they live in another database), the KDF
 // parameters are stored with the salt so they can be raised later, change-password touches only `secrets` and
 // `meta`, and sealed bytes are kept as bytes instead of hex.
+// Version 3:
+//   books   (json)   the accountant's books (src/accountant/books.ts): p:<wallet> payables, r:<wallet> receivables,
+//                    t:<name> running totals; amounts are decimal strings of wei.
+// Why v3: payables and receivables must survive restarts and change in the same transactions as their totals.
 
 import type { Database, RootDatabase } from 'lmdb';
 
-export const DB_ENCODINGS = { meta: 'json', config: 'json', secrets: 'binary' } as const;
+export const DB_ENCODINGS = { meta: 'json', config: 'json', secrets: 'binary', books: 'json' } as const;
 export type DbName = keyof typeof DB_ENCODINGS;
 
 export interface MigrationContext {
@@ -109,7 +113,17 @@ const v1ToV2: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1ToV2];
+const v2ToV3: Migration = {
+  from: 2,
+  what: 'add the accountant\'s books',
+  run(ctx) {
+    // Opening a named database inside the write transaction creates it; the books start empty.
+    const books = ctx.db('books');
+    if (books.getKeysCount() !== 0) throw new Error('the books database already holds entries');
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1ToV2, v2ToV3];
 
 /** Runs create (when from is 0) and every step up to `to`, then records `to`. Call inside a write transaction. */
 export function migrate(ctx: MigrationContext, from: number, to: number, steps: readonly Migration[], init?: CreateInit): void {

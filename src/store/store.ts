@@ -9,7 +9,7 @@ import { MasqError } from '../system/errors.js';
 import { SealError, checkKdfParams, deriveKey, newKdfParams, seal, sealString, unseal, unsealString, type KdfParams } from '../crypto/seal.js';
 import { MIGRATIONS, SECRET_ROWS, chainNameAt, contextFor, migrate, type Migration } from './migrations.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const STORE_FILE = 'node-data.mdb';
 /** Name (and associated data) of the password check value, as in MASQ. */
 export const CHECK_NAME = 'example_encrypted';
@@ -30,7 +30,20 @@ export interface Store {
   getSecret(name: string): string | undefined;
   setSecret(values: Record<string, string | null>): Promise<void>;
   changePassword(oldPassword: string | undefined, newPassword: string): Promise<void>;
+  /** The accountant's books; only src/accountant/books.ts reads or writes them. */
+  books(): BookDb;
   close(): Promise<void>;
+}
+
+export interface BookDb {
+  get(key: string): unknown;
+  /** Entries whose key starts with prefix, in key order. */
+  entries(prefix: string): Iterable<{ key: string; value: unknown }>;
+  /**
+   * Runs change in a write transaction (reads inside it see the transaction); lmdb batches concurrent calls into
+   * one durable commit, which matters when the hopper charges every cell. A throw aborts that change only.
+   */
+  transaction<T>(change: (write: { put(key: string, value: unknown): void; remove(key: string): void }) => T): Promise<T>;
 }
 
 export interface OpenOptions {
@@ -97,6 +110,8 @@ class LmdbStore implements Store {
   private readonly meta: Database<unknown, string>;
   private readonly config: Database<unknown, string>;
   private readonly secrets: Database<Buffer, string>;
+  // Opened on first use: opening creates it, and only stores at schema 3 or later may have one.
+  private bookDb: Database<unknown, string> | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -108,6 +123,30 @@ class LmdbStore implements Store {
     this.meta = ctx.db('meta');
     this.config = ctx.db('config');
     this.secrets = ctx.db('secrets') as Database<Buffer, string>;
+  }
+
+  books(): BookDb {
+    this.usable();
+    const db = (this.bookDb ??= contextFor(this.env).db('books'));
+    const write = {
+      put: (key: string, value: unknown): void => void db.putSync(key, value),
+      remove: (key: string): void => void db.removeSync(key),
+    };
+    return {
+      get: (key) => {
+        this.usable();
+        return db.get(key);
+      },
+      entries: (prefix) => {
+        this.usable();
+        // '\uffff' sorts after every key character we use, so the range is exactly the prefix.
+        return db.getRange({ start: prefix, end: `${prefix}\uffff` });
+      },
+      transaction: (change) => {
+        this.writable();
+        return this.env.transaction(() => change(write));
+      },
+    };
   }
 
   getConfig(name: string): string | undefined {

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   BLOCKCHAIN_RPC: 'the blockchain service did not answer or refused a request',
   BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',
   WALLET: 'a wallet phrase, path, key or address is invalid or cannot be stored',
+  ACCOUNTANT: 'the books refused an update or a financials query (bad wallet, amount, hash or range)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -284,18 +284,18 @@ describe('store: schema versions', () => {
       await loadDump(dir, loadFixture('store-v1.json'));
       const before = await dumpStore(dir);
       const failing: Migration = {
-        from: 2,
+        from: 3,
         what: 'test step that fails after writing',
         run(ctx) {
           ctx.db('config').putSync('half_done', 'yes');
-          ctx.db('meta').putSync('schema_version', '3');
+          ctx.db('meta').putSync('schema_version', '4');
           throw new Error('injected failure');
         },
       };
       const err = await rejectsWith(
-        openStoreInternal({ dataDir: dir, chain: FIXTURE_CHAIN }, { migrations: [...MIGRATIONS, failing], schemaVersion: 3 }),
+        openStoreInternal({ dataDir: dir, chain: FIXTURE_CHAIN }, { migrations: [...MIGRATIONS, failing], schemaVersion: 4 }),
         'STORE_SCHEMA',
-        /from schema 1 to 3 failed \(injected failure\).*unchanged at schema 1/,
+        /from schema 1 to 4 failed \(injected failure\).*unchanged at schema 1/,
       );
       assert.ok(err.fix);
       assert.deepEqual(await dumpStore(dir), before);
@@ -307,7 +307,7 @@ describe('store: schema versions', () => {
     withDataDir(async (dir) => {
       await withStore(dir, async () => undefined);
       const dump = await dumpStore(dir);
-      assert.deepEqual(Object.keys(dump.databases).sort(), ['config', 'meta', 'secrets']);
+      assert.deepEqual(Object.keys(dump.databases).sort(), ['books', 'config', 'meta', 'secrets']);
       assert.deepEqual(dump.databases.meta?.entries, { schema_version: String(SCHEMA_VERSION) });
       assert.equal(dirname(storeFile(dir)), dir);
       assert.equal(storeFile(dir), join(dir, 'node-data.mdb'));

@@ -1,0 +1,259 @@
+// The accountant's books over the store: what we owe (payables) and what we are owed (receivables), per wallet,
+// in wei. Every change is one LMDB write transaction, so a balance and the totals it feeds never disagree.
+//
+// Age: MASQ resets a debt's age on any payment, so a debtor paying one wei now and then is never delinquent
+// (old #778). Here a payment moves the "paid up to" time forward in proportion to the share of the balance it
+// covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
+// paying all of it moves it to now.
+
+import type { BookDb } from '../store/index.js';
+import { MasqError } from '../system/errors.js';
+
+export interface RatePair {
+  /** Charged once per chunk (wei). */
+  serviceRate: bigint;
+  /** Charged per byte (wei). */
+  byteRate: bigint;
+}
+
+/** What one chunk of service costs, in wei (facts §9.1). */
+export function serviceCharge(rate: RatePair, bytes: number): bigint {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new BooksError(`${bytes} is not a byte count.`);
+  return rate.serviceRate + rate.byteRate * BigInt(bytes);
+}
+
+export interface PayableRecord {
+  wallet: string;
+  balanceWei: bigint;
+  /** Seconds since the epoch up to which we count this creditor as paid (the start of the debt's age). */
+  lastPaidSec: number;
+  pending?: { txHash: string; amountWei: bigint };
+}
+
+export interface ReceivableRecord {
+  wallet: string;
+  /** Negative when the debtor paid more than it owed. */
+  balanceWei: bigint;
+  lastReceivedSec: number;
+}
+
+export interface BookTotals {
+  unpaidAndPendingPayableWei: bigint;
+  paidPayableWei: bigint;
+  unpaidReceivableWei: bigint;
+  paidReceivableWei: bigint;
+}
+
+export class BooksError extends MasqError {
+  constructor(message: string) {
+    super('ACCOUNTANT', message);
+  }
+}
+
+const WALLET = /^0x[0-9a-f]{40}$/;
+const TX_HASH = /^0x[0-9a-f]{64}$/;
+// Far above any real balance (2^256 wei has 78 digits); bounds what a damaged row can make us parse.
+const AMOUNT = /^-?[0-9]{1,80}$/;
+const PAYABLE = 'p:';
+const RECEIVABLE = 'r:';
+const PAID_PAYABLE = 't:paid_payable';
+const PAID_RECEIVABLE = 't:paid_receivable';
+
+function walletKey(wallet: string): string {
+  const w = typeof wallet === 'string' ? wallet.toLowerCase() : '';
+  if (!WALLET.test(w)) throw new BooksError(`'${String(wallet).slice(0, 50)}' is not a wallet address (0x and 40 hex digits).`);
+  return w;
+}
+
+function positive(amount: bigint, what: string): bigint {
+  if (typeof amount !== 'bigint' || amount <= 0n) throw new BooksError(`The ${what} must be a positive amount of wei, not ${String(amount)}.`);
+  return amount;
+}
+
+function timestamp(now: number): number {
+  if (!Number.isSafeInteger(now) || now < 0) throw new BooksError(`${now} is not a time in seconds.`);
+  return now;
+}
+
+function txHash(hash: string): string {
+  const h = typeof hash === 'string' ? hash.toLowerCase() : '';
+  if (!TX_HASH.test(h)) throw new BooksError(`'${String(hash).slice(0, 70)}' is not a transaction hash (0x and 64 hex digits).`);
+  return h;
+}
+
+function damaged(key: string): MasqError {
+  return new MasqError('STORE_SCHEMA', `The books entry '${key}' is damaged.`, 'Restore a backup of the data directory, or remove that entry.');
+}
+
+function amountOf(raw: unknown, key: string): bigint {
+  if (typeof raw !== 'string' || !AMOUNT.test(raw)) throw damaged(key);
+  return BigInt(raw);
+}
+
+function secondsOf(raw: unknown, key: string): number {
+  if (!Number.isSafeInteger(raw) || (raw as number) < 0) throw damaged(key);
+  return raw as number;
+}
+
+interface Row {
+  b: string;
+  t: number;
+  p?: { h: string; a: string };
+}
+
+/** The fields both kinds of entry share, checked; `p` only payables have. */
+function decodeRow(key: string, raw: unknown): { balanceWei: bigint; since: number; pending?: { txHash: string; amountWei: bigint } } {
+  if (typeof raw !== 'object' || raw === null) throw damaged(key);
+  const r = raw as Partial<Row>;
+  const row = { balanceWei: amountOf(r.b, key), since: secondsOf(r.t, key) };
+  if (r.p === undefined) return row;
+  if (!key.startsWith(PAYABLE) || typeof r.p !== 'object' || r.p === null || typeof r.p.h !== 'string' || !TX_HASH.test(r.p.h)) throw damaged(key);
+  return { ...row, pending: { txHash: r.p.h, amountWei: amountOf(r.p.a, key) } };
+}
+
+function decodePayable(key: string, raw: unknown): PayableRecord {
+  const { balanceWei, since, pending } = decodeRow(key, raw);
+  return { wallet: key.slice(PAYABLE.length), balanceWei, lastPaidSec: since, ...(pending && { pending }) };
+}
+
+function decodeReceivable(key: string, raw: unknown): ReceivableRecord {
+  const { balanceWei, since } = decodeRow(key, raw);
+  return { wallet: key.slice(RECEIVABLE.length), balanceWei, lastReceivedSec: since };
+}
+
+function encodeRow(balanceWei: bigint, since: number, pending?: { txHash: string; amountWei: bigint }): Row {
+  return { b: balanceWei.toString(), t: since, ...(pending && { p: { h: pending.txHash, a: pending.amountWei.toString() } }) };
+}
+
+/** Where the age clock of a debt stands after a payment (see the comment at the top). */
+export function paidUpTo(since: number, balanceWei: bigint, paidWei: bigint, now: number): number {
+  if (balanceWei <= 0n || paidWei >= balanceWei || now <= since) return Math.max(since, now);
+  return since + Number((BigInt(now - since) * paidWei) / balanceWei);
+}
+
+export class Books {
+  constructor(private readonly db: BookDb) {}
+
+  payable(wallet: string): PayableRecord | undefined {
+    const key = PAYABLE + walletKey(wallet);
+    const raw = this.db.get(key);
+    return raw === undefined ? undefined : decodePayable(key, raw);
+  }
+
+  receivable(wallet: string): ReceivableRecord | undefined {
+    const key = RECEIVABLE + walletKey(wallet);
+    const raw = this.db.get(key);
+    return raw === undefined ? undefined : decodeReceivable(key, raw);
+  }
+
+  payables(): PayableRecord[] {
+    return [...this.db.entries(PAYABLE)].map(({ key, value }) => decodePayable(key, value));
+  }
+
+  receivables(): ReceivableRecord[] {
+    return [...this.db.entries(RECEIVABLE)].map(({ key, value }) => decodeReceivable(key, value));
+  }
+
+  totals(): BookTotals {
+    const sum = (xs: { balanceWei: bigint }[]): bigint => xs.reduce((s, x) => s + x.balanceWei, 0n);
+    return {
+      unpaidAndPendingPayableWei: sum(this.payables()),
+      paidPayableWei: this.total(PAID_PAYABLE),
+      unpaidReceivableWei: sum(this.receivables()),
+      paidReceivableWei: this.total(PAID_RECEIVABLE),
+    };
+  }
+
+  /** We used a route or an exit: we owe the wallet that served us. */
+  async recordServiceConsumed(wallet: string, amountWei: bigint, now: number): Promise<void> {
+    return this.grow(PAYABLE + walletKey(wallet), amountWei, now);
+  }
+
+  /** We relayed or exited for the wallet: it owes us. */
+  async recordServiceProvided(wallet: string, amountWei: bigint, now: number): Promise<void> {
+    return this.grow(RECEIVABLE + walletKey(wallet), amountWei, now);
+  }
+
+  /** A payment transaction was sent; the creditor is not paid again until it is confirmed or failed. */
+  async markPending(wallet: string, hash: string, amountWei: bigint): Promise<void> {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    positive(amountWei, 'payment');
+    return this.db.transaction((w) => {
+      const old = this.readPayable(key);
+      if (!old) throw new BooksError(`We owe ${wallet} nothing, so there is nothing to pay.`);
+      if (old.pending) throw new BooksError(`A payment to ${wallet} is already pending (${old.pending.txHash}).`);
+      if (amountWei > old.balanceWei) throw new BooksError(`A payment of ${amountWei} wei to ${wallet} exceeds the ${old.balanceWei} wei we owe.`);
+      w.put(key, encodeRow(old.balanceWei, old.lastPaidSec, { txHash: h, amountWei }));
+    });
+  }
+
+  /**
+   * The pending payment is on chain. The balance drops by what was paid (it may go below zero only if charges were
+   * booked wrongly, and then the credit is kept rather than lost).
+   */
+  async confirmPaid(wallet: string, hash: string, amountWei: bigint, now: number): Promise<void> {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    positive(amountWei, 'payment');
+    timestamp(now);
+    return this.db.transaction((w) => {
+      const old = this.readPayable(key);
+      if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
+      w.put(key, encodeRow(old.balanceWei - amountWei, paidUpTo(old.lastPaidSec, old.balanceWei, amountWei, now)));
+      w.put(PAID_PAYABLE, (this.total(PAID_PAYABLE) + amountWei).toString());
+    });
+  }
+
+  /** The pending payment failed or was dropped: the debt stands and the next payable scan may pay it again. */
+  async failPending(wallet: string, hash: string): Promise<void> {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    return this.db.transaction((w) => {
+      const old = this.readPayable(key);
+      if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
+      w.put(key, encodeRow(old.balanceWei, old.lastPaidSec));
+    });
+  }
+
+  /** A debtor's transfer to our earning wallet was seen on chain. */
+  async creditReceived(wallet: string, amountWei: bigint, now: number): Promise<void> {
+    const key = RECEIVABLE + walletKey(wallet);
+    positive(amountWei, 'payment');
+    timestamp(now);
+    return this.db.transaction((w) => {
+      const old = this.readReceivable(key);
+      const balance = old?.balanceWei ?? 0n;
+      const since = paidUpTo(old?.lastReceivedSec ?? now, balance, amountWei, now);
+      w.put(key, encodeRow(balance - amountWei, since));
+      w.put(PAID_RECEIVABLE, (this.total(PAID_RECEIVABLE) + amountWei).toString());
+    });
+  }
+
+  /** A debt grows: a debt starting from nothing is as old as now, a growing one keeps its age. */
+  private async grow(key: string, amountWei: bigint, now: number): Promise<void> {
+    positive(amountWei, 'charge');
+    timestamp(now);
+    return this.db.transaction((w) => {
+      const raw = this.db.get(key);
+      const old = raw === undefined ? undefined : decodeRow(key, raw);
+      const balance = old?.balanceWei ?? 0n;
+      w.put(key, encodeRow(balance + amountWei, balance <= 0n || !old ? now : old.since, old?.pending));
+    });
+  }
+
+  private readPayable(key: string): PayableRecord | undefined {
+    const raw = this.db.get(key);
+    return raw === undefined ? undefined : decodePayable(key, raw);
+  }
+
+  private readReceivable(key: string): ReceivableRecord | undefined {
+    const raw = this.db.get(key);
+    return raw === undefined ? undefined : decodeReceivable(key, raw);
+  }
+
+  private total(key: string): bigint {
+    const raw = this.db.get(key);
+    return raw === undefined ? 0n : amountOf(raw, key);
+  }
+}
