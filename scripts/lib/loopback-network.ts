@@ -4,6 +4,7 @@
 // environment given, so MASQ_* variables of the caller reach every Node.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -12,9 +13,13 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'masq-node');
 const MASQ_BIN = join(ROOT, 'bin', 'masq');
 
-/** What a non-zero-hop Node insists on; the mesh itself does not use the blockchain service (payments do). */
+/**
+ * What a non-zero-hop Node insists on; the mesh itself does not use the blockchain service (payments do). Every
+ * Node gets one consuming wallet, made for this run, to sign its routes' payer proofs with.
+ */
 export const NETWORK_DEFAULTS: Readonly<Record<string, string>> = {
   MASQ_CHAIN: 'dev',
+  MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'),
   MASQ_BLOCKCHAIN_SERVICE_URL: 'http://127.0.0.1:8545',
   MASQ_DB_PASSWORD: 'loopback-network',
   MASQ_NEIGHBORHOOD_MODE: 'standard',

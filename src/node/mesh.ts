@@ -6,7 +6,9 @@ import type { NodeIdentity } from '../crypto/identity.js';
 import { Neighborhood } from '../neighborhood/index.js';
 import type { Connector } from '../proxy/connector.js';
 import type { Store } from '../store/index.js';
+import { type Chain, findChain } from '../config/chains.js';
 import { type Mesh, startMesh } from '../stream/index.js';
+import { createPayerPolicy } from '../stream/payer.js';
 import { MasqError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import type { RatePack } from '../wire/node-record.js';
@@ -68,6 +70,11 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
     log: log.child('Neighborhood'),
   });
+  // The consuming wallet pays every hop of this Node's routes: given as a parameter, or stored (sealed) by
+  // masq generate-wallets / recover-wallets.
+  const keyHex = value('consuming-private-key') || store.getSecret('consuming_wallet_private_key') || '';
+  const consumingKey = keyHex ? Buffer.from(keyHex, 'hex') : undefined;
+  if (!consumingKey) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
   const mesh = startMesh({
     identity: s.identity,
     transport: neighborhood.transport,
@@ -75,6 +82,11 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     ...(s.exit ? { exit: s.exit } : {}),
     relays: s.mode !== 'consume-only',
     penalize: (peer, reason) => neighborhood.penalize(peer, reason),
+    payer: createPayerPolicy({
+      ...(consumingKey ? { consumingKey } : {}),
+      ownPublicKey: s.identity.publicKey,
+      tokenContract: Buffer.from((findChain(s.chain) as Chain).tokenContract.slice(2), 'hex'),
+    }),
     log: log.child('Hopper'),
   });
   return {

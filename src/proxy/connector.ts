@@ -9,7 +9,7 @@ export interface Target {
   port: number;
 }
 
-export type FailureKind = 'dns' | 'connect' | 'timeout' | 'refused-private' | 'route';
+export type FailureKind = 'dns' | 'connect' | 'timeout' | 'refused-private' | 'route' | 'payment';
 
 /** A stream could not be opened; `kind` decides what the client is told, the message is for the log. */
 export class StreamFailure extends Error {

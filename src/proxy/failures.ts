@@ -34,6 +34,11 @@ export const FAILURES: Readonly<Record<ProxyProblem, FailureSpec>> = {
     advice: 'The Node knows no route to an exit for this request yet. Wait until masq connection-status says RouteFound, then try again.',
     alert: TLS_ALERT.internal_error, socks: SOCKS_REPLY.general,
   },
+  payment: {
+    status: 402, reason: ROUTING, title: 'Consuming Wallet Required', subtitle: () => 'This Node has no wallet to pay other Nodes with',
+    advice: 'Relays and exits serve only streams whose routes a consuming wallet pays for. Give one with masq generate-wallets, masq recover-wallets or the consuming-private-key parameter, then start the Node again.',
+    alert: TLS_ALERT.internal_error, socks: SOCKS_REPLY.notAllowed,
+  },
   dns: {
     status: 503, reason: ROUTING, title: 'DNS Resolution Problem', subtitle: (t) => `Exit Nodes couldn't resolve "${t.host}"`,
     advice: 'Check the spelling of the name. If it is right, the DNS servers the exit uses (parameter dns-servers) do not know it or did not answer.',

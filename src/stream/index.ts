@@ -10,6 +10,7 @@ import type { Logger } from '../system/logger.js';
 import { DESTROY_REASON } from '../wire/cells.js';
 import { type ExitCounters, exitOpen } from './exit.js';
 import { Originator, type RouteFn } from './originator.js';
+import type { PayerPolicy } from './payer.js';
 
 export interface MeshOptions {
   identity: NodeIdentity;
@@ -21,6 +22,8 @@ export interface MeshOptions {
   /** Whether this Node relays for others (standard, originate-only). */
   relays: boolean;
   penalize(peer: string, reason: string): void;
+  /** Signs this Node's routes and checks the proofs of the streams it carries. */
+  payer: PayerPolicy;
   log: Logger;
   openTimeoutMs?: number;
 }
@@ -41,6 +44,12 @@ export function startMesh(o: MeshOptions): Mesh {
   const exits: ExitCounters = { exiting: 0 };
   const log = o.log;
   const sw: Switch = new Switch(o.identity, o.transport, (opened) => {
+    // Relays and exits work only for a payer who proved it holds the paying wallet (MASQ: "Refusing to route …
+    // without paying wallet"); the originator's own slot needs no proof.
+    if (opened.record.component !== COMPONENT.originator && !o.payer.accepts(opened.record.payer)) {
+      log.debug(`Refusing a stream from ${opened.from.slice(0, 12)} without a valid payer proof`);
+      return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
+    }
     switch (opened.record.component) {
       case COMPONENT.relay:
         if (!o.relays) return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
@@ -51,7 +60,7 @@ export function startMesh(o: MeshOptions): Mesh {
         return originator.backOpen(opened);
     }
   }, o.penalize, log);
-  const originator = new Originator({ sw, route: o.route, openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  const originator = new Originator({ sw, route: o.route, payer: o.payer, openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
   return {
     connector: originator.connector,
     stats: () => ({

@@ -16,12 +16,14 @@ import { MeshDuplex, describeReason } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';
 import { INITIAL_WINDOW } from './flow.js';
+import type { PayerPolicy } from './payer.js';
 
 export type RouteFn = (q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }) => RoundTrip | undefined;
 
 export interface OriginatorOptions {
   sw: Switch;
   route: RouteFn;
+  payer: PayerPolicy;
   openTimeoutMs: number;
   log: Logger;
 }
@@ -52,19 +54,23 @@ interface Pending {
   settle(o: Outcome): void;
 }
 
+/** The originator's own slot at the end of the back-route: it does not pay itself. */
 const NO_PAYER = Buffer.alloc(PAYER_BYTES);
 const NO_TOKEN = Buffer.alloc(TOKEN_BYTES);
 
-function hop(key: string, next: string | undefined, component: HopSpec['record']['component'], token: Buffer = NO_TOKEN): HopSpec {
-  return { key: Buffer.from(key, 'hex'), record: { next: next === undefined ? undefined : Buffer.from(next, 'hex'), component, payer: NO_PAYER, token } };
-}
-
-/** Slots for the hops after the first node of `path`; the last one gets `lastComponent`. */
-function slots(path: string[], lastComponent: HopSpec['record']['component'], token?: Buffer): HopSpec[] {
+/**
+ * Slots for the hops after the first node of `path`; the last one gets `lastComponent`. Every hop but the
+ * originator's own gets the payer slot `payerFor` makes for its key.
+ */
+function slots(path: string[], lastComponent: HopSpec['record']['component'], payerFor: (key: Buffer) => Buffer, token?: Buffer): HopSpec[] {
   const out: HopSpec[] = [];
   for (let i = 1; i < path.length; i++) {
     const last = i === path.length - 1;
-    out.push(hop(path[i] as string, last ? undefined : path[i + 1], last ? lastComponent : COMPONENT.relay, last ? token : undefined));
+    const key = Buffer.from(path[i] as string, 'hex');
+    const next = last ? undefined : Buffer.from(path[i + 1] as string, 'hex');
+    const component = last ? lastComponent : COMPONENT.relay;
+    const payer = component === COMPONENT.originator ? NO_PAYER : payerFor(key);
+    out.push({ key, record: { next, component, payer, token: (last ? token : undefined) ?? NO_TOKEN } });
   }
   return out;
 }
@@ -118,8 +124,13 @@ export class Originator {
   /** One try over one round trip: the stream and what became of its OPEN. */
   private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal): Promise<{ duplex: MeshDuplex; outcome: Outcome }> {
     const token = randomBytes(TOKEN_BYTES);
-    const over = buildHeader(slots(rt.over, COMPONENT.exit));
-    const back = buildHeader(slots(rt.back, COMPONENT.originator, token));
+    const payerFor = (key: Buffer): Buffer => {
+      const slot = this.o.payer.slotFor(key);
+      if (!slot) throw new StreamFailure('payment', target, 'this Node has no consuming wallet to pay the route with');
+      return slot;
+    };
+    const over = buildHeader(slots(rt.over, COMPONENT.exit, payerFor));
+    const back = buildHeader(slots(rt.back, COMPONENT.originator, payerFor, token));
     const exitKeys = over.keys[over.keys.length - 1] as HopKeys;
     const layerKeys = (ks: HopKeys[]): Buffer[] => ks.slice(0, -1).map((k) => k.layer);
     const end = new StreamEnd(this.o.sw, {

@@ -2,7 +2,7 @@
 // host on a LAN, joined through the first one's descriptor, plus a web server host. Tests drive the Nodes with the
 // real `masq` and `curl` inside each namespace, so nothing of the network is visible from the root namespace.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Host, type Lan, createLan } from './netns.js';
 import { MASQ, MASQ_NODE, type Result, type Sandbox, type Tracked, waitFor } from './processes.js';
@@ -91,6 +91,7 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
   const env: NodeJS.ProcessEnv = {
     MASQ_CHAIN: 'dev', MASQ_NEIGHBORHOOD_MODE: 'standard', MASQ_DB_PASSWORD: 'lab-password',
     MASQ_BLOCKCHAIN_SERVICE_URL: 'http://127.0.0.1:8545', MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_LOG_LEVEL: 'info',
+    MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'),
     MASQ_CLANDESTINE_PORT: String(CLANDESTINE_PORT), MASQ_UI_PORT: String(UI_PORT), MASQ_PROXY_PORT: String(PROXY_PORT),
     ...(opts.minHops ? { MASQ_MIN_HOPS: String(opts.minHops) } : {}),
     ...opts.env,

@@ -15,6 +15,7 @@ import { createDirectExit } from '../../src/proxy/exit.js';
 import { type Mesh, startMesh } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { LinkTransport } from '../helpers/link-transport.js';
+import { testPayer } from '../helpers/payer.js';
 import { type FakeDns, startFakeDns } from '../helpers/proxy-dns.js';
 
 const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'mesh');
@@ -99,6 +100,7 @@ before(async () => {
       exit,
       relays: true,
       penalize: (peer, reason) => log.warn(`penalize ${peer.slice(0, 8)}: ${reason}`),
+      payer: testPayer(transport.identity),
       log: log.child(n),
       openTimeoutMs: 3000,
     });

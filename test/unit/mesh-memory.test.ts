@@ -14,6 +14,8 @@ import { type Mesh, startMesh } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { CELL_TYPE, DESTROY_REASON } from '../../src/wire/cells.js';
 import { MemoryNetwork, type MemoryTransport } from '../helpers/memory-transport.js';
+import { testPayer } from '../helpers/payer.js';
+import { PAYER_BYTES } from '../../src/crypto/onion.js';
 
 const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'test');
 const echo = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
@@ -23,7 +25,7 @@ const echoPort = (echo.address() as AddressInfo).port;
 interface Node { key: string; mesh: Mesh; transport: MemoryTransport }
 interface RouteQ { avoid: Set<string> }
 
-function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
+function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; unpaid?: string[]; forged?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
   const net = new MemoryNetwork();
   const nodes = new Map<string, Node>();
   const keyOf = new Map<string, string>();
@@ -50,6 +52,9 @@ function network(names: string[], edges: [string, string][], opts: { exits?: str
       ...(exit ? { exit } : {}),
       relays: !(opts.nonRelays ?? []).includes(n),
       penalize: opts.penalize ?? (() => undefined),
+      payer: opts.forged?.includes(n)
+        ? { slotFor: () => Buffer.alloc(PAYER_BYTES, 7), accepts: testPayer(id).accepts }
+        : testPayer(id, opts.unpaid?.includes(n) ?? false),
       log,
       openTimeoutMs: 1000,
     });
@@ -120,6 +125,26 @@ test('a consume-only exit refuses; a Node that does not relay refuses; no route 
   meshes.push((none.get('O') as Node).mesh);
   await assert.rejects((none.get('O') as Node).mesh.connector.open({ host: 'example.com', port: 80 }, new AbortController().signal),
     (e: unknown) => e instanceof StreamFailure && e.kind === 'route' && /no route/.test(e.message));
+});
+
+test('no consuming wallet: a payment failure; a forged payer proof: every hop refuses the stream', async () => {
+  const topology: [string, string][] = [['O', 'A'], ['A', 'X'], ['X', 'O']];
+  const route = (): RoundTrip => roundTrip(['O', 'A', 'X'], ['X', 'O']);
+  const unpaid = network(['O', 'A', 'X'], topology, { unpaid: ['O'], route });
+  for (const n of unpaid.values()) meshes.push(n.mesh);
+  await assert.rejects((unpaid.get('O') as Node).mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal),
+    (e: unknown) => e instanceof StreamFailure && e.kind === 'payment');
+  const forged = network(['O', 'A', 'X'], topology, { forged: ['O'], route });
+  for (const n of forged.values()) meshes.push(n.mesh);
+  await assert.rejects((forged.get('O') as Node).mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal),
+    (e: unknown) => e instanceof StreamFailure && e.kind === 'route' && /refused/.test(e.message));
+  assert.equal((forged.get('A') as Node).mesh.stats().relaying, 0, 'the relay carried nothing');
+  // The same Nodes with a real proof carry the stream.
+  const paid = network(['O', 'A', 'X'], topology, { route });
+  for (const n of paid.values()) meshes.push(n.mesh);
+  const d = await (paid.get('O') as Node).mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal);
+  d.end('paid for');
+  assert.equal((await collect(d)).toString(), 'paid for');
 });
 
 test('a route refused or unanswered before the exit answers is avoided and another is tried', async () => {

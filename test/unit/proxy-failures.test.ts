@@ -20,6 +20,7 @@ test('failure table: MASQ wording, status, TLS alert and SOCKS code for each kin
     connect: [503, 'Connection Problem', "Couldn't connect to www.example.org:8443", 0x50, 0x05],
     timeout: [503, 'Connection Problem', "Couldn't connect to www.example.org:8443", 0x50, 0x06],
     'refused-private': [403, 'Destination Refused', 'www.example.org is a loopback, private or link-local address', 0x31, 0x02],
+    payment: [402, 'Consuming Wallet Required', 'This Node has no wallet to pay other Nodes with', 0x50, 0x02],
   };
   for (const [kind, [status, title, subtitle, alert, socks]] of Object.entries(expected) as Array<[FailureKind, [number, string, string, number, number]]>) {
     const f = FAILURES[kind];
