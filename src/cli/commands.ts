@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { configurationDump, connectionStatus, setupTable } from './format.js';
 import { UsageError, positional } from './flags.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
+import { FINANCIALS_COMMAND } from './financials.js';
 
 export interface CommandIo {
   /** The connection to the Daemon (made on first use). */
@@ -170,6 +171,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   ...WALLET_COMMANDS,
+  FINANCIALS_COMMAND,
   {
     name: 'version',
     usage: 'version',

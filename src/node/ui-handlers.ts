@@ -8,6 +8,8 @@ import { UI_ERRORS } from '../ui/error-codes.js';
 import type { UiClientHandle } from '../ui/server.js';
 import type { ConnectionStage } from '../ui/catalogue.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
+import type { Books } from '../accountant/books.js';
+import { FinancialsRequestError, financialsPayload, parseFinancialsRequest } from '../accountant/financials.js';
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
 
@@ -24,6 +26,10 @@ export interface NodeUiDeps {
   shutdown(reason: string): void;
   /** New wallets were stored (generate or recover): the running Node uses them without a restart. */
   walletsChanged?(earning: Buffer, consumingKey?: Buffer): void;
+  /** The accountant's books; without them financials is refused as an unknown opcode. */
+  books?: Books;
+  /** Seconds since the epoch, for the ages financials reports (a seam for tests). */
+  nowSec?(): number;
 }
 
 const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -75,6 +81,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
     const reply = (payload: Record<string, unknown>): void => client.send({ opcode: msg.opcode, ...ctx, payload });
     const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...ctx, error: { code, message } });
     const p = msg.payload ?? {};
+    const notUnderstood = (): void => fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
     switch (msg.opcode) {
       case 'descriptor': {
         const d = deps.descriptor();
@@ -131,12 +138,25 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
         if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
         return;
       }
+      case 'financials': {
+        if (!deps.books) return notUnderstood();
+        let req;
+        try {
+          req = parseFinancialsRequest(p);
+        } catch (e) {
+          if (!(e instanceof FinancialsRequestError)) throw e;
+          return fail(e.code, e.message);
+        }
+        const b = deps.books;
+        const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);
+        return reply(financialsPayload(req, { payables: b.payables(), receivables: b.receivables(), totals: b.totals() }, now));
+      }
       case 'shutdown':
         reply({});
         deps.shutdown(`shutdown order from UI client ${client.id}`);
         return;
       default:
-        if (msg.contextId !== undefined) fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
+        if (msg.contextId !== undefined) notUnderstood();
     }
   };
 }

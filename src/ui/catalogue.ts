@@ -47,6 +47,7 @@ export const CATALOGUE = {
     },
   },
   walletAddresses: { kind: 'conv', owner: 'node', request: { dbPassword: 'string' } },
+  financials: { kind: 'conv', owner: 'node', request: { statsRequired: 'boolean', 'topRecordsOpt?': 'object', 'customQueriesOpt?': 'object' } },
 } as const satisfies Record<string, OpcodeSpec>;
 
 export type Opcode = keyof typeof CATALOGUE;
