@@ -42,13 +42,12 @@ describe('financials request', () => {
     refused({ statsRequired: true, customQueriesOpt: { receivableOpt: { ...range, maxAmountGwei: 1.5 } } }, UI_ERRORS.VALUE_EXCEEDS_ALLOWED_LIMIT);
   });
   it('reads MASQ\'s rounded u64 and i64 maxima as the limits', () => {
-    const r = parseFinancialsRequest({
-      statsRequired: false,
-      customQueriesOpt: {
-        payableOpt: { minAgeS: 0, maxAgeS: 18446744073709551615, minAmountGwei: 0, maxAmountGwei: 18446744073709551615 },
-        receivableOpt: { minAgeS: 0, maxAgeS: 1, minAmountGwei: -9223372036854775808, maxAmountGwei: 9223372036854775807 },
-      },
-    });
+    // As masq sends them and JSON.parse reads them: doubles, rounded.
+    const r = parseFinancialsRequest(JSON.parse(
+      '{"statsRequired":false,"customQueriesOpt":{' +
+      '"payableOpt":{"minAgeS":0,"maxAgeS":18446744073709551615,"minAmountGwei":0,"maxAmountGwei":18446744073709551615},' +
+      '"receivableOpt":{"minAgeS":0,"maxAgeS":1,"minAmountGwei":-9223372036854775808,"maxAmountGwei":9223372036854775807}}}',
+    ) as Record<string, unknown>);
     assert.equal(r.payable?.maxAmountGwei, 2n ** 64n - 1n);
     assert.equal(r.receivable?.maxAmountGwei, 2n ** 63n - 1n);
     assert.equal(r.receivable?.minAmountGwei, -(2n ** 63n));
