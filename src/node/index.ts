@@ -18,6 +18,7 @@ import { SystemdNotifier } from '../system/sd-notify.js';
 import { type UiServer, startUiServer } from '../ui/server.js';
 import type { UiMessage } from '../ui/envelope.js';
 import { loadIdentity } from './identity.js';
+import { Books } from '../accountant/books.js';
 import { type MeshNode, startMeshNode } from './mesh.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 import { checksumAddress } from '../wallet/index.js';
@@ -111,6 +112,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     shutdown: (why) => stopReason?.(why),
     // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
     walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
+    books: new Books(store.books()),
   });
   // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
   let ui: UiServer;
