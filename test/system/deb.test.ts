@@ -118,9 +118,11 @@ describe('the arm64 package', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     r = await chroot('uname -m; dpkg --print-architecture; masq-node --version');
     assert.match(r.stdout, /aarch64\narm64\nmasq-node \d+\.\d+\.\d+/);
-    r = await chroot('mkdir -p /tmp/z && (masq-node --neighborhood-mode zero-hop --data-directory /tmp/z --ui-port 45333 --proxy-port 45380 --exit-private-destinations on > /tmp/z/out 2>&1 &) && '
-      + 'for i in $(seq 1 120); do grep -q "MASQ Node ready" /tmp/z/out && break; sleep 1; done; '
-      + 'curl -s -o /dev/null -w "%{http_code}" -x http://127.0.0.1:45380 http://127.0.0.1:45333/; pkill -f "masq-node --neighborhood-mode zero-hop"; true', 600_000);
+    // The Node's pid is kept so it is stopped whatever happens (under qemu-user its command line starts with the
+    // emulator, so a name match would miss it).
+    r = await chroot('mkdir -p /tmp/z && masq-node --neighborhood-mode zero-hop --data-directory /tmp/z --ui-port 45333 --proxy-port 45380 --exit-private-destinations on > /tmp/z/out 2>&1 & '
+      + 'pid=$!; for i in $(seq 1 120); do grep -q "MASQ Node ready" /tmp/z/out && break; sleep 1; done; '
+      + 'curl -s -o /dev/null -w "%{http_code}" -x http://127.0.0.1:45380 http://127.0.0.1:45333/; kill $pid; wait $pid; true', 600_000);
     assert.match(r.stdout, /^426$|^400$|^200$/, `a proxied request reached the UI port through the arm64 Node: ${r.stdout} ${r.stderr}`);
   });
 });
