@@ -17,6 +17,7 @@ export interface RelayCounters {
 class RelayedCircuit implements CircuitOwner {
   private out: { peer: string; circuit: number } | undefined;
   private done = false;
+  private carried = 0;
 
   constructor(
     private readonly sw: Switch,
@@ -24,6 +25,7 @@ class RelayedCircuit implements CircuitOwner {
     private readonly inCircuit: number,
     private readonly key: Buffer,
     private readonly counters: RelayCounters,
+    private readonly charge: (bytes: number) => void,
   ) {}
 
   isDone(): boolean {
@@ -44,8 +46,10 @@ class RelayedCircuit implements CircuitOwner {
       ? { ...cell, circuit: out.circuit, payload: layer(this.key, nonce, cell.payload) }
       : { ...cell, circuit: out.circuit, body: layer(this.key, nonce, cell.body) };
     this.sw.send(out.peer, forwarded);
+    const bytes = cell.type === CELL_TYPE.data ? cell.payload.length : cell.body.length;
     this.counters.cells++;
-    this.counters.bytes += cell.type === CELL_TYPE.data ? cell.payload.length : cell.body.length;
+    this.counters.bytes += bytes;
+    this.carried += bytes;
     this.sw.backpressure.forwarded(this.inPeer, out.peer);
   }
 
@@ -58,6 +62,7 @@ class RelayedCircuit implements CircuitOwner {
     if (this.done) return;
     this.done = true;
     this.counters.relaying--;
+    this.charge(this.carried);
     const fromIn = peer === this.inPeer && circuit === this.inCircuit;
     if (tell) this.sw.destroy(peer, circuit, reason);
     if (fromIn) {
@@ -68,11 +73,14 @@ class RelayedCircuit implements CircuitOwner {
   }
 }
 
-/** Relays an OPEN whose slot names a next hop: links to it, opens the next circuit, passes the OPEN on. */
-export function relayOpen(sw: Switch, o: OpenedCircuit, counters: RelayCounters, log: Logger): void {
+/**
+ * Relays an OPEN whose slot names a next hop: links to it, opens the next circuit, passes the OPEN on. `charge`
+ * hears the bytes the circuit carried when it ends.
+ */
+export function relayOpen(sw: Switch, o: OpenedCircuit, counters: RelayCounters, log: Logger, charge: (bytes: number) => void): void {
   const keys = o.keys;
   const next = (o.record.next as Buffer).toString('hex');
-  const relayed = new RelayedCircuit(sw, o.from, o.circuit, keys.layer, counters);
+  const relayed = new RelayedCircuit(sw, o.from, o.circuit, keys.layer, counters, charge);
   if (!sw.bind(o.from, o.circuit, relayed)) return sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
   counters.relaying++;
   const body = layer(keys.layer, cellNonce(CELL_TYPE.open, 0n), o.body);

@@ -97,6 +97,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     ? undefined
     : createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') });
   let meshNode: MeshNode | undefined;
+  const books = new Books(store.books());
   let stopReason: ((why: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
   const broadcastRef: { fn: (m: UiMessage, e?: number) => void } = { fn: () => undefined };
@@ -112,7 +113,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     shutdown: (why) => stopReason?.(why),
     // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
     walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
-    books: new Books(store.books()),
+    books,
   });
   // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
   let ui: UiServer;
@@ -127,7 +128,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   try {
     if (r.mode !== 'zero-hop') {
       meshNode = await startMeshNode({
-        mode: r.mode, chain: r.chain, chainId: (findChain(r.chain) as Chain).chainId, identity, store, value, log,
+        mode: r.mode, chain: r.chain, chainId: (findChain(r.chain) as Chain).chainId, identity, store, books, value, log,
         ...(exit ? { exit } : {}),
       });
       meshNode.neighborhood.on('stage', (stage) => ui.broadcast({ opcode: 'connectionChange', payload: { stage } }));

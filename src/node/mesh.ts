@@ -1,6 +1,7 @@
 // The mesh half of a Node that is not zero-hop: the Neighborhood (links, gossip, routes) and the streams over it
 // (relaying, exiting, the proxy's Connector), wired from the resolved configuration and the store.
 
+import { type Books, serviceCharge } from '../accountant/books.js';
 import type { Mode } from '../config/params.js';
 import type { NodeIdentity } from '../crypto/identity.js';
 import { Neighborhood } from '../neighborhood/index.js';
@@ -9,7 +10,8 @@ import type { Store } from '../store/index.js';
 import { type Chain, findChain } from '../config/chains.js';
 import { type Mesh, startMesh } from '../stream/index.js';
 import { createPayerPolicy } from '../stream/payer.js';
-import { MasqError } from '../system/errors.js';
+import { MasqError, describeError } from '../system/errors.js';
+import { addressOf } from '../wallet/index.js';
 import type { Logger } from '../system/logger.js';
 import type { RatePack } from '../wire/node-record.js';
 
@@ -23,6 +25,8 @@ export interface MeshSettings {
   chainId: number;
   identity: NodeIdentity;
   store: Store;
+  /** Where what this Node serves is booked as owed to it. */
+  books: Books;
   /** A resolved parameter's value, '' when blank. */
   value(name: string): string;
   /** How this Node reaches targets as an exit; absent for consume-only. */
@@ -56,6 +60,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   const past = store.getSecret(PAST_NEIGHBORS_SECRET) ?? '';
   const initial = (given || past).split(',').filter((d) => d.length > 0);
   if (given === '' && past !== '') log.info(`Joining through ${initial.length} past neighbor(s)`);
+  const rates = s.mode === 'consume-only' ? ZERO_RATES : ratePack(value('rate-pack'));
   const neighborhood = await Neighborhood.start({
     identity: s.identity,
     chain: s.chain,
@@ -64,7 +69,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     ...(ip ? { ip } : {}),
     clandestinePort: Number(value('clandestine-port') || store.getConfig('clandestine_port')),
     earningWallet: wallet(value('earning-wallet')),
-    ratePack: s.mode === 'consume-only' ? ZERO_RATES : ratePack(value('rate-pack')),
+    ratePack: rates,
     minHops: Number(value('min-hops')),
     initialNeighbors: initial,
     savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
@@ -75,6 +80,13 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   const keyHex = value('consuming-private-key') || store.getSecret('consuming_wallet_private_key') || '';
   const consumingKey = keyHex ? Buffer.from(keyHex, 'hex') : undefined;
   if (!consumingKey) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
+  const own = consumingKey ? addressOf(consumingKey) : undefined;
+  const book = (wallet: Buffer, amount: bigint): void => {
+    // A Node does not owe itself (its own routes through itself, or Nodes sharing one wallet).
+    if (amount === 0n || own?.equals(wallet)) return;
+    s.books.recordServiceProvided(`0x${wallet.toString('hex')}`, amount, Math.floor(Date.now() / 1000))
+      .catch((e: unknown) => log.warn(`Could not book ${amount} wei owed by 0x${wallet.toString('hex')}: ${describeError(e)}`));
+  };
   const mesh = startMesh({
     identity: s.identity,
     transport: neighborhood.transport,
@@ -87,6 +99,10 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
       ownPublicKey: s.identity.publicKey,
       tokenContract: Buffer.from((findChain(s.chain) as Chain).tokenContract.slice(2), 'hex'),
     }),
+    charges: {
+      relayed: (wallet, bytes) => book(wallet, serviceCharge({ serviceRate: rates.routingServiceRate, byteRate: rates.routingByteRate }, bytes)),
+      exited: (wallet, bytes) => book(wallet, serviceCharge({ serviceRate: rates.exitServiceRate, byteRate: rates.exitByteRate }, bytes)),
+    },
     log: log.child('Hopper'),
   });
   return {

@@ -111,6 +111,10 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
     this.emit('writable');
   }
 
+  /** Payload bytes this end has sent and its consumer has taken: what the stream is charged by. */
+  bytesSent = 0;
+  bytesReceived = 0;
+
   /** Sends as much of `chunk` as the window and the link allow; returns how many bytes it took. */
   write(chunk: Buffer): number {
     const out = this.outSide;
@@ -125,6 +129,7 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
       taken += n;
     }
     if (taken < chunk.length) this.wantWritable = true;
+    this.bytesSent += taken;
     return taken;
   }
 
@@ -140,6 +145,7 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
 
   /** The consumer took `n` received bytes: grant them back once enough have gathered. */
   consumed(n: number): void {
+    this.bytesReceived += n;
     const out = this.outSide;
     if (!out || this.isClosed || this.gotLast) return;
     const credit = this.receiveWindow.consumed(n);

@@ -37,8 +37,11 @@ function readRequest(o: OpenedCircuit): OpenRequest | undefined {
   }
 }
 
-/** Serves an OPEN addressed to this Node as exit; a Node without an exit Connector refuses it. */
-export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | undefined, counters: ExitCounters, log: Logger): void {
+/**
+ * Serves an OPEN addressed to this Node as exit; a Node without an exit Connector refuses it. `charge` hears the
+ * bytes the stream carried both ways when it ends.
+ */
+export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | undefined, counters: ExitCounters, log: Logger, charge: (bytes: number) => void): void {
   if (!connector) return sw.destroy(o.from, o.circuit, DESTROY_REASON.refused);
   const req = readRequest(o);
   if (!req) return sw.destroy(o.from, o.circuit, DESTROY_REASON.protocol);
@@ -55,6 +58,7 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
   end.once('closed', () => {
     counters.exiting--;
     abort.abort();
+    charge(end.bytesSent + end.bytesReceived);
   });
   const target: Target = { host: req.host, port: req.port };
   connect(sw, end, req, target, connector, abort.signal, log).catch((e: unknown) => {

@@ -24,8 +24,15 @@ export interface MeshOptions {
   penalize(peer: string, reason: string): void;
   /** Signs this Node's routes and checks the proofs of the streams it carries. */
   payer: PayerPolicy;
+  /** Hears what this Node served, per paying wallet (20 bytes), when a relayed circuit or an exit stream ends. */
+  charges?: ServiceCharges;
   log: Logger;
   openTimeoutMs?: number;
+}
+
+export interface ServiceCharges {
+  relayed(payerWallet: Buffer, bytes: number): void;
+  exited(payerWallet: Buffer, bytes: number): void;
 }
 
 export interface Mesh {
@@ -50,12 +57,13 @@ export function startMesh(o: MeshOptions): Mesh {
       log.debug(`Refusing a stream from ${opened.from.slice(0, 12)} without a valid payer proof`);
       return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
     }
+    const wallet = opened.record.payer.subarray(0, 20);
     switch (opened.record.component) {
       case COMPONENT.relay:
         if (!o.relays) return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
-        return relayOpen(sw, opened, relayed, log);
+        return relayOpen(sw, opened, relayed, log, (bytes) => o.charges?.relayed(wallet, bytes));
       case COMPONENT.exit:
-        return exitOpen(sw, opened, o.exit, exits, log);
+        return exitOpen(sw, opened, o.exit, exits, log, (bytes) => o.charges?.exited(wallet, bytes));
       case COMPONENT.originator:
         return originator.backOpen(opened);
     }

@@ -91,7 +91,6 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
   const env: NodeJS.ProcessEnv = {
     MASQ_CHAIN: 'dev', MASQ_NEIGHBORHOOD_MODE: 'standard', MASQ_DB_PASSWORD: 'lab-password',
     MASQ_BLOCKCHAIN_SERVICE_URL: 'http://127.0.0.1:8545', MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_LOG_LEVEL: 'info',
-    MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'),
     MASQ_CLANDESTINE_PORT: String(CLANDESTINE_PORT), MASQ_UI_PORT: String(UI_PORT), MASQ_PROXY_PORT: String(PROXY_PORT),
     ...(opts.minHops ? { MASQ_MIN_HOPS: String(opts.minHops) } : {}),
     ...opts.env,
@@ -100,10 +99,12 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
   const makeNode = (index: number, neighbors?: string): LabNode => {
     const host = lan.hosts[index] as Host;
     const mode = opts.modes?.[index];
+    // Each Node pays with its own consuming wallet, so what it serves others is booked against theirs.
+    const nodeEnv = { ...env, MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex') };
     const spawnNode = (dataDir: string, again?: string): Tracked => host.spawn(MASQ_NODE, [
       ...(mode ? ['--neighborhood-mode', mode] : ['--ip', host.address]),
       '--data-directory', dataDir, ...(again ? ['--neighbors', again] : []),
-    ], env);
+    ], nodeEnv);
     const dataDir = join(root, `node-${index}`);
     const node: LabNode = {
       index, host, dataDir,

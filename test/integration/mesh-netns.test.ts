@@ -72,6 +72,21 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const peers = l.web.peers();
     assert.ok(peers.length >= 3);
     assert.ok(!peers.includes(me().host.address), 'the originator never connects to the server itself');
+    // The exit booked what it served against the originator's wallet.
+    const exit = l.nodes.find((n) => n.host.address === peers.at(-1)) as LabNode;
+    const owed = await waitFor('the exit to book the stream', async () => {
+      const gwei = /Unpaid and pending\s+\S+\s+(\d+)/.exec((await exit.masq('financials', '--gwei')).stdout)?.[1];
+      return gwei !== undefined && Number(gwei) > 0 ? Number(gwei) : undefined;
+    }, 10_000, 250);
+    assert.ok(owed > 0, `the exit is owed ${owed} gwei`);
+    // So did the relays that carried the streams.
+    let relaysOwed = 0;
+    for (const n of l.nodes) {
+      if (n === exit || n === me()) continue;
+      const gwei = /Unpaid and pending\s+\S+\s+(\d+)/.exec((await n.masq('financials', '--gwei')).stdout)?.[1];
+      if (Number(gwei ?? 0) > 0) relaysOwed++;
+    }
+    assert.ok(relaysOwed >= 2, `relays booked what they carried (${relaysOwed})`);
   });
 
   test('min-hops 1 and 6 work too (set while the Node runs)', async () => {
