@@ -2,7 +2,7 @@
 // layer added or removed (the same XOR, so a relay cannot even tell an over-route from a back-route); DESTROY goes
 // both ways.
 
-import { cellNonce, layer } from '../crypto/onion.js';
+import { AEAD_OVERHEAD, cellNonce, layer } from '../crypto/onion.js';
 import { describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason } from '../wire/cells.js';
@@ -49,7 +49,8 @@ class RelayedCircuit implements CircuitOwner {
     const bytes = cell.type === CELL_TYPE.data ? cell.payload.length : cell.body.length;
     this.counters.cells++;
     this.counters.bytes += bytes;
-    this.carried += bytes;
+    // Charged by the stream's plaintext, as the originator counts it: data cells without their seal.
+    if (cell.type === CELL_TYPE.data) this.carried += bytes - AEAD_OVERHEAD;
     this.sw.backpressure.forwarded(this.inPeer, out.peer);
   }
 

@@ -17,6 +17,7 @@ import type { RatePack } from '../wire/node-record.js';
 
 /** The store row (sealed) of the descriptors of the last full neighbors, used when --neighbors is absent. */
 export const PAST_NEIGHBORS_SECRET = 'past_neighbors';
+const ZERO_WALLET = Buffer.alloc(20);
 const ZERO_RATES: RatePack = { routingByteRate: 0n, routingServiceRate: 0n, exitByteRate: 0n, exitServiceRate: 0n };
 
 export interface MeshSettings {
@@ -100,6 +101,24 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
       tokenContract: Buffer.from((findChain(s.chain) as Chain).tokenContract.slice(2), 'hex'),
     }),
     charges: {
+      consumed: (rt, bytesOut, bytesIn) => {
+        const owe = (key: string, rate: 'routing' | 'exit', bytes: number): void => {
+          const r = neighborhood.db.get(key)?.record;
+          // A hop we no longer know, or one with no earning wallet, cannot be paid: nothing to book.
+          if (!r || r.earningWallet.equals(ZERO_WALLET)) return;
+          const pair = rate === 'exit'
+            ? { serviceRate: r.ratePack.exitServiceRate, byteRate: r.ratePack.exitByteRate }
+            : { serviceRate: r.ratePack.routingServiceRate, byteRate: r.ratePack.routingByteRate };
+          const amount = serviceCharge(pair, bytes);
+          if (amount === 0n) return;
+          const wallet = `0x${r.earningWallet.toString('hex')}`;
+          s.books.recordServiceConsumed(wallet, amount, Math.floor(Date.now() / 1000))
+            .catch((e: unknown) => log.warn(`Could not book ${amount} wei owed to ${wallet}: ${describeError(e)}`));
+        };
+        for (const k of rt.over.slice(1, -1)) owe(k, 'routing', bytesOut);
+        owe(rt.over[rt.over.length - 1] as string, 'exit', bytesOut + bytesIn);
+        for (const k of rt.back.slice(1, -1)) owe(k, 'routing', bytesIn);
+      },
       relayed: (wallet, bytes) => book(wallet, serviceCharge({ serviceRate: rates.routingServiceRate, byteRate: rates.routingByteRate }, bytes)),
       exited: (wallet, bytes) => book(wallet, serviceCharge({ serviceRate: rates.exitServiceRate, byteRate: rates.exitByteRate }, bytes)),
     },

@@ -5,6 +5,7 @@ import type { NodeIdentity } from '../crypto/identity.js';
 import { COMPONENT } from '../crypto/onion.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { PeerTransport } from '../mesh/transport.js';
+import type { RoundTrip } from '../neighborhood/routes.js';
 import type { Connector } from '../proxy/connector.js';
 import type { Logger } from '../system/logger.js';
 import { DESTROY_REASON } from '../wire/cells.js';
@@ -33,6 +34,8 @@ export interface MeshOptions {
 export interface ServiceCharges {
   relayed(payerWallet: Buffer, bytes: number): void;
   exited(payerWallet: Buffer, bytes: number): void;
+  /** A stream this Node originated ended: what it sent and received over the round trip. */
+  consumed(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
 }
 
 export interface Mesh {
@@ -68,7 +71,7 @@ export function startMesh(o: MeshOptions): Mesh {
         return originator.backOpen(opened);
     }
   }, o.penalize, log);
-  const originator = new Originator({ sw, route: o.route, payer: o.payer, openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  const originator = new Originator({ sw, route: o.route, payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
   return {
     connector: originator.connector,
     stats: () => ({

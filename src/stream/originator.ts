@@ -24,6 +24,8 @@ export interface OriginatorOptions {
   sw: Switch;
   route: RouteFn;
   payer: PayerPolicy;
+  /** Hears, when a stream ends, its round trip and the bytes it sent and received: what it owes the hops. */
+  charge?(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
   openTimeoutMs: number;
   log: Logger;
 }
@@ -99,10 +101,11 @@ export class Originator {
       if (signal.aborted) throw new StreamFailure('connect', target, 'the client left');
       const rt = this.pickRoute(target);
       if (!rt) throw new StreamFailure('route', target, `no route to an exit for ${formatTarget(target)}`);
-      const { duplex, outcome } = await this.attempt(rt, target, signal);
+      const { duplex, end, outcome } = await this.attempt(rt, target, signal);
       if ('status' in outcome && outcome.status === OPEN_STATUS.ok) {
         this.originating++;
         duplex.once('close', () => this.originating--);
+        end.once('closed', () => this.o.charge?.(rt, end.bytesSent, end.bytesReceived));
         return duplex;
       }
       duplex.destroy();
@@ -122,7 +125,7 @@ export class Originator {
   }
 
   /** One try over one round trip: the stream and what became of its OPEN. */
-  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal): Promise<{ duplex: MeshDuplex; outcome: Outcome }> {
+  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal): Promise<{ duplex: MeshDuplex; end: StreamEnd; outcome: Outcome }> {
     const token = randomBytes(TOKEN_BYTES);
     const payerFor = (key: Buffer): Buffer => {
       const slot = this.o.payer.slotFor(key);
@@ -154,11 +157,11 @@ export class Originator {
     try {
       await this.o.sw.transport.ensure(first);
     } catch (e) {
-      return { duplex, outcome: { lost: 'route', detail: `cannot reach ${first.slice(0, 12)}: ${describeError(e)}` } };
+      return { duplex, end, outcome: { lost: 'route', detail: `cannot reach ${first.slice(0, 12)}: ${describeError(e)}` } };
     }
-    if (this.pending.size >= MAX_PENDING) return { duplex, outcome: { lost: 'route', detail: 'too many streams opening' } };
+    if (this.pending.size >= MAX_PENDING) return { duplex, end, outcome: { lost: 'route', detail: 'too many streams opening' } };
     const circuit = end.bindOut(first);
-    if (circuit === undefined) return { duplex, outcome: { lost: 'route', detail: 'too many circuits' } };
+    if (circuit === undefined) return { duplex, end, outcome: { lost: 'route', detail: 'too many circuits' } };
     const key = token.toString('hex');
     const outcome = await new Promise<Outcome>((resolve) => {
       const settle = (o: Outcome): void => {
@@ -182,7 +185,7 @@ export class Originator {
       duplex.destroy();
       throw new StreamFailure('connect', target, 'the client left');
     }
-    return { duplex, outcome };
+    return { duplex, end, outcome };
   }
 
   /** The back-route's OPEN for one of our streams, with the exit's answer. */

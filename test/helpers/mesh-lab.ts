@@ -99,8 +99,9 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
   const makeNode = (index: number, neighbors?: string): LabNode => {
     const host = lan.hosts[index] as Host;
     const mode = opts.modes?.[index];
-    // Each Node pays with its own consuming wallet, so what it serves others is booked against theirs.
-    const nodeEnv = { ...env, MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex') };
+    // Each Node pays with its own consuming wallet and is paid into its own earning wallet, so the books of
+    // different Nodes can be compared.
+    const nodeEnv = { ...env, MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'), MASQ_EARNING_WALLET: `0x${randomBytes(20).toString('hex')}` };
     const spawnNode = (dataDir: string, again?: string): Tracked => host.spawn(MASQ_NODE, [
       ...(mode ? ['--neighborhood-mode', mode] : ['--ip', host.address]),
       '--data-directory', dataDir, ...(again ? ['--neighbors', again] : []),

@@ -72,21 +72,22 @@ describe('a mesh of Node processes in network namespaces', { skip: available ? f
     const peers = l.web.peers();
     assert.ok(peers.length >= 3);
     assert.ok(!peers.includes(me().host.address), 'the originator never connects to the server itself');
-    // The exit booked what it served against the originator's wallet.
-    const exit = l.nodes.find((n) => n.host.address === peers.at(-1)) as LabNode;
-    const owed = await waitFor('the exit to book the stream', async () => {
-      const gwei = /Unpaid and pending\s+\S+\s+(\d+)/.exec((await exit.masq('financials', '--gwei')).stdout)?.[1];
-      return gwei !== undefined && Number(gwei) > 0 ? Number(gwei) : undefined;
-    }, 10_000, 250);
-    assert.ok(owed > 0, `the exit is owed ${owed} gwei`);
-    // So did the relays that carried the streams.
-    let relaysOwed = 0;
-    for (const n of l.nodes) {
-      if (n === exit || n === me()) continue;
-      const gwei = /Unpaid and pending\s+\S+\s+(\d+)/.exec((await n.masq('financials', '--gwei')).stdout)?.[1];
-      if (Number(gwei ?? 0) > 0) relaysOwed++;
-    }
-    assert.ok(relaysOwed >= 2, `relays booked what they carried (${relaysOwed})`);
+    // Every hop booked what it served as owed by the originator, and the originator booked the same as owed:
+    // the exit and at least two relays, and the sums agree (to the gwei each line is rounded to).
+    const column = async (n: LabNode, which: 1 | 2): Promise<number> =>
+      Number(/Unpaid and pending\s+(\S+)\s+(\S+)/.exec((await n.masq('financials', '--gwei')).stdout)?.[which] ?? 0);
+    // Bookings are written as each stream ends: wait until both sides have settled on the same sums.
+    let last = '';
+    const owed = await waitFor('the books of both sides to agree', async () => {
+      const owes = await column(me(), 1);
+      const others = await Promise.all(l.nodes.filter((n) => n !== me()).map((n) => column(n, 2)));
+      const total = others.reduce((a, b) => a + b, 0);
+      last = `the originator owes ${owes} gwei; the others are owed ${others.join(' + ')} = ${total} gwei`;
+      return owes > 0 && Math.abs(total - owes) <= NODES ? others : undefined;
+    }, 15_000, 500).catch((e: unknown) => assert.fail(`${(e as Error).message}: ${last}`));
+    const exitNode = l.nodes.find((n) => n.host.address === peers.at(-1)) as LabNode;
+    assert.ok((await column(exitNode, 2)) > 0, 'the exit is owed for what it served');
+    assert.ok(owed.filter((g) => g > 0).length >= 3, `the exit and relays booked what they carried (${owed.join(' ')})`);
   });
 
   test('min-hops 1 and 6 work too (set while the Node runs)', async () => {
