@@ -2,6 +2,8 @@
 // (relaying, exiting, the proxy's Connector), wired from the resolved configuration and the store.
 
 import { type Books, serviceCharge } from '../accountant/books.js';
+import { parsePaymentThresholds } from '../accountant/curve.js';
+import { Delinquents } from '../accountant/delinquency.js';
 import type { Mode } from '../config/params.js';
 import type { NodeIdentity } from '../crypto/identity.js';
 import { Neighborhood } from '../neighborhood/index.js';
@@ -82,6 +84,8 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   const consumingKey = keyHex ? Buffer.from(keyHex, 'hex') : undefined;
   if (!consumingKey) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
   const own = consumingKey ? addressOf(consumingKey) : undefined;
+  // Debtors past the curve are refused by every hop of ours until they pay down to the unban level.
+  const delinquents = new Delinquents(parsePaymentThresholds(value('payment-thresholds')), (w) => s.books.receivable(w), () => Math.floor(Date.now() / 1000));
   const book = (wallet: Buffer, amount: bigint): void => {
     // A Node does not owe itself (its own routes through itself, or Nodes sharing one wallet).
     if (amount === 0n || own?.equals(wallet)) return;
@@ -97,6 +101,15 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     penalize: (peer, reason) => neighborhood.penalize(peer, reason),
     payer: createPayerPolicy({
       ...(consumingKey ? { consumingKey } : {}),
+      banned: (wallet) => {
+        try {
+          return delinquents.isBanned(`0x${wallet.toString('hex')}`);
+        } catch (e) {
+          // A damaged books entry must not stop the hopper; the payer is served and the damage reported.
+          log.warn(`Cannot read what 0x${wallet.toString('hex')} owes: ${describeError(e)}`);
+          return false;
+        }
+      },
       ownPublicKey: s.identity.publicKey,
       tokenContract: Buffer.from((findChain(s.chain) as Chain).tokenContract.slice(2), 'hex'),
     }),
