@@ -8,7 +8,7 @@ import { ConnectionLost, type UiClient, UiRequestError } from '../ui/client.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import { VERSION } from '../version.js';
 import { configurationDump, connectionStatus, setupTable } from './format.js';
-import { UsageError, positional } from './flags.js';
+import { UsageError, ask, positional } from './flags.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
 
@@ -39,10 +39,6 @@ function positional2(args: readonly string[]): [string, string] {
 
 function noArgs(args: readonly string[]): void {
   positional(args, 0, 0);
-}
-
-async function ask(io: CommandIo, opcode: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  return (await io.client()).request(opcode, payload);
 }
 
 /** A command without arguments: one request, one line of answer. */

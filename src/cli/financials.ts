@@ -2,6 +2,7 @@
 
 import { MasqError } from '../system/errors.js';
 import type { Command } from './commands.js';
+import { ask } from './flags.js';
 
 const MAX_ARGS = 16;
 const U64_MAX = 2n ** 64n - 1n;
@@ -174,7 +175,7 @@ export const FINANCIALS_COMMAND: Command = {
   help: 'Shows what the Node owes and is owed: totals, the top accounts, or the accounts in an age and amount range.',
   async run(args, io) {
     const { request, gwei } = parseFinancialsArgs(args);
-    const r = await (await io.client()).request('financials', request);
+    const r = await ask(io, 'financials', request);
     io.out(formatFinancials(r, request, gwei));
     return 0;
   },

@@ -1,4 +1,7 @@
-// Command arguments of the form --name value, checked against the names a command accepts.
+// Command arguments of the form --name value, checked against the names a command accepts, and the one way a
+// command asks the Daemon or Node.
+
+import type { CommandIo } from './commands.js';
 
 /** Wrong arguments: masq prints the command's usage and exits non-zero. */
 export class UsageError extends Error {}
@@ -26,4 +29,9 @@ export function parseFlags(args: readonly string[], names: readonly string[]): M
     out.set(name, value);
   }
   return out;
+}
+
+/** One request to the Daemon (or, redirected, the Node) and its answer. */
+export async function ask(io: CommandIo, opcode: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  return (await io.client()).request(opcode, payload);
 }

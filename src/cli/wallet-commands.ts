@@ -2,7 +2,7 @@
 // here with the Node's own rules so a typo is reported before the password travels to the Node.
 
 import type { Command } from './commands.js';
-import { UsageError, parseFlags, positional } from './flags.js';
+import { UsageError, ask, parseFlags, positional } from './flags.js';
 import { LANGUAGE_NAMES, WORD_COUNTS, WalletError, parseAddress, parseLanguage, parsePath, parsePrivateKey, parseWordCount, splitPhrase } from '../wallet/index.js';
 
 /** Runs a wallet parser for its verdict only; its error becomes the usage message. */
@@ -48,7 +48,7 @@ export const WALLET_COMMANDS: readonly Command[] = [
       const passphrase = f.get('passphrase');
       const consumingPath = f.get('consuming-path');
       const earningPath = f.get('earning-path');
-      const r = await (await io.client()).request('generateWallets', {
+      const r = await ask(io, 'generateWallets', {
         dbPassword,
         seedSpecOpt: { mnemonicPhraseSizeOpt: Number(words), ...(language !== undefined && { mnemonicPhraseLanguageOpt: language }), ...(passphrase !== undefined && { mnemonicPassphraseOpt: passphrase }) },
         ...(consumingPath !== undefined && { consumingDerivationPathOpt: consumingPath }),
@@ -93,7 +93,7 @@ export const WALLET_COMMANDS: readonly Command[] = [
       let words: string[] | undefined;
       if (phrase !== undefined) check(() => (words = splitPhrase(phrase)));
       const passphrase = f.get('passphrase');
-      await (await io.client()).request('recoverWallets', {
+      await ask(io, 'recoverWallets', {
         dbPassword,
         ...(words && {
           seedSpecOpt: { mnemonicPhrase: words, ...(language !== undefined && { mnemonicPhraseLanguageOpt: language }), ...(passphrase !== undefined && { mnemonicPassphraseOpt: passphrase }) },
@@ -113,7 +113,7 @@ export const WALLET_COMMANDS: readonly Command[] = [
     help: 'Shows the addresses of the consuming and earning wallets.',
     async run(args, io) {
       const [dbPassword] = positional(args, 1, 1);
-      const r = await (await io.client()).request('walletAddresses', { dbPassword });
+      const r = await ask(io, 'walletAddresses', { dbPassword });
       io.out(`Your consuming wallet address: ${String(r.consumingWalletAddress)}\nYour   earning wallet address: ${String(r.earningWalletAddress)}`);
       return 0;
     },
