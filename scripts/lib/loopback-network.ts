@@ -6,8 +6,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'masq-node');
@@ -25,17 +25,6 @@ export const NETWORK_DEFAULTS: Readonly<Record<string, string>> = {
   MASQ_NEIGHBORHOOD_MODE: 'standard',
   MASQ_LOG_LEVEL: 'info',
 };
-
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, host, () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 export interface NetworkNode {
   index: number;
