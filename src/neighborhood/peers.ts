@@ -139,9 +139,6 @@ export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTran
   }
 
   private received(key: string, entry: Linked, record: Buffer): void {
-    // A replaced link can still deliver what was in flight; it would interleave with the new link's records (an
-    // honest Node's older own record arriving after its newer one would look like a replay).
-    if (this.links.get(key) !== entry) return;
     const kind = record[0];
     if (kind === undefined || !isRecordKind(kind)) {
       this.o.offence(key, entry.ip, 'unknownRecord', `kind ${String(kind)}`);
