@@ -6,7 +6,7 @@
 // covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
 // paying all of it moves it to now.
 
-import type { BookDb } from '../store/index.js';
+import type { BookDb, BookWrite } from '../store/index.js';
 import { MasqError } from '../system/errors.js';
 
 export interface RatePair {
@@ -58,6 +58,27 @@ const PAYABLE = 'p:';
 const RECEIVABLE = 'r:';
 const PAID_PAYABLE = 't:paid_payable';
 const PAID_RECEIVABLE = 't:paid_receivable';
+const JOURNAL = 'j:';
+const RAW_TX = /^0x[0-9a-f]{2,4000}$/;
+/** The config row holding the next block the receivable scan reads (facts §9.3); null means "the latest". */
+export const START_BLOCK_ROW = 'start_block';
+
+/** A payment signed and journaled before it is sent (see payments.ts); removed when it is settled. */
+export interface JournalEntry {
+  creditor: string;
+  amount: bigint;
+  nonce: number;
+  txHash: string;
+  rawTx: string;
+  /** When it was journaled (seconds), to report payments pending too long. */
+  journaledSec: number;
+}
+
+/** An incoming transfer as the receivable scan credits it. */
+export interface Incoming {
+  from: string;
+  amount: bigint;
+}
 
 function walletKey(wallet: string): string {
   const w = typeof wallet === 'string' ? wallet.toLowerCase() : '';
@@ -125,6 +146,26 @@ function encodeRow(balanceWei: bigint, since: number, pending?: { txHash: string
   return { b: balanceWei.toString(), t: since, ...(pending && { p: { h: pending.txHash, a: pending.amountWei.toString() } }) };
 }
 
+interface JournalRow {
+  c: string;
+  a: string;
+  n: number;
+  x: string;
+  t: number;
+}
+
+function encodeJournal(e: JournalEntry): JournalRow {
+  if (!Number.isSafeInteger(e.nonce) || e.nonce < 0) throw new BooksError(`${e.nonce} is not a nonce.`);
+  if (typeof e.rawTx !== 'string' || !RAW_TX.test(e.rawTx.toLowerCase())) throw new BooksError('The signed transaction is not hex of a sensible length.');
+  return { c: walletKey(e.creditor), a: positive(e.amount, 'payment').toString(), n: e.nonce, x: e.rawTx.toLowerCase(), t: timestamp(e.journaledSec) };
+}
+
+function decodeJournal(key: string, raw: unknown): JournalEntry {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<JournalRow>;
+  if (typeof r.c !== 'string' || !WALLET.test(r.c) || typeof r.x !== 'string' || !RAW_TX.test(r.x) || !Number.isSafeInteger(r.n) || (r.n as number) < 0) throw damaged(key);
+  return { creditor: r.c, amount: amountOf(r.a, key), nonce: r.n as number, txHash: key.slice(JOURNAL.length), rawTx: r.x, journaledSec: secondsOf(r.t, key) };
+}
+
 /** Where the age clock of a debt stands after a payment (see the comment at the top). */
 export function paidUpTo(since: number, balanceWei: bigint, paidWei: bigint, now: number): number {
   if (balanceWei <= 0n || paidWei >= balanceWei || now <= since) return Math.max(since, now);
@@ -176,16 +217,7 @@ export class Books {
 
   /** A payment transaction was sent; the creditor is not paid again until it is confirmed or failed. */
   async markPending(wallet: string, hash: string, amountWei: bigint): Promise<void> {
-    const key = PAYABLE + walletKey(wallet);
-    const h = txHash(hash);
-    positive(amountWei, 'payment');
-    return this.db.transaction((w) => {
-      const old = this.readPayable(key);
-      if (!old) throw new BooksError(`We owe ${wallet} nothing, so there is nothing to pay.`);
-      if (old.pending) throw new BooksError(`A payment to ${wallet} is already pending (${old.pending.txHash}).`);
-      if (amountWei > old.balanceWei) throw new BooksError(`A payment of ${amountWei} wei to ${wallet} exceeds the ${old.balanceWei} wei we owe.`);
-      w.put(key, encodeRow(old.balanceWei, old.lastPaidSec, { txHash: h, amountWei }));
-    });
+    return this.db.transaction((w) => this.pendingIn(w, wallet, hash, amountWei));
   }
 
   /**
@@ -193,41 +225,110 @@ export class Books {
    * booked wrongly, and then the credit is kept rather than lost).
    */
   async confirmPaid(wallet: string, hash: string, amountWei: bigint, now: number): Promise<void> {
-    const key = PAYABLE + walletKey(wallet);
-    const h = txHash(hash);
-    positive(amountWei, 'payment');
-    timestamp(now);
-    return this.db.transaction((w) => {
-      const old = this.readPayable(key);
-      if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
-      w.put(key, encodeRow(old.balanceWei - amountWei, paidUpTo(old.lastPaidSec, old.balanceWei, amountWei, now)));
-      w.put(PAID_PAYABLE, (this.total(PAID_PAYABLE) + amountWei).toString());
-    });
+    return this.db.transaction((w) => this.paidIn(w, wallet, hash, amountWei, now));
   }
 
   /** The pending payment failed or was dropped: the debt stands and the next payable scan may pay it again. */
   async failPending(wallet: string, hash: string): Promise<void> {
-    const key = PAYABLE + walletKey(wallet);
-    const h = txHash(hash);
+    return this.db.transaction((w) => this.unpendIn(w, wallet, hash));
+  }
+
+  /**
+   * Journals signed payments and marks their payables pending in one durable transaction: done before any of
+   * them is sent, so after a crash every transaction that may be on its way to the chain is known.
+   */
+  async journalPayments(entries: readonly JournalEntry[]): Promise<void> {
+    const rows = entries.map((e) => ({ key: JOURNAL + txHash(e.txHash), row: encodeJournal(e) }));
     return this.db.transaction((w) => {
-      const old = this.readPayable(key);
-      if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
-      w.put(key, encodeRow(old.balanceWei, old.lastPaidSec));
+      for (const [i, e] of entries.entries()) {
+        const { key, row } = rows[i] as { key: string; row: JournalRow };
+        if (this.db.get(key) !== undefined) throw new BooksError(`Payment ${e.txHash} is already journaled.`);
+        this.pendingIn(w, e.creditor, e.txHash, e.amount);
+        w.put(key, row);
+      }
     });
+  }
+
+  /** A journaled payment is settled: confirmed (paid at `now`) or failed (still owed); its journal entry goes. */
+  async settlePayment(entry: JournalEntry, outcome: { paid: true; now: number } | { paid: false }): Promise<void> {
+    const key = JOURNAL + txHash(entry.txHash);
+    return this.db.transaction((w) => {
+      if (this.db.get(key) === undefined) throw new BooksError(`Payment ${entry.txHash} is not journaled.`);
+      if (outcome.paid) this.paidIn(w, entry.creditor, entry.txHash, entry.amount, outcome.now);
+      else this.unpendIn(w, entry.creditor, entry.txHash);
+      w.remove(key);
+    });
+  }
+
+  /** Payments journaled and not yet settled, in nonce order. */
+  journal(): JournalEntry[] {
+    return [...this.db.entries(JOURNAL)].map(({ key, value }) => decodeJournal(key, value)).sort((a, b) => a.nonce - b.nonce);
   }
 
   /** A debtor's transfer to our earning wallet was seen on chain. */
   async creditReceived(wallet: string, amountWei: bigint, now: number): Promise<void> {
+    return this.db.transaction((w) => this.creditIn(w, wallet, amountWei, now));
+  }
+
+  /**
+   * Credits what a receivable scan found and moves the scan's start block past it in one transaction, so a crash
+   * can neither credit a transfer twice nor skip one.
+   */
+  async creditTransfers(incoming: readonly Incoming[], nextBlock: number, now: number): Promise<void> {
+    if (!Number.isSafeInteger(nextBlock) || nextBlock < 0) throw new BooksError(`${nextBlock} is not a block number.`);
+    return this.db.transaction((w) => {
+      for (const t of incoming) this.creditIn(w, t.from, t.amount, now);
+      w.putConfig(START_BLOCK_ROW, String(nextBlock));
+    });
+  }
+
+  /** The block the next receivable scan starts at, or undefined for "the latest". */
+  startBlock(): number | undefined {
+    const raw = this.db.getConfig(START_BLOCK_ROW);
+    if (raw === undefined) return undefined;
+    if (!/^[0-9]{1,15}$/.test(raw)) throw damaged(START_BLOCK_ROW);
+    return Number(raw);
+  }
+
+  private pendingIn(w: BookWrite, wallet: string, hash: string, amountWei: bigint): void {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    positive(amountWei, 'payment');
+    const old = this.readPayable(key);
+    if (!old) throw new BooksError(`We owe ${wallet} nothing, so there is nothing to pay.`);
+    if (old.pending) throw new BooksError(`A payment to ${wallet} is already pending (${old.pending.txHash}).`);
+    if (amountWei > old.balanceWei) throw new BooksError(`A payment of ${amountWei} wei to ${wallet} exceeds the ${old.balanceWei} wei we owe.`);
+    w.put(key, encodeRow(old.balanceWei, old.lastPaidSec, { txHash: h, amountWei }));
+  }
+
+  private paidIn(w: BookWrite, wallet: string, hash: string, amountWei: bigint, now: number): void {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    positive(amountWei, 'payment');
+    timestamp(now);
+    const old = this.readPayable(key);
+    if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
+    w.put(key, encodeRow(old.balanceWei - amountWei, paidUpTo(old.lastPaidSec, old.balanceWei, amountWei, now)));
+    w.put(PAID_PAYABLE, (this.total(PAID_PAYABLE) + amountWei).toString());
+  }
+
+  private unpendIn(w: BookWrite, wallet: string, hash: string): void {
+    const key = PAYABLE + walletKey(wallet);
+    const h = txHash(hash);
+    const old = this.readPayable(key);
+    if (!old?.pending || old.pending.txHash !== h) throw new BooksError(`No payment ${h} to ${wallet} is pending.`);
+    w.put(key, encodeRow(old.balanceWei, old.lastPaidSec));
+  }
+
+  private creditIn(w: BookWrite, wallet: string, amountWei: bigint, now: number): void {
     const key = RECEIVABLE + walletKey(wallet);
     positive(amountWei, 'payment');
     timestamp(now);
-    return this.db.transaction((w) => {
-      const old = this.readReceivable(key);
-      const balance = old?.balanceWei ?? 0n;
-      const since = paidUpTo(old?.lastReceivedSec ?? now, balance, amountWei, now);
-      w.put(key, encodeRow(balance - amountWei, since));
-      w.put(PAID_RECEIVABLE, (this.total(PAID_RECEIVABLE) + amountWei).toString());
-    });
+    const old = this.readReceivable(key);
+    const balance = old?.balanceWei ?? 0n;
+    const since = paidUpTo(old?.lastReceivedSec ?? now, balance, amountWei, now);
+    w.put(key, encodeRow(balance - amountWei, since));
+    w.put(PAID_RECEIVABLE, (this.total(PAID_RECEIVABLE) + amountWei).toString());
   }
 
   /** A debt grows: a debt starting from nothing is as old as now, a growing one keeps its age. */

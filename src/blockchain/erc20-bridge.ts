@@ -42,6 +42,8 @@ export type SendOutcome =
   /** The node already had this exact transaction: it counts as sent. */
   | { status: 'already-known'; record: PendingPayable }
   | { status: 'rejected'; record: PendingPayable; error: MasqError }
+  /** The node did not answer: the transaction may be in its pool, so only reconciliation may settle it. */
+  | { status: 'unknown'; record: PendingPayable; error: MasqError }
   /** Not sent because an earlier transaction of the batch was rejected (its nonce would leave a gap). */
   | { status: 'skipped'; record: PendingPayable };
 
@@ -58,6 +60,7 @@ export class Erc20Bridge {
   private localNextNonce: number | undefined;
   /** The log window the last scan ended with: the next scan starts there instead of relearning the limit. */
   private learnedLogSpan: number | undefined;
+  private gasPriceGwei: number | undefined;
 
   constructor(private readonly options: BridgeOptions) {
     this.target = tokenTarget(options.chain, options.tokenContract);
@@ -70,6 +73,12 @@ export class Erc20Bridge {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.sleep = options.sleep ?? realSleep;
     this.window = options.logWindow ?? DEFAULT_WINDOW;
+    this.gasPriceGwei = options.gasPriceGwei;
+  }
+
+  /** `masq set-configuration --gas-price`: used from the next batch on. */
+  setGasPrice(gwei: number): void {
+    this.gasPriceGwei = gwei;
   }
 
   close(): void {
@@ -100,7 +109,7 @@ export class Erc20Bridge {
   }
 
   private async gasPrice(): Promise<bigint> {
-    if (this.options.gasPriceGwei !== undefined) return BigInt(Math.round(this.options.gasPriceGwei * 1e9));
+    if (this.gasPriceGwei !== undefined) return BigInt(Math.round(this.gasPriceGwei * 1e9));
     const fees = await this.rpc('read the gas price', () => this.provider.getFeeData());
     if (fees.gasPrice === null) throw new MasqError('BLOCKCHAIN_RPC', 'The blockchain service reports no gas price.', 'Set gas-price in the configuration.');
     return fees.gasPrice;
@@ -140,8 +149,9 @@ export class Erc20Bridge {
       }
       const outcome = await this.sendRaw(record);
       outcomes.push(outcome);
-      if (outcome.status === 'rejected') stopped = true;
-      else accepted++;
+      // After a refusal a later nonce would wait behind a gap; after silence the node is likely down.
+      if (outcome.status === 'rejected' || outcome.status === 'unknown') stopped = true;
+      if (outcome.status !== 'rejected') accepted++;
     }
     // Remember the nonce after the last accepted transaction: a rejected one's nonce is free again, and the
     // skipped ones were never sent. batchStart() still takes the chain's count when that is higher.
@@ -154,15 +164,17 @@ export class Erc20Bridge {
   async sendRaw(record: PendingPayable): Promise<SendOutcome> {
     try {
       // Retrying a timed-out submission is safe: the same signed bytes carry the same nonce.
-      await this.rpc('submit a payment', () => this.provider.broadcastTransaction(record.rawTx));
+      await this.rpc('submit a payment', () => this.provider.broadcastTransaction(record.rawTx), true);
       return { status: 'sent', record };
     } catch (err) {
-      const cause = err instanceof MasqError ? err.message : rpcErrorText(err);
-      const kind = classifySendRejection(cause);
+      // The node never answered: it may or may not hold the transaction, so it must stay journaled.
+      if (err instanceof MasqError) return { status: 'unknown', record, error: err };
+      const cause = rpcErrorText(err);
+      const kind = classifySendRejection(err);
       if (kind === 'already-known') return { status: 'already-known', record };
       const error = kind === 'nonce-used'
         ? new MasqError('BLOCKCHAIN_TX', `Payment of ${record.amount} to ${record.creditor} was refused: nonce ${record.nonce} is already spent.`, 'Run reconciliation: the earlier transaction with this nonce decides whether the creditor was paid.')
-        : err instanceof MasqError ? err : new MasqError('BLOCKCHAIN_TX', `Payment of ${record.amount} to ${record.creditor} was refused: ${cause}.`, 'Check the consuming wallet has gas and MASQ; the payable stays owed.');
+        : new MasqError('BLOCKCHAIN_TX', `Payment of ${record.amount} to ${record.creditor} was refused: ${cause}.`, 'Check the consuming wallet has gas and MASQ; the payable stays owed.');
       return { status: 'rejected', record, error };
     }
   }

@@ -32,6 +32,8 @@ export type ReconcileAction =
   | { kind: 'failed'; record: PendingPayable; blockNumber: number }
   | { kind: 'wait'; record: PendingPayable }
   | { kind: 'resend'; record: PendingPayable }
+  /** Not mined and its nonce spent by another transaction: these bytes can never be mined. */
+  | { kind: 'superseded'; record: PendingPayable }
   | { kind: 'investigate'; record: PendingPayable; reason: string };
 
 function decide(record: PendingPayable, facts: ChainFacts, sharedNonce: boolean): ReconcileAction {
@@ -40,9 +42,7 @@ function decide(record: PendingPayable, facts: ChainFacts, sharedNonce: boolean)
     return tx.success ? { kind: 'confirm', record, blockNumber: tx.blockNumber } : { kind: 'failed', record, blockNumber: tx.blockNumber };
   }
   if (tx.state === 'pooled') return { kind: 'wait', record };
-  if (record.nonce < facts.minedNonceCount) {
-    return { kind: 'investigate', record, reason: `nonce ${record.nonce} was spent by another transaction` };
-  }
+  if (record.nonce < facts.minedNonceCount) return { kind: 'superseded', record };
   // Two unsent records with one nonce mean the journal itself is wrong: resending either could pay the wrong one.
   if (sharedNonce) return { kind: 'investigate', record, reason: `another pending payment also holds nonce ${record.nonce}` };
   return { kind: 'resend', record };

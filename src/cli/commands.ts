@@ -11,6 +11,7 @@ import { configurationDump, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
+import { SCAN_TYPES } from '../accountant/scanners.js';
 
 export interface CommandIo {
   /** The connection to the Daemon (made on first use). */
@@ -120,6 +121,18 @@ export const COMMANDS: readonly Command[] = [
       if (!RUNTIME_SETTINGS.includes(name)) throw new UsageError(`'${flag}' is not a setting set-configuration can change`);
       await ask(io, 'setConfiguration', { name, value });
       io.out('Parameter was successfully set');
+      return 0;
+    },
+  },
+  {
+    name: 'scan',
+    usage: `scan ${SCAN_TYPES.map((t) => t.name).join('|')}`,
+    help: 'Runs one of the accountant\'s scans now: pay debts over the thresholds, settle sent payments, or look for payments received.',
+    async run(args, io) {
+      const [type] = positional(args, 1, 1);
+      const scan = SCAN_TYPES.find((t) => t.name === type?.toLowerCase());
+      if (!scan) throw new UsageError(`'${type}' is not a scan; use ${SCAN_TYPES.map((t) => t.name).join(', ')}`);
+      await ask(io, 'scan', { scanType: scan.ui });
       return 0;
     },
   },

@@ -20,6 +20,7 @@ import type { UiMessage } from '../ui/envelope.js';
 import { loadIdentity } from './identity.js';
 import { Books } from '../accountant/books.js';
 import { type MeshNode, startMeshNode } from './mesh.js';
+import { type NodeAccountant, startAccountant } from './accountant.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 import { checksumAddress } from '../wallet/index.js';
 
@@ -97,6 +98,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     ? undefined
     : createDirectExit({ dnsServers: value('dns-servers').split(','), allowPrivate: value('exit-private-destinations') === 'on', log: log.child('Exit') });
   let meshNode: MeshNode | undefined;
+  let accountant: NodeAccountant | undefined;
   const books = new Books(store.books());
   let stopReason: ((why: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => { stopReason = resolve; });
@@ -108,12 +110,17 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     neighborhoodGraph: () => meshNode?.neighborhood.graphDot() ?? 'digraph db {\n}',
     settingChanged: (name, v) => {
       if (name === 'min-hops' && v) meshNode?.neighborhood.setMinHops(Number(v));
+      if (name === 'gas-price' && v) accountant?.setGasPrice(Number(v));
     },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
     // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
     walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
     books,
+    scan: (name) => {
+      if (!accountant) throw new MasqError('USAGE', 'A zero-hop Node has no blockchain service to scan.', 'Run the Node in another neighborhood mode with a blockchain-service-url.');
+      return accountant.scan(name);
+    },
   });
   // The UI comes first so a UI that connects at once hears every connectionChange of the mesh starting up.
   let ui: UiServer;
@@ -132,6 +139,17 @@ export async function runNode(argv: readonly string[]): Promise<number> {
         ...(exit ? { exit } : {}),
       });
       meshNode.neighborhood.on('stage', (stage) => ui.broadcast({ opcode: 'connectionChange', payload: { stage } }));
+      const acct = startAccountant({
+        chain: r.chain, store, books, value, log,
+        gasPriceConfigured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default',
+      });
+      accountant = acct;
+      // Payments a crash left unsettled are settled first, scans or not (payments.ts).
+      acct.scan('pendingpayables').catch((e: unknown) => log.warn(`Settling earlier payments failed: ${describeError(e)}; the pending-payable scan tries again`));
+      // As MASQ: the scans start once the Node can route (facts §9.3).
+      const startScans = (stage: string): void => void (stage === 'RouteFound' && acct.startScans());
+      startScans(meshNode.neighborhood.stage());
+      meshNode.neighborhood.on('stage', startScans);
     }
   } catch (e) {
     await ui.close();
@@ -187,6 +205,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
   log.info(`Shutting down (${why})`);
   await systemd?.stopping();
   await proxy.close(5000);
+  await accountant?.close();
   await meshNode?.close();
   await ui.close();
   await store.close();

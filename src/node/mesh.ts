@@ -12,6 +12,7 @@ import type { Store } from '../store/index.js';
 import { type Chain, findChain } from '../config/chains.js';
 import { type Mesh, startMesh } from '../stream/index.js';
 import { createPayerPolicy } from '../stream/payer.js';
+import { consumingKeyHex } from './accountant.js';
 import { MasqError, describeError } from '../system/errors.js';
 import { addressOf } from '../wallet/index.js';
 import type { Logger } from '../system/logger.js';
@@ -80,7 +81,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   });
   // The consuming wallet pays every hop of this Node's routes: given as a parameter, or stored (sealed) by
   // masq generate-wallets / recover-wallets.
-  const keyHex = value('consuming-private-key') || store.getSecret('consuming_wallet_private_key') || '';
+  const keyHex = consumingKeyHex(value, store) ?? '';
   const consumingKey = keyHex ? Buffer.from(keyHex, 'hex') : undefined;
   if (!consumingKey) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
   const own = consumingKey ? addressOf(consumingKey) : undefined;

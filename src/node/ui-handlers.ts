@@ -1,5 +1,6 @@
 // The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
 
+import { SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/scanners.js';
 import type { Store } from '../store/index.js';
 import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/params.js';
 import { describeError } from '../system/errors.js';
@@ -28,6 +29,8 @@ export interface NodeUiDeps {
   walletsChanged?(earning: Buffer, consumingKey?: Buffer): void;
   /** The accountant's books; without them financials is refused as an unknown opcode. */
   books?: Books;
+  /** Runs one accountant scan now (the scan command); rejects when it cannot. */
+  scan?(name: ScanName): Promise<void>;
   /** Seconds since the epoch, for the ages financials reports (a seam for tests). */
   nowSec?(): number;
 }
@@ -150,6 +153,17 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
         const b = deps.books;
         const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);
         return reply(financialsPayload(req, { payables: b.payables(), receivables: b.receivables(), totals: b.totals() }, now));
+      }
+      case 'scan': {
+        if (!deps.scan) return notUnderstood();
+        const name = scanNameOf(p.scanType);
+        if (!name) return fail(UI_ERRORS.SCAN_ERROR, `Unknown scan type '${String(p.scanType).slice(0, 40)}': use ${SCAN_TYPES.map((t) => t.ui).join(', ')}`);
+        try {
+          await deps.scan(name);
+        } catch (e) {
+          return fail(UI_ERRORS.SCAN_ERROR, describeError(e));
+        }
+        return reply({});
       }
       case 'shutdown':
         reply({});

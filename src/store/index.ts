@@ -2,4 +2,4 @@
 // migrations.ts for the layouts.
 
 export { SCHEMA_VERSION, openStore, readStoredRows } from './store.js';
-export type { BookDb, OpenOptions, Store } from './store.js';
+export type { BookDb, BookWrite, OpenOptions, Store } from './store.js';

@@ -37,13 +37,22 @@ export interface Store {
 
 export interface BookDb {
   get(key: string): unknown;
+  /** A plain config row (the receivable scan's start_block lives there, shown by `masq configuration`). */
+  getConfig(name: string): string | undefined;
   /** Entries whose key starts with prefix, in key order. */
   entries(prefix: string): Iterable<{ key: string; value: unknown }>;
   /**
    * Runs change in a write transaction (reads inside it see the transaction); lmdb batches concurrent calls into
    * one durable commit, which matters when the hopper charges every cell. A throw aborts that change only.
    */
-  transaction<T>(change: (write: { put(key: string, value: unknown): void; remove(key: string): void }) => T): Promise<T>;
+  transaction<T>(change: (write: BookWrite) => T): Promise<T>;
+}
+
+export interface BookWrite {
+  put(key: string, value: unknown): void;
+  remove(key: string): void;
+  /** Writes a plain config row in the same transaction as the books change (null removes it). */
+  putConfig(name: string, value: string | null): void;
 }
 
 export interface OpenOptions {
@@ -128,15 +137,21 @@ class LmdbStore implements Store {
   books(): BookDb {
     this.usable();
     const db = (this.bookDb ??= contextFor(this.env).db('books'));
-    const write = {
-      put: (key: string, value: unknown): void => void db.putSync(key, value),
-      remove: (key: string): void => void db.removeSync(key),
+    const write: BookWrite = {
+      put: (key, value) => void db.putSync(key, value),
+      remove: (key) => void db.removeSync(key),
+      putConfig: (name, value) => {
+        checkName(name, 'config');
+        if (value === null) this.config.removeSync(name);
+        else this.config.putSync(name, value);
+      },
     };
     return {
       get: (key) => {
         this.usable();
         return db.get(key);
       },
+      getConfig: (name) => this.getConfig(name),
       entries: (prefix) => {
         this.usable();
         // '\uffff' sorts after every key character we use, so the range is exactly the prefix.

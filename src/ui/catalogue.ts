@@ -48,6 +48,8 @@ export const CATALOGUE = {
   },
   walletAddresses: { kind: 'conv', owner: 'node', request: { dbPassword: 'string' } },
   financials: { kind: 'conv', owner: 'node', request: { statsRequired: 'boolean', 'topRecordsOpt?': 'object', 'customQueriesOpt?': 'object' } },
+  // MASQ allows 10 s; ours includes waiting for the payments' receipts, and RPC retries, so it may take longer.
+  scan: { kind: 'conv', owner: 'node', request: { scanType: 'string' }, timeoutMs: 60_000 },
 } as const satisfies Record<string, OpcodeSpec>;
 
 export type Opcode = keyof typeof CATALOGUE;

@@ -6,13 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, ContractFactory, FetchRequest, HDNodeWallet, JsonRpcProvider, Network, Wallet, parseEther } from 'ethers';
+import { findChain } from '../../src/config/chains.js';
 import { tokenArtifact } from './erc20-artifact.js';
 import { ROOT, type Sandbox, type Tracked, freePort, waitFor } from './processes.js';
 
 const HARDHAT_CLI = join(ROOT, 'node_modules', 'hardhat', 'internal', 'cli', 'bootstrap.js');
 export const DEV_CHAIN_ID = 2;
-// Hardhat's well-known test mnemonic: the accounts are public, which is what a throwaway test chain wants.
-const MNEMONIC = 'test test test test test test test test test test test junk';
+// The mnemonic of MASQ's own dev chain: its account 0 deploying first (nonce 0) puts the token exactly at the
+// `dev` chain's contract address in the chains table, so Nodes on this chain need no address override. The
+// accounts are public, which is what a throwaway test chain wants.
+const MNEMONIC = 'timber cage wide hawk phone shaft pattern movie army dizzy hen tackle lamp absent write kind term toddler sphere ripple idle dragon curious hold';
 const ACCOUNTS = 10;
 /** Whole tokens minted to the deployer (MASQ_TOTAL_SUPPLY, facts §3.3). */
 export const TOKEN_SUPPLY = parseEther('37500000');
@@ -66,6 +69,14 @@ export async function deployToken(chain: TestChain): Promise<DeployedToken> {
   const receipt = await contract.deploymentTransaction()?.wait();
   if (!receipt) throw new Error('token deployment has no receipt');
   return { address: await contract.getAddress(), contract: contract as Contract, creationBlock: receipt.blockNumber };
+}
+
+/** The token at the `dev` chain's table address: deployed first on a fresh chain, or the test is wrong. */
+export async function deployDevToken(chain: TestChain): Promise<DeployedToken> {
+  const token = await deployToken(chain);
+  const expected = findChain('dev')?.tokenContract.toLowerCase();
+  if (token.address.toLowerCase() !== expected) throw new Error(`the token landed at ${token.address}, not the dev chain's ${expected}: deploy it first`);
+  return token;
 }
 
 /** A fresh consumer wallet holding `eth` ETH and `tokens` token wei, paid by the deployer. */

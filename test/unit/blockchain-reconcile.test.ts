@@ -28,7 +28,7 @@ test('every (tx state × nonce spent or not) of a single record has one decision
     'mined-true': ['confirm', 'confirm'],
     'mined-false': ['failed', 'failed'],
     pooled: ['wait', 'wait'],
-    unknown: ['resend', 'investigate'],
+    unknown: ['resend', 'superseded'],
   };
   for (const tx of TX_STATES) {
     const key = tx.state === 'mined' ? `mined-${tx.success}` : tx.state;
@@ -45,12 +45,12 @@ test('hash lookups ignore case; confirm and failed carry the block', () => {
   assert.deepEqual(reconcile([r], f), [{ kind: 'confirm', record: r, blockNumber: 77 }]);
 });
 
-test('two unsent records sharing a nonce are both investigated, never resent', () => {
+test('two unsent records sharing a nonce are both investigated, never resent; a spent nonce supersedes', () => {
   const a = record(3, 'a');
   const b = record(3, 'b');
   assert.deepEqual(reconcile([a, b], facts(3, [])).map((x) => x.kind), ['investigate', 'investigate']);
   // If one of them was mined, that one is confirmed and the other's nonce is spent.
-  assert.deepEqual(reconcile([a, b], facts(4, [[a, TX_STATES[0]!]])).map((x) => x.kind), ['confirm', 'investigate']);
+  assert.deepEqual(reconcile([a, b], facts(4, [[a, TX_STATES[0]!]])).map((x) => x.kind), ['confirm', 'superseded']);
 });
 
 test('properties: one action per record, nonce order, resend only unspent unique nonces as the same bytes', () => {
@@ -68,7 +68,7 @@ test('properties: one action per record, nonce order, resend only unspent unique
         assert.ok(records.includes(a.record), 'the journal record itself, so the same signed bytes');
       }
       if (a.kind === 'confirm') assert.ok(tx.state === 'mined' && tx.success);
-      if (tx.state === 'unknown' && a.record.nonce < mined) assert.equal(a.kind, 'investigate');
+      if (tx.state === 'unknown' && a.record.nonce < mined) assert.equal(a.kind, 'superseded');
     }
   }), { numRuns: 500, seed: 71 });
 });

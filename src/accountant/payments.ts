@@ -1,0 +1,213 @@
+// Paying creditors on chain without ever paying twice or forgetting a debt, whatever moment the process dies at.
+//
+// The order that makes it safe: sign → journal (with the payables marked pending, one durable transaction) →
+// send → settle. A journaled payment is only ever re-sent as the same signed bytes, so its nonce can be spent
+// once; it is settled as unpaid only when the chain shows it can never be mined (refused, reverted, or its nonce
+// spent by another transaction — checked twice against a race with its own mining). After a crash the
+// pending-payable scan (reconcile.ts) finishes whatever the journal holds before any new payment is signed.
+
+import type { ChainFacts, PendingPayable } from '../blockchain/reconcile.js';
+import { reconcile } from '../blockchain/reconcile.js';
+import type { Payment, ReceiptState, SendOutcome } from '../blockchain/erc20-bridge.js';
+import { describeError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import type { Books, JournalEntry, PayableRecord } from './books.js';
+import { type PaymentThresholds, payableDue } from './curve.js';
+
+/** MASQ's DEFAULT_PENDING_TOO_LONG_SEC: a payment still unmined after this is reported. */
+export const PENDING_TOO_LONG_SEC = 21_600;
+
+/** The chain as the payer sees it: the bridge bound to the consuming wallet (erc20-bridge.ts). */
+export interface PayerChain {
+  /** The consuming wallet's address, or undefined when the Node has none. */
+  wallet(): string | undefined;
+  tokenBalance(wallet: string): Promise<bigint>;
+  sign(payments: readonly Payment[]): Promise<PendingPayable[]>;
+  send(records: readonly PendingPayable[]): Promise<SendOutcome[]>;
+  sendRaw(record: PendingPayable): Promise<SendOutcome>;
+  waitForReceipts(hashes: readonly string[], timeoutMs: number): Promise<Map<string, ReceiptState>>;
+  chainFacts(wallet: string, records: readonly PendingPayable[]): Promise<ChainFacts>;
+}
+
+export interface PaymentDeps {
+  books: Books;
+  chain: PayerChain;
+  thresholds: () => PaymentThresholds;
+  nowSec: () => number;
+  log: Logger;
+  /** How long a payable scan waits for its transactions to be mined before leaving them to the pending scan. */
+  receiptWaitMs?: number;
+}
+
+export interface PendingScanReport {
+  confirmed: number;
+  failed: number;
+  /** Still unsettled after the scan. */
+  waiting: number;
+  /** Unsettled and not known to be in the node's pool: no new payment may be signed until they are. */
+  unsure: number;
+}
+
+export interface PayableScanReport {
+  paid: number;
+  failed: number;
+  waiting: number;
+  /** Due, but the consuming wallet's MASQ did not cover them this time. */
+  unfunded: number;
+}
+
+/** Which due payables to pay now: oldest debts first, as many as the wallet's MASQ covers. */
+export function choosePayments(due: readonly PayableRecord[], tokenBalance: bigint): { pay: PayableRecord[]; unfunded: PayableRecord[] } {
+  const pay: PayableRecord[] = [];
+  const unfunded: PayableRecord[] = [];
+  let left = tokenBalance;
+  for (const p of [...due].sort((a, b) => a.lastPaidSec - b.lastPaidSec || (a.wallet < b.wallet ? -1 : 1))) {
+    if (p.balanceWei <= left) {
+      pay.push(p);
+      left -= p.balanceWei;
+    } else unfunded.push(p);
+  }
+  return { pay, unfunded };
+}
+
+export class Payments {
+  private readonly receiptWaitMs: number;
+
+  constructor(private readonly deps: PaymentDeps) {
+    this.receiptWaitMs = deps.receiptWaitMs ?? 15_000;
+  }
+
+  /** Settles what the journal holds by what the chain says (also the crash reconciliation at start-up). */
+  async scanPendingPayables(): Promise<PendingScanReport> {
+    const { books, chain, log } = this.deps;
+    const report: PendingScanReport = { confirmed: 0, failed: 0, waiting: 0, unsure: 0 };
+    const entries = books.journal();
+    const wallet = chain.wallet();
+    if (entries.length === 0) return report;
+    if (!wallet) {
+      log.warn(`${entries.length} payment(s) are pending but the consuming wallet is not available; they are settled once it is`);
+      return { ...report, waiting: entries.length, unsure: entries.length };
+    }
+    const byHash = new Map(entries.map((e) => [e.txHash, e]));
+    const entry = (r: PendingPayable): JournalEntry => byHash.get(r.txHash) as JournalEntry;
+    for (const action of reconcile(entries, await chain.chainFacts(wallet, entries))) {
+      const e = entry(action.record);
+      switch (action.kind) {
+        case 'confirm':
+          this.count(report, await this.settle(e, true));
+          break;
+        case 'failed':
+          log.warn(`Payment ${e.txHash} of ${e.amount} wei to ${e.creditor} reverted in block ${action.blockNumber}; the debt stands and is paid again`);
+          this.count(report, await this.settle(e, false));
+          break;
+        case 'wait':
+          report.waiting++;
+          if (this.deps.nowSec() - e.journaledSec > PENDING_TOO_LONG_SEC) {
+            log.error(`Payment ${e.txHash} to ${e.creditor} has been pending for more than ${PENDING_TOO_LONG_SEC} s; its gas price may be too low for the chain. It stays journaled, so it is never paid twice`);
+          }
+          break;
+        case 'resend':
+          await this.resend(e, report);
+          break;
+        case 'superseded':
+          await this.superseded(e, wallet, report);
+          break;
+        case 'investigate':
+          report.waiting++;
+          report.unsure++;
+          log.error(`Payment ${e.txHash} to ${e.creditor} needs attention: ${action.reason}. It stays journaled`);
+          break;
+      }
+    }
+    return report;
+  }
+
+  /** Pays every payable over the curve that the wallet's MASQ covers, after settling older payments first. */
+  async scanPayables(): Promise<PayableScanReport> {
+    const { books, chain, log, nowSec } = this.deps;
+    const report: PayableScanReport = { paid: 0, failed: 0, waiting: 0, unfunded: 0 };
+    const wallet = chain.wallet();
+    if (!wallet) {
+      log.info('No consuming wallet: nothing is paid');
+      return report;
+    }
+    const before = await this.scanPendingPayables();
+    if (before.unsure > 0) {
+      // Their nonces may not be known to the node yet; a new batch could be signed over them.
+      log.warn(`${before.unsure} earlier payment(s) are not settled yet; new payments wait for the next scan`);
+      return { ...report, waiting: before.waiting };
+    }
+    const now = nowSec();
+    const t = this.deps.thresholds();
+    const due = books.payables().filter((p) => !p.pending && payableDue(t, p.balanceWei, BigInt(Math.max(0, now - p.lastPaidSec))));
+    if (due.length === 0) return { ...report, waiting: before.waiting };
+    const { pay, unfunded } = choosePayments(due, await chain.tokenBalance(wallet));
+    report.unfunded = unfunded.length;
+    if (unfunded.length > 0) {
+      const owed = unfunded.reduce((s, p) => s + p.balanceWei, 0n);
+      log.warn(`The consuming wallet's MASQ does not cover ${unfunded.length} due payment(s) (${owed} wei); add MASQ to ${wallet} or they turn delinquent`);
+    }
+    if (pay.length === 0) return { ...report, waiting: before.waiting };
+    const records = await chain.sign(pay.map((p) => ({ creditor: p.wallet, amount: p.balanceWei })));
+    const entries = records.map((r) => ({ ...r, txHash: r.txHash.toLowerCase(), journaledSec: now }));
+    await books.journalPayments(entries);
+    const sent: JournalEntry[] = [];
+    for (const [i, outcome] of (await chain.send(records)).entries()) {
+      const e = entries[i] as JournalEntry;
+      if (outcome.status === 'sent' || outcome.status === 'already-known') sent.push(e);
+      else if (outcome.status === 'unknown') {
+        report.waiting++;
+        log.warn(`Payment ${e.txHash} to ${e.creditor} may not have reached the blockchain service (${describeError(outcome.error)}); the pending-payable scan settles it`);
+      } else {
+        // Refused, or never sent behind a refused one: these bytes can never be mined.
+        if (outcome.status === 'rejected') log.warn(describeError(outcome.error));
+        await this.settle(e, false);
+        report.failed++;
+      }
+    }
+    if (sent.length === 0) return report;
+    const receipts = await chain.waitForReceipts(sent.map((e) => e.txHash), this.receiptWaitMs);
+    for (const e of sent) {
+      const state = receipts.get(e.txHash)?.state ?? 'pending';
+      if (state === 'pending') report.waiting++;
+      else if (await this.settle(e, state === 'success')) report.paid++;
+      else report.failed++;
+    }
+    if (report.paid > 0) log.info(`Paid ${report.paid} creditor(s)`);
+    return report;
+  }
+
+  /** Settles one journaled payment; true when it was paid. */
+  private async settle(e: JournalEntry, paid: boolean): Promise<boolean> {
+    await this.deps.books.settlePayment(e, paid ? { paid: true, now: this.deps.nowSec() } : { paid: false });
+    return paid;
+  }
+
+  private count(report: { failed: number; confirmed: number }, paid: boolean): void {
+    if (paid) report.confirmed++;
+    else report.failed++;
+  }
+
+  private async resend(e: JournalEntry, report: PendingScanReport): Promise<void> {
+    const outcome = await this.deps.chain.sendRaw(e);
+    report.waiting++;
+    // Whatever the answer, the record stays: if these bytes were mined meanwhile a refusal says "nonce too low",
+    // and only the next look at the chain tells which.
+    if (outcome.status === 'sent' || outcome.status === 'already-known') return;
+    report.unsure++;
+    this.deps.log.warn(`Re-sending payment ${e.txHash} to ${e.creditor} failed: ${'error' in outcome ? describeError(outcome.error) : outcome.status}`);
+  }
+
+  private async superseded(e: JournalEntry, wallet: string, report: PendingScanReport): Promise<void> {
+    // Looked at again: the receipt is read after the nonce count this time, so our own transaction mined in
+    // between shows up as mined instead of as superseded.
+    const again = reconcile([e], await this.deps.chain.chainFacts(wallet, [e]))[0];
+    if (again?.kind === 'confirm') return this.count(report, await this.settle(e, true));
+    if (again?.kind === 'superseded') {
+      this.deps.log.warn(`Payment ${e.txHash} to ${e.creditor} can never be mined: another transaction spent nonce ${e.nonce} (is the consuming wallet used elsewhere?). The debt stands and is paid again`);
+      return this.count(report, await this.settle(e, false));
+    }
+    report.waiting++;
+    report.unsure++;
+  }
+}

@@ -1,0 +1,95 @@
+// The Node's money side put together: the bridge to the chain (blockchain-service-url), the payer and the
+// receivable scan over the books, and the three scans on their intervals (started on the first RouteFound
+// unless `scans off`). Wallets are read at every scan, so wallets generated while the Node runs are used.
+
+import { Wallet } from 'ethers';
+import { Erc20Bridge } from '../blockchain/erc20-bridge.js';
+import type { Books } from '../accountant/books.js';
+import { parsePaymentThresholds } from '../accountant/curve.js';
+import { Payments } from '../accountant/payments.js';
+import { scanReceivables } from '../accountant/receivables.js';
+import { type ScanName, Scanners } from '../accountant/scanners.js';
+import type { Store } from '../store/index.js';
+import { MasqError } from '../system/errors.js';
+import type { Logger } from '../system/logger.js';
+import { checksumAddress, parsePrivateKey } from '../wallet/index.js';
+
+export interface AccountantSettings {
+  chain: string;
+  store: Store;
+  books: Books;
+  value: (name: string) => string;
+  /** Whether the user chose gas-price (otherwise the blockchain service's price is used). */
+  gasPriceConfigured: boolean;
+  log: Logger;
+}
+
+export interface NodeAccountant {
+  /** Starts the automatic scans (idempotent); a no-op with `scans off`. */
+  startScans(): void;
+  scan(name: ScanName): Promise<void>;
+  setGasPrice(gwei: number): void;
+  close(): Promise<void>;
+}
+
+/** The consuming wallet's key: the parameter, else the one masq generate-wallets / recover-wallets sealed. */
+export function consumingKeyHex(value: (name: string) => string, store: Store): string | undefined {
+  return value('consuming-private-key') || store.getSecret('consuming_wallet_private_key') || undefined;
+}
+
+export function startAccountant(s: AccountantSettings): NodeAccountant {
+  const { store, books, value, log } = s;
+  const bridge = new Erc20Bridge({
+    url: value('blockchain-service-url'),
+    chain: s.chain,
+    ...(s.gasPriceConfigured ? { gasPriceGwei: Number(value('gas-price')) } : {}),
+  });
+  const nowSec = (): number => Math.floor(Date.now() / 1000);
+  const signer = (): Wallet | undefined => {
+    const hex = consumingKeyHex(value, store);
+    return hex ? new Wallet(`0x${parsePrivateKey(hex).toString('hex')}`) : undefined;
+  };
+  const payments = new Payments({
+    books,
+    nowSec,
+    log: log.child('Payer'),
+    thresholds: () => parsePaymentThresholds(value('payment-thresholds')),
+    chain: {
+      wallet: () => signer()?.address,
+      tokenBalance: (w) => bridge.balanceOf(w),
+      sign: async (p) => {
+        const w = signer();
+        if (!w) throw new MasqError('WALLET', 'The consuming wallet went away before payments were signed.', 'Run masq wallet-addresses to check the wallets.');
+        return bridge.sign(w, p);
+      },
+      send: (r) => bridge.send(r),
+      sendRaw: (r) => bridge.sendRaw(r),
+      waitForReceipts: (h, ms) => bridge.waitForReceipts(h, ms),
+      chainFacts: (w, r) => bridge.chainFacts(w, r),
+    },
+  });
+  const earning = (): string | undefined => {
+    const a = value('earning-wallet') || store.getConfig('earning_wallet_address');
+    return a ? checksumAddress(Buffer.from(a.slice(2), 'hex')) : undefined;
+  };
+  const scans: Record<ScanName, () => Promise<void>> = {
+    pendingpayables: async () => void (await payments.scanPendingPayables()),
+    payables: async () => void (await payments.scanPayables()),
+    receivables: async () => void (await scanReceivables({
+      books, chain: bridge, earningWallet: earning, consumingWallet: () => signer()?.address, nowSec, log: log.child('Receivables'),
+    })),
+  };
+  const intervals = value('scan-intervals').split('|').map(Number);
+  const scanners = new Scanners(scans, intervals, log.child('Accountant'));
+  return {
+    startScans: () => {
+      if (value('scans') !== 'off') scanners.start();
+    },
+    scan: (name) => scanners.runNow(name),
+    setGasPrice: (gwei) => bridge.setGasPrice(gwei),
+    async close() {
+      await scanners.stop();
+      bridge.close();
+    },
+  };
+}
