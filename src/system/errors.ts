@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',
   WALLET: 'a wallet phrase, path, key or address is invalid or cannot be stored',
   ACCOUNTANT: 'the books refused an update or a financials query (bad wallet, amount, hash or range)',
+  AUTOMAP: 'the router refused or did not answer a port-mapping request',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
