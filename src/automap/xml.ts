@@ -21,6 +21,8 @@ const ATTRIBUTE = /[ \t\r\n]+[A-Za-z_][A-Za-z0-9_.:-]{0,127}[ \t\r\n]*=[ \t\r\n]
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const REFERENCE = /&(?:(lt|gt|amp|apos|quot)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));/y;
 
+const NO_DTD = 'a DOCTYPE or declaration (no DTD is accepted)';
+
 function fail(detail: string): never {
   throw malformed('XML', detail);
 }
@@ -55,6 +57,7 @@ class Scanner {
   document(): XmlElement {
     if (this.s.charCodeAt(0) === 0xfeff) this.at = 1;
     this.misc();
+    if (this.s.startsWith('<!', this.at)) fail(NO_DTD);
     if (!this.s.startsWith('<', this.at)) fail('no root element');
     const root = this.element(1);
     this.misc();
@@ -139,7 +142,7 @@ class Scanner {
         this.at += 9;
         el.text += this.skipPast(']]>', 'CDATA section');
       } else if (this.s.startsWith('<?', lt)) this.skipPast('?>', 'processing instruction');
-      else if (this.s.startsWith('<!', lt)) fail('a DOCTYPE or declaration (no DTD is accepted)');
+      else if (this.s.startsWith('<!', lt)) fail(NO_DTD);
       else el.children.push(this.element(depth + 1));
     }
   }
