@@ -19,6 +19,8 @@ export class Delinquents {
     /** What a wallet ("0x…" lowercase) owes us, if anything. */
     private readonly receivable: (wallet: string) => Receivable | undefined,
     private readonly nowSec: () => number,
+    /** Told when a wallet is banned or served again, with what it owes then (wei). */
+    private readonly changed: (wallet: string, banned: boolean, balanceWei: bigint) => void = () => undefined,
   ) {}
 
   /** Whether to refuse the wallet now; updates its ban. */
@@ -28,11 +30,13 @@ export class Delinquents {
     if (this.banned.has(wallet)) {
       if (!unbanDue(this.thresholds, balance)) return true;
       this.banned.delete(wallet);
+      this.changed(wallet, false, balance);
       return false;
     }
     if (!r || !receivableDelinquent(this.thresholds, balance, BigInt(Math.max(0, this.nowSec() - r.lastReceivedSec)))) return false;
     if (this.banned.size >= MAX_BANNED_PAYERS) this.banned.delete(this.banned.values().next().value as string);
     this.banned.add(wallet);
+    this.changed(wallet, true, balance);
     return true;
   }
 }

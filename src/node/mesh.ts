@@ -86,7 +86,10 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   if (!consumingKey) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
   const own = consumingKey ? addressOf(consumingKey) : undefined;
   // Debtors past the curve are refused by every hop of ours until they pay down to the unban level.
-  const delinquents = new Delinquents(parsePaymentThresholds(value('payment-thresholds')), (w) => s.books.receivable(w), () => Math.floor(Date.now() / 1000));
+  const delinquents = new Delinquents(parsePaymentThresholds(value('payment-thresholds')), (w) => s.books.receivable(w), () => Math.floor(Date.now() / 1000),
+    (w, banned, owed) => log.info(banned
+      ? `Refusing to serve ${w}: it owes ${owed} wei past the payment thresholds`
+      : `Serving ${w} again: it paid down to ${owed} wei`));
   const book = (wallet: Buffer, amount: bigint): void => {
     // A Node does not owe itself (its own routes through itself, or Nodes sharing one wallet).
     if (amount === 0n || own?.equals(wallet)) return;

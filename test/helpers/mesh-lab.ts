@@ -53,6 +53,8 @@ export interface LabNode {
   index: number;
   host: Host;
   dataDir: string;
+  /** The MASQ_* variables it was started with (its wallets among them). */
+  env: NodeJS.ProcessEnv;
   process: Tracked;
   /** Runs `masq <args>` against this Node inside its namespace. */
   masq(...args: string[]): Promise<Result>;
@@ -79,7 +81,11 @@ export interface MeshLabOptions {
   env?: NodeJS.ProcessEnv;
   /** Nodes (by index, not the first) that run in a mode other than standard; they get no --ip. */
   modes?: Record<number, 'originate-only' | 'consume-only'>;
+  /** Extra variables for one Node (by index), e.g. a funded consuming key; they win over the lab's. */
+  nodeEnv?: Record<number, NodeJS.ProcessEnv>;
   prefix?: string;
+  /** Runs once the LAN and web host exist, before any Node starts; what it returns joins every Node's variables. */
+  beforeNodes?: (web: Host) => Promise<NodeJS.ProcessEnv>;
 }
 
 export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLabOptions = {}): Promise<MeshLab> {
@@ -94,6 +100,7 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
     MASQ_CLANDESTINE_PORT: String(CLANDESTINE_PORT), MASQ_UI_PORT: String(UI_PORT), MASQ_PROXY_PORT: String(PROXY_PORT),
     ...(opts.minHops ? { MASQ_MIN_HOPS: String(opts.minHops) } : {}),
     ...opts.env,
+    ...(await opts.beforeNodes?.(webHost)),
   };
   const nodes: LabNode[] = [];
   const makeNode = (index: number, neighbors?: string): LabNode => {
@@ -101,14 +108,17 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
     const mode = opts.modes?.[index];
     // Each Node pays with its own consuming wallet and is paid into its own earning wallet, so the books of
     // different Nodes can be compared.
-    const nodeEnv = { ...env, MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'), MASQ_EARNING_WALLET: `0x${randomBytes(20).toString('hex')}` };
+    const nodeEnv = {
+      ...env, MASQ_CONSUMING_PRIVATE_KEY: randomBytes(32).toString('hex'), MASQ_EARNING_WALLET: `0x${randomBytes(20).toString('hex')}`,
+      ...opts.nodeEnv?.[index],
+    };
     const spawnNode = (dataDir: string, again?: string): Tracked => host.spawn(MASQ_NODE, [
       ...(mode ? ['--neighborhood-mode', mode] : ['--ip', host.address]),
       '--data-directory', dataDir, ...(again ? ['--neighbors', again] : []),
     ], nodeEnv);
     const dataDir = join(root, `node-${index}`);
     const node: LabNode = {
-      index, host, dataDir,
+      index, host, dataDir, env: nodeEnv,
       process: spawnNode(dataDir, neighbors),
       masq: (...args) => host.exec(MASQ, ['--ui-port', String(UI_PORT), ...args], { timeoutMs: 15_000 }),
       curl: (path, mode = 'http', extra = []) => {
