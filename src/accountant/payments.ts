@@ -90,6 +90,7 @@ export class Payments {
     }
     const byHash = new Map(entries.map((e) => [e.txHash, e]));
     const entry = (r: PendingPayable): JournalEntry => byHash.get(r.txHash) as JournalEntry;
+    const resent: JournalEntry[] = [];
     for (const action of reconcile(entries, await chain.chainFacts(wallet, entries))) {
       const e = entry(action.record);
       switch (action.kind) {
@@ -107,7 +108,7 @@ export class Payments {
           }
           break;
         case 'resend':
-          await this.resend(e, report);
+          if (await this.resend(e, report)) resent.push(e);
           break;
         case 'superseded':
           await this.superseded(e, wallet, report);
@@ -119,6 +120,7 @@ export class Payments {
           break;
       }
     }
+    if (resent.length > 0) await this.settleMined(resent, report);
     return report;
   }
 
@@ -168,10 +170,13 @@ export class Payments {
     if (sent.length === 0) return report;
     const receipts = await chain.waitForReceipts(sent.map((e) => e.txHash), this.receiptWaitMs);
     for (const e of sent) {
-      const state = receipts.get(e.txHash)?.state ?? 'pending';
-      if (state === 'pending') report.waiting++;
-      else if (await this.settle(e, state === 'success')) report.paid++;
-      else report.failed++;
+      const receipt = receipts.get(e.txHash) ?? { state: 'pending' };
+      if (receipt.state === 'pending') report.waiting++;
+      else if (await this.settle(e, receipt.state === 'success')) report.paid++;
+      else {
+        report.failed++;
+        log.warn(`Payment ${e.txHash} of ${e.amount} wei to ${e.creditor} reverted in block ${receipt.blockNumber}; the debt stands and is paid again`);
+      }
     }
     if (report.paid > 0) log.info(`Paid ${report.paid} creditor(s)`);
     return report;
@@ -188,14 +193,27 @@ export class Payments {
     else report.failed++;
   }
 
-  private async resend(e: JournalEntry, report: PendingScanReport): Promise<void> {
+  /** Sends journaled bytes again; true when the node took them. */
+  private async resend(e: JournalEntry, report: PendingScanReport): Promise<boolean> {
     const outcome = await this.deps.chain.sendRaw(e);
     report.waiting++;
     // Whatever the answer, the record stays: if these bytes were mined meanwhile a refusal says "nonce too low",
     // and only the next look at the chain tells which.
-    if (outcome.status === 'sent' || outcome.status === 'already-known') return;
+    if (outcome.status === 'sent' || outcome.status === 'already-known') return true;
     report.unsure++;
     this.deps.log.warn(`Re-sending payment ${e.txHash} to ${e.creditor} failed: ${'error' in outcome ? describeError(outcome.error) : outcome.status}`);
+    return false;
+  }
+
+  /** Settles the resent payments that get mined within the receipt wait; the rest stay for the next scan. */
+  private async settleMined(resent: readonly JournalEntry[], report: PendingScanReport): Promise<void> {
+    const receipts = await this.deps.chain.waitForReceipts(resent.map((e) => e.txHash), this.receiptWaitMs);
+    for (const e of resent) {
+      const state = receipts.get(e.txHash)?.state ?? 'pending';
+      if (state === 'pending') continue;
+      report.waiting--;
+      this.count(report, await this.settle(e, state === 'success'));
+    }
   }
 
   private async superseded(e: JournalEntry, wallet: string, report: PendingScanReport): Promise<void> {
