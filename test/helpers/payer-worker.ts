@@ -1,0 +1,155 @@
+// The payer wired as src/node/accountant.ts wires it (Books over the store, an Erc20Bridge, Payments), used by the
+// payments crash test as a child process it kills with SIGKILL, and by bench/payments.ts in-process.
+//   node --import tsx test/helpers/payer-worker.ts <dataDir> <rpcUrl>
+//   env PAYER_KEY (consuming key, hex), PAYER_DELAY_MS (longest random pause at each step; 0 = none), PAYER_SEED
+// It prints '@ready', then '@phase <name>' on reaching each step of a payment cycle (pipes are synchronous on
+// Linux, so a printed phase was reached before a kill), '@scan <report>' after each scan, and '@done' once the
+// books owe nothing; then it exits 0.
+
+import { Wallet } from 'ethers';
+import { Books } from '../../src/accountant/books.js';
+import { parsePaymentThresholds } from '../../src/accountant/curve.js';
+import { Payments } from '../../src/accountant/payments.js';
+import { Erc20Bridge } from '../../src/blockchain/erc20-bridge.js';
+import { openStore } from '../../src/store/index.js';
+import { type Logger, createLogCore, createLogger } from '../../src/system/logger.js';
+
+/**
+ * Every positive payable is due once it is a second old: maturity 0 and a zero interval put the curve at
+ * permanent-debt-allowed (0) right after maturity; debt-threshold must be above it, so it is 1 gwei.
+ */
+export const ALL_DUE_THRESHOLDS = '1|0|0|0|0|0';
+export const PAYER_CHAIN = 'dev';
+
+/** A small seeded PRNG (mulberry32) in [0, 1), so a run's kill points can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Nothing owed and nothing in flight. */
+export function owesNothing(books: Books): boolean {
+  return books.journal().length === 0 && books.payables().every((p) => p.balanceWei === 0n && !p.pending);
+}
+
+export interface PayerWiring {
+  books: Books;
+  url: string;
+  consumingKey: string;
+  log: Logger;
+  nowSec?: () => number;
+  /** Called on reaching each step of a cycle (the crash test prints it and pauses there). */
+  step?: (phase: string) => Promise<void>;
+}
+
+/** Payments over a bridge exactly as src/node/accountant.ts builds them, with short timeouts and retries. */
+export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc20Bridge } {
+  const { books, step } = w;
+  const bridge = new Erc20Bridge({ url: w.url, chain: PAYER_CHAIN, requestTimeoutMs: 3_000, backoff: { attempts: 3, firstDelayMs: 50, maxDelayMs: 200 } });
+  const signer = new Wallet(w.consumingKey);
+  let sendIndex = 0;
+  if (step) {
+    // Pauses inside the cycle, so that kills land between its durable steps: the bridge's own send() calls
+    // this.sendRaw for each transaction of a batch, so patching the instance reaches between the sends too.
+    const sendRaw = bridge.sendRaw.bind(bridge);
+    bridge.sendRaw = async (r) => {
+      await step(sendIndex < 0 ? 'resend' : sendIndex++ === 0 ? 'send-first' : 'send-next');
+      return sendRaw(r);
+    };
+    const journalPayments = books.journalPayments.bind(books);
+    books.journalPayments = async (e) => {
+      await journalPayments(e);
+      await step('journaled');
+    };
+    const settlePayment = books.settlePayment.bind(books);
+    books.settlePayment = async (e, outcome) => {
+      await settlePayment(e, outcome);
+      await step('settled');
+    };
+  }
+  const pause = step ?? (async () => {});
+  const payments = new Payments({
+    books,
+    nowSec: w.nowSec ?? (() => Math.floor(Date.now() / 1000)),
+    log: w.log,
+    thresholds: () => parsePaymentThresholds(ALL_DUE_THRESHOLDS),
+    chain: {
+      wallet: () => signer.address,
+      tokenBalance: (a) => bridge.balanceOf(a),
+      sign: async (p) => {
+        const signed = await bridge.sign(signer, p);
+        await pause('signed');
+        return signed;
+      },
+      send: async (r) => {
+        sendIndex = 0;
+        try {
+          return await bridge.send(r);
+        } finally {
+          sendIndex = -1;
+        }
+      },
+      sendRaw: (r) => bridge.sendRaw(r),
+      waitForReceipts: async (h, ms) => {
+        await pause('sent');
+        const receipts = await bridge.waitForReceipts(h, ms);
+        await pause('receipts');
+        return receipts;
+      },
+      chainFacts: async (a, r) => {
+        await pause('reconcile');
+        return bridge.chainFacts(a, r);
+      },
+    },
+  });
+  sendIndex = -1;
+  return { payments, bridge };
+}
+
+const MAX_SCANS = 200;
+
+async function main(dataDir: string, url: string): Promise<void> {
+  const consumingKey = process.env.PAYER_KEY;
+  if (!consumingKey) throw new Error('PAYER_KEY is not set');
+  const maxDelay = Number(process.env.PAYER_DELAY_MS ?? 0);
+  const random = seededRandom(Number(process.env.PAYER_SEED ?? 1));
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const step = async (phase: string): Promise<void> => {
+    say(`@phase ${phase}`);
+    if (maxDelay > 0) await sleep(Math.floor(random() * maxDelay));
+  };
+  const store = await openStore({ dataDir, chain: PAYER_CHAIN });
+  const books = new Books(store.books());
+  const { payments, bridge } = wirePayments({ books, url, consumingKey, log: createLogger(createLogCore('warn'), 'Payer'), step });
+  say('@ready');
+  for (let i = 0; i < MAX_SCANS; i++) {
+    await step('scan');
+    const report = await payments.scanPayables();
+    say(`@scan ${JSON.stringify(report)}`);
+    if (owesNothing(books)) {
+      bridge.close();
+      await store.close();
+      say('@done');
+      return;
+    }
+    await sleep(50);
+  }
+  throw new Error(`still owing after ${MAX_SCANS} scans`);
+}
+
+if (process.argv[1]?.endsWith('payer-worker.ts')) {
+  const [dataDir, url] = process.argv.slice(2);
+  if (!dataDir || !url) {
+    process.stderr.write('usage: payer-worker.ts <dataDir> <rpcUrl>\n');
+    process.exit(2);
+  }
+  await main(dataDir, url);
+}
