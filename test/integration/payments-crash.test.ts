@@ -30,7 +30,7 @@ const CYCLE_PHASES = ['signed', 'journaled', 'send-first', 'send-next', 'sent', 
 async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([p, new Promise<undefined>((r) => { timer = setTimeout(r, ms); })]);
+    return await Promise.race([p, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); })]);
   } finally {
     clearTimeout(timer);
   }
