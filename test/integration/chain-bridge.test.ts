@@ -63,6 +63,19 @@ describe('Erc20Bridge on a local chain', () => {
     assert.equal(await b.balanceOf(consumer.address), parseEther('1000') - parseEther('3.5') - 123n);
   });
 
+  it("gas price: the node's unless configured; a change applies to the next batch", async () => {
+    const gasOf = async (hash: string): Promise<bigint | undefined> => (await chain.provider.getTransaction(hash))?.gasPrice;
+    const nodePrice = (await chain.provider.getFeeData()).gasPrice;
+    const [fromNode] = await pay(bridge(), [{ creditor: Wallet.createRandom().address, amount: 5n }]);
+    assert.equal(await gasOf(fromNode as string), nodePrice, 'no configured price: the node\'s');
+    const b = bridge({ gasPriceGwei: 7 });
+    const [configured] = await pay(b, [{ creditor: Wallet.createRandom().address, amount: 5n }]);
+    assert.equal(await gasOf(configured as string), 7_000_000_000n);
+    b.setGasPrice(9);
+    const [changed] = await pay(b, [{ creditor: Wallet.createRandom().address, amount: 5n }]);
+    assert.equal(await gasOf(changed as string), 9_000_000_000n);
+  });
+
   it('a second batch continues the nonce sequence', async () => {
     const b = bridge();
     const first = await b.sign(consumer, [{ creditor: Wallet.createRandom().address, amount: 1n }]);
@@ -110,7 +123,8 @@ describe('Erc20Bridge on a local chain', () => {
     assert.equal((await b.sendRaw(record)).status, 'sent');
     await b.waitForReceipts([record.txHash], 10_000, 50);
     const again = await b.sendRaw(record);
-    assert.ok(again.status === 'rejected' || again.status === 'already-known', again.status);
+    // 'unknown' when the node was too slow to answer on a loaded machine: still never a second payment.
+    assert.ok(again.status === 'rejected' || again.status === 'already-known' || again.status === 'unknown', again.status);
     if (again.status === 'rejected') assert.equal(again.error.code, 'BLOCKCHAIN_TX');
     assert.equal(await b.balanceOf(creditor), 42n);
     const actions = reconcile([record], await b.chainFacts(consumer.address, [record]));
