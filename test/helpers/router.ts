@@ -47,7 +47,9 @@ export interface MiniupnpdOptions {
   pcp: boolean;
   /** The router's external address is private (100.64.33.1, double or carrier-grade NAT): miniupnpd refuses. */
   privateWan?: boolean;
-  /** Bounds of the lifetime granted over PCP, in seconds. */
+  /** Describe the device as IGD v1 (InternetGatewayDevice:1, WANIPConnection:1) instead of v2. */
+  igdV1?: boolean;
+  /** Bounds of the lifetime granted over PCP, in seconds (miniupnpd's defaults: 120 and 86400). */
   minLifetime?: number;
   maxLifetime?: number;
 }
@@ -65,7 +67,10 @@ export interface RouterLab {
   readonly wanHostAddress: string;
   /** What the running (or last) miniupnpd printed, for assertion messages. */
   miniupnpdLog(): string;
-  /** Gives the router this external address instead of its current one, while miniupnpd runs (see the top). */
+  /**
+   * Gives the router this external address (as a /24) instead of its current one, while miniupnpd runs (see the
+   * top). The WAN host reaches it only inside its own /24.
+   */
   setWanAddress(ip: string): Promise<void>;
   /** Stops miniupnpd and removes its mappings and lease file. */
   stopMiniupnpd(): Promise<void>;
@@ -138,6 +143,7 @@ function miniupnpdConfig(o: MiniupnpdOptions, dir: string): string {
     'http_port=0',
     `enable_upnp=${yes(o.upnp)}`,
     `enable_natpmp=${yes(o.natpmp || o.pcp)}`,
+    `force_igd_desc_v1=${yes(o.igdV1 ?? false)}`,
     'secure_mode=yes',
     // Epochs count from the daemon's start, as the protocols expect after a router restart.
     'system_uptime=no',
@@ -212,9 +218,9 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
   const dir = sandbox.tempDir('masq-router-');
   const lans: Lan[] = [];
   let daemon: Tracked | undefined;
-  let log = '';
+  /** The running or last miniupnpd, for its log. */
+  let lastDaemon: Tracked | undefined;
   // Built public, checked, then renumbered by startMiniupnpd when `privateWan` asks for it.
-  let wanNet = PUBLIC_WAN;
   let routerWan = `${PUBLIC_WAN}.1`;
   let closed: Promise<void> | undefined;
 
@@ -255,11 +261,10 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
     await nft(SKELETON);
 
     const renumberWan = async (net: string): Promise<void> => {
-      if (net === wanNet && routerWan.startsWith(`${net}.`)) return;
+      if (wan.address.startsWith(`${net}.`) && routerWan.startsWith(`${net}.`)) return;
       await ip(wan.ns, 'addr', 'flush', 'dev', 'eth0');
       await ip(wan.ns, 'addr', 'add', `${net}.2/24`, 'dev', 'eth0');
       wan.address = `${net}.2`;
-      wanNet = net;
       await setWanAddress(`${net}.1`);
     };
     const setWanAddress = async (address: string): Promise<void> => {
@@ -291,13 +296,11 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
       writeFileSync(conf, miniupnpdConfig(o, dir));
       const d = router.spawn('miniupnpd', ['-d', '-f', conf, '-P', join(dir, 'miniupnpd.pid')]);
       daemon = d;
-      log = '';
-      d.child.stdout?.on('data', (b: Buffer) => { log += b.toString(); });
-      d.child.stderr?.on('data', (b: Buffer) => { log += b.toString(); });
+      lastDaemon = d;
       const ready = [...(o.upnp ? [/HTTP listening on port/] : []), ...(o.natpmp || o.pcp ? [/Listening for NAT-PMP\/PCP traffic/] : [])];
-      await waitFor('miniupnpd to listen', () => d.child.exitCode !== null || ready.every((re) => re.test(log)), START_TIMEOUT_MS, 20)
-        .catch(() => undefined);
-      if (!ready.every((re) => re.test(log))) throw new Error(`miniupnpd did not start (exit ${d.child.exitCode}):\n${log}`);
+      const listening = (): boolean => ready.every((re) => re.test(d.output()));
+      await waitFor('miniupnpd to listen', () => d.child.exitCode !== null || listening(), START_TIMEOUT_MS, 20).catch(() => undefined);
+      if (!listening()) throw new Error(`miniupnpd did not start (exit ${d.child.exitCode}):\n${d.output()}`);
     };
 
     const namespaces = [lanSide.bridgeNs, wanSide.bridgeNs, ...lanSide.hosts.map((h) => h.ns), ...wanSide.hosts.map((h) => h.ns)];
@@ -315,7 +318,7 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
       routerLanAddress: router.address,
       get routerWanAddress() { return routerWan; },
       get wanHostAddress() { return wan.address; },
-      miniupnpdLog: () => log,
+      miniupnpdLog: () => lastDaemon?.output() ?? '',
       setWanAddress, stopMiniupnpd, startMiniupnpd,
       mappings: async () => (await Promise.all(MAPPING_CHAINS.map(async (c) => (await inNs(router.ns, 'nft', 'list', 'chain', 'inet', TABLE, c)).stdout))).join(''),
       close,

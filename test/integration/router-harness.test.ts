@@ -35,6 +35,11 @@ setTimeout(() => { console.log('timeout'); process.exit(0); }, Number(process.ar
 s.on('message', (m) => { console.log(m.toString('hex')); process.exit(0); });
 s.send(Buffer.from(process.argv[2], 'hex'), ${PCP_PORT}, process.argv[1]);`;
 
+// Prints every datagram to the NAT-PMP/PCP announcement port as hex, split "vvoo rrrr rest" (version and opcode, result, the rest).
+const ANNOUNCEMENTS = `const s = require('node:dgram').createSocket({ type: 'udp4', reuseAddr: true });
+s.on('message', (m) => { const h = m.toString('hex'); console.log(h.slice(0, 4) + ' ' + h.slice(4, 8) + ' ' + h.slice(8)); });
+s.bind(5350, () => console.log('listening'));`;
+
 function requireLab(): RouterLab {
   if (setupError) throw setupError;
   assert.ok(lab, 'the router lab was not built');
@@ -221,21 +226,49 @@ test('private external address (double NAT): every protocol refuses', async () =
   assert.doesNotMatch(await l.mappings(), /dnat/);
 });
 
-test('the external address changes while miniupnpd runs: upnpc and natpmpc see the new one, the mapping still carries', async (t) => {
+test('the external address changes while miniupnpd runs: announced, answered, the mapping still carries; private stops it', async (t) => {
   const l = requireLab();
   await l.startMiniupnpd(ALL);
   assert.equal(l.routerWanAddress, '11.22.33.1');
   const mapped = await natpmpc(l, '-a', String(PORT), String(PORT), 'tcp', '60');
   assert.match(mapped, /Mapped public port/, mapped);
+  const announcements = l.lan.spawn(process.execPath, ['-e', ANNOUNCEMENTS]);
+  await waitFor('the announcement listener', () => announcements.output().includes('listening'), 5_000, 20);
 
   await timed(t, 'setWanAddress', () => l.setWanAddress('11.22.33.9'));
   assert.equal(l.routerWanAddress, '11.22.33.9');
+  // NAT-PMP: version 0, opcode 128, result 0, epoch, address; PCP: an ANNOUNCE response (version 2, opcode 0x80).
+  await timed(t, 'announcements', () => waitFor('announcements of 11.22.33.9', () => /^0080 0000 [0-9a-f]{8}0b162109$/m.test(announcements.output())
+    && /^0280 0000 /m.test(announcements.output()), 5_000, 20)).catch((e: Error) => assert.fail(`${e.message}; heard:\n${announcements.output()}`));
+  announcements.child.kill();
   assert.match(await natpmpc(l), /Public IP address : 11\.22\.33\.9\b/);
   assert.match(await upnpc(l, '-s'), /ExternalIPAddress = 11\.22\.33\.9\b/);
   assert.equal(await connect(l, '11.22.33.9'), `hello ${l.wanHostAddress}`);
+
+  // A private address turns forwarding off until a public one is back.
+  await l.setWanAddress('100.64.0.1');
+  await waitFor('miniupnpd to notice', () => /Reserved \/ private IP address 100\.64\.0\.1/.test(l.miniupnpdLog()), 3_000, 20);
+  assert.equal((await datagram(l, natpmpMapRequest(PORT, 60)))?.readUInt16BE(2), 3);
+  await l.setWanAddress('11.22.33.1');
+  await waitFor('miniupnpd to notice', () => /Public IP address 11\.22\.33\.1 on ext interface wan0: Port forwarding is enabled/.test(l.miniupnpdLog()), 3_000, 20);
+  assert.equal((await datagram(l, natpmpMapRequest(PORT, 60)))?.readUInt16BE(2), 0);
+  assert.equal(await connect(l), `hello ${l.wanHostAddress}`);
 });
 
-test('the lab reaches nothing outside; close removes everything; a second lab builds right after', async (t) => {
+test('IGD v1: the device describes itself as v1 and upnpc maps through it', async () => {
+  const l = requireLab();
+  await l.startMiniupnpd({ ...ONLY_UPNP, igdV1: true });
+  const port = /HTTP listening on port (\d+)/.exec(l.miniupnpdLog())?.[1];
+  const desc = await l.lan.exec('curl', ['-sS', '--max-time', '3', `http://${l.routerLanAddress}:${port}/rootDesc.xml`], { timeoutMs: 5_000 });
+  const types = new Set(desc.stdout.match(/urn:schemas-upnp-org:(device|service):\w+:\d/g));
+  assert.ok(types.has('urn:schemas-upnp-org:device:InternetGatewayDevice:1') && types.has('urn:schemas-upnp-org:service:WANIPConnection:1'), desc.stdout);
+  assert.ok(![...types].some((u) => u.endsWith(':2')), [...types].join(' '));
+  const added = await upnpc(l, '-e', 'masq', '-a', l.lan.address, String(PORT), String(PORT), 'TCP', '120');
+  assert.match(added, /is redirected to internal .*\(duration=120\)/, added);
+  assert.equal(await connect(l), `hello ${l.wanHostAddress}`);
+});
+
+test('the lab reaches nothing outside; close removes everything; a second lab builds right after; a failed one leaves nothing', async (t) => {
   const l = requireLab();
   const routeOut = await l.router.exec('ip', ['route', 'get', '1.1.1.1'], { timeoutMs: 5_000 });
   assert.notEqual(routeOut.code, 0, `the router has a route out: ${routeOut.stdout}`);
@@ -260,5 +293,9 @@ test('the lab reaches nothing outside; close removes everything; a second lab bu
   } finally {
     await second.close();
   }
+  assert.deepEqual(await mine(), []);
+
+  // A lab whose miniupnpd cannot start removes what it built.
+  await assert.rejects(createRouterLab(sandbox, { ...ALL, maxLifetime: 100 }), /miniupnpd did not start.*\n.*Minimum lifetime/);
   assert.deepEqual(await mine(), []);
 });
