@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AutomapError, type AutomapReason } from '../../src/automap/errors.js';
@@ -216,6 +216,9 @@ test('mapFirst: a NAT-PMP-only router answers PCP with version 0, NAT-PMP then m
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
+/** The action named by a SOAPAction header ("urn:…:WANIPConnection:1#AddPortMapping"). */
+const actionOf = (req: IncomingMessage): string | undefined => /#(\w+)"/.exec(String(req.headers.soapaction ?? ''))?.[1];
+
 interface FakeIgd {
   ssdp: FakeUdp;
   http: Server;
@@ -232,7 +235,7 @@ const upnpError = (code: number): string => soap(`<s:Fault><faultcode>s:Client</
 
 /** A router that grants only permanent mappings (725 on a lease), like some consumer routers. */
 const permanentOnlyRouter: Handler = (req, body, res) => {
-  const action = /#(\w+)"/.exec(req.headers.soapaction ?? '')?.[1];
+  const action = actionOf(req);
   if (action === 'AddPortMapping' && !/<NewLeaseDuration>0</.test(body)) {
     res.writeHead(500, { 'Content-Type': 'text/xml' }).end(upnpError(725));
     return;
@@ -250,7 +253,7 @@ async function fakeIgd(handler: Handler, ssdpReply?: (httpPort: number) => Buffe
       const body = Buffer.concat(chunks).toString();
       if (req.method === 'GET' && req.url === '/rootDesc.xml') handler(req, body, res);
       else {
-        calls.push({ action: /#(\w+)"/.exec(req.headers.soapaction ?? '')?.[1] ?? '?', body });
+        calls.push({ action: actionOf(req) ?? '?', body });
         handler(req, body, res);
       }
     });
