@@ -1,6 +1,7 @@
 // make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
 // on loopback addresses forming a network (scripts/lib/loopback-network.ts), traffic over 3-hop routes. A local
-// HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU.
+// HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU. Accounting and
+// payments: bench/payments.ts.
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../scripts/lib/loopback-network.js';
 import { freePort } from '../test/helpers/processes.js';
+import { paymentFigures } from './payments.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
     await node.stop();
 
     await meshFigures(dir, port);
+    await paymentFigures(emit);
   } finally {
     server.close();
   }
