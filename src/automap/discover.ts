@@ -21,11 +21,13 @@ export function discoverIgd(router: string, opts: DiscoveryOptions = {}): Promis
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     let refusal: AutomapError | undefined;
+    let again: NodeJS.Timeout | undefined;
     let done = false;
     const finish = (err: unknown, reply?: SsdpReply): void => {
       if (done) return;
       done = true;
       clearTimeout(deadline);
+      clearTimeout(again);
       socket.close();
       if (err !== undefined) reject(err);
       else resolve(reply as SsdpReply);
@@ -44,7 +46,12 @@ export function discoverIgd(router: string, opts: DiscoveryOptions = {}): Promis
     socket.bind(0, () => {
       // UPnP asks for a multicast TTL of 2 so that a search stays near the LAN.
       if (address === SSDP_ADDRESS) socket.setMulticastTTL(2);
-      for (const target of SEARCH_TARGETS) socket.send(encodeSearch(target, `${address}:${port}`), port, address, (err) => err && finish(new AutomapError('no-answer', `SSDP discovery failed: ${err.message}.`)));
+      const search = (): void => {
+        for (const target of SEARCH_TARGETS) socket.send(encodeSearch(target, `${address}:${port}`), port, address, (err) => err && finish(new AutomapError('no-answer', `SSDP discovery failed: ${err.message}.`)));
+      };
+      search();
+      // Datagrams get lost; UPnP asks to search more than once.
+      again = setTimeout(search, timeoutMs / 2);
     });
   });
 }

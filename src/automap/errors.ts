@@ -12,7 +12,9 @@ export type AutomapReason =
   /** An answer that does not parse, exceeds a limit, or does not match the request. */
   | 'malformed'
   /** The router speaks another protocol or version on that port (e.g. PCP only, no NAT-PMP). */
-  | 'not-offered';
+  | 'not-offered'
+  /** The router answers but has no usable external address: its WAN link is down or it is behind another NAT. */
+  | 'no-external';
 
 export class AutomapError extends MasqError {
   constructor(readonly reason: AutomapReason, message: string, fix?: string) {
@@ -26,6 +28,7 @@ const FIXES: Record<AutomapReason, string> = {
   refused: 'Enable port mapping (UPnP / NAT-PMP / PCP) for this device in the router\'s settings, or forward the port by hand and start the Node with --ip.',
   malformed: 'The router sent a reply that cannot be trusted; update its firmware or forward the port by hand and start the Node with --ip.',
   'not-offered': 'Another protocol is tried; nothing to do unless all of them fail.',
+  'no-external': 'Check the router\'s internet connection; if its own external address is private, put the router in front of it in bridge mode or forward the port there too.',
 };
 
 /** A decoder's refusal: the reply is not one we accept. */

@@ -159,7 +159,7 @@ export function parseSoapResponse(status: number, xml: string, action: SoapActio
 export function externalAddressOf(args: Map<string, string>): string {
   const ip = args.get('NewExternalIPAddress');
   if (ip === undefined) throw malformed('SOAP answer', 'no NewExternalIPAddress');
-  if (ip === '' || ip === '0.0.0.0') throw new AutomapError('refused', 'The router has no external address (its internet link is down, or it refuses because it is behind another NAT).');
+  if (ip === '' || ip === '0.0.0.0') throw new AutomapError('no-external', 'The router has no external address (its internet link is down, or it refuses because it is behind another NAT).');
   if (!isIPv4(ip)) throw malformed('SOAP answer', 'NewExternalIPAddress is not an IPv4 address');
   return ip;
 }

@@ -18,6 +18,7 @@ const ADDRESS_RESPONSE_BYTES = 12;
 const MAP_RESPONSE_BYTES = 16;
 const PCP_VERSION = 2;
 const PCP_UNSUPP_VERSION = 1;
+const NETWORK_FAILURE = 3;
 
 /** Result codes by number: the RFC's name and a sentence for users. */
 export const PMP_RESULTS: ReadonlyArray<readonly [name: string, sentence: string]> = [
@@ -76,7 +77,7 @@ function checkHeader(buf: Buffer, op: number, fullBytes: number): number {
   if (result !== 0) {
     if (buf.length !== ERROR_BYTES && buf.length !== fullBytes) throw malformed(what, `an error answer of ${buf.length} bytes`);
     if (result === 1) throw new AutomapError('not-offered', pmpResultSentence(result));
-    throw new AutomapError('refused', pmpResultSentence(result));
+    throw new AutomapError(result === NETWORK_FAILURE ? 'no-external' : 'refused', pmpResultSentence(result));
   }
   if (buf.length !== fullBytes) throw malformed(what, `${buf.length} bytes instead of ${fullBytes}`);
   return buf.readUInt32BE(4);

@@ -70,6 +70,7 @@ function summarize(a: Attempt): AttemptSummary {
   return { protocol: a.protocol, reason: 'error', message: e instanceof Error ? e.message : String(e) };
 }
 
+const BEHIND_NAT = 'Put the router in front in bridge mode or forward the port on it too, or ask the provider for a public address.';
 const MANUAL = 'Or forward the TCP port by hand and start the Node with --ip <public address>.';
 
 function failed(cause: FailureCause, summary: string, fix: string, attempts: AttemptSummary[]): FailedStatus {
@@ -86,7 +87,7 @@ export function classify(outcome: Outcome): AutomapStatus {
     const why = whyNotPublic(m.externalAddress);
     if (why) {
       return failed('double-nat', `The router ${m.router} mapped the port with ${PROTOCOL_NAMES[m.protocol]}, but its own external address ${m.externalAddress} is ${why}: it sits behind another NAT (double NAT or carrier-grade NAT), so nobody outside can reach the mapping.`,
-        'Put the first router in bridge mode or forward the port on it too, or ask the provider for a public address.', attempts);
+        BEHIND_NAT, attempts);
     }
     const lease = m.lifetimeSec === 0 ? 'permanently' : `for ${m.lifetimeSec} s`;
     return {
@@ -94,6 +95,11 @@ export function classify(outcome: Outcome): AutomapStatus {
       lifetimeSec: m.lifetimeSec, renewAtMs: renewAt(m.lifetimeSec, outcome.grantedAtMs), attempts,
       summary: `${PROTOCOL_NAMES[m.protocol]} on ${m.router} maps ${m.externalAddress}:${m.externalPort} to port ${m.internalPort} ${lease}.`,
     };
+  }
+  const noExternal = attempts.find((a) => a.reason === 'no-external');
+  if (noExternal) {
+    return failed('double-nat', `The router ${outcome.router} has no usable external address (${noExternal.message}) Usually its own internet side is private (double NAT or carrier-grade NAT), or its internet link is down.`,
+      BEHIND_NAT, attempts);
   }
   const refusal = attempts.find((a) => a.reason === 'refused');
   if (refusal) {

@@ -20,6 +20,7 @@ export const MAP_BYTES = 60;
 export const MAX_PCP_BYTES = 1100;
 const RESPONSE_BIT = 0x80;
 const UNSUPP_VERSION = 1;
+const NETWORK_FAILURE = 7;
 
 /** Result codes by number: the RFC's name and a sentence for users. */
 export const PCP_RESULTS: ReadonlyArray<readonly [name: string, sentence: string]> = [
@@ -125,7 +126,7 @@ export function decodeMapResponse(buf: Buffer, expect: { nonce: Buffer; internal
   if (buf.length < HEADER_BYTES) throw malformed('PCP response', `${buf.length} bytes are too short`);
   const result = buf[3] as number;
   // An error answer may carry the header alone; its result is all that matters.
-  if (result !== 0) throw new AutomapError('refused', pcpResultSentence(result));
+  if (result !== 0) throw new AutomapError(result === NETWORK_FAILURE ? 'no-external' : 'refused', pcpResultSentence(result));
   if (buf.length < MAP_BYTES) throw malformed('PCP response', `${buf.length} bytes are too short for a MAP response`);
   checkOptions(buf);
   if (!buf.subarray(24, 36).equals(expect.nonce)) throw malformed('PCP response', 'the nonce does not match the request');

@@ -66,6 +66,7 @@ test('PCP MAP response: a matching success decodes; refusals carry the result se
   rejects(() => pcp.decodeMapResponse(pcpAnswer({ result: 8 }), expect), 'refused', /no room.*NO_RESOURCES/);
   rejects(() => pcp.decodeMapResponse(pcpAnswer({ result: 2 }).subarray(0, 24), expect), 'refused', /NOT_AUTHORIZED/);
   rejects(() => pcp.decodeMapResponse(pcpAnswer({ result: 99 }), expect), 'refused', /result code 99/);
+  rejects(() => pcp.decodeMapResponse(pcpAnswer({ result: 7 }), expect), 'no-external', /NETWORK_FAILURE/);
   assert.equal(pcp.PCP_RESULTS.length, 14);
   assert.equal(pcp.PCP_RESULTS[13]?.[0], 'EXCESSIVE_REMOTE_PEERS');
   // A NAT-PMP server answers with version 0; a server of another PCP version with its UNSUPP_VERSION.
@@ -121,7 +122,7 @@ test('NAT-PMP answers: success, refusals by result code, PCP-only servers, and e
   assert.deepEqual(pmp.decodeAddressResponse(pmpAddress), { epochSec: 42, externalAddress: '11.22.33.2' });
   assert.deepEqual(pmp.decodeMapResponse(pmpMap, 4815), { epochSec: 42, internalPort: 4815, externalPort: 4816, lifetimeSec: 3600 });
   rejects(() => pmp.decodeMapResponse(Buffer.from([0, 0x82, 0, 2, 0, 0, 0, 1]), 4815), 'refused', /Not Authorized/);
-  rejects(() => pmp.decodeAddressResponse(Buffer.from([0, 0x80, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0])), 'refused', /another NAT/);
+  rejects(() => pmp.decodeAddressResponse(Buffer.from([0, 0x80, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0])), 'no-external', /another NAT/);
   rejects(() => pmp.decodeAddressResponse(Buffer.from([0, 0x80, 0, 9, 0, 0, 0, 1])), 'refused', /result code 9/);
   rejects(() => pmp.decodeAddressResponse(Buffer.from([0, 0x80, 0, 1, 0, 0, 0, 1])), 'not-offered');
   const pcpOnly = Buffer.alloc(24);
@@ -263,8 +264,8 @@ const ipAnswer = (ip: string): string => envelope(`<u:GetExternalIPAddressRespon
 test('SOAP answers: results, UPnP faults with their sentences, and the permanent-lease retry rule', () => {
   assert.equal(externalAddressOf(parseSoapResponse(200, ipAnswer(' 11.22.33.2 '), 'GetExternalIPAddress')), '11.22.33.2');
   assert.equal(parseSoapResponse(200, envelope('<u:AddPortMappingResponse xmlns:u="urn:x"/>'), 'AddPortMapping').size, 0);
-  rejects(() => externalAddressOf(parseSoapResponse(200, ipAnswer(''), 'GetExternalIPAddress')), 'refused', /no external address/);
-  rejects(() => externalAddressOf(parseSoapResponse(200, ipAnswer('0.0.0.0'), 'GetExternalIPAddress')), 'refused');
+  rejects(() => externalAddressOf(parseSoapResponse(200, ipAnswer(''), 'GetExternalIPAddress')), 'no-external', /no external address/);
+  rejects(() => externalAddressOf(parseSoapResponse(200, ipAnswer('0.0.0.0'), 'GetExternalIPAddress')), 'no-external');
   rejects(() => externalAddressOf(parseSoapResponse(200, ipAnswer('not-an-ip'), 'GetExternalIPAddress')), 'malformed');
   rejects(() => externalAddressOf(parseSoapResponse(200, envelope('<u:GetExternalIPAddressResponse/>'), 'GetExternalIPAddress')), 'malformed', /no NewExternalIPAddress/);
   const caught = (xml: string): UpnpFault => {
