@@ -44,6 +44,7 @@ export function discoverIgd(router: string, opts: DiscoveryOptions = {}): Promis
       }
     });
     socket.bind(0, () => {
+      if (done) return;
       // UPnP asks for a multicast TTL of 2 so that a search stays near the LAN.
       if (address === SSDP_ADDRESS) socket.setMulticastTTL(2);
       const search = (): void => {

@@ -15,7 +15,8 @@ export { AutomapError, type AutomapReason } from './errors.js';
 export { classify, protocolOrder, renewAt, PROTOCOL_NAMES, type Attempt, type AutomapStatus, type FailedStatus, type MappedStatus, type Outcome } from './order.js';
 export { isPublicIPv4, whyNotPublic } from './addresses.js';
 export { parseDefaultGateway, readDefaultGateway, type DefaultGateway } from './gateway.js';
-export { IgdClient, PcpClient, PmpClient };
+export { IgdClient, PcpClient, PmpClient, type IgdClientOptions, type UdpClientOptions };
+export { DEFAULT_UDP_TIMING, type UdpTiming } from './udp.js';
 
 export interface ClientOptions {
   /** PCP and NAT-PMP: the router's port (5351) and retransmission timing. */

@@ -98,7 +98,7 @@ export function classify(outcome: Outcome): AutomapStatus {
   }
   const noExternal = attempts.find((a) => a.reason === 'no-external');
   if (noExternal) {
-    return failed('double-nat', `The router ${outcome.router} has no usable external address (${noExternal.message}) Usually its own internet side is private (double NAT or carrier-grade NAT), or its internet link is down.`,
+    return failed('double-nat', `The router ${outcome.router} has no usable external address, so a mapping on it reaches nobody: usually its own internet side is private (double NAT or carrier-grade NAT), or its internet link is down. It said: ${noExternal.message}`,
       BEHIND_NAT, attempts);
   }
   const refusal = attempts.find((a) => a.reason === 'refused');

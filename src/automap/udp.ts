@@ -57,6 +57,7 @@ export function exchange<T>(target: UdpTarget, build: (localAddress: string) => 
       }
     });
     socket.connect(target.port, target.router, () => {
+      if (done) return;
       let request: Buffer;
       try {
         request = build(socket.address().address);

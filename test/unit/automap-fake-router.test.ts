@@ -78,7 +78,7 @@ function assertNoSockets(): void {
   assert.deepEqual(left, []);
 }
 
-test('PCP: map, renew and unmap with one nonce; the external address from a deleting probe', async () => {
+test('PCP: map, renew and unmap with one nonce; the external address by renewal, or from a deleting probe', async () => {
   const fake = await fakeUdp((req, reply) => reply(pcpSuccess(req, req.readUInt32BE(4) === 0 ? 0 : 300)));
   try {
     const pcp = new PcpClient(LOOPBACK, { port: fake.port, timing: TIMING });
@@ -88,10 +88,11 @@ test('PCP: map, renew and unmap with one nonce; the external address from a dele
     assert.deepEqual([...first.subarray(8, 24)], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1], 'the client address is the socket\'s local address');
     assert.equal(first.readUInt32BE(4), 600);
     await pcp.map(4815, 600);
+    assert.equal(await pcp.externalAddress(), '11.22.33.2');
     await pcp.unmap(m);
-    const [, renewal, removal] = fake.requests as [Buffer, Buffer, Buffer];
-    assert.deepEqual(renewal.subarray(24, 36), first.subarray(24, 36));
-    assert.deepEqual(removal.subarray(24, 36), first.subarray(24, 36));
+    const [, renewal, asked, removal] = fake.requests as [Buffer, Buffer, Buffer, Buffer];
+    for (const later of [renewal, asked, removal]) assert.deepEqual(later.subarray(24, 36), first.subarray(24, 36));
+    assert.equal(asked.readUInt32BE(4), 600, 'asking for the address renews the mapping');
     assert.equal(removal.readUInt32BE(4), 0);
     await rejectsWith(pcp.unmap(m), 'refused', /No PCP mapping/);
     assert.equal(await pcp.externalAddress(), '11.22.33.2');
