@@ -6,6 +6,7 @@
 // covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
 // paying all of it moves it to now.
 
+import type { PendingPayable } from '../blockchain/reconcile.js';
 import type { BookDb, BookWrite } from '../store/index.js';
 import { MasqError } from '../system/errors.js';
 
@@ -64,13 +65,8 @@ const RAW_TX = /^0x[0-9a-f]{2,4000}$/;
 export const START_BLOCK_ROW = 'start_block';
 
 /** A payment signed and journaled before it is sent (see payments.ts); removed when it is settled. */
-export interface JournalEntry {
-  creditor: string;
-  amount: bigint;
-  nonce: number;
-  txHash: string;
-  rawTx: string;
-  /** When it was journaled (seconds), to report payments pending too long. */
+export interface JournalEntry extends PendingPayable {
+  /** When it was journaled (seconds): payments pending too long are re-bid or reported. */
   journaledSec: number;
 }
 
@@ -152,18 +148,20 @@ interface JournalRow {
   n: number;
   x: string;
   t: number;
+  g: string;
 }
 
 function encodeJournal(e: JournalEntry): JournalRow {
   if (!Number.isSafeInteger(e.nonce) || e.nonce < 0) throw new BooksError(`${e.nonce} is not a nonce.`);
   if (typeof e.rawTx !== 'string' || !RAW_TX.test(e.rawTx.toLowerCase())) throw new BooksError('The signed transaction is not hex of a sensible length.');
-  return { c: walletKey(e.creditor), a: positive(e.amount, 'payment').toString(), n: e.nonce, x: e.rawTx.toLowerCase(), t: timestamp(e.journaledSec) };
+  if (typeof e.gasPrice !== 'bigint' || e.gasPrice < 0n) throw new BooksError(`${String(e.gasPrice)} is not a gas price.`);
+  return { c: walletKey(e.creditor), a: positive(e.amount, 'payment').toString(), n: e.nonce, x: e.rawTx.toLowerCase(), t: timestamp(e.journaledSec), g: e.gasPrice.toString() };
 }
 
 function decodeJournal(key: string, raw: unknown): JournalEntry {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<JournalRow>;
   if (typeof r.c !== 'string' || !WALLET.test(r.c) || typeof r.x !== 'string' || !RAW_TX.test(r.x) || !Number.isSafeInteger(r.n) || (r.n as number) < 0) throw damaged(key);
-  return { creditor: r.c, amount: amountOf(r.a, key), nonce: r.n as number, txHash: key.slice(JOURNAL.length), rawTx: r.x, journaledSec: secondsOf(r.t, key) };
+  return { creditor: r.c, amount: amountOf(r.a, key), nonce: r.n as number, txHash: key.slice(JOURNAL.length), rawTx: r.x, journaledSec: secondsOf(r.t, key), gasPrice: amountOf(r.g, key) };
 }
 
 /** Where the age clock of a debt stands after a payment (see the comment at the top). */
@@ -249,14 +247,38 @@ export class Books {
     });
   }
 
-  /** A journaled payment is settled: confirmed (paid at `now`) or failed (still owed); its journal entry goes. */
-  async settlePayment(entry: JournalEntry, outcome: { paid: true; now: number } | { paid: false }): Promise<void> {
-    const key = JOURNAL + txHash(entry.txHash);
+  /**
+   * A journaled payment is settled: confirmed (paid at `now`) or failed (still owed). Its journal entry goes, with
+   * those of its replacements (`siblings`: the same payment and nonce at other gas prices), which can no longer be mined.
+   */
+  async settlePayment(entry: JournalEntry, outcome: { paid: true; now: number } | { paid: false }, siblings: readonly PendingPayable[] = []): Promise<void> {
+    const all = [entry, ...siblings];
+    const keys = all.map((e) => JOURNAL + txHash(e.txHash));
     return this.db.transaction((w) => {
-      if (this.db.get(key) === undefined) throw new BooksError(`Payment ${entry.txHash} is not journaled.`);
-      if (outcome.paid) this.paidIn(w, entry.creditor, entry.txHash, entry.amount, outcome.now);
-      else this.unpendIn(w, entry.creditor, entry.txHash);
-      w.remove(key);
+      for (const [i, key] of keys.entries()) if (this.db.get(key) === undefined) throw new BooksError(`Payment ${all[i]?.txHash} is not journaled.`);
+      // The payable marks the latest bid as pending; whichever bid was mined settles it.
+      const pendingHash = this.readPayable(PAYABLE + walletKey(entry.creditor))?.pending?.txHash;
+      const marked = all.find((e) => e.txHash.toLowerCase() === pendingHash)?.txHash ?? entry.txHash;
+      if (outcome.paid) this.paidIn(w, entry.creditor, marked, entry.amount, outcome.now);
+      else this.unpendIn(w, entry.creditor, marked);
+      for (const key of keys) w.remove(key);
+    });
+  }
+
+  /** A higher bid for a stuck payment: journaled, and marked as the payable's pending payment, before it is sent. */
+  async journalReplacement(stuck: JournalEntry, replacement: JournalEntry): Promise<void> {
+    const key = JOURNAL + txHash(replacement.txHash);
+    const row = encodeJournal(replacement);
+    if (replacement.nonce !== stuck.nonce || replacement.amount !== stuck.amount || walletKey(replacement.creditor) !== walletKey(stuck.creditor)) {
+      throw new BooksError('A replacement must be the same payment with the same nonce.');
+    }
+    return this.db.transaction((w) => {
+      if (this.db.get(JOURNAL + txHash(stuck.txHash)) === undefined) throw new BooksError(`Payment ${stuck.txHash} is not journaled.`);
+      const payableKey = PAYABLE + walletKey(stuck.creditor);
+      const old = this.readPayable(payableKey);
+      if (!old?.pending) throw new BooksError(`No payment to ${stuck.creditor} is pending.`);
+      w.put(payableKey, encodeRow(old.balanceWei, old.lastPaidSec, { txHash: txHash(replacement.txHash), amountWei: old.pending.amountWei }));
+      w.put(key, row);
     });
   }
 

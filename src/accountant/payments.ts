@@ -2,8 +2,9 @@
 //
 // The order that makes it safe: sign → journal (with the payables marked pending, one durable transaction) →
 // send → settle. A journaled payment is only ever re-sent as the same signed bytes, so its nonce can be spent
-// once; it is settled as unpaid only when the chain shows it can never be mined (refused, reverted, or its nonce
-// spent by another transaction — checked twice against a race with its own mining). After a crash the
+// once; a payment stuck in the pool is bid again with the same nonce and a higher gas price, so still only one
+// of its bids can be mined. It is settled as unpaid only when the chain shows it can never be mined (refused,
+// reverted, or its nonce spent by another transaction — checked twice against a race with its own mining). After a crash the
 // pending-payable scan (reconcile.ts) finishes whatever the journal holds before any new payment is signed.
 
 import type { ChainFacts, PendingPayable } from '../blockchain/reconcile.js';
@@ -14,8 +15,12 @@ import type { Logger } from '../system/logger.js';
 import type { Books, JournalEntry, PayableRecord } from './books.js';
 import { type PaymentThresholds, payableDue } from './curve.js';
 
-/** MASQ's DEFAULT_PENDING_TOO_LONG_SEC: a payment still unmined after this is reported. */
+/** MASQ's DEFAULT_PENDING_TOO_LONG_SEC: a payment still unmined after this and all its bids is reported. */
 export const PENDING_TOO_LONG_SEC = 21_600;
+/** A payment in the pool this long is bid again (MASQ never re-bids: stuck payments got Nodes banned). */
+export const REPLACE_AFTER_SEC = 600;
+/** Bids per payment, the first included: with +25% each, the last bids about 2.4 times the first. */
+export const MAX_BIDS = 5;
 
 /** The chain as the payer sees it: the bridge bound to the consuming wallet (erc20-bridge.ts). */
 export interface PayerChain {
@@ -25,6 +30,8 @@ export interface PayerChain {
   sign(payments: readonly Payment[]): Promise<PendingPayable[]>;
   send(records: readonly PendingPayable[]): Promise<SendOutcome[]>;
   sendRaw(record: PendingPayable): Promise<SendOutcome>;
+  /** The same payment and nonce with a higher gas price (erc20-bridge.ts). */
+  signReplacement(stuck: PendingPayable): Promise<PendingPayable>;
   waitForReceipts(hashes: readonly string[], timeoutMs: number): Promise<Map<string, ReceiptState>>;
   chainFacts(wallet: string, records: readonly PendingPayable[]): Promise<ChainFacts>;
 }
@@ -37,6 +44,8 @@ export interface PaymentDeps {
   log: Logger;
   /** How long a payable scan waits for its transactions to be mined before leaving them to the pending scan. */
   receiptWaitMs?: number;
+  /** How long a payment may sit in the pool before it is bid again with a higher gas price. */
+  replaceAfterSec?: number;
 }
 
 export interface PendingScanReport {
@@ -72,9 +81,11 @@ export function choosePayments(due: readonly PayableRecord[], tokenBalance: bigi
 
 export class Payments {
   private readonly receiptWaitMs: number;
+  private readonly replaceAfterSec: number;
 
   constructor(private readonly deps: PaymentDeps) {
     this.receiptWaitMs = deps.receiptWaitMs ?? 15_000;
+    this.replaceAfterSec = deps.replaceAfterSec ?? REPLACE_AFTER_SEC;
   }
 
   /** Settles what the journal holds by what the chain says (also the crash reconciliation at start-up). */
@@ -90,28 +101,27 @@ export class Payments {
     }
     const byHash = new Map(entries.map((e) => [e.txHash, e]));
     const entry = (r: PendingPayable): JournalEntry => byHash.get(r.txHash) as JournalEntry;
-    const resent: JournalEntry[] = [];
+    const resent: Array<{ e: JournalEntry; siblings: PendingPayable[] }> = [];
     for (const action of reconcile(entries, await chain.chainFacts(wallet, entries))) {
       const e = entry(action.record);
+      const { siblings } = action;
       switch (action.kind) {
         case 'confirm':
-          this.count(report, await this.settle(e, true));
+          this.count(report, await this.settle(e, true, siblings));
           break;
         case 'failed':
           log.warn(`Payment ${e.txHash} of ${e.amount} wei to ${e.creditor} reverted in block ${action.blockNumber}; the debt stands and is paid again`);
-          this.count(report, await this.settle(e, false));
+          this.count(report, await this.settle(e, false, siblings));
           break;
         case 'wait':
           report.waiting++;
-          if (this.deps.nowSec() - e.journaledSec > PENDING_TOO_LONG_SEC) {
-            log.error(`Payment ${e.txHash} to ${e.creditor} has been pending for more than ${PENDING_TOO_LONG_SEC} s; its gas price may be too low for the chain. It stays journaled, so it is never paid twice`);
-          }
+          await this.stuck(e, siblings.length + 1, Math.min(e.journaledSec, ...siblings.map((x) => entry(x).journaledSec)));
           break;
         case 'resend':
-          if (await this.resend(e, report)) resent.push(e);
+          if (await this.resend(e, report)) resent.push({ e, siblings });
           break;
         case 'superseded':
-          await this.superseded(e, wallet, report);
+          await this.superseded(e, siblings, wallet, report);
           break;
         case 'investigate':
           report.waiting++;
@@ -122,6 +132,24 @@ export class Payments {
     }
     if (resent.length > 0) await this.settleMined(resent, report);
     return report;
+  }
+
+  /**
+   * A payment waiting in the pool: after replaceAfterSec it is bid again with a higher gas price (same payment,
+   * same nonce, so only one bid can be mined), up to MAX_BIDS; after that it is reported and left to the chain.
+   */
+  private async stuck(e: JournalEntry, bids: number, firstSec: number): Promise<void> {
+    const { books, chain, log, nowSec } = this.deps;
+    const waited = nowSec() - e.journaledSec;
+    if (waited <= this.replaceAfterSec) return;
+    if (bids >= MAX_BIDS) {
+      if (nowSec() - firstSec > PENDING_TOO_LONG_SEC) log.error(`Payment ${e.txHash} to ${e.creditor} is still not mined after ${bids} bids; raise gas-price or check the blockchain service. It stays journaled, so it is never paid twice`);
+      return;
+    }
+    const replacement = { ...(await chain.signReplacement(e)), journaledSec: nowSec() };
+    await books.journalReplacement(e, { ...replacement, txHash: replacement.txHash.toLowerCase() });
+    const outcome = await chain.sendRaw(replacement);
+    log.warn(`Payment to ${e.creditor} was not mined in ${waited} s: bid again at ${replacement.gasPrice} wei per gas (${outcome.status})`);
   }
 
   /** Pays every payable over the curve that the wallet's MASQ covers, after settling older payments first. */
@@ -182,9 +210,9 @@ export class Payments {
     return report;
   }
 
-  /** Settles one journaled payment; true when it was paid. */
-  private async settle(e: JournalEntry, paid: boolean): Promise<boolean> {
-    await this.deps.books.settlePayment(e, paid ? { paid: true, now: this.deps.nowSec() } : { paid: false });
+  /** Settles one journaled payment (with its other bids); true when it was paid. */
+  private async settle(e: JournalEntry, paid: boolean, siblings: readonly PendingPayable[] = []): Promise<boolean> {
+    await this.deps.books.settlePayment(e, paid ? { paid: true, now: this.deps.nowSec() } : { paid: false }, siblings);
     return paid;
   }
 
@@ -206,24 +234,26 @@ export class Payments {
   }
 
   /** Settles the resent payments that get mined within the receipt wait; the rest stay for the next scan. */
-  private async settleMined(resent: readonly JournalEntry[], report: PendingScanReport): Promise<void> {
-    const receipts = await this.deps.chain.waitForReceipts(resent.map((e) => e.txHash), this.receiptWaitMs);
-    for (const e of resent) {
+  private async settleMined(resent: ReadonlyArray<{ e: JournalEntry; siblings: PendingPayable[] }>, report: PendingScanReport): Promise<void> {
+    const receipts = await this.deps.chain.waitForReceipts(resent.map(({ e }) => e.txHash), this.receiptWaitMs);
+    for (const { e, siblings } of resent) {
       const state = receipts.get(e.txHash)?.state ?? 'pending';
       if (state === 'pending') continue;
       report.waiting--;
-      this.count(report, await this.settle(e, state === 'success'));
+      this.count(report, await this.settle(e, state === 'success', siblings));
     }
   }
 
-  private async superseded(e: JournalEntry, wallet: string, report: PendingScanReport): Promise<void> {
-    // Looked at again: the receipt is read after the nonce count this time, so our own transaction mined in
-    // between shows up as mined instead of as superseded.
-    const again = reconcile([e], await this.deps.chain.chainFacts(wallet, [e]))[0];
-    if (again?.kind === 'confirm') return this.count(report, await this.settle(e, true));
+  private async superseded(e: JournalEntry, siblings: PendingPayable[], wallet: string, report: PendingScanReport): Promise<void> {
+    // Looked at again: the receipt is read after the nonce count this time, so our own transaction (any bid of
+    // it) mined in between shows up as mined instead of as superseded.
+    const group = [e, ...siblings];
+    const again = reconcile(group, await this.deps.chain.chainFacts(wallet, group))[0];
+    // Settling by any bid settles the payment: the books mark whichever bid is pending, and all bids leave the journal.
+    if (again?.kind === 'confirm') return this.count(report, await this.settle(e, true, siblings));
     if (again?.kind === 'superseded') {
       this.deps.log.warn(`Payment ${e.txHash} to ${e.creditor} can never be mined: another transaction spent nonce ${e.nonce} (is the consuming wallet used elsewhere?). The debt stands and is paid again`);
-      return this.count(report, await this.settle(e, false));
+      return this.count(report, await this.settle(e, false, siblings));
     }
     report.waiting++;
     report.unsure++;

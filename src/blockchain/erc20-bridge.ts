@@ -50,6 +50,8 @@ export type SendOutcome =
 export type ReceiptState = { state: 'success' | 'failed'; blockNumber: number } | { state: 'pending' };
 
 const DEFAULT_WINDOW: WindowPolicy = { maxSpan: 10_000, growAfter: 4 };
+/** A replacement bids this percentage of the stuck price (geth wants at least +10%). */
+const REPLACEMENT_BUMP_PERCENT = 125n;
 
 export class Erc20Bridge {
   readonly target: TokenTarget;
@@ -125,16 +127,27 @@ export class Erc20Bridge {
     const start = batchStart(this.localNextNonce, pending);
     const gasPrice = await this.gasPrice();
     const nonces = assignNonces(start, payments.length);
-    return Promise.all(payments.map(async (p, i) => {
-      const nonce = nonces[i] ?? start + i;
-      const data = transferCalldata(p.creditor, p.amount);
-      const rawTx = await signer.signTransaction({
-        type: 0, chainId: this.target.chain.chainId, to: this.target.tokenContract, value: 0n, data, nonce, gasPrice,
-        gasLimit: transferGasLimit(this.target.chain.gasLimit, data),
-      });
-      // A transaction's hash is the keccak of its signed bytes: known before it is sent, so it can be journaled.
-      return { creditor: p.creditor, amount: p.amount, nonce, txHash: keccak256(rawTx), rawTx };
-    }));
+    return Promise.all(payments.map((p, i) => this.signOne(signer, p, nonces[i] ?? start + i, gasPrice)));
+  }
+
+  /**
+   * The same payment, the same nonce, a higher bid: for a payment stuck in the pool (MASQ never re-bids). At least
+   * REPLACEMENT_BUMP over the old price, since nodes refuse smaller raises, and never below the current price.
+   */
+  async signReplacement(signer: TxSigner, stuck: PendingPayable): Promise<PendingPayable> {
+    const raised = (stuck.gasPrice * REPLACEMENT_BUMP_PERCENT + 99n) / 100n;
+    const current = await this.gasPrice();
+    return this.signOne(signer, stuck, stuck.nonce, current > raised ? current : raised);
+  }
+
+  private async signOne(signer: TxSigner, p: Payment, nonce: number, gasPrice: bigint): Promise<PendingPayable> {
+    const data = transferCalldata(p.creditor, p.amount);
+    const rawTx = await signer.signTransaction({
+      type: 0, chainId: this.target.chain.chainId, to: this.target.tokenContract, value: 0n, data, nonce, gasPrice,
+      gasLimit: transferGasLimit(this.target.chain.gasLimit, data),
+    });
+    // A transaction's hash is the keccak of its signed bytes: known before it is sent, so it can be journaled.
+    return { creditor: p.creditor, amount: p.amount, nonce, txHash: keccak256(rawTx), rawTx, gasPrice };
   }
 
   /** Submits signed records in nonce order; stops at the first rejection so no later nonce waits behind a gap. */

@@ -49,6 +49,11 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     const hex = consumingKeyHex(value, store);
     return hex ? new Wallet(`0x${parsePrivateKey(hex).toString('hex')}`) : undefined;
   };
+  const requireSigner = (): Wallet => {
+    const w = signer();
+    if (!w) throw new MasqError('WALLET', 'The consuming wallet went away before payments were signed.', 'Run masq wallet-addresses to check the wallets.');
+    return w;
+  };
   const payments = new Payments({
     books,
     nowSec,
@@ -57,11 +62,8 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     chain: {
       wallet: () => signer()?.address,
       tokenBalance: (w) => bridge.balanceOf(w),
-      sign: async (p) => {
-        const w = signer();
-        if (!w) throw new MasqError('WALLET', 'The consuming wallet went away before payments were signed.', 'Run masq wallet-addresses to check the wallets.');
-        return bridge.sign(w, p);
-      },
+      sign: async (p) => bridge.sign(requireSigner(), p),
+      signReplacement: async (r) => bridge.signReplacement(requireSigner(), r),
       send: (r) => bridge.send(r),
       sendRaw: (r) => bridge.sendRaw(r),
       waitForReceipts: (h, ms) => bridge.waitForReceipts(h, ms),

@@ -60,18 +60,18 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
     // Pauses inside the cycle, so that kills land between its durable steps: the bridge's own send() calls
     // this.sendRaw for each transaction of a batch, so patching the instance reaches between the sends too.
     const sendRaw = bridge.sendRaw.bind(bridge);
-    bridge.sendRaw = async (r) => {
+    bridge.sendRaw = async (...args) => {
       await step(sendIndex < 0 ? 'resend' : sendIndex++ === 0 ? 'send-first' : 'send-next');
-      return sendRaw(r);
+      return sendRaw(...args);
     };
     const journalPayments = books.journalPayments.bind(books);
-    books.journalPayments = async (e) => {
-      await journalPayments(e);
+    books.journalPayments = async (...args) => {
+      await journalPayments(...args);
       await step('journaled');
     };
     const settlePayment = books.settlePayment.bind(books);
-    books.settlePayment = async (e, outcome) => {
-      await settlePayment(e, outcome);
+    books.settlePayment = async (...args) => {
+      await settlePayment(...args);
       await step('settled');
     };
   }
@@ -98,6 +98,7 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
         }
       },
       sendRaw: (r) => bridge.sendRaw(r),
+      signReplacement: (r) => bridge.signReplacement(signer, r),
       waitForReceipts: async (h, ms) => {
         await pause('sent');
         const receipts = await bridge.waitForReceipts(h, ms);

@@ -76,6 +76,28 @@ describe('Erc20Bridge on a local chain', () => {
     assert.equal(await gasOf(changed as string), 9_000_000_000n);
   });
 
+  it('a payment stuck in the pool is replaced by a higher bid; one of them is mined, the creditor paid once', async () => {
+    const b = bridge();
+    const creditor = Wallet.createRandom().address;
+    // Blocks only when the test says: the first bid sits in the node's pool.
+    await chain.provider.send('evm_setAutomine', [false]);
+    try {
+      const [stuck] = await b.sign(consumer, [{ creditor, amount: 77n }]);
+      assert.ok(stuck);
+      assert.equal((await b.sendRaw(stuck)).status, 'sent');
+      const replacement = await b.signReplacement(consumer, stuck);
+      assert.equal(replacement.nonce, stuck.nonce);
+      assert.ok(replacement.gasPrice >= (stuck.gasPrice * 125n) / 100n, `bid ${replacement.gasPrice} over ${stuck.gasPrice}`);
+      assert.equal((await b.sendRaw(replacement)).status, 'sent', 'the node takes the higher bid');
+      await chain.provider.send('evm_mine', []);
+      const actions = reconcile([stuck, replacement], await b.chainFacts(consumer.address, [stuck, replacement]));
+      assert.deepEqual(actions.map((a) => [a.kind, a.record.txHash, a.siblings.map((x) => x.txHash)]), [['confirm', replacement.txHash, [stuck.txHash]]]);
+      assert.equal(await b.balanceOf(creditor), 77n, 'paid once');
+    } finally {
+      await chain.provider.send('evm_setAutomine', [true]);
+    }
+  });
+
   it('a second batch continues the nonce sequence', async () => {
     const b = bridge();
     const first = await b.sign(consumer, [{ creditor: Wallet.createRandom().address, amount: 1n }]);

@@ -62,6 +62,7 @@ class ScriptedChain implements PayerChain {
   sendScript: SendScript[] = [];
   revertNext = false;
   poolOnly = false;
+  gasPrice = 1_000_000_000n;
   /** Paid per creditor, counted from mined successful transfers only. */
   readonly received = new Map<string, bigint>();
   private localNonce = 0;
@@ -71,10 +72,16 @@ class ScriptedChain implements PayerChain {
 
   async sign(payments: readonly Payment[]): Promise<PendingPayable[]> {
     const start = Math.max(this.localNonce, this.minedNonces + this.pool.size);
-    return payments.map((p, i) => {
-      const rawTx = `0x${Buffer.from(`${p.creditor}:${p.amount}:${start + i}`).toString('hex')}`;
-      return { creditor: p.creditor, amount: p.amount, nonce: start + i, rawTx, txHash: `0x${createHash('sha256').update(rawTx).digest('hex')}` };
-    });
+    return payments.map((p, i) => this.signed(p, start + i, this.gasPrice));
+  }
+
+  async signReplacement(stuck: PendingPayable): Promise<PendingPayable> {
+    return this.signed(stuck, stuck.nonce, (stuck.gasPrice * 125n) / 100n);
+  }
+
+  private signed(p: Payment, nonce: number, gasPrice: bigint): PendingPayable {
+    const rawTx = `0x${Buffer.from(`${p.creditor}:${p.amount}:${nonce}:${gasPrice}`).toString('hex')}`;
+    return { creditor: p.creditor, amount: p.amount, nonce, rawTx, txHash: `0x${createHash('sha256').update(rawTx).digest('hex')}`, gasPrice };
   }
 
   async send(records: readonly PendingPayable[]): Promise<SendOutcome[]> {
@@ -100,7 +107,11 @@ class ScriptedChain implements PayerChain {
     if (script === 'refuse') return { status: 'rejected', record, error: new MasqError('BLOCKCHAIN_TX', 'insufficient funds for gas') };
     if (this.mined.has(record.txHash) || this.pool.has(record.txHash)) return { status: 'already-known', record };
     if (record.nonce < this.minedNonces) return { status: 'rejected', record, error: new MasqError('BLOCKCHAIN_TX', 'nonce too low') };
-    if (this.poolOnly) this.pool.set(record.txHash, record);
+    if (this.poolOnly) {
+      // A higher bid with the same nonce takes the old one's place in the pool, as nodes do.
+      for (const [h, old] of this.pool) if (old.nonce === record.nonce) this.pool.delete(h);
+      this.pool.set(record.txHash, record);
+    }
     else this.mine(record);
     return { status: 'sent', record };
   }
@@ -134,12 +145,16 @@ class ScriptedChain implements PayerChain {
 }
 
 function setup(now = { sec: 1000 }): { books: Books; chain: ScriptedChain; payments: Payments; logs: string[]; now: { sec: number } } {
+  return setupWith(now, {});
+}
+
+function setupWith(now: { sec: number }, extra: { replaceAfterSec?: number }): { books: Books; chain: ScriptedChain; payments: Payments; logs: string[]; now: { sec: number } } {
   const books = new Books(memoryBookDb());
   const chain = new ScriptedChain();
   const core = createLogCore('info');
   const logs: string[] = [];
   core.listeners.add((_level, _c, msg) => logs.push(msg));
-  const payments = new Payments({ books, chain, thresholds: () => THRESHOLDS, nowSec: () => now.sec, log: createLogger(core, 'Payer'), receiptWaitMs: 0 });
+  const payments = new Payments({ books, chain, thresholds: () => THRESHOLDS, nowSec: () => now.sec, log: createLogger(core, 'Payer'), receiptWaitMs: 0, ...extra });
   return { books, chain, payments, logs, now };
 }
 
@@ -268,18 +283,49 @@ test('a journaled payment whose nonce another transaction spent is released; one
   assert.ok(logs.some((l) => /another transaction spent nonce 0/.test(l)));
 });
 
+test('a payment stuck in the pool is bid again, same nonce, higher price; whichever bid is mined settles it once', async () => {
+  for (const mined of ['new', 'old'] as const) {
+    const { books, chain, payments, now, logs } = setupWith({ sec: 1000 }, { replaceAfterSec: 300 });
+    chain.poolOnly = true;
+    await owe(books, A, 100n, 990);
+    await payments.scanPayables();
+    const [first] = books.journal();
+    now.sec += 200;
+    await payments.scanPendingPayables();
+    assert.equal(books.journal().length, 1, 'not yet');
+    now.sec += 101;
+    await payments.scanPendingPayables();
+    const bids = books.journal().sort((x, y) => (x.txHash === first?.txHash ? -1 : y.txHash === first?.txHash ? 1 : 0));
+    assert.equal(bids.length, 2, 'the stuck payment and its new bid are both journaled');
+    assert.equal(bids[1]?.nonce, first?.nonce);
+    assert.equal(bids[1]?.gasPrice, ((first?.gasPrice ?? 0n) * 125n) / 100n);
+    assert.equal(books.payable(A)?.pending?.txHash, bids[1]?.txHash, 'the payable points at the latest bid');
+    assert.ok(logs.some((l) => /bid again at 1250000000 wei per gas/.test(l)), logs.join('\n'));
+    chain.mine(mined === 'new' ? (bids[1] as PendingPayable) : (first as PendingPayable));
+    const r = await payments.scanPendingPayables();
+    assert.equal(r.confirmed, 1, `the ${mined} bid mined: confirmed`);
+    assert.equal(books.journal().length, 0, 'both bids leave the journal');
+    assert.equal(books.payable(A)?.balanceWei, 0n);
+    assert.equal(chain.received.get(A), 100n * GWEI, 'paid once');
+  }
+});
+
 test('a payment pooled for more than six hours is reported and kept, never paid again', async () => {
-  const { books, chain, payments, logs, now } = setup();
+  const { books, chain, payments, logs, now } = setupWith({ sec: 1000 }, { replaceAfterSec: 60 });
   chain.poolOnly = true;
   await owe(books, A, 100n, 990);
   const r = await payments.scanPayables();
   assert.equal(r.waiting, 1);
-  now.sec += 6 * 3600 + 1;
+  for (let i = 0; i < 6; i++) {
+    now.sec += 3600 + 1;
+    await payments.scanPendingPayables();
+  }
+  assert.equal(books.journal().length, 5, 'five bids, then no more');
   await owe(books, A, 100n, now.sec - 10);
   const again = await payments.scanPayables();
   assert.equal(again.paid, 0);
-  assert.equal(chain.pool.size, 1, 'no second transaction for A while the first is pooled');
-  assert.ok(logs.some((l) => /pending for more than 21600 s/.test(l)));
+  assert.equal(chain.pool.size, 1, 'no second payment for A while one of its bids is pooled');
+  assert.ok(logs.some((l) => /still not mined after 5 bids/.test(l)), logs.join('\n'));
   chain.mine([...chain.pool.values()][0] as PendingPayable);
   await payments.scanPendingPayables();
   assert.equal(books.payable(A)?.balanceWei, 100n * GWEI, 'the first 100 paid, the later 100 still owed');

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { type ChainFacts, type PendingPayable, type TxOnChain, reconcile } from '../../src/blockchain/reconcile.js';
 
-function record(nonce: number, tag = 'a'): PendingPayable {
+function record(nonce: number, tag = 'a', gasPrice = 1n, creditor = '1'): PendingPayable {
   const hash = `0x${tag.repeat(2)}${nonce.toString(16).padStart(62, '0')}`;
-  return { creditor: `0x${'1'.repeat(40)}`, amount: 100n + BigInt(nonce), nonce, txHash: hash, rawTx: `0xraw${nonce}${tag}` };
+  return { creditor: `0x${creditor.repeat(40)}`, amount: 100n + BigInt(nonce), nonce, txHash: hash, rawTx: `0xraw${nonce}${tag}`, gasPrice };
 }
 
 function facts(minedNonceCount: number, txs: [PendingPayable, TxOnChain][]): ChainFacts {
@@ -42,18 +42,32 @@ test('every (tx state × nonce spent or not) of a single record has one decision
 test('hash lookups ignore case; confirm and failed carry the block', () => {
   const r = { ...record(1), txHash: record(1).txHash.toUpperCase().replace('0X', '0x') };
   const f: ChainFacts = { minedNonceCount: 2, txs: new Map([[r.txHash.toLowerCase(), { state: 'mined', success: true, blockNumber: 77 }]]) };
-  assert.deepEqual(reconcile([r], f), [{ kind: 'confirm', record: r, blockNumber: 77 }]);
+  assert.deepEqual(reconcile([r], f), [{ kind: 'confirm', record: r, blockNumber: 77, siblings: [] }]);
 });
 
-test('two unsent records sharing a nonce are both investigated, never resent; a spent nonce supersedes', () => {
-  const a = record(3, 'a');
-  const b = record(3, 'b');
+test('two different payments holding one nonce are both investigated, never resent', () => {
+  const a = record(3, 'a', 1n, '1');
+  const b = record(3, 'b', 1n, '2');
   assert.deepEqual(reconcile([a, b], facts(3, [])).map((x) => x.kind), ['investigate', 'investigate']);
-  // If one of them was mined, that one is confirmed and the other's nonce is spent.
-  assert.deepEqual(reconcile([a, b], facts(4, [[a, TX_STATES[0]!]])).map((x) => x.kind), ['confirm', 'superseded']);
+  assert.deepEqual(reconcile([a, b], facts(4, [[a, TX_STATES[0]!]])).map((x) => x.kind), ['investigate', 'investigate']);
 });
 
-test('properties: one action per record, nonce order, resend only unspent unique nonces as the same bytes', () => {
+test('bids of one payment: one decision, by the mined bid, else the pooled, else the highest bid', () => {
+  const low = record(3, 'a', 10n);
+  const high = record(3, 'b', 13n);
+  const one = (f: ChainFacts) => {
+    const actions = reconcile([low, high], f);
+    assert.equal(actions.length, 1);
+    return actions[0]!;
+  };
+  assert.deepEqual(one(facts(4, [[low, TX_STATES[0]!]])), { kind: 'confirm', record: low, blockNumber: 9, siblings: [high] }, 'the low bid mined');
+  assert.deepEqual(one(facts(3, [[low, { state: 'pooled' }]])), { kind: 'wait', record: low, siblings: [high] });
+  assert.deepEqual(one(facts(3, [[low, { state: 'pooled' }], [high, { state: 'pooled' }]])), { kind: 'wait', record: high, siblings: [low] });
+  assert.deepEqual(one(facts(3, [])), { kind: 'resend', record: high, siblings: [low] }, 'the highest bid goes again');
+  assert.deepEqual(one(facts(4, [])), { kind: 'superseded', record: high, siblings: [low] });
+});
+
+test('properties: one action per record of unique nonces, nonce order, resend only unspent unique nonces as the same bytes', () => {
   const state = fc.constantFrom(...TX_STATES);
   fc.assert(fc.property(fc.uniqueArray(fc.nat(40), { maxLength: 12 }), fc.nat(45), fc.array(state, { minLength: 12, maxLength: 12 }), (nonces, mined, states) => {
     const records = nonces.map((n) => record(n));
