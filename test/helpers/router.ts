@@ -22,7 +22,11 @@
 //   turns forwarding off ("Port forwarding is impossible") until a public one comes back. No signal is needed.
 // - On SIGTERM it keeps its nftables rules and lease file (so a restart restores them); `stopMiniupnpd` removes
 //   both, as a router that reboots loses its mappings.
-// - `min_lifetime`/`max_lifetime` bound the lifetimes it grants over PCP. It has no "permanent leases only" mode.
+// - `min_lifetime`/`max_lifetime` bound the lifetimes it grants over PCP; it refuses to start when max_lifetime is
+//   not above the default minimum (120). It has no "permanent leases only" mode, and as an IGD v2 it turns a UPnP
+//   lease of 0 (permanent) into 604800 s.
+// - When a permission rule denies the asked port, over NAT-PMP and PCP it tries the other external ports one by
+//   one; under a deny-all rule it gave no answer within 20 s. Over UPnP the client gets error 606.
 
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +51,11 @@ export interface MiniupnpdOptions {
   pcp: boolean;
   /** The router's external address is private (100.64.33.1, double or carrier-grade NAT): miniupnpd refuses. */
   privateWan?: boolean;
+  /**
+   * The permission rules deny every mapping (a router whose owner turned port mapping off for this host). UPnP only:
+   * over NAT-PMP and PCP miniupnpd then searches the port range for an allowed port and does not answer.
+   */
+  denyAll?: boolean;
   /** Describe the device as IGD v1 (InternetGatewayDevice:1, WANIPConnection:1) instead of v2. */
   igdV1?: boolean;
   /** Bounds of the lifetime granted over PCP, in seconds (miniupnpd's defaults: 120 and 86400). */
@@ -156,7 +165,7 @@ function miniupnpdConfig(o: MiniupnpdOptions, dir: string): string {
     'upnp_nat_postrouting_chain=postrouting_miniupnpd',
     ...(o.minLifetime === undefined ? [] : [`min_lifetime=${o.minLifetime}`]),
     ...(o.maxLifetime === undefined ? [] : [`max_lifetime=${o.maxLifetime}`]),
-    `allow 1024-65535 ${LAN_SUBNET} 1024-65535`,
+    ...(o.denyAll ? [] : [`allow 1024-65535 ${LAN_SUBNET} 1024-65535`]),
     'deny 0-65535 0.0.0.0/0 0-65535',
     '',
   ].join('\n');
@@ -289,6 +298,7 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
       rmSync(join(dir, 'leases'), { force: true });
     };
     const startMiniupnpd = async (o: MiniupnpdOptions): Promise<void> => {
+      if (o.denyAll && (o.natpmp || o.pcp)) throw new Error('denyAll works with UPnP only (see MiniupnpdOptions.denyAll)');
       await stopMiniupnpd();
       await renumberWan(o.privateWan ? PRIVATE_WAN : PUBLIC_WAN);
       await nft(protocolFilter(o));

@@ -226,6 +226,15 @@ test('private external address (double NAT): every protocol refuses', async () =
   assert.doesNotMatch(await l.mappings(), /dnat/);
 });
 
+test('a router whose rules deny the mapping: UPnP answers 606', async () => {
+  const l = requireLab();
+  await assert.rejects(l.startMiniupnpd({ ...ALL, denyAll: true }), /UPnP only/);
+  await l.startMiniupnpd({ ...ONLY_UPNP, denyAll: true });
+  const added = await upnpc(l, '-a', l.lan.address, String(PORT), String(PORT), 'TCP');
+  assert.match(added, /AddPortMapping\(.*\) failed with code 606 \(Action not authorized\)/, added);
+  assert.doesNotMatch(await l.mappings(), /dnat/);
+});
+
 test('the external address changes while miniupnpd runs: announced, answered, the mapping still carries; private stops it', async (t) => {
   const l = requireLab();
   await l.startMiniupnpd(ALL);
