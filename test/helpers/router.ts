@@ -22,9 +22,9 @@
 //   turns forwarding off ("Port forwarding is impossible") until a public one comes back. No signal is needed.
 // - On SIGTERM it keeps its nftables rules and lease file (so a restart restores them); `stopMiniupnpd` removes
 //   both, as a router that reboots loses its mappings.
-// - `min_lifetime`/`max_lifetime` bound the lifetimes it grants over PCP; it refuses to start when max_lifetime is
-//   not above the default minimum (120). It has no "permanent leases only" mode, and as an IGD v2 it turns a UPnP
-//   lease of 0 (permanent) into 604800 s.
+// - `min_lifetime`/`max_lifetime` bound the lifetimes it grants over PCP, not NAT-PMP (60 s asked, 60 s granted
+//   under the default minimum of 120); it refuses to start unless max_lifetime is above that default minimum. It
+//   has no "permanent leases only" mode, and as an IGD v2 it turns a UPnP lease of 0 (permanent) into 604800 s.
 // - When a permission rule denies the asked port, over NAT-PMP and PCP it tries the other external ports one by
 //   one; under a deny-all rule it gave no answer within 20 s. Over UPnP the client gets error 606.
 
@@ -250,6 +250,9 @@ export async function createRouterLab(sandbox: Sandbox, opts: MiniupnpdOptions):
     const [router, lan] = lanSide.hosts;
     const [wanEnd, wan] = wanSide.hosts;
     if (!router || !lan || !wanEnd || !wan) throw new Error('createLan returned fewer hosts than asked');
+    router.name = 'router';
+    lan.name = 'lan';
+    wan.name = 'wan';
     const ip = (ns: string, ...args: string[]): Promise<Result> => ok('ip', ['-n', ns, ...args]);
     const nft = (script: string): Promise<Result> => {
       const file = join(dir, 'rules.nft');
