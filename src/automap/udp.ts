@@ -2,7 +2,7 @@
 // kernel drops datagrams from anyone else, and its local address is the LAN address the router sees), retransmission
 // from 250 ms doubling, and a hard deadline. The socket and every timer are gone once the promise settles.
 
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { AutomapError } from './errors.js';
 
 export interface UdpTiming {
@@ -76,7 +76,7 @@ export function exchange<T>(target: UdpTarget, build: (localAddress: string) => 
 /** The local address this machine uses toward `router` (no datagram is sent). */
 export function localAddressToward(router: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = createSocket('udp4');
+    const socket = createSocket('udp4');
     socket.on('error', (err) => {
       socket.close();
       reject(new AutomapError('no-answer', `No route to the router ${router}: ${err.message}.`));

