@@ -55,13 +55,15 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
   const { books, step } = w;
   const bridge = new Erc20Bridge({ url: w.url, chain: PAYER_CHAIN, requestTimeoutMs: 3_000, backoff: { attempts: 3, firstDelayMs: 50, maxDelayMs: 200 } });
   const signer = new Wallet(w.consumingKey);
+  // Where the payer is, to name the phases: sending a fresh batch, its batch sent, or neither (the pending scan).
+  let batch: 'idle' | 'sending' | 'sent' = 'idle';
   let sendIndex = 0;
   if (step) {
     // Pauses inside the cycle, so that kills land between its durable steps: the bridge's own send() calls
     // this.sendRaw for each transaction of a batch, so patching the instance reaches between the sends too.
     const sendRaw = bridge.sendRaw.bind(bridge);
     bridge.sendRaw = async (...args) => {
-      await step(sendIndex < 0 ? 'resend' : sendIndex++ === 0 ? 'send-first' : 'send-next');
+      await step(batch !== 'sending' ? 'resend' : sendIndex++ === 0 ? 'send-first' : 'send-next');
       return sendRaw(...args);
     };
     const journalPayments = books.journalPayments.bind(books);
@@ -90,19 +92,22 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
         return signed;
       },
       send: async (r) => {
+        batch = 'sending';
         sendIndex = 0;
         try {
           return await bridge.send(r);
         } finally {
-          sendIndex = -1;
+          batch = 'sent';
         }
       },
       sendRaw: (r) => bridge.sendRaw(r),
       signReplacement: (r) => bridge.signReplacement(signer, r),
       waitForReceipts: async (h, ms) => {
-        await pause('sent');
+        const fresh = batch === 'sent';
+        batch = 'idle';
+        await pause(fresh ? 'sent' : 'resent');
         const receipts = await bridge.waitForReceipts(h, ms);
-        await pause('receipts');
+        await pause(fresh ? 'receipts' : 'resent-receipts');
         return receipts;
       },
       chainFacts: async (a, r) => {
@@ -111,7 +116,6 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
       },
     },
   });
-  sendIndex = -1;
   return { payments, bridge };
 }
 
@@ -125,7 +129,8 @@ async function main(dataDir: string, url: string): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   const step = async (phase: string): Promise<void> => {
     say(`@phase ${phase}`);
-    if (maxDelay > 0) await sleep(Math.floor(random() * maxDelay));
+    // At least a few ms, so that a kill sent on seeing the line arrives while the worker is still at this step.
+    if (maxDelay > 0) await sleep(5 + Math.floor(random() * maxDelay));
   };
   const store = await openStore({ dataDir, chain: PAYER_CHAIN });
   const books = new Books(store.books());

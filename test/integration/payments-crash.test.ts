@@ -24,7 +24,13 @@ const STEP_DELAY_MS = 40;
 const KILL_WINDOW_MS = 500;
 const FUNDED = parseEther('1000');
 /** Where a kill may land inside a payment cycle (the worker's step names). */
-const CYCLE_PHASES = ['signed', 'journaled', 'send-first', 'send-next', 'sent', 'receipts', 'settled', 'reconcile', 'resend'];
+const CYCLE_PHASES = ['signed', 'journaled', 'send-first', 'send-next', 'sent', 'receipts', 'settled', 'reconcile', 'resend', 'resent', 'resent-receipts'];
+/**
+ * The moments that matter most, each of which every run must have killed at least once: signed but not journaled,
+ * journaled but not sent, between two sends of a batch, sent but no receipts read, receipts read but not settled.
+ * Every other kill aims at one of them (killed on seeing the worker reach it); the rest come at random times.
+ */
+const AIMED_PHASES = ['signed', 'journaled', 'send-next', 'sent', 'receipts'];
 
 /** The promise's value, or undefined once `ms` have passed; the timer does not outlive the race. */
 async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
@@ -62,7 +68,8 @@ describe('payments: kill -9 during payment cycles', () => {
     await sandbox.cleanup();
   });
 
-  function startWorker(seed: number): Run {
+  /** `killAt`: SIGKILL as soon as the worker says it reached this phase. */
+  function startWorker(seed: number, killAt?: string): Run {
     const t = sandbox.spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir, chain.url], {
       PAYER_KEY: consumer.privateKey.slice(2), PAYER_DELAY_MS: String(STEP_DELAY_MS), PAYER_SEED: String(seed),
     });
@@ -72,6 +79,7 @@ describe('payments: kill -9 during payment cycles', () => {
       const parts = (partial + d.toString()).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
+      if (killAt && parts.includes(`@phase ${killAt}`)) t.child.kill('SIGKILL');
     });
     // 'close' comes after the pipes are drained: every line the worker wrote before dying has been read by then.
     const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => t.child.once('close', (code, signal) => r({ code, signal })));
@@ -115,13 +123,14 @@ describe('payments: kill -9 during payment cycles', () => {
         await addDebts();
         debtRounds++;
       }
-      const run = startWorker(SEED + start);
+      const aim = start % 2 === 0 ? AIMED_PHASES[(start / 2) % AIMED_PHASES.length] : undefined;
+      const run = startWorker(SEED + start, aim);
       await waitFor('the payer to be ready', () => run.lines.includes('@ready') || run.lines.includes('@done'), 30_000, 10).catch(async (e: unknown) => {
         run.kill();
         await run.closed;
         throw new Error(`${String(e)}\n${run.output()}`);
       });
-      const wait = Math.floor(random() * KILL_WINDOW_MS);
+      const wait = aim ? 15_000 : Math.floor(random() * KILL_WINDOW_MS);
       if (!(await within(run.closed, wait))) run.kill();
       const { code, signal } = await run.closed;
       lastFinished = signal !== 'SIGKILL';
@@ -164,6 +173,7 @@ describe('payments: kill -9 during payment cycles', () => {
     t.diagnostic(`${kills} kills in ${kills + finishedRuns} runs (${finishedRuns} finished), ${debtRounds} rounds of debts; killed in: ${[...killedIn].map(([p, n]) => `${p}×${n}`).join(', ')}`);
     // Otherwise the kills could all have landed outside the cycle, and the test would prove nothing.
     assert.ok(cyclePhases.length >= 3, `kills landed in only ${cyclePhases.join(', ') || 'no'} cycle phases`);
+    for (const p of AIMED_PHASES) assert.ok(killedIn.has(p), `no kill landed in phase ${p}`);
     assert.ok(kills >= KILLS);
   });
 });
