@@ -148,5 +148,7 @@ export async function paymentFigures(emit: Emit): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('payments.ts')) {
+  // Exiting runs the 'exit' handler above, which stops the chain (bench/run.ts does the same for its signals).
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(1));
   await paymentFigures((name, value, unit) => void process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`));
 }
