@@ -7,7 +7,7 @@ import type { SetupResponse } from '../ui/catalogue.js';
 import { ConnectionLost, type UiClient, UiRequestError } from '../ui/client.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import { VERSION } from '../version.js';
-import { configurationDump, connectionStatus, setupTable } from './format.js';
+import { automapText, configurationDump, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
@@ -121,6 +121,16 @@ export const COMMANDS: readonly Command[] = [
       if (!RUNTIME_SETTINGS.includes(name)) throw new UsageError(`'${flag}' is not a setting set-configuration can change`);
       await ask(io, 'setConfiguration', { name, value });
       io.out('Parameter was successfully set');
+      return 0;
+    },
+  },
+  {
+    name: 'automap',
+    usage: 'automap',
+    help: 'Shows how the Node\'s port is mapped on the home router (PCP, NAT-PMP or UPnP IGD), its public address and lease, or why mapping failed and what to do.',
+    async run(args, io) {
+      noArgs(args);
+      io.out(automapText(await ask(io, 'automapStatus'), Date.now()));
       return 0;
     },
   },

@@ -93,3 +93,30 @@ export function broadcast(msg: UiMessage): { text: string; stderr: boolean } {
       return { text: `Discarding unrecognized broadcast with opcode '${msg.opcode}'`, stderr: true };
   }
 }
+
+const PROTOCOL_LABELS: Record<string, string> = { pcp: 'PCP', pmp: 'NAT-PMP', igdp: 'UPnP IGD' };
+
+/** What masq automap prints for the Node's automapStatus answer. */
+export function automapText(r: Record<string, unknown>, nowMs: number): string {
+  const line = (label: string, value: string): string => `${`${label}:`.padEnd(17)}${value}`;
+  const summary = String(r.summary ?? '');
+  if (r.state === 'off') return line('Port mapping', 'not used') + '\n' + line('Why', summary);
+  const attempts = Array.isArray(r.attempts) ? (r.attempts as Array<Record<string, unknown>>) : [];
+  const tried = attempts.map((a) => `${PROTOCOL_LABELS[String(a.protocol)] ?? String(a.protocol)}: ${String(a.message)}`);
+  if (r.state === 'mapped') {
+    const lifetime = Number(r.lifetimeSec);
+    const renew = typeof r.renewAtMs === 'number' ? `renews in ${Math.max(0, Math.round((r.renewAtMs - nowMs) / 1000))} s` : 'permanent: never renewed';
+    return [
+      line('Port mapping', `${PROTOCOL_LABELS[String(r.protocol)] ?? String(r.protocol)} on router ${String(r.router)}`),
+      line('Public address', `${String(r.publicAddress)}:${String(r.externalPort)} (to port ${String(r.internalPort)})`),
+      line('Lease', lifetime === 0 ? renew : `${lifetime} s, ${renew}`),
+      ...(tried.length > 0 ? [line('Tried first', tried.join('; '))] : []),
+    ].join('\n');
+  }
+  return [
+    line('Port mapping', `failed (${String(r.cause)})`),
+    line('Why', summary),
+    line('What to do', String(r.fix ?? '')),
+    ...(tried.length > 0 ? [line('Tried', tried.join('; '))] : []),
+  ].join('\n');
+}

@@ -231,6 +231,13 @@ export const PARAMS: readonly Param[] = [
     defaultValue: (ctx) => ctx.stored['mapping-protocol'],
   },
   {
+    // Not in MASQ (fixed at 600 s there): some routers keep short leases better, and labs want quick renewals.
+    name: 'mapping-lifetime', valueName: 'SECONDS',
+    help: 'Lease the Node asks the router for when it maps its port (renewed at half of what the router grants).',
+    check: (v) => uint(v, 'mapping-lifetime', 10n, 86_400n).toString(),
+    defaultValue: () => '600',
+  },
+  {
     name: 'min-hops', valueName: 'N',
     storeRow: 'min_hops',
     help: 'Minimum number of hops in a route, 1 to 6.',

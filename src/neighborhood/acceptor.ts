@@ -101,7 +101,7 @@ export function receiveGossip(body: Buffer, ctx: AcceptorContext): Decision {
     }
   }
   const kind = classifyGossip(opened.map((o) => ({ record: o.record, ...(o.signed.address ? { address: o.signed.address } : {}) })), {
-    localKey: ctx.db.rootKey, ...(ctx.localIp ? { localIp: ctx.localIp } : {}), sourceIp: ctx.source.ip, known: (k) => ctx.db.get(k) !== undefined,
+    localKey: ctx.db.rootKey, ...(ctx.localIp ? { localIp: ctx.localIp } : {}), sourceIp: ctx.source.ip, sourceKey: ctx.source.key, known: (k) => ctx.db.get(k) !== undefined,
   });
   const ownRecord = opened.some((o) => keyOf(o.record.publicKey) === ctx.source.key);
   return { ...decide(opened, kind, ctx), ownRecord };
@@ -210,9 +210,10 @@ function storeOne(o: Opened, ctx: AcceptorContext): StoreOne {
       return {};
     case 'conflict':
       if (!sameRates(o.record.ratePack, held.record.ratePack)) return { offence: { offence: 'contradictoryRecord', detail: 'its rate pack changed' } };
-      // An address outside the signature that differs from ours: the owner's own word is a contradiction, a relayer's
-      // copy may just be older than ours, so the record is taken without it.
-      if (own) return { offence: { offence: 'contradictoryRecord', detail: 'its address changed' } };
+      // A newer record from its owner, over the owner's own authenticated link, with another address: the Node moved
+      // (its router's public address changed). MASQ cannot take that (GH-499); here the new address replaces the old.
+      // A relayer's copy may just be older than ours, so it is taken without its address.
+      if (own) return { store: { opened: o, replace: true } };
       return { store: { opened: { ...o, signed: { signed: o.signed.signed, signature: o.signed.signature } }, replace: false } };
   }
 }

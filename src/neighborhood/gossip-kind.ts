@@ -14,6 +14,8 @@ export interface GossipContext {
   localIp?: string;
   /** IP address the Gossip came from. */
   sourceIp: string;
+  /** Key of the linked Node it came from: its own record alone is never a Pass (it may carry a new address). */
+  sourceKey?: string;
   known(key: string): boolean;
 }
 
@@ -41,7 +43,7 @@ export function classifyGossip(records: readonly ReceivedRecord[], ctx: GossipCo
         return { kind: 'debut', node: only };
       }
     }
-    if (hasPorts(only.address) && only.address.ip !== ctx.sourceIp) return { kind: 'pass', target: only.address };
+    if (hasPorts(only.address) && only.address.ip !== ctx.sourceIp && key !== ctx.sourceKey) return { kind: 'pass', target: only.address };
   }
   if (records.length === 2) {
     const [a, b] = records as [ReceivedRecord, ReceivedRecord];

@@ -29,8 +29,12 @@ export interface NeighborhoodOptions {
   chain: string;
   chainId: number;
   mode: 'standard' | 'originate-only' | 'consume-only';
-  /** Standard mode: our public IPv4, advertised in our record and descriptor. */
+  /** Standard mode: our public IPv4, advertised in our record and descriptor (later: setPublicAddress). */
   ip?: string;
+  /** The port others reach us on, when a router maps another than the clandestine port. */
+  advertisedPort?: number;
+  /** Dial from `ip` (several Nodes on one host); only when `ip` is an address of this machine, not a router's. */
+  dialFromIp?: boolean;
   clandestinePort: number;
   /** Default '0.0.0.0'. */
   listenHost?: string;
@@ -69,9 +73,11 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private current: ConnectionStage = 'NotConnected';
   private lastFull = '';
   private closed = false;
+  private address: NodeAddress | undefined;
 
   private constructor(private readonly o: NeighborhoodOptions) {
     super();
+    this.address = o.mode === 'standard' && o.ip ? { ip: o.ip, ports: [o.advertisedPort ?? o.clandestinePort] } : undefined;
     this.publicKeyHex = keyOf(o.identity.publicKey);
     this.db = new NeighborhoodDatabase(this.publicKeyHex);
     this.bans = new Bans(o.banMs);
@@ -93,7 +99,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
         ...(o.linkTimeouts?.handshakeMs !== undefined ? { handshakeTimeoutMs: o.linkTimeouts.handshakeMs } : {}),
         ...(o.linkTimeouts?.idleMs !== undefined ? { idleTimeoutMs: o.linkTimeouts.idleMs } : {}),
         // Several Nodes may share a host: dial from the address our record advertises, as neighbors check it.
-        ...(o.mode === 'standard' && o.ip ? { localAddress: o.ip } : {}),
+        ...(o.mode === 'standard' && o.ip && o.dialFromIp ? { localAddress: o.ip } : {}),
       },
       addressOf: (peer) => {
         const a = this.db.get(peer)?.address;
@@ -145,8 +151,21 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   descriptor(): string | undefined {
-    if (this.o.mode !== 'standard' || !this.o.ip) return undefined;
-    return formatDescriptor({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.o.ip, ports: [this.o.clandestinePort] });
+    if (!this.address) return undefined;
+    return formatDescriptor({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.address.ip, ports: this.address.ports });
+  }
+
+  /**
+   * A standard Node's public address changed (its router's, learned by port mapping): the record is signed again
+   * with a new version and gossiped, so neighbors and their neighbors reach us at the new address.
+   */
+  setPublicAddress(ip: string, port: number): void {
+    if (this.o.mode !== 'standard' || (this.address?.ip === ip && this.address.ports[0] === port)) return;
+    this.address = { ip, ports: [port] };
+    this.version++;
+    this.resign();
+    this.o.log.info(`Advertising ${this.descriptor() ?? ''}`);
+    this.gossipAll();
   }
 
   graphDot(): string {
@@ -176,7 +195,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   // ── our record ──
 
   private ourAddress(): NodeAddress | undefined {
-    return this.o.mode === 'standard' && this.o.ip ? { ip: this.o.ip, ports: [this.o.clandestinePort] } : undefined;
+    return this.address;
   }
 
   private resign(): void {
@@ -306,7 +325,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     const d = receiveGossip(body, {
       db: this.db,
       chainId: this.o.chainId,
-      ...(this.ourAddress() ? { localIp: this.o.ip } : {}),
+      ...(this.address ? { localIp: this.address.ip } : {}),
       minHops: this.minHops,
       now: Date.now(),
       source: { key: peer, ip },

@@ -57,6 +57,12 @@ async function configure(argv: readonly string[]): Promise<Resolution | number> 
   return r;
 }
 
+/** Why a Node maps no port on the router. */
+function automapOff(mode: string, ip: string): string {
+  if (mode !== 'standard') return `A ${mode} Node takes no connections, so it maps no port.`;
+  return `This Node was given --ip ${ip}, so it maps no port: forward its clandestine port on the router by hand, or start it without --ip.`;
+}
+
 async function openUnlockedStore(dataDir: string, chain: string, password: string | undefined): Promise<Store> {
   const store = await openStore({ dataDir, chain });
   if (password === undefined) return store;
@@ -108,6 +114,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     descriptor: () => meshNode?.neighborhood.descriptor(),
     connectionStage: () => meshNode?.neighborhood.stage() ?? 'NotConnected',
     neighborhoodGraph: () => meshNode?.neighborhood.graphDot() ?? 'digraph db {\n}',
+    automapStatus: () => meshNode?.automap?.status() ?? { state: 'off', summary: automapOff(r.mode, value('ip')) },
     settingChanged: (name, v) => {
       if (name === 'min-hops' && v) meshNode?.neighborhood.setMinHops(Number(v));
       if (name === 'gas-price' && v) accountant?.setGasPrice(Number(v));
@@ -177,12 +184,14 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     if (logLevel) ui.broadcast({ opcode: 'logBroadcast', payload: { msg: `${component}: ${msg}`, logLevel } });
   });
 
+  const mapped = meshNode?.automap?.status();
   const proxyAt = `${proxy.address.host.includes(':') ? `[${proxy.address.host}]` : proxy.address.host}:${proxy.address.port}`;
   process.stdout.write(
     `MASQ Node ready in ${r.mode} mode (process ${process.pid})\n` +
     `  proxy:          ${proxyAt}  (HTTP proxy, CONNECT and SOCKS5: curl -x http://${proxyAt} … or --socks5-hostname ${proxyAt})\n` +
     `  UI port:        ${ui.port}\n` +
-    (neighborhood ? `  descriptor:     ${neighborhood.descriptor() ?? '(none: this Node accepts no connections)'}\n` : '') +
+    (neighborhood ? `  descriptor:     ${neighborhood.descriptor() ?? (r.mode === 'standard' ? '(none until the port is mapped: masq automap)' : '(none: this Node accepts no connections)')}\n` : '') +
+    (mapped ? `  port mapping:   ${mapped.summary}${mapped.state === 'failed' ? ` ${mapped.fix}` : ''}\n` : '') +
     `  data directory: ${value('data-directory')}\n`,
   );
   log.info(`Ready: proxy on ${proxyAt}, UI on 127.0.0.1:${ui.port}`);

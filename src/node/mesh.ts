@@ -13,7 +13,10 @@ import { type Chain, findChain } from '../config/chains.js';
 import { type Mesh, startMesh } from '../stream/index.js';
 import { createPayerPolicy } from '../stream/payer.js';
 import { consumingKeyHex } from './accountant.js';
-import { MasqError, describeError } from '../system/errors.js';
+import { type NodeAutomap, createNodeAutomap } from './automap.js';
+import type { MappingProtocol } from '../automap/index.js';
+import { networkInterfaces } from 'node:os';
+import { describeError } from '../system/errors.js';
 import { addressOf } from '../wallet/index.js';
 import type { Logger } from '../system/logger.js';
 import type { RatePack } from '../wire/node-record.js';
@@ -41,7 +44,14 @@ export interface MeshSettings {
 export interface MeshNode {
   neighborhood: Neighborhood;
   mesh: Mesh;
+  /** Port mapping on the home router: only for a standard Node started without --ip. */
+  automap?: NodeAutomap;
   close(): Promise<void>;
+}
+
+/** Whether an address belongs to this machine (then the Node dials from it; a router's public address it cannot). */
+function isLocalAddress(ip: string): boolean {
+  return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === ip));
 }
 
 function ratePack(text: string): RatePack {
@@ -57,8 +67,20 @@ function wallet(address: string): Buffer {
 export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   const { value, store, log } = s;
   const ip = value('ip');
+  const clandestinePort = Number(value('clandestine-port') || store.getConfig('clandestine_port'));
+  let public_: { ip: string; port: number } | undefined = ip ? { ip, port: clandestinePort } : undefined;
+  const nhRef: { n?: Neighborhood } = {};
+  let automap: NodeAutomap | undefined;
   if (s.mode === 'standard' && !ip) {
-    throw new MasqError('CONFIG_INVALID', 'A standard-mode Node needs its public IP address.', 'Give --ip <address> (automatic port mapping comes with the router support).');
+    // As MASQ: no --ip means "map the port on the router and learn the public address from it". If that fails the
+    // Node still starts (it can use the mesh) and keeps trying; the status says why and what to do.
+    automap = createNodeAutomap({
+      port: clandestinePort, usual: (value('mapping-protocol') || undefined) as MappingProtocol | undefined, store, log,
+      lifetimeSec: Number(value('mapping-lifetime')),
+      addressChanged: (newIp, port) => nhRef.n?.setPublicAddress(newIp, port),
+    });
+    const status = await automap.start();
+    if (status.state === 'mapped') public_ = { ip: status.publicAddress, port: status.externalPort };
   }
   const given = value('neighbors');
   const past = store.getSecret(PAST_NEIGHBORS_SECRET) ?? '';
@@ -70,15 +92,19 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     chain: s.chain,
     chainId: s.chainId,
     mode: s.mode,
-    ...(ip ? { ip } : {}),
-    clandestinePort: Number(value('clandestine-port') || store.getConfig('clandestine_port')),
+    ...(public_ ? { ip: public_.ip, advertisedPort: public_.port, dialFromIp: public_.ip === ip && isLocalAddress(ip) } : {}),
+    clandestinePort,
     earningWallet: wallet(value('earning-wallet')),
     ratePack: rates,
     minHops: Number(value('min-hops')),
     initialNeighbors: initial,
     savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
     log: log.child('Neighborhood'),
+  }).catch(async (e: unknown) => {
+    await automap?.close();
+    throw e;
   });
+  nhRef.n = neighborhood;
   // The consuming wallet pays every hop of this Node's routes: given as a parameter, or stored (sealed) by
   // masq generate-wallets / recover-wallets.
   const keyHex = consumingKeyHex(value, store) ?? '';
@@ -144,8 +170,10 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   return {
     neighborhood,
     mesh,
+    ...(automap ? { automap } : {}),
     async close() {
       mesh.close();
+      await automap?.close();
       await neighborhood.close();
     },
   };

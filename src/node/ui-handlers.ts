@@ -10,6 +10,7 @@ import type { UiClientHandle } from '../ui/server.js';
 import type { ConnectionStage } from '../ui/catalogue.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
 import type { Books } from '../accountant/books.js';
+import type { AutomapStatus } from '../automap/index.js';
 import { FinancialsRequestError, financialsPayload, parseFinancialsRequest } from '../accountant/financials.js';
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
@@ -20,6 +21,8 @@ export interface NodeUiDeps {
   connectionStage(): ConnectionStage;
   /** Graphviz DOT of the neighborhood database. */
   neighborhoodGraph(): string;
+  /** The port mapping's status; a plain reason when the Node maps no port (given --ip, or not standard). */
+  automapStatus?(): AutomapStatus | { state: 'off'; summary: string };
   /** A runtime setting changed (after it is stored), e.g. min-hops for new routes. */
   settingChanged(name: string, value: string | null): void;
   broadcast(msg: UiMessage, exceptClientId?: number): void;
@@ -94,6 +97,9 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
         return reply({ stage: deps.connectionStage() });
       case 'neighborhoodGraph':
         return reply({ graph: deps.neighborhoodGraph() });
+      case 'automapStatus':
+        if (!deps.automapStatus) return notUnderstood();
+        return reply({ ...deps.automapStatus() });
       case 'checkPassword': {
         const pw = p.dbPasswordOpt as string | undefined;
         return reply({ matches: pw === undefined ? !store.hasPassword() : await store.checkPassword(pw) });

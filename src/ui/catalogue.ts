@@ -31,6 +31,8 @@ export const CATALOGUE = {
   connectionChange: { kind: 'ff', owner: 'ui' },
   descriptor: { kind: 'conv', owner: 'node', request: {} },
   neighborhoodGraph: { kind: 'conv', owner: 'node', request: {} },
+  // Not in MASQ: how the router port mapping stands (src/automap), for masq automap and the setup page.
+  automapStatus: { kind: 'conv', owner: 'node', request: {} },
   logBroadcast: { kind: 'ff', owner: 'ui' },
   newPassword: { kind: 'ff', owner: 'ui' },
   setConfiguration: { kind: 'conv', owner: 'node', request: { name: 'string', value: 'string' } },

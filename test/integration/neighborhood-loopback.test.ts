@@ -38,7 +38,7 @@ async function startNode(identity: NodeIdentity, ip: string, port: number, initi
   const log = capture();
   const out: Started = { n: undefined as unknown as Neighborhood, saved: [], log, stages: [] };
   const o: NeighborhoodOptions = {
-    identity, chain: 'dev', chainId: CHAIN_ID, mode: 'standard', ip, clandestinePort: port, listenHost: ip,
+    identity, chain: 'dev', chainId: CHAIN_ID, mode: 'standard', ip, dialFromIp: true, clandestinePort: port, listenHost: ip,
     earningWallet: randomBytes(20), ratePack: RATES, minHops: 3, initialNeighbors,
     savePastNeighbors: (d) => { out.saved = d; return Promise.resolve(); },
     log: log.logger, linkTimeouts: { handshakeMs: 2000, idleMs: 10_000 },

@@ -30,6 +30,9 @@ test('Pass: one record whose address is not the sender\'s', () => {
   assert.deepEqual(r, { kind: 'pass', target: at('11.0.0.9') });
   const known = node(at('11.0.0.9'));
   assert.equal(classifyGossip([known], ctx([known])).kind, 'pass');
+  // The sender's own record at a new address (its router's public address changed) is no Pass: it is news.
+  const moved = { ...ctx([known]), sourceKey: keyOf(known.record.publicKey) };
+  assert.equal(classifyGossip([known], moved).kind, 'standard');
 });
 
 test('Introduction: the sender plus an unknown Node elsewhere, in either order', () => {

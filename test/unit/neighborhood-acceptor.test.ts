@@ -191,6 +191,20 @@ test('A record whose rate pack changed is a contradiction', () => {
   assert.equal(d.offence?.offence, 'contradictoryRecord');
 });
 
+test('A newer record from its owner with another address: the Node moved, the new address replaces the old', () => {
+  const { others, db } = neighborhood(1);
+  const [b] = others as [TestNode];
+  const moved = { ip: '11.22.33.9', ports: [7777] };
+  const x = testNode();
+  const d = run([opened(b, { version: 9, neighbors: [me, x], address: moved }), opened(x, { neighbors: [b] })], ctx(db, b));
+  assert.equal(d.offence, undefined);
+  assert.deepEqual(d.store.filter((s) => s.opened.record.publicKey.toString('hex') === b.key).map((s) => [s.replace, s.opened.signed.address]), [[true, moved]]);
+  // The same record relayed by someone else keeps the address we hold.
+  const c = testNode();
+  const relayed = run([opened(b, { version: 9, neighbors: [me, c], address: moved }), opened(c, { neighbors: [b] })], ctx(db, c));
+  assert.deepEqual(relayed.store.filter((s) => s.opened.record.publicKey.toString('hex') === b.key).map((s) => s.opened.signed.address), [undefined]);
+});
+
 test('receiveGossip: garbage, a forged signature and malformed Gossip each name their offence', () => {
   const db = database(me, [], []);
   const a = testNode();
