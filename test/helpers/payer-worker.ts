@@ -1,7 +1,8 @@
 // The payer wired as src/node/accountant.ts wires it (Books over the store, an Erc20Bridge, Payments), used by the
 // payments crash test as a child process it kills with SIGKILL, and by bench/payments.ts in-process.
 //   node --import tsx test/helpers/payer-worker.ts <dataDir> <rpcUrl>
-//   env PAYER_KEY (consuming key, hex), PAYER_DELAY_MS (longest random pause at each step; 0 = none), PAYER_SEED
+//   env PAYER_KEY (consuming key, hex), PAYER_DELAY_MS (longest random pause at each step; 0 = none), PAYER_SEED,
+//   and optionally PAYER_GAS_PRICE_GWEI (the gas-price parameter), PAYER_REPLACE_AFTER_SEC, PAYER_RECEIPT_WAIT_MS
 // It prints '@ready', then '@phase <name>' on reaching each step of a payment cycle (pipes are synchronous on
 // Linux, so a printed phase was reached before a kill), '@scan <report>' after each scan, and '@done' once the
 // books owe nothing; then it exits 0.
@@ -46,6 +47,10 @@ export interface PayerWiring {
   consumingKey: string;
   log: Logger;
   nowSec?: () => number;
+  /** The gas-price parameter; without it the node's price is used. */
+  gasPriceGwei?: number;
+  replaceAfterSec?: number;
+  receiptWaitMs?: number;
   /** Called on reaching each step of a cycle (the crash test prints it and pauses there). */
   step?: (phase: string) => Promise<void>;
 }
@@ -53,23 +58,35 @@ export interface PayerWiring {
 /** Payments over a bridge exactly as src/node/accountant.ts builds them, with short timeouts and retries. */
 export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc20Bridge } {
   const { books, step } = w;
-  const bridge = new Erc20Bridge({ url: w.url, chain: PAYER_CHAIN, requestTimeoutMs: 3_000, backoff: { attempts: 3, firstDelayMs: 50, maxDelayMs: 200 } });
+  const bridge = new Erc20Bridge({
+    url: w.url, chain: PAYER_CHAIN, requestTimeoutMs: 3_000, backoff: { attempts: 3, firstDelayMs: 50, maxDelayMs: 200 },
+    ...(w.gasPriceGwei !== undefined ? { gasPriceGwei: w.gasPriceGwei } : {}),
+  });
   const signer = new Wallet(w.consumingKey);
   // Where the payer is, to name the phases: sending a fresh batch, its batch sent, or neither (the pending scan).
   let batch: 'idle' | 'sending' | 'sent' = 'idle';
   let sendIndex = 0;
+  // A higher bid for a stuck payment was signed: the next single send is that bid.
+  let rebid = false;
   if (step) {
     // Pauses inside the cycle, so that kills land between its durable steps: the bridge's own send() calls
     // this.sendRaw for each transaction of a batch, so patching the instance reaches between the sends too.
     const sendRaw = bridge.sendRaw.bind(bridge);
     bridge.sendRaw = async (...args) => {
-      await step(batch !== 'sending' ? 'resend' : sendIndex++ === 0 ? 'send-first' : 'send-next');
+      const phase = batch === 'sending' ? (sendIndex++ === 0 ? 'send-first' : 'send-next') : rebid ? 'rebid-send' : 'resend';
+      rebid = false;
+      await step(phase);
       return sendRaw(...args);
     };
     const journalPayments = books.journalPayments.bind(books);
     books.journalPayments = async (...args) => {
       await journalPayments(...args);
       await step('journaled');
+    };
+    const journalReplacement = books.journalReplacement.bind(books);
+    books.journalReplacement = async (...args) => {
+      await journalReplacement(...args);
+      await step('rebid-journaled');
     };
     const settlePayment = books.settlePayment.bind(books);
     books.settlePayment = async (...args) => {
@@ -82,6 +99,8 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
     books,
     nowSec: w.nowSec ?? (() => Math.floor(Date.now() / 1000)),
     log: w.log,
+    ...(w.replaceAfterSec !== undefined ? { replaceAfterSec: w.replaceAfterSec } : {}),
+    ...(w.receiptWaitMs !== undefined ? { receiptWaitMs: w.receiptWaitMs } : {}),
     thresholds: () => parsePaymentThresholds(ALL_DUE_THRESHOLDS),
     chain: {
       wallet: () => signer.address,
@@ -101,7 +120,12 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
         }
       },
       sendRaw: (r) => bridge.sendRaw(r),
-      signReplacement: (r) => bridge.signReplacement(signer, r),
+      signReplacement: async (r) => {
+        const signed = await bridge.signReplacement(signer, r);
+        await pause('rebid-signed');
+        rebid = true;
+        return signed;
+      },
       waitForReceipts: async (h, ms) => {
         const fresh = batch === 'sent';
         batch = 'idle';
@@ -119,7 +143,8 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
   return { payments, bridge };
 }
 
-const MAX_SCANS = 200;
+const MAX_SCANS = 1000;
+const numberEnv = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
 
 async function main(dataDir: string, url: string): Promise<void> {
   const consumingKey = process.env.PAYER_KEY;
@@ -134,7 +159,13 @@ async function main(dataDir: string, url: string): Promise<void> {
   };
   const store = await openStore({ dataDir, chain: PAYER_CHAIN });
   const books = new Books(store.books());
-  const { payments, bridge } = wirePayments({ books, url, consumingKey, log: createLogger(createLogCore('warn'), 'Payer'), step });
+  const gasPriceGwei = numberEnv('PAYER_GAS_PRICE_GWEI');
+  const replaceAfterSec = numberEnv('PAYER_REPLACE_AFTER_SEC');
+  const receiptWaitMs = numberEnv('PAYER_RECEIPT_WAIT_MS');
+  const { payments, bridge } = wirePayments({
+    books, url, consumingKey, log: createLogger(createLogCore('warn'), 'Payer'), step,
+    ...(gasPriceGwei !== undefined && { gasPriceGwei }), ...(replaceAfterSec !== undefined && { replaceAfterSec }), ...(receiptWaitMs !== undefined && { receiptWaitMs }),
+  });
   say('@ready');
   for (let i = 0; i < MAX_SCANS; i++) {
     await step('scan');
