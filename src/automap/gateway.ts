@@ -39,8 +39,11 @@ export function parseDefaultGateway(text: string, littleEndian = endianness() ==
   return best && { iface: best.iface, gateway: best.gateway };
 }
 
-/** Reads /proc/net/route (or another file, for tests) and returns its default gateway. */
-export async function readDefaultGateway(path = '/proc/net/route'): Promise<DefaultGateway | undefined> {
+/**
+ * Reads the routing table (or another file, for tests) and returns its default gateway. Through /proc/self: the
+ * systemd unit's ProcSubset=pid hides /proc/net, never the process's own directory.
+ */
+export async function readDefaultGateway(path = '/proc/self/net/route'): Promise<DefaultGateway | undefined> {
   const file = await open(path, 'r');
   try {
     const buf = Buffer.alloc(MAX_ROUTE_TEXT);

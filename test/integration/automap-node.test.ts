@@ -151,6 +151,36 @@ describe('automatic port mapping of a Node behind miniupnpd', () => {
     await node.stop();
   });
 
+  test('a router that refuses (UPnP 606): the status gives its answer and what to do', async () => {
+    await lab.startMiniupnpd({ ...ONLY.igdp, denyAll: true });
+    const node = startNode(lab.lan, [], join(sandbox.tempDir('masq-am-deny-'), 'data'));
+    await ready(node);
+    const status = (await node.masq('automap')).stdout;
+    assert.match(status, /Port mapping: +failed \(refused\)/, status);
+    assert.match(status, /606/);
+    assert.match(status, /What to do: +Allow port mapping/);
+    assert.equal(node.process.child.exitCode, null);
+  });
+
+  test('a router answering garbage and oversized datagrams: refused replies, the Node stays up', async () => {
+    // Started with PCP and NAT-PMP on, so the lab's filter lets both kinds of datagram reach port 5351; then stopped.
+    await lab.startMiniupnpd({ upnp: false, natpmp: true, pcp: true });
+    await lab.stopMiniupnpd();
+    // On the router's port 5351: a short garbage reply, then a 4 KiB one, to every request.
+    const garbage = lab.router.spawn(process.execPath, ['-e', `
+      const s = require('node:dgram').createSocket('udp4');
+      s.on('message', (m, r) => { s.send(Buffer.from('not a reply'), r.port, r.address); s.send(Buffer.alloc(4096, 7), r.port, r.address); });
+      s.bind(5351, () => console.log('garbage router'));`]);
+    await waitFor('the garbage router', () => garbage.output().includes('garbage router'), 5_000);
+    const node = startNode(lab.lan, [], join(sandbox.tempDir('masq-am-garbage-'), 'data'));
+    await ready(node);
+    const status = (await node.masq('automap')).stdout;
+    assert.match(status, /Port mapping: +failed \(malformed\)/, status);
+    assert.ok(!hasStackTrace(node.process.output()), node.process.output());
+    assert.equal(node.process.child.exitCode, null);
+    garbage.child.kill('SIGKILL');
+  });
+
   test('no router answers: the status says so and the Node keeps running', async () => {
     await lab.stopMiniupnpd();
     const node = startNode(lab.lan, [], join(sandbox.tempDir('masq-am-none-'), 'data'));
