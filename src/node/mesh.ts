@@ -49,9 +49,12 @@ export interface MeshNode {
   close(): Promise<void>;
 }
 
-/** Whether an address belongs to this machine (then the Node dials from it; a router's public address it cannot). */
+/**
+ * Whether an address belongs to this machine (then the Node dials from it; a router's public address it cannot).
+ * All of 127.0.0.0/8 is loopback's, though only 127.0.0.1 is listed (local networks of Nodes use 127.0.0.x).
+ */
 function isLocalAddress(ip: string): boolean {
-  return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === ip));
+  return ip.startsWith('127.') || Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === ip));
 }
 
 function ratePack(text: string): RatePack {
