@@ -101,6 +101,9 @@ describe('payments over the mesh against a local chain', () => {
 
   test('traffic becomes debts, debts become transfers on chain, and the creditors credit them', async (t) => {
     const node = lab.nodes[CONSUMER] as LabNode;
+    // The user's gas price, set while the Node runs, is what its payments bid.
+    const set = await node.masq('set-configuration', '--gas-price', '3');
+    assert.equal(set.code, 0, set.stderr);
     const before = await tokens(consumer.address);
     assert.ok(await download(node), 'the download over the mesh works');
     assert.ok(await download(node), 'and a second one');
@@ -111,6 +114,9 @@ describe('payments over the mesh against a local chain', () => {
     }, 40_000, 1000);
     const paidOnChain = before - (await tokens(consumer.address));
     assert.ok(paidOnChain > 0n, 'MASQ left the consumer');
+    const sent = await token.contract.queryFilter(token.contract.filters.Transfer?.(consumer.address) ?? 'Transfer');
+    assert.ok(sent.length > 0, 'the consumer\'s transfers are on chain');
+    for (const log of sent) assert.equal((await chain.provider.getTransaction(log.transactionHash))?.gasPrice, 3_000_000_000n, 'bid at the configured 3 gwei');
     await waitFor('the providers to credit what they received', async () => {
       let credited = 0n;
       for (const p of providers()) credited += (await financials(p)).paid[1];
