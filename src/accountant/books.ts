@@ -70,6 +70,15 @@ export interface JournalEntry extends PendingPayable {
   journaledSec: number;
 }
 
+/** A charge for service: `payable` we owe the wallet, `receivable` it owes us. */
+export interface Charge {
+  kind: 'payable' | 'receivable';
+  wallet: string;
+  amountWei: bigint;
+  /** When it was incurred (the debt's age starts there if the account was clear). */
+  atSec: number;
+}
+
 /** An incoming transfer as the receivable scan credits it. */
 export interface Incoming {
   from: string;
@@ -353,16 +362,26 @@ export class Books {
     w.put(PAID_RECEIVABLE, (this.total(PAID_RECEIVABLE) + amountWei).toString());
   }
 
-  /** A debt grows: a debt starting from nothing is as old as now, a growing one keeps its age. */
+  /** Many charges in one transaction (the hopper's, summed per wallet by charges.ts). */
+  async recordCharges(charges: readonly Charge[]): Promise<void> {
+    const rows = charges.map((c) => ({ key: (c.kind === 'payable' ? PAYABLE : RECEIVABLE) + walletKey(c.wallet), amount: positive(c.amountWei, 'charge'), at: timestamp(c.atSec) }));
+    return this.db.transaction((w) => {
+      for (const r of rows) this.growIn(w, r.key, r.amount, r.at);
+    });
+  }
+
   private async grow(key: string, amountWei: bigint, now: number): Promise<void> {
     positive(amountWei, 'charge');
     timestamp(now);
-    return this.db.transaction((w) => {
-      const raw = this.db.get(key);
-      const old = raw === undefined ? undefined : decodeRow(key, raw);
-      const balance = old?.balanceWei ?? 0n;
-      w.put(key, encodeRow(balance + amountWei, balance <= 0n || !old ? now : old.since, old?.pending));
-    });
+    return this.db.transaction((w) => this.growIn(w, key, amountWei, now));
+  }
+
+  /** A debt grows: a debt starting from nothing is as old as now, a growing one keeps its age. */
+  private growIn(w: BookWrite, key: string, amountWei: bigint, now: number): void {
+    const raw = this.db.get(key);
+    const old = raw === undefined ? undefined : decodeRow(key, raw);
+    const balance = old?.balanceWei ?? 0n;
+    w.put(key, encodeRow(balance + amountWei, balance <= 0n || !old ? now : old.since, old?.pending));
   }
 
   private readPayable(key: string): PayableRecord | undefined {

@@ -3,6 +3,7 @@
 
 import { type Books, serviceCharge } from '../accountant/books.js';
 import { parsePaymentThresholds } from '../accountant/curve.js';
+import { ChargeBuffer } from '../accountant/charges.js';
 import { Delinquents } from '../accountant/delinquency.js';
 import type { Mode } from '../config/params.js';
 import type { NodeIdentity } from '../crypto/identity.js';
@@ -119,11 +120,11 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     (w, banned, owed) => log.info(banned
       ? `Refusing to serve ${w}: it owes ${owed} wei past the payment thresholds`
       : `Serving ${w} again: it paid down to ${owed} wei`));
+  const charges = new ChargeBuffer(s.books, () => Math.floor(Date.now() / 1000), log.child('Accountant'));
   const book = (wallet: Buffer, amount: bigint): void => {
     // A Node does not owe itself (its own routes through itself, or Nodes sharing one wallet).
     if (amount === 0n || own?.equals(wallet)) return;
-    s.books.recordServiceProvided(`0x${wallet.toString('hex')}`, amount, Math.floor(Date.now() / 1000))
-      .catch((e: unknown) => log.warn(`Could not book ${amount} wei owed by 0x${wallet.toString('hex')}: ${describeError(e)}`));
+    charges.add('receivable', `0x${wallet.toString('hex')}`, amount);
   };
   const mesh = startMesh({
     identity: s.identity,
@@ -158,8 +159,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
           const amount = serviceCharge(pair, bytes);
           if (amount === 0n) return;
           const wallet = `0x${r.earningWallet.toString('hex')}`;
-          s.books.recordServiceConsumed(wallet, amount, Math.floor(Date.now() / 1000))
-            .catch((e: unknown) => log.warn(`Could not book ${amount} wei owed to ${wallet}: ${describeError(e)}`));
+          charges.add('payable', wallet, amount);
         };
         for (const k of rt.over.slice(1, -1)) owe(k, 'routing', bytesOut);
         owe(rt.over[rt.over.length - 1] as string, 'exit', bytesOut + bytesIn);
@@ -176,6 +176,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     ...(automap ? { automap } : {}),
     async close() {
       mesh.close();
+      await charges.flush();
       await automap?.close();
       await neighborhood.close();
     },

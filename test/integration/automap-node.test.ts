@@ -101,6 +101,13 @@ describe('automatic port mapping of a Node behind miniupnpd', () => {
     });
   }
 
+  test('an IGD v1 device (WANIPConnection:1) maps as well', async () => {
+    await lab.startMiniupnpd({ ...ONLY.igdp, igdV1: true });
+    const { node } = await inside('igdv1');
+    assert.match((await node.masq('automap')).stdout, /Port mapping: +UPnP IGD/);
+    assert.match(await lab.mappings(), new RegExp(`dnat ip to ${lab.lan.address.replace(/\./g, '\\.')}:${PORT}`));
+  });
+
   test('fallback: with only UPnP offered, PCP and NAT-PMP are tried first and the protocol is remembered', async () => {
     await lab.startMiniupnpd(ONLY.igdp);
     const dir = join(sandbox.tempDir('masq-am-fallback-'), 'data');

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet, parseEther } from 'ethers';
 import { Books } from '../../src/accountant/books.js';
+import { FLUSH_MS } from '../../src/accountant/charges.js';
 import { openStore } from '../../src/store/index.js';
 import { type DeployedToken, type TestChain, deployDevToken, fundConsumer, startChain } from '../helpers/chain.js';
 import { type LabNode, type MeshLab, BIG_BYTES, bigSha256, startMeshLab } from '../helpers/mesh-lab.js';
@@ -124,7 +125,9 @@ describe('payments over the mesh against a local chain', () => {
       return paidOnChain / GWEI - credited <= BigInt(providers().length);
     }, 30_000, 1000);
 
-    // Exact, in wei, from the Nodes' own books: every book agrees with the chain.
+    // Exact, in wei, from the Nodes' own books: every book agrees with the chain. Charges reach the books within
+    // a second of the traffic (src/accountant/charges.ts); give every Node's last ones time to land.
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 500));
     const c = await booksOf(node);
     try {
       assert.equal(c.books.journal().length, 0, 'no payment left unsettled');
@@ -162,7 +165,7 @@ describe('payments over the mesh against a local chain', () => {
       await new Promise((r) => setTimeout(r, 1500));
       refused = !(await download(node));
     }
-    assert.ok(refused, 'the debtor is refused at last');
+    assert.ok(refused, `the debtor is refused at last; the Nodes said:\n${providers().map((p) => p.process.output().split('\n').filter((l) => /Refusing|Serving/.test(l)).join('\n')).join('\n')}`);
     const refusing = providers().filter((p) => p.process.output().includes(`Refusing to serve ${wallet}`));
     assert.ok(refusing.length > 0, 'Nodes it owes say they refuse it');
     t.diagnostic(`${refusing.length} Nodes refused the debtor`);
@@ -186,7 +189,7 @@ describe('payments over the mesh against a local chain', () => {
       await new Promise((r) => setTimeout(r, 1500));
       served = await download(node);
     }
-    assert.ok(served, 'the debtor is served again after paying');
+    assert.ok(served, `the debtor is served again after paying; the debtor said:\n${node.process.output().slice(-2000)}`);
     assert.ok(refusing.some((p) => p.process.output().includes(`Serving ${wallet} again`)), 'a Node that refused it serves it again');
   });
 });

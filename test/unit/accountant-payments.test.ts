@@ -12,7 +12,7 @@ import type { Payment, ReceiptState, SendOutcome } from '../../src/blockchain/er
 import type { ChainFacts, PendingPayable, TxOnChain } from '../../src/blockchain/reconcile.js';
 import { MasqError } from '../../src/system/errors.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
-import type { BookDb } from '../../src/store/index.js';
+import { memoryBookDb } from '../helpers/memory-books.js';
 
 const WALLET = `0x${'c'.repeat(40)}`;
 const A = `0x${'a'.repeat(40)}`;
@@ -21,34 +21,6 @@ const D = `0x${'d'.repeat(40)}`;
 // Gwei and seconds: anything over 10 gwei is due once 2 s old.
 const THRESHOLDS = parsePaymentThresholds('50|1|1|10|1|20');
 const GWEI = 1_000_000_000n;
-
-/** The books' database in memory: a transaction applies its writes only if the change returns. */
-function memoryBookDb(): BookDb {
-  const rows = new Map<string, unknown>();
-  const config = new Map<string, string>();
-  return {
-    get: (k) => rows.get(k),
-    getConfig: (n) => config.get(n),
-    entries: (prefix) => [...rows.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => ({ key, value })),
-    transaction: async (change) => {
-      const before = new Map(rows);
-      const beforeConfig = new Map(config);
-      try {
-        return change({
-          put: (k, v) => void rows.set(k, v),
-          remove: (k) => void rows.delete(k),
-          putConfig: (n, v) => void (v === null ? config.delete(n) : config.set(n, v)),
-        });
-      } catch (e) {
-        rows.clear();
-        for (const [k, v] of before) rows.set(k, v);
-        config.clear();
-        for (const [k, v] of beforeConfig) config.set(k, v);
-        throw e;
-      }
-    },
-  };
-}
 
 type SendScript = 'accept' | 'refuse' | 'silent';
 
