@@ -32,7 +32,7 @@ export interface NetworkNode {
   uiPort: number;
   proxyPort: number;
   child: ChildProcess;
-  /** Everything the Node printed on stdout. */
+  /** Everything the Node printed, stdout and stderr. */
   output(): string;
   logFile: string;
 }
@@ -85,7 +85,8 @@ export async function startNetwork(o: NetworkOptions): Promise<Network> {
     const child = spawn(NODE_BIN, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (b: Buffer) => { out += b.toString(); log.write(b); });
-    child.stderr?.on('data', (b: Buffer) => log.write(b));
+    // Start-up errors come on stderr: kept too, so a Node that stops at once can say why.
+    child.stderr?.on('data', (b: Buffer) => { out += b.toString(); log.write(b); });
     const node: NetworkNode = { index, ip, uiPort, proxyPort, child, output: () => out, logFile };
     child.once('exit', (code) => { if (!stopping) o.onUnexpectedExit(node, code); });
     nodes.push(node);

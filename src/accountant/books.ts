@@ -313,6 +313,16 @@ export class Books {
     });
   }
 
+  /** Sets the receivable scan's start block unless one is set (a fresh database); true when it set it. */
+  async startBlockIfUnset(block: number): Promise<boolean> {
+    if (!Number.isSafeInteger(block) || block < 0) throw new BooksError(`${block} is not a block number.`);
+    return this.db.transaction((w) => {
+      if (this.db.getConfig(START_BLOCK_ROW) !== undefined) return false;
+      w.putConfig(START_BLOCK_ROW, String(block));
+      return true;
+    });
+  }
+
   /** The block the next receivable scan starts at, or undefined for "the latest". */
   startBlock(): number | undefined {
     const raw = this.db.getConfig(START_BLOCK_ROW);

@@ -36,11 +36,15 @@ export async function scanReceivables(d: ReceivableDeps): Promise<ReceivableScan
   const latest = await d.chain.blockNumber();
   // No start block yet (a fresh database, or `set-configuration --start-block none`): from the latest block on.
   const from = d.books.startBlock() ?? latest;
-  if (from > latest) return { fromBlock: from, toBlock: latest, credited: 0 };
+  if (from > latest) {
+    d.log.debug(`No new blocks since ${from - 1}`);
+    return { fromBlock: from, toBlock: latest, credited: 0 };
+  }
   const { transfers } = await d.chain.scanTransfersTo(earning, from, latest);
   const own = d.consumingWallet()?.toLowerCase();
   const incoming = transfers.filter((t) => t.amount > 0n && t.from !== own && t.from !== earning.toLowerCase()).map((t) => ({ from: t.from, amount: t.amount }));
   await d.books.creditTransfers(incoming, latest + 1, d.nowSec());
   if (incoming.length > 0) d.log.info(`Received ${incoming.length} payment(s) in blocks ${from}..${latest}`);
+  else d.log.debug(`No payments received in blocks ${from}..${latest}`);
   return { fromBlock: from, toBlock: latest, credited: incoming.length };
 }

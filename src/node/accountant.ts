@@ -10,7 +10,7 @@ import { Payments } from '../accountant/payments.js';
 import { scanReceivables } from '../accountant/receivables.js';
 import { type ScanName, Scanners } from '../accountant/scanners.js';
 import type { Store } from '../store/index.js';
-import { MasqError } from '../system/errors.js';
+import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { checksumAddress, parsePrivateKey } from '../wallet/index.js';
 
@@ -81,6 +81,13 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
       books, chain: bridge, earningWallet: earning, consumingWallet: () => signer()?.address, nowSec, log: log.child('Receivables'),
     })),
   };
+  // A fresh database scans from the block the Node first saw, not from "the latest" at its first scan, so payments
+  // arriving before that scan (scans off, or no route yet) are not skipped, as MASQ would skip them.
+  if (books.startBlock() === undefined) {
+    bridge.blockNumber()
+      .then((n) => books.startBlockIfUnset(n))
+      .catch((e: unknown) => log.debug(`Start block not set yet: ${describeError(e)}; the first receivable scan sets it`));
+  }
   const intervals = value('scan-intervals').split('|').map(Number);
   const scanners = new Scanners(scans, intervals, log.child('Accountant'));
   return {

@@ -153,8 +153,9 @@ export async function runNode(argv: readonly string[]): Promise<number> {
       accountant = acct;
       // Payments a crash left unsettled are settled first, scans or not (payments.ts).
       acct.scan('pendingpayables').catch((e: unknown) => log.warn(`Settling earlier payments failed: ${describeError(e)}; the pending-payable scan tries again`));
-      // As MASQ: the scans start once the Node can route (facts §9.3).
-      const startScans = (stage: string): void => void (stage === 'RouteFound' && acct.startScans());
+      // The scans start once the Node has a neighbor: MASQ waits for RouteFound (facts §9.3), so a relay that never
+      // finds a route of its own never saw what it earned.
+      const startScans = (stage: string): void => void (stage !== 'NotConnected' && acct.startScans());
       startScans(meshNode.neighborhood.stage());
       meshNode.neighborhood.on('stage', startScans);
     }

@@ -150,7 +150,12 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
       peers: () => [...web.output().matchAll(/^peer (\S+) /gm)].map((m) => (m[1] as string).replace(/^::ffff:/, '')),
     },
     async routeFound(node, timeoutMs = 30_000) {
-      await waitFor(`Node ${node.index} to find a route`, async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), timeoutMs, 500);
+      await waitFor(`Node ${node.index} to find a route`, async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), timeoutMs, 500)
+        .catch(async (e: unknown) => {
+          // What the Node knows and said: enough to tell a missing neighbor from an unroutable graph.
+          const graph = (await node.masq('neighborhood-graph')).stdout;
+          throw new Error(`${String(e)}\n${graph}\n${node.process.output().split('\n').filter((l) => !l.includes('Node/UI')).slice(-40).join('\n')}`);
+        });
     },
   };
 }

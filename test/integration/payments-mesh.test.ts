@@ -83,7 +83,8 @@ describe('payments over the mesh against a local chain', () => {
       modes: { [CONSUMER]: 'consume-only', [DEBTOR]: 'consume-only' },
       env: { MASQ_PAYMENT_THRESHOLDS: THRESHOLDS, MASQ_RATE_PACK: RATE_PACK, MASQ_SCAN_INTERVALS: '1|1|1' },
       nodeEnv: {
-        [CONSUMER]: { MASQ_CONSUMING_PRIVATE_KEY: consumer.privateKey.slice(2) },
+        // No automatic scans: it pays when told to (masq scan payables).
+        [CONSUMER]: { MASQ_CONSUMING_PRIVATE_KEY: consumer.privateKey.slice(2), MASQ_SCANS: 'off' },
         [DEBTOR]: { MASQ_CONSUMING_PRIVATE_KEY: debtor.privateKey.slice(2) },
       },
       beforeNodes: async (web) => {
@@ -108,7 +109,13 @@ describe('payments over the mesh against a local chain', () => {
     const before = await tokens(consumer.address);
     assert.ok(await download(node), 'the download over the mesh works');
     assert.ok(await download(node), 'and a second one');
-    // The consumer pays everything over the thresholds; the providers see it arrive.
+    // Its debts are due within seconds, but with scans off nothing is paid until it says so.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const owed = await financials(node);
+    assert.ok(owed.unpaid[0] > 10n && owed.paid[0] === 0n, `scans off: owed ${owed.unpaid[0]} gwei, paid ${owed.paid[0]}`);
+    const scan = await node.masq('scan', 'payables');
+    assert.equal(scan.code, 0, scan.stderr);
+    // The consumer paid everything over the thresholds; the providers see it arrive.
     await waitFor('the consumer to pay its debts', async () => {
       const f = await financials(node);
       return f.paid[0] > 0n && f.unpaid[0] <= 10n;
@@ -123,7 +130,10 @@ describe('payments over the mesh against a local chain', () => {
       for (const p of providers()) credited += (await financials(p)).paid[1];
       // financials reports gwei, rounded down per Node: allow one gwei each.
       return paidOnChain / GWEI - credited <= BigInt(providers().length);
-    }, 30_000, 1000);
+    }, 30_000, 1000).catch((e: unknown) => {
+      const said = providers().map((p) => `Node ${p.index}:\n${p.process.output().split('\n').filter((l) => /Receivables|Accountant|scan/.test(l)).slice(-6).join('\n')}`);
+      throw new Error(`${String(e)}\n${said.join('\n')}`);
+    });
 
     // Exact, in wei, from the Nodes' own books: every book agrees with the chain. Charges reach the books within
     // a second of the traffic (src/accountant/charges.ts); give every Node's last ones time to land.
