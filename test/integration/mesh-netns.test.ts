@@ -35,7 +35,8 @@ async function fetchBig(node: LabNode, mode: 'http' | 'connect' | 'socks5'): Pro
   const r = await node.curl('/big', mode, ['-o', file]);
   assert.equal(r.code, 0, `curl (${mode}) failed: ${r.stderr}`);
   const body = readFileSync(file);
-  assert.equal(body.length, BIG_BYTES, `${mode}: all bytes${body.length < 4096 ? `, got:\n${body.toString()}\nthe Node said:\n${node.process.output().slice(-1500)}` : ''}`);
+  const graph = body.length < 4096 ? (await node.masq('neighborhood-graph')).stdout : '';
+  assert.equal(body.length, BIG_BYTES, `${mode}: all bytes${body.length < 4096 ? `, got:\n${body.toString()}\nthe Node said:\n${node.process.output().slice(-1500)}\nit knows:\n${graph}` : ''}`);
   assert.equal(createHash('sha256').update(body).digest('hex'), expected, `${mode}: the bytes match`);
 }
 
