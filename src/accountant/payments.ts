@@ -27,7 +27,8 @@ export interface PayerChain {
   /** The consuming wallet's address, or undefined when the Node has none. */
   wallet(): string | undefined;
   tokenBalance(wallet: string): Promise<bigint>;
-  sign(payments: readonly Payment[]): Promise<PendingPayable[]>;
+  /** Consecutive nonces from the chain's next one, and never below `nonceAtLeast`. */
+  sign(payments: readonly Payment[], nonceAtLeast: number): Promise<PendingPayable[]>;
   send(records: readonly PendingPayable[]): Promise<SendOutcome[]>;
   sendRaw(record: PendingPayable): Promise<SendOutcome>;
   /** The same payment and nonce with a higher gas price (erc20-bridge.ts). */
@@ -178,7 +179,9 @@ export class Payments {
       log.warn(`The consuming wallet's MASQ does not cover ${unfunded.length} due payment(s) (${owed} wei); add MASQ to ${wallet} or they turn delinquent`);
     }
     if (pay.length === 0) return { ...report, waiting: before.waiting };
-    const records = await chain.sign(pay.map((p) => ({ creditor: p.wallet, amount: p.balanceWei })));
+    // Past every nonce the journal still holds (payments waiting in the pool): a new batch must never share one.
+    const floor = books.journal().reduce((n, e) => Math.max(n, e.nonce + 1), 0);
+    const records = await chain.sign(pay.map((p) => ({ creditor: p.wallet, amount: p.balanceWei })), floor);
     const entries = records.map((r) => ({ ...r, txHash: r.txHash.toLowerCase(), journaledSec: now }));
     await books.journalPayments(entries);
     const sent: JournalEntry[] = [];

@@ -118,13 +118,15 @@ export class Erc20Bridge {
   }
 
   /**
-   * Signs one legacy transfer per payment with consecutive nonces (facts §9.4). Nothing is sent: the caller
-   * journals the records first, then calls `send`.
+   * Signs one legacy transfer per payment with consecutive nonces (facts §9.4), from `nonceAtLeast` at the lowest.
+   * Nothing is sent: the caller journals the records first, then calls `send`.
    */
-  async sign(signer: TxSigner, payments: readonly Payment[]): Promise<PendingPayable[]> {
+  async sign(signer: TxSigner, payments: readonly Payment[], nonceAtLeast = 0): Promise<PendingPayable[]> {
     if (payments.length === 0) return [];
     const pending = await this.rpc('read the pending nonce', () => this.provider.getTransactionCount(signer.address, 'pending'));
-    const start = batchStart(this.localNextNonce, pending);
+    // The caller's floor (past the nonces its journal still holds) wins too: some nodes (hardhat's EDR) leave a
+    // transaction priced under the base fee out of the pending count, and its nonce would be handed out again.
+    const start = Math.max(batchStart(this.localNextNonce, pending), nonceAtLeast);
     const gasPrice = await this.gasPrice();
     const nonces = assignNonces(start, payments.length);
     return Promise.all(payments.map((p, i) => this.signOne(signer, p, nonces[i] ?? start + i, gasPrice)));

@@ -62,7 +62,7 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     chain: {
       wallet: () => signer()?.address,
       tokenBalance: (w) => bridge.balanceOf(w),
-      sign: async (p) => bridge.sign(requireSigner(), p),
+      sign: async (p, floor) => bridge.sign(requireSigner(), p, floor),
       signReplacement: async (r) => bridge.signReplacement(requireSigner(), r),
       send: (r) => bridge.send(r),
       sendRaw: (r) => bridge.sendRaw(r),

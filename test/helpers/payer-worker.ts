@@ -105,8 +105,8 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
     chain: {
       wallet: () => signer.address,
       tokenBalance: (a) => bridge.balanceOf(a),
-      sign: async (p) => {
-        const signed = await bridge.sign(signer, p);
+      sign: async (p, floor) => {
+        const signed = await bridge.sign(signer, p, floor);
         await pause('signed');
         return signed;
       },

@@ -42,9 +42,18 @@ class ScriptedChain implements PayerChain {
   wallet(): string { return WALLET; }
   async tokenBalance(): Promise<bigint> { return this.balance; }
 
-  async sign(payments: readonly Payment[]): Promise<PendingPayable[]> {
-    const start = Math.max(this.localNonce, this.minedNonces + this.pool.size);
+  /** As hardhat's EDR does for transactions under the base fee: pooled ones left out of the pending count. */
+  poolLeftOutOfCount = false;
+
+  async sign(payments: readonly Payment[], nonceAtLeast: number): Promise<PendingPayable[]> {
+    const pendingCount = this.minedNonces + (this.poolLeftOutOfCount ? 0 : this.pool.size);
+    const start = Math.max(this.localNonce, pendingCount, nonceAtLeast);
     return payments.map((p, i) => this.signed(p, start + i, this.gasPrice));
+  }
+
+  /** The payer restarted: what it remembered of nonces is gone. */
+  restart(): void {
+    this.localNonce = 0;
   }
 
   async signReplacement(stuck: PendingPayable): Promise<PendingPayable> {
@@ -219,7 +228,7 @@ test('a reverted transfer leaves the debt owed, and the next scan pays it with a
 test('after a crash between journal and send, the pending scan sends the journaled bytes and confirms them', async () => {
   const { books, chain, payments } = setup();
   await owe(books, A, 100n, 990);
-  const [record] = await chain.sign([{ creditor: A, amount: 100n * GWEI }]);
+  const [record] = await chain.sign([{ creditor: A, amount: 100n * GWEI }], 0);
   await books.journalPayments([{ ...(record as PendingPayable), journaledSec: 1000 }]);
   const first = await payments.scanPendingPayables();
   assert.deepEqual(first, { confirmed: 1, failed: 0, waiting: 0, unsure: 0 }, 'resent, mined and confirmed in one scan');
@@ -232,7 +241,7 @@ test('a journaled payment whose nonce another transaction spent is released; one
   const { books, chain, payments, logs } = setup();
   await owe(books, A, 100n, 990);
   await owe(books, B, 100n, 990);
-  const [a, b] = await chain.sign([{ creditor: A, amount: 100n * GWEI }, { creditor: B, amount: 100n * GWEI }]);
+  const [a, b] = await chain.sign([{ creditor: A, amount: 100n * GWEI }, { creditor: B, amount: 100n * GWEI }], 0);
   await books.journalPayments([a, b].map((r) => ({ ...(r as PendingPayable), journaledSec: 1000 })));
   // Someone else used nonce 0; and B's own bytes get mined just as the payer first looks (the race).
   chain.minedNonces = 1;
@@ -280,6 +289,19 @@ test('a payment stuck in the pool is bid again, same nonce, higher price; whiche
     assert.equal(books.payable(A)?.balanceWei, 0n);
     assert.equal(chain.received.get(A), 100n * GWEI, 'paid once');
   }
+});
+
+test('a payment waiting in the pool keeps its nonce, even from a node that leaves it out of its pending count', async () => {
+  const { books, chain, payments, now } = setup();
+  chain.poolOnly = true;
+  chain.poolLeftOutOfCount = true;
+  await owe(books, A, 100n, 990);
+  await payments.scanPayables();
+  chain.restart();
+  await owe(books, B, 100n, now.sec - 10);
+  await payments.scanPayables();
+  const nonces = books.journal().map((e) => e.nonce);
+  assert.deepEqual(nonces, [0, 1], 'B gets the nonce after A\'s, not A\'s again');
 });
 
 test('a payment pooled for more than six hours is reported and kept, never paid again', async () => {
