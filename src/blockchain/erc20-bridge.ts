@@ -22,8 +22,6 @@ export interface TxSigner {
 export interface BridgeOptions {
   url: string;
   chain: string;
-  /** Only for chain `dev`, whose token is deployed per run (token-target.ts). */
-  tokenContract?: string;
   /** Configured gas price; without it the node's fee data decides. */
   gasPriceGwei?: number;
   requestTimeoutMs?: number;
@@ -65,7 +63,7 @@ export class Erc20Bridge {
   private gasPriceGwei: number | undefined;
 
   constructor(private readonly options: BridgeOptions) {
-    this.target = tokenTarget(options.chain, options.tokenContract);
+    this.target = tokenTarget(options.chain);
     const request = new FetchRequest(options.url);
     request.timeout = options.requestTimeoutMs ?? 10_000;
     // Static network: ethers would otherwise probe the chain id in a loop that never ends while the RPC is down.

@@ -60,7 +60,7 @@ export async function startChain(sandbox: Sandbox): Promise<TestChain> {
   return { url, port, process: proc, wallets, provider };
 }
 
-export async function deployToken(chain: TestChain): Promise<DeployedToken> {
+async function deployToken(chain: TestChain): Promise<DeployedToken> {
   const artifact = tokenArtifact();
   const deployer = chain.wallets[0];
   if (!deployer) throw new Error('the test chain has no accounts');

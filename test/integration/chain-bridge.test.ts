@@ -7,7 +7,7 @@ import { Wallet, parseEther } from 'ethers';
 import { Erc20Bridge, type BridgeOptions } from '../../src/blockchain/erc20-bridge.js';
 import { reconcile } from '../../src/blockchain/reconcile.js';
 import { MasqError } from '../../src/system/errors.js';
-import { type DeployedToken, type TestChain, deployToken, fundConsumer, startChain } from '../helpers/chain.js';
+import { type DeployedToken, type TestChain, deployDevToken, fundConsumer, startChain } from '../helpers/chain.js';
 import { Sandbox, freePort } from '../helpers/processes.js';
 import { type RangeLimitingProxy, rangeLimitingProxy } from '../helpers/rpc-proxy.js';
 
@@ -22,7 +22,7 @@ describe('Erc20Bridge on a local chain', () => {
   let proxy: RangeLimitingProxy | undefined;
 
   function bridge(extra: Partial<BridgeOptions> = {}): Erc20Bridge {
-    const b = new Erc20Bridge({ url: chain.url, chain: 'dev', tokenContract: token.address, requestTimeoutMs: 2_000, backoff: FAST_BACKOFF, ...extra });
+    const b = new Erc20Bridge({ url: chain.url, chain: 'dev', requestTimeoutMs: 2_000, backoff: FAST_BACKOFF, ...extra });
     bridges.push(b);
     return b;
   }
@@ -38,7 +38,7 @@ describe('Erc20Bridge on a local chain', () => {
 
   before(async () => {
     chain = await startChain(sandbox);
-    token = await deployToken(chain);
+    token = await deployDevToken(chain);
     consumer = await fundConsumer(chain, token, parseEther('10'), parseEther('1000'));
   });
 
