@@ -21,6 +21,7 @@ import { loadIdentity } from './identity.js';
 import { Books } from '../accountant/books.js';
 import { type MeshNode, startMeshNode } from './mesh.js';
 import { type NodeAccountant, startAccountant } from './accountant.js';
+import { type AutomapStatus, PROTOCOL_NAMES } from '../automap/index.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 import { checksumAddress } from '../wallet/index.js';
 
@@ -55,6 +56,12 @@ async function configure(argv: readonly string[]): Promise<Resolution | number> 
     }
   }
   return r;
+}
+
+/** The port mapping for systemctl status, in a few words. */
+function mappingWords(s: AutomapStatus | undefined): string {
+  if (!s) return 'port mapping starting';
+  return s.state === 'mapped' ? `public ${s.publicAddress}:${s.externalPort} via ${PROTOCOL_NAMES[s.protocol]}` : `port mapping failed: ${s.cause} (masq automap)`;
 }
 
 /** Why a Node maps no port on the router. */
@@ -204,6 +211,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
       mode: r.mode,
       proxy: proxyAt,
       ...(neighborhood ? { stage: neighborhood.stage(), neighbors: neighborhood.db.fullNeighbors(neighborhood.publicKeyHex).length } : {}),
+      ...(meshNode?.automap ? { mapping: mappingWords(meshNode.automap.status()) } : {}),
     }),
   });
   // Not awaited: systemd hearing late must never hold the Node up.

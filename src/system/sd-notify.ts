@@ -11,6 +11,8 @@ export interface NodeStatus {
   neighbors?: number;
   stage?: string;
   proxy: string;
+  /** The router port mapping in a few words ("public 11.22.33.1:7777 via PCP", "port mapping failed: double-nat"). */
+  mapping?: string;
 }
 
 /** One line for `systemctl status`, e.g. "standard mode, 3 neighbors, RouteFound, proxy 127.0.0.1:5380". */
@@ -19,6 +21,7 @@ export function formatStatus(s: NodeStatus): string {
   if (s.neighbors !== undefined) parts.push(`${s.neighbors} neighbor${s.neighbors === 1 ? '' : 's'}`);
   if (s.stage !== undefined) parts.push(s.stage);
   parts.push(`proxy ${s.proxy}`);
+  if (s.mapping !== undefined) parts.push(s.mapping);
   // Every line of the tool's message is an assignment of its own: a newline would forge one.
   return parts.join(', ').replace(/[\r\n]+/g, ' ');
 }

@@ -9,6 +9,7 @@ test('the status line names mode, neighbors, stage and proxy; zero-hop has no me
   assert.equal(formatStatus({ mode: 'standard', neighbors: 3, stage: 'RouteFound', proxy: '127.0.0.1:5380' }), 'standard mode, 3 neighbors, RouteFound, proxy 127.0.0.1:5380');
   assert.equal(formatStatus({ mode: 'consume-only', neighbors: 1, stage: 'ConnectedToNeighbor', proxy: '[::1]:5380' }), 'consume-only mode, 1 neighbor, ConnectedToNeighbor, proxy [::1]:5380');
   assert.equal(formatStatus({ mode: 'zero-hop', proxy: '127.0.0.1:5380' }), 'zero-hop mode, proxy 127.0.0.1:5380');
+  assert.equal(formatStatus({ mode: 'standard', neighbors: 2, stage: 'RouteFound', proxy: 'p', mapping: 'public 11.22.33.1:7777 via PCP' }), 'standard mode, 2 neighbors, RouteFound, proxy p, public 11.22.33.1:7777 via PCP');
   assert.equal(formatStatus({ mode: 'standard\nREADY=1', proxy: 'p' }), 'standard READY=1 mode, proxy p', 'no newline reaches the tool');
 });
 
