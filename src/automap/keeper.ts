@@ -75,7 +75,8 @@ export class MappingKeeper {
   /** The first attempt; later ones (renewals, retries, checks) run by themselves until stop(). */
   async start(): Promise<AutomapStatus> {
     await this.serial(() => this.establish());
-    return this.current as AutomapStatus;
+    // establish() sets a status unless it hit a bug (logged by serial): then say mapping did not happen.
+    return this.current ?? classify({ router: undefined, grantedAtMs: this.now(), attempts: [] });
   }
 
   /** The router announced something (PCP ANNOUNCE, NAT-PMP address change): look at the address now. */

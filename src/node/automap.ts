@@ -6,6 +6,7 @@ import { type AutomapStatus, type MappingProtocol, createClients, readDefaultGat
 import { listenForAnnouncements } from '../automap/announcements.js';
 import { MappingKeeper } from '../automap/keeper.js';
 import type { Store } from '../store/index.js';
+import { describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 
 export interface NodeAutomap {
@@ -27,7 +28,15 @@ export function createNodeAutomap(o: {
     internalPort: o.port,
     lifetimeSec: o.lifetimeSec,
     ...(o.usual ? { usual: o.usual } : {}),
-    gateway: async () => (await readDefaultGateway())?.gateway,
+    gateway: async () => {
+      try {
+        return (await readDefaultGateway())?.gateway;
+      } catch (e) {
+        // No routing table to read (an unusual sandbox): as good as no gateway, and said so.
+        log.warn(`Cannot read the routing table: ${describeError(e)}`);
+        return undefined;
+      }
+    },
     clients: (router) => createClients(router),
     remember: (protocol) => o.store.setConfig({ mapping_protocol: protocol }),
     addressChanged: o.addressChanged,

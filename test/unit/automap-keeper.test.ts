@@ -137,3 +137,17 @@ test('no gateway: failed, no-router, and retried', async () => {
   assert.ok(s.state === 'failed' && s.cause === 'no-router', JSON.stringify(s));
   await keeper.stop();
 });
+
+test('a failure that is no router answer (a bug) still leaves start() with a status, and is logged', async () => {
+  const core = createLogCore('error');
+  const logs: string[] = [];
+  core.listeners.add((_l, _c, m) => logs.push(m));
+  const keeper = new MappingKeeper({
+    internalPort: 1, gateway: () => Promise.reject(new Error('no /proc')), clients: () => harness().clients, remember: async () => undefined,
+    addressChanged: () => undefined, log: createLogger(core, 'Automap'), timers: { setTimeout: () => 1, clearTimeout: () => undefined },
+  });
+  const s = await keeper.start();
+  assert.equal(s.state, 'failed');
+  assert.ok(logs.some((l) => /no \/proc/.test(l)), logs.join('\n'));
+  await keeper.stop();
+});
