@@ -72,7 +72,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
   const { value, store, log } = s;
   const ip = value('ip');
   const clandestinePort = Number(value('clandestine-port') || store.getConfig('clandestine_port'));
-  let public_: { ip: string; port: number } | undefined = ip ? { ip, port: clandestinePort } : undefined;
+  let advertised: { ip: string; port: number } | undefined = ip ? { ip, port: clandestinePort } : undefined;
   const nhRef: { n?: Neighborhood } = {};
   let automap: NodeAutomap | undefined;
   if (s.mode === 'standard' && !ip) {
@@ -84,7 +84,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
       addressChanged: (newIp, port) => nhRef.n?.setPublicAddress(newIp, port),
     });
     const status = await automap.start();
-    if (status.state === 'mapped') public_ = { ip: status.publicAddress, port: status.externalPort };
+    if (status.state === 'mapped') advertised = { ip: status.publicAddress, port: status.externalPort };
   }
   const given = value('neighbors');
   const past = store.getSecret(PAST_NEIGHBORS_SECRET) ?? '';
@@ -96,7 +96,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     chain: s.chain,
     chainId: s.chainId,
     mode: s.mode,
-    ...(public_ ? { ip: public_.ip, advertisedPort: public_.port, dialFromIp: public_.ip === ip && isLocalAddress(ip) } : {}),
+    ...(advertised ? { ip: advertised.ip, advertisedPort: advertised.port, dialFromIp: advertised.ip === ip && isLocalAddress(ip) } : {}),
     clandestinePort,
     earningWallet: wallet(value('earning-wallet')),
     ratePack: rates,
