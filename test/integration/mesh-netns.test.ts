@@ -93,13 +93,30 @@ describe('a mesh of Node processes in network namespaces', () => {
     assert.ok(owed.filter((g) => g > 0).length >= 3, `the exit and relays booked what they carried (${owed.join(' ')})`);
   });
 
-  test('min-hops 1 and 6 work too (set while the Node runs)', async () => {
-    for (const hops of ['1', '6']) {
+  test('min-hops 1 and 6 work too (set while the Node runs)', async (t) => {
+    const setHops = async (hops: string): Promise<void> => {
       const set = await me().masq('set-configuration', '--min-hops', hops);
       assert.equal(set.stdout.trim(), 'Parameter was successfully set');
+    };
+    const stage = async (): Promise<string> => (await me().masq('connection-status')).stdout;
+    try {
+      await setHops('1');
       await fetchBig(me(), 'http');
+      // Six hops need six distinct routing Nodes in a row (the exit not our neighbor) and six back: with seven
+      // routing Nodes of degree ≤ 5 some random topologies have no such round trip (a leaf Node breaks it). The
+      // Node must then say so, consistently; the in-process mesh test covers six hops on a fixed topology.
+      await setHops('6');
+      const found = await waitFor('a 6-hop route', async () => (await stage()).includes('RouteFound'), 10_000, 500).then(() => true, () => false);
+      t.diagnostic(found ? 'a 6-hop round trip exists in this topology' : 'this topology has no 6-hop round trip');
+      if (found) await fetchBig(me(), 'http');
+      else {
+        assert.match(await stage(), /ConnectedToNeighbor/);
+        assert.match((await me().curl('/six')).stdout, /Routing Problem/);
+      }
+    } finally {
+      // Whatever happened above, the next tests run at the default.
+      await setHops('3');
     }
-    await me().masq('set-configuration', '--min-hops', '3');
   });
 
   test('a capture on the relays shows neither the request, the host name nor the server\'s address', async () => {
