@@ -222,24 +222,6 @@ export class Books {
     return this.grow(RECEIVABLE + walletKey(wallet), amountWei, now);
   }
 
-  /** A payment transaction was sent; the creditor is not paid again until it is confirmed or failed. */
-  async markPending(wallet: string, hash: string, amountWei: bigint): Promise<void> {
-    return this.db.transaction((w) => this.pendingIn(w, wallet, hash, amountWei));
-  }
-
-  /**
-   * The pending payment is on chain. The balance drops by what was paid (it may go below zero only if charges were
-   * booked wrongly, and then the credit is kept rather than lost).
-   */
-  async confirmPaid(wallet: string, hash: string, amountWei: bigint, now: number): Promise<void> {
-    return this.db.transaction((w) => this.paidIn(w, wallet, hash, amountWei, now));
-  }
-
-  /** The pending payment failed or was dropped: the debt stands and the next payable scan may pay it again. */
-  async failPending(wallet: string, hash: string): Promise<void> {
-    return this.db.transaction((w) => this.unpendIn(w, wallet, hash));
-  }
-
   /**
    * Journals signed payments and marks their payables pending in one durable transaction: done before any of
    * them is sent, so after a crash every transaction that may be on its way to the chain is known.
@@ -294,11 +276,6 @@ export class Books {
   /** Payments journaled and not yet settled, in nonce order. */
   journal(): JournalEntry[] {
     return [...this.db.entries(JOURNAL)].map(({ key, value }) => decodeJournal(key, value)).sort((a, b) => a.nonce - b.nonce);
-  }
-
-  /** A debtor's transfer to our earning wallet was seen on chain. */
-  async creditReceived(wallet: string, amountWei: bigint, now: number): Promise<void> {
-    return this.db.transaction((w) => this.creditIn(w, wallet, amountWei, now));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Books, BooksError, paidUpTo, serviceCharge } from '../../src/accountant/books.js';
+import { Books, BooksError, type JournalEntry, paidUpTo, serviceCharge } from '../../src/accountant/books.js';
 import { SCHEMA_VERSION, openStore, type Store } from '../../src/store/index.js';
 import { openStoreInternal } from '../../src/store/store.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
@@ -21,6 +21,9 @@ async function withBooks<T>(dir: string, use: (books: Books, store: Store) => Pr
     await store.close();
   }
 }
+
+/** A journaled payment of `amount` to `wallet` under `hash` (what the payer writes before sending). */
+const payment = (wallet: string, hash: string, amount: bigint): JournalEntry => ({ creditor: wallet, amount, nonce: 0, txHash: hash, rawTx: '0xf8', gasPrice: 1n, journaledSec: 1 });
 
 const rejectsBooks = (p: Promise<unknown>, re: RegExp): Promise<void> => assert.rejects(p, (e: unknown) => e instanceof BooksError && e.code === 'ACCOUNTANT' && re.test(e.message));
 
@@ -47,14 +50,14 @@ describe('accountant books: LMDB', () => {
         await books.recordServiceConsumed(A, 700n, 1000);
         await books.recordServiceConsumed(A.toUpperCase().replace('0X', '0x'), 300n, 1100);
         await books.recordServiceProvided(B, 50n, 1200);
-        await books.markPending(A, HASH, 1000n);
+        await books.journalPayments([payment(A, HASH, 1000n)]);
       });
       await withBooks(dir, async (books) => {
         assert.deepEqual(books.payable(A), { wallet: A, balanceWei: 1000n, lastPaidSec: 1000, pending: { txHash: HASH, amountWei: 1000n } });
         assert.deepEqual(books.receivables(), [{ wallet: B, balanceWei: 50n, lastReceivedSec: 1200 }]);
         await books.recordServiceConsumed(A, 10n, 1500);
-        await books.confirmPaid(A, HASH, 1000n, 2000);
-        await books.creditReceived(B, 80n, 2100);
+        await books.settlePayment(payment(A, HASH, 1000n), { paid: true, now: 2000 });
+        await books.creditTransfers([{ from: B, amount: 80n }], 7, 2100);
         assert.deepEqual(books.payable(A), { wallet: A, balanceWei: 10n, lastPaidSec: 1000 + Math.floor((1000 * 1000) / 1010) });
         assert.deepEqual(books.receivable(B), { wallet: B, balanceWei: -30n, lastReceivedSec: 2100 });
         assert.deepEqual(books.totals(), { unpaidAndPendingPayableWei: 10n, paidPayableWei: 1000n, unpaidReceivableWei: -30n, paidReceivableWei: 80n });
@@ -68,14 +71,14 @@ describe('accountant books: LMDB', () => {
         await assert.rejects(() => books.recordServiceConsumed('0x12', 1n, 1), BooksError);
         await assert.rejects(() => books.recordServiceConsumed(A, 0n, 1), BooksError);
         await assert.rejects(() => books.recordServiceProvided(A, 1n, -1), BooksError);
-        await rejectsBooks(books.markPending(A, HASH, 1n), /owe .* nothing/);
+        await rejectsBooks(books.journalPayments([payment(A, HASH, 1n)]), /owe .* nothing/);
         await books.recordServiceConsumed(A, 100n, 1);
-        await assert.rejects(() => books.markPending(A, '0x1234', 1n), BooksError);
-        await rejectsBooks(books.markPending(A, HASH, 101n), /exceeds/);
-        await books.markPending(A, HASH, 100n);
-        await rejectsBooks(books.markPending(A, HASH2, 1n), /already pending/);
-        await rejectsBooks(books.confirmPaid(A, HASH2, 100n, 5), /No payment/);
-        await books.failPending(A, HASH);
+        await assert.rejects(() => books.journalPayments([payment(A, '0x1234', 1n)]), BooksError);
+        await rejectsBooks(books.journalPayments([payment(A, HASH, 101n)]), /exceeds/);
+        await books.journalPayments([payment(A, HASH, 100n)]);
+        await rejectsBooks(books.journalPayments([payment(A, HASH2, 1n)]), /already pending/);
+        await rejectsBooks(books.settlePayment(payment(A, HASH2, 100n), { paid: true, now: 5 }), /not journaled/);
+        await books.settlePayment(payment(A, HASH, 100n), { paid: false });
         assert.deepEqual(books.payable(A), { wallet: A, balanceWei: 100n, lastPaidSec: 1 });
         assert.equal(books.totals().paidPayableWei, 0n);
       })));
@@ -87,7 +90,7 @@ describe('accountant books: LMDB', () => {
         await Promise.all(Array.from({ length: 200 }, (_, i) => Promise.all([
           books.recordServiceConsumed(i % 2 ? A : B, big + BigInt(i), 10 + i),
           books.recordServiceProvided(A, big, 10 + i),
-          i % 4 === 0 ? books.creditReceived(A, 3n, 10 + i) : Promise.resolve(),
+          i % 4 === 0 ? books.creditTransfers([{ from: A, amount: 3n }], i, 10 + i) : Promise.resolve(),
         ])));
       });
       await withBooks(dir, async (books) => {

@@ -125,11 +125,7 @@ class ScriptedChain implements PayerChain {
   }
 }
 
-function setup(now = { sec: 1000 }): { books: Books; chain: ScriptedChain; payments: Payments; logs: string[]; now: { sec: number } } {
-  return setupWith(now, {});
-}
-
-function setupWith(now: { sec: number }, extra: { replaceAfterSec?: number }): { books: Books; chain: ScriptedChain; payments: Payments; logs: string[]; now: { sec: number } } {
+function setup(now = { sec: 1000 }, extra: { replaceAfterSec?: number } = {}): { books: Books; chain: ScriptedChain; payments: Payments; logs: string[]; now: { sec: number } } {
   const books = new Books(memoryBookDb());
   const chain = new ScriptedChain();
   const core = createLogCore('info');
@@ -266,7 +262,7 @@ test('a journaled payment whose nonce another transaction spent is released; one
 
 test('a payment stuck in the pool is bid again, same nonce, higher price; whichever bid is mined settles it once', async () => {
   for (const mined of ['new', 'old'] as const) {
-    const { books, chain, payments, now, logs } = setupWith({ sec: 1000 }, { replaceAfterSec: 300 });
+    const { books, chain, payments, now, logs } = setup({ sec: 1000 }, { replaceAfterSec: 300 });
     chain.poolOnly = true;
     await owe(books, A, 100n, 990);
     await payments.scanPayables();
@@ -305,7 +301,7 @@ test('a payment waiting in the pool keeps its nonce, even from a node that leave
 });
 
 test('a payment pooled for more than six hours is reported and kept, never paid again', async () => {
-  const { books, chain, payments, logs, now } = setupWith({ sec: 1000 }, { replaceAfterSec: 60 });
+  const { books, chain, payments, logs, now } = setup({ sec: 1000 }, { replaceAfterSec: 60 });
   chain.poolOnly = true;
   await owe(books, A, 100n, 990);
   const r = await payments.scanPayables();
