@@ -4,6 +4,7 @@
 
 import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
+import { BACKGROUND_TIMERS, type Timers } from '../system/timers.js';
 
 /** The scans, in the order of the scan-intervals parameter; `ui` is the UI protocol's scanType. */
 export const SCAN_TYPES = [
@@ -24,16 +25,6 @@ export class ScanAlreadyRunning extends MasqError {
   }
 }
 
-export interface Timers {
-  setTimeout(f: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const REAL_TIMERS: Timers = {
-  setTimeout: (f, ms) => setTimeout(f, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export class Scanners {
   private readonly running = new Map<ScanName, Promise<void>>();
   private readonly timers = new Map<ScanName, unknown>();
@@ -45,7 +36,7 @@ export class Scanners {
     /** Seconds, in SCAN_TYPES order. */
     private readonly intervalsSec: readonly number[],
     private readonly log: Logger,
-    private readonly clock: Timers = REAL_TIMERS,
+    private readonly clock: Timers = BACKGROUND_TIMERS,
   ) {}
 
   /** Starts the automatic scans (once): all three at once, then each at its interval. */

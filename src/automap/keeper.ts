@@ -6,6 +6,7 @@
 
 import { describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
+import { BACKGROUND_TIMERS, type Timers } from '../system/timers.js';
 import { AutomapError } from './errors.js';
 import { type AutomapStatus, type MappedStatus, classify } from './order.js';
 import type { Mapping, MappingClient, MappingProtocol } from './types.js';
@@ -21,11 +22,6 @@ export const RETRY_MAX_MS = 600_000;
 /** A router's announcements trigger an address check at most this often. */
 const ANNOUNCE_MIN_GAP_MS = 1_000;
 
-export interface KeeperTimers {
-  setTimeout(f: () => void, ms: number): unknown;
-  clearTimeout(h: unknown): void;
-}
-
 export interface KeeperDeps {
   internalPort: number;
   /** The protocol to try first: configured, or the last that worked. */
@@ -40,13 +36,8 @@ export interface KeeperDeps {
   addressChanged(ip: string, port: number): void;
   log: Logger;
   now?: () => number;
-  timers?: KeeperTimers;
+  timers?: Timers;
 }
-
-const REAL_TIMERS: KeeperTimers = {
-  setTimeout: (f, ms) => setTimeout(f, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 export class MappingKeeper {
   private current: AutomapStatus | undefined;
@@ -58,12 +49,12 @@ export class MappingKeeper {
   private busy: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly now: () => number;
-  private readonly timers: KeeperTimers;
+  private readonly timers: Timers;
   private readonly lifetimeSec: number;
 
   constructor(private readonly d: KeeperDeps) {
     this.now = d.now ?? Date.now;
-    this.timers = d.timers ?? REAL_TIMERS;
+    this.timers = d.timers ?? BACKGROUND_TIMERS;
     this.lifetimeSec = d.lifetimeSec ?? MAPPING_LIFETIME_SEC;
   }
 

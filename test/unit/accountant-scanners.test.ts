@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCAN_TYPES, ScanAlreadyRunning, type ScanName, Scanners, type Timers, scanNameOf } from '../../src/accountant/scanners.js';
+import { SCAN_TYPES, ScanAlreadyRunning, type ScanName, Scanners, scanNameOf } from '../../src/accountant/scanners.js';
+import type { Timers } from '../../src/system/timers.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 
 /** Timers that fire only when the test says so. */

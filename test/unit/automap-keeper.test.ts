@@ -4,7 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDRESS_POLL_MS, MappingKeeper, RETRY_FIRST_MS, type KeeperTimers } from '../../src/automap/keeper.js';
+import { ADDRESS_POLL_MS, MappingKeeper, RETRY_FIRST_MS } from '../../src/automap/keeper.js';
+import type { Timers } from '../../src/system/timers.js';
 import { AutomapError } from '../../src/automap/errors.js';
 import type { Mapping, MappingClient, MappingProtocol } from '../../src/automap/types.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
@@ -35,7 +36,7 @@ class FakeClient implements MappingClient {
 function harness(setup: (c: Record<MappingProtocol, FakeClient>) => void = () => undefined) {
   let now = 1_000_000;
   const due: { f: () => void; at: number }[] = [];
-  const timers: KeeperTimers = {
+  const timers: Timers = {
     setTimeout: (f, ms) => {
       const t = { f, at: now + ms };
       due.push(t);
