@@ -12,7 +12,7 @@ import { type ScanName, Scanners } from '../accountant/scanners.js';
 import type { Store } from '../store/index.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
-import { checksumAddress, parsePrivateKey } from '../wallet/index.js';
+import { checksumAddress, parseAddress, parsePrivateKey } from '../wallet/index.js';
 
 export interface AccountantSettings {
   chain: string;
@@ -45,9 +45,13 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     ...(s.gasPriceConfigured ? { gasPriceGwei: Number(value('gas-price')) } : {}),
   });
   const nowSec = (): number => Math.floor(Date.now() / 1000);
+  // Read at every use (wallets generated while the Node runs count at once); the key is derived once per key.
+  let held: { hex: string; wallet: Wallet } | undefined;
   const signer = (): Wallet | undefined => {
     const hex = consumingKeyHex(value, store);
-    return hex ? new Wallet(`0x${parsePrivateKey(hex).toString('hex')}`) : undefined;
+    if (!hex) return undefined;
+    if (held?.hex !== hex) held = { hex, wallet: new Wallet(`0x${parsePrivateKey(hex).toString('hex')}`) };
+    return held.wallet;
   };
   const requireSigner = (): Wallet => {
     const w = signer();
@@ -72,7 +76,7 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
   });
   const earning = (): string | undefined => {
     const a = value('earning-wallet') || store.getConfig('earning_wallet_address');
-    return a ? checksumAddress(Buffer.from(a.slice(2), 'hex')) : undefined;
+    return a ? checksumAddress(parseAddress(a)) : undefined;
   };
   const scans: Record<ScanName, () => Promise<void>> = {
     pendingpayables: async () => void (await payments.scanPendingPayables()),
