@@ -9,8 +9,8 @@
 
 import type { ChainFacts, PendingPayable } from '../blockchain/reconcile.js';
 import { reconcile } from '../blockchain/reconcile.js';
-import type { Payment, ReceiptState, SendOutcome } from '../blockchain/erc20-bridge.js';
-import { describeError } from '../system/errors.js';
+import type { Erc20Bridge, Payment, ReceiptState, SendOutcome, TxSigner } from '../blockchain/erc20-bridge.js';
+import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import type { Books, JournalEntry, PayableRecord } from './books.js';
 import { type PaymentThresholds, payableDue } from './curve.js';
@@ -35,6 +35,25 @@ export interface PayerChain {
   signReplacement(stuck: PendingPayable): Promise<PendingPayable>;
   waitForReceipts(hashes: readonly string[], timeoutMs: number): Promise<Map<string, ReceiptState>>;
   chainFacts(wallet: string, records: readonly PendingPayable[]): Promise<ChainFacts>;
+}
+
+/** The bridge as the payer's chain, signing with the consuming wallet of the moment (undefined: none yet). */
+export function bridgePayer(bridge: Erc20Bridge, signer: () => TxSigner | undefined): PayerChain {
+  const required = (): TxSigner => {
+    const s = signer();
+    if (!s) throw new MasqError('WALLET', 'The consuming wallet went away before payments were signed.', 'Run masq wallet-addresses to check the wallets.');
+    return s;
+  };
+  return {
+    wallet: () => signer()?.address,
+    tokenBalance: (w) => bridge.balanceOf(w),
+    sign: (p, floor) => bridge.sign(required(), p, floor),
+    signReplacement: (r) => bridge.signReplacement(required(), r),
+    send: (r) => bridge.send(r),
+    sendRaw: (r) => bridge.sendRaw(r),
+    waitForReceipts: (h, ms) => bridge.waitForReceipts(h, ms),
+    chainFacts: (w, r) => bridge.chainFacts(w, r),
+  };
 }
 
 export interface PaymentDeps {

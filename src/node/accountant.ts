@@ -6,11 +6,11 @@ import { Wallet } from 'ethers';
 import { Erc20Bridge } from '../blockchain/erc20-bridge.js';
 import type { Books } from '../accountant/books.js';
 import { parsePaymentThresholds } from '../accountant/curve.js';
-import { Payments } from '../accountant/payments.js';
+import { Payments, bridgePayer } from '../accountant/payments.js';
 import { scanReceivables } from '../accountant/receivables.js';
 import { type ScanName, Scanners } from '../accountant/scanners.js';
 import type { Store } from '../store/index.js';
-import { MasqError, describeError } from '../system/errors.js';
+import { describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { checksumAddress, parseAddress, parsePrivateKey } from '../wallet/index.js';
 
@@ -53,26 +53,12 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     if (held?.hex !== hex) held = { hex, wallet: new Wallet(`0x${parsePrivateKey(hex).toString('hex')}`) };
     return held.wallet;
   };
-  const requireSigner = (): Wallet => {
-    const w = signer();
-    if (!w) throw new MasqError('WALLET', 'The consuming wallet went away before payments were signed.', 'Run masq wallet-addresses to check the wallets.');
-    return w;
-  };
   const payments = new Payments({
     books,
     nowSec,
     log: log.child('Payer'),
     thresholds: () => parsePaymentThresholds(value('payment-thresholds')),
-    chain: {
-      wallet: () => signer()?.address,
-      tokenBalance: (w) => bridge.balanceOf(w),
-      sign: async (p, floor) => bridge.sign(requireSigner(), p, floor),
-      signReplacement: async (r) => bridge.signReplacement(requireSigner(), r),
-      send: (r) => bridge.send(r),
-      sendRaw: (r) => bridge.sendRaw(r),
-      waitForReceipts: (h, ms) => bridge.waitForReceipts(h, ms),
-      chainFacts: (w, r) => bridge.chainFacts(w, r),
-    },
+    chain: bridgePayer(bridge, signer),
   });
   const earning = (): string | undefined => {
     const a = value('earning-wallet') || store.getConfig('earning_wallet_address');

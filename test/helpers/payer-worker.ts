@@ -10,7 +10,7 @@
 import { Wallet } from 'ethers';
 import { Books } from '../../src/accountant/books.js';
 import { parsePaymentThresholds } from '../../src/accountant/curve.js';
-import { Payments } from '../../src/accountant/payments.js';
+import { Payments, bridgePayer } from '../../src/accountant/payments.js';
 import { Erc20Bridge } from '../../src/blockchain/erc20-bridge.js';
 import { openStore } from '../../src/store/index.js';
 import { type Logger, createLogCore, createLogger } from '../../src/system/logger.js';
@@ -95,6 +95,7 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
     };
   }
   const pause = step ?? (async () => {});
+  const base = bridgePayer(bridge, () => signer);
   const payments = new Payments({
     books,
     nowSec: w.nowSec ?? (() => Math.floor(Date.now() / 1000)),
@@ -103,10 +104,10 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
     ...(w.receiptWaitMs !== undefined ? { receiptWaitMs: w.receiptWaitMs } : {}),
     thresholds: () => parsePaymentThresholds(ALL_DUE_THRESHOLDS),
     chain: {
-      wallet: () => signer.address,
-      tokenBalance: (a) => bridge.balanceOf(a),
+      // The Node's own wiring, with a named pause at each durable step so kills can land there.
+      ...base,
       sign: async (p, floor) => {
-        const signed = await bridge.sign(signer, p, floor);
+        const signed = await base.sign(p, floor);
         await pause('signed');
         return signed;
       },
@@ -114,14 +115,13 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
         batch = 'sending';
         sendIndex = 0;
         try {
-          return await bridge.send(r);
+          return await base.send(r);
         } finally {
           batch = 'sent';
         }
       },
-      sendRaw: (r) => bridge.sendRaw(r),
       signReplacement: async (r) => {
-        const signed = await bridge.signReplacement(signer, r);
+        const signed = await base.signReplacement(r);
         await pause('rebid-signed');
         rebid = true;
         return signed;
@@ -130,13 +130,13 @@ export function wirePayments(w: PayerWiring): { payments: Payments; bridge: Erc2
         const fresh = batch === 'sent';
         batch = 'idle';
         await pause(fresh ? 'sent' : 'resent');
-        const receipts = await bridge.waitForReceipts(h, ms);
+        const receipts = await base.waitForReceipts(h, ms);
         await pause(fresh ? 'receipts' : 'resent-receipts');
         return receipts;
       },
       chainFacts: async (a, r) => {
         await pause('reconcile');
-        return bridge.chainFacts(a, r);
+        return base.chainFacts(a, r);
       },
     },
   });
