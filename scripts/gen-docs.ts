@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PARAMS, envName } from '../src/config/params.js';
-import { CHAINS } from '../src/config/chains.js';
+import { CHAINS } from '../src/chains/index.js';
 import { COMMANDS } from '../src/cli/commands.js';
 
 const env = { role: 'daemon' as const, home: '~', systemResolvers: [], stored: {}, chain: 'base-mainnet' };

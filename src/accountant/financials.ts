@@ -1,7 +1,7 @@
 // The `financials` UI message (facts §1.7): the request checked as MASQ's Accountant checks it, and the answer
 // built from the books in MASQ's field names and gwei. Pure; the handler passes a snapshot of the books.
 
-import { UI_ERRORS } from '../ui/error-codes.js';
+import { MasqError } from '../system/errors.js';
 import type { BookTotals, PayableRecord, ReceivableRecord } from './books.js';
 import { WEI_PER_GWEI } from './curve.js';
 
@@ -27,10 +27,12 @@ export interface BooksSnapshot {
   totals: BookTotals;
 }
 
-/** A request the Accountant refuses, with its UI error code. */
-export class FinancialsRequestError extends Error {
-  constructor(readonly code: bigint, message: string) {
-    super(message);
+/** Why the Accountant refuses a financials request (each has its own MASQ UI error at the UI edge). */
+export type FinancialsProblem = 'no-values' | 'mutually-exclusive' | 'exceeds-limit';
+
+export class FinancialsRequestError extends MasqError {
+  constructor(readonly problem: FinancialsProblem, message: string) {
+    super('ACCOUNTANT', message);
   }
 }
 
@@ -39,7 +41,7 @@ const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 export const MAX_TOP_COUNT = 65535;
 
-const tooBig = (what: string): FinancialsRequestError => new FinancialsRequestError(UI_ERRORS.VALUE_EXCEEDS_ALLOWED_LIMIT, what);
+const tooBig = (what: string): FinancialsRequestError => new FinancialsRequestError('exceeds-limit', what);
 
 /**
  * A JSON integer within [min, max]. JSON numbers reach us as doubles, so MASQ's default maximum 2^64-1 (or
@@ -84,13 +86,13 @@ export function parseFinancialsRequest(p: Record<string, unknown>): FinancialsRe
   if (custom !== undefined && custom !== null) {
     const payable = rangeQuery(custom.payableOpt, 'payable');
     const receivable = rangeQuery(custom.receivableOpt, 'receivable');
-    if (!payable && !receivable) throw new FinancialsRequestError(UI_ERRORS.REQUEST_WITH_NO_VALUES, 'customQueriesOpt asks for neither payables nor receivables');
-    if (req.top) throw new FinancialsRequestError(UI_ERRORS.REQUEST_WITH_MUTUALLY_EXCLUSIVE_PARAMS, 'Requesting top records and specific queries at the same time is not allowed');
+    if (!payable && !receivable) throw new FinancialsRequestError('no-values', 'customQueriesOpt asks for neither payables nor receivables');
+    if (req.top) throw new FinancialsRequestError('mutually-exclusive', 'Requesting top records and specific queries at the same time is not allowed');
     if (payable) req.payable = payable;
     if (receivable) req.receivable = receivable;
   }
   if (!statsRequired && !req.top && !req.payable && !req.receivable) {
-    throw new FinancialsRequestError(UI_ERRORS.REQUEST_WITH_NO_VALUES, 'Empty requests with missing queries not to be processed');
+    throw new FinancialsRequestError('no-values', 'Empty requests with missing queries not to be processed');
   }
   return req;
 }

@@ -13,7 +13,7 @@ export type { Mapping, MappingClient, MappingProtocol } from './types.js';
 export { MAPPING_PROTOCOLS } from './types.js';
 export { AutomapError, type AutomapReason } from './errors.js';
 export { classify, protocolOrder, renewAt, PROTOCOL_NAMES, type Attempt, type AutomapStatus, type FailedStatus, type MappedStatus, type Outcome } from './order.js';
-export { isPublicIPv4, whyNotPublic } from './addresses.js';
+export { isPublicIPv4, whyNotPublic } from '../address-ranges/index.js';
 export { parseDefaultGateway, readDefaultGateway, type DefaultGateway } from './gateway.js';
 export { IgdClient, PcpClient, PmpClient, type IgdClientOptions, type UdpClientOptions };
 export { DEFAULT_UDP_TIMING, type UdpTiming } from './udp.js';

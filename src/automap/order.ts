@@ -1,6 +1,6 @@
 // Which protocol to try first, and what to tell the user about the outcome. Pure: the clients' I/O is elsewhere.
 
-import { whyNotPublic } from './addresses.js';
+import { whyNotPublic } from '../address-ranges/index.js';
 import { AutomapError, type AutomapReason } from './errors.js';
 import { MAPPING_PROTOCOLS, type Mapping, type MappingProtocol } from './types.js';
 

@@ -1,7 +1,7 @@
 // Which token contract the bridge talks to: the chain's MASQ contract from the chains table, never another.
 // (The `dev` chain's test token is deployed where MASQ's own dev chain puts it; see test/helpers/chain.ts.)
 
-import { type Chain, findChain } from '../config/chains.js';
+import { type Chain, findChain } from '../chains/index.js';
 import { MasqError } from '../system/errors.js';
 
 export interface TokenTarget {

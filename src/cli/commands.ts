@@ -4,32 +4,15 @@ import { RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/params.js';
 import { parseParamArgs } from '../config/sources.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { SetupResponse } from '../ui/catalogue.js';
-import { ConnectionLost, type UiClient, UiRequestError } from '../ui/client.js';
+import { ConnectionLost, UiRequestError } from '../ui/client.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import { VERSION } from '../version.js';
 import { automapText, configurationDump, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
+import type { Command, CommandIo } from './command.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
 import { SCAN_TYPES } from '../accountant/scanners.js';
-
-export interface CommandIo {
-  /** The connection to the Daemon (made on first use). */
-  client(): Promise<UiClient>;
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether the Node's UI port still answers (for shutdown). */
-  nodeAnswers(port: number): Promise<boolean>;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  help: string;
-  /** Needs no Daemon (version, help). */
-  local?: boolean;
-  run(args: readonly string[], io: CommandIo): Promise<number>;
-}
 
 /** Exactly `--name value`. */
 function positional2(args: readonly string[]): [string, string] {

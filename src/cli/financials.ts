@@ -1,7 +1,7 @@
 // masq financials (facts §2.2): its options, checked before anything is sent, and the text it prints.
 
 import { MasqError } from '../system/errors.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { ask } from './flags.js';
 
 const MAX_ARGS = 16;

@@ -1,7 +1,7 @@
 // Command arguments of the form --name value, checked against the names a command accepts, and the one way a
 // command asks the Daemon or Node.
 
-import type { CommandIo } from './commands.js';
+import type { CommandIo } from './command.js';
 
 /** Wrong arguments: masq prints the command's usage and exits non-zero. */
 export class UsageError extends Error {}

@@ -7,8 +7,10 @@ import { createInterface } from 'node:readline';
 import { describeError } from '../system/errors.js';
 import { UiClient, uiAnswers } from '../ui/client.js';
 import { readUiToken } from '../ui/token.js';
-import { DAEMON_UI_PORT, type UiMessage } from '../ui/envelope.js';
-import { COMMANDS, type CommandIo, findCommand, runCommand } from './commands.js';
+import type { UiMessage } from '../ui/envelope.js';
+import { DAEMON_UI_PORT } from '../config/params.js';
+import { COMMANDS, findCommand, runCommand } from './commands.js';
+import type { CommandIo } from './command.js';
 import { broadcast } from './format.js';
 import { keepInHistory, tokenize } from './line.js';
 

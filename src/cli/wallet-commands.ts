@@ -1,7 +1,7 @@
 // masq's wallet commands (facts §2.2): generate-wallets, recover-wallets, wallet-addresses. Arguments are checked
 // here with the Node's own rules so a typo is reported before the password travels to the Node.
 
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { UsageError, ask, parseFlags, positional } from './flags.js';
 import { LANGUAGE_NAMES, WORD_COUNTS, WalletError, parseAddress, parseLanguage, parsePath, parsePrivateKey, parseWordCount, splitPhrase } from '../wallet/index.js';
 

@@ -1,21 +1,31 @@
 // Resolution including config.toml, whose location itself depends on the higher layers (MASQ's two passes):
 // find data-directory and config-file without the file, read the file, then resolve everything with it.
 
-import type { Param } from './params.js';
-import { SETUP_PARAMS } from './params.js';
-import { type Environment, type Layer, type Resolution, resolve } from './resolve.js';
+import { type Param, SETUP_PARAMS, STORED_PARAMS } from './params.js';
+import { type Layer, type Resolution, resolve } from './resolve.js';
 import { configFilePath } from './sources.js';
 import { describeError } from '../system/errors.js';
+import type { MachineFacts } from '../system/environment.js';
 
 export interface ConfigIo {
   /** Parameter values from config.toml at this path; throws a MasqError when the file is unusable. */
   readConfigFile(path: string): Record<string, string>;
-  /** Values the Node persisted in the store of this data directory. */
-  readStoredDefaults(dataDir: string): Promise<Record<string, string>>;
+  /** The named config rows the Node persisted in the store of this data directory ({} when it has no store). */
+  readStoredRows(dataDir: string, rows: readonly string[]): Promise<Record<string, string>>;
 }
 
-export async function resolveWithConfigFile(top: readonly Layer[], env: Environment, io: ConfigIo, params: readonly Param[] = SETUP_PARAMS): Promise<Resolution> {
-  const first = resolve(top, env, params);
+/** Stored rows as parameter values: what MASQ's Daemon shows as "Default". */
+function storedDefaults(rows: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of STORED_PARAMS) {
+    const v = rows[p.storeRow];
+    if (v !== undefined) out[p.name] = v;
+  }
+  return out;
+}
+
+export async function resolveWithConfigFile(top: readonly Layer[], env: MachineFacts, io: ConfigIo, params: readonly Param[] = SETUP_PARAMS): Promise<Resolution> {
+  const first = resolve(top, { ...env, stored: {} }, params);
   const dataDir = first.values.get('data-directory')?.value ?? '';
   const path = configFilePath(first.values.get('config-file')?.value ?? 'config.toml', dataDir);
   let file: Record<string, string> = {};
@@ -27,7 +37,7 @@ export async function resolveWithConfigFile(top: readonly Layer[], env: Environm
   }
   let stored: Record<string, string> = {};
   try {
-    stored = await io.readStoredDefaults(dataDir);
+    stored = storedDefaults(await io.readStoredRows(dataDir, STORED_PARAMS.map((p) => p.storeRow)));
   } catch (e) {
     fileErrors.push(['data-directory', describeError(e)]);
   }

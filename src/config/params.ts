@@ -2,24 +2,21 @@
 // command line and docs/CONFIGURATION.md are all read from here (facts reference §3.2, plus our own additions).
 
 import { isIP } from 'node:net';
-import { CHAINS, DEFAULT_CHAIN } from './chains.js';
+import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';
 import { DecodeError } from '../wire/bytes.js';
 import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
 import { LOG_LEVELS } from '../system/logger.js';
-import { DAEMON_UI_PORT } from '../ui/envelope.js';
+import type { MachineFacts } from '../system/environment.js';
+
+/** Where UIs find the Daemon unless told otherwise (MASQ's port). */
+export const DAEMON_UI_PORT = 5333;
 
 export const MODES = ['standard', 'originate-only', 'consume-only', 'zero-hop'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What a default may depend on. Passed in so defaults stay pure and testable. */
-export interface DefaultContext {
+export interface DefaultContext extends MachineFacts {
   chain: string;
-  role: 'daemon' | 'node';
-  /** $HOME and $XDG_DATA_HOME of the real user. */
-  home: string;
-  xdgDataHome?: string;
-  /** Nameservers of the system (from /etc/resolv.conf), for the Daemon's dns-servers default. */
-  systemResolvers: string[];
   /** Values the Node persisted in its store (clandestine-port, min-hops, …), when a store exists. */
   stored: Record<string, string>;
 }

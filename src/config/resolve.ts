@@ -2,7 +2,7 @@
 // (Set > Configured > Default; Blank or Required when nothing applies). No I/O here.
 
 import { type DefaultContext, type Mode, type Param, ParamProblem, SETUP_PARAMS, findParam } from './params.js';
-import { DEFAULT_CHAIN } from './chains.js';
+import { DEFAULT_CHAIN } from '../chains/index.js';
 
 export type Status = 'Default' | 'Configured' | 'Set' | 'Blank' | 'Required';
 

@@ -1,14 +1,14 @@
 // Composition root of the Daemon (`masq-node --initialization`).
 
 import { envName } from '../config/params.js';
+import { DAEMON_UI_PORT } from '../config/params.js';
+import { readStoredRows } from '../store/index.js';
 import { readConfigFile, readEnv } from '../config/sources.js';
-import { readStoredDefaults } from '../config/stored.js';
 import { systemEnvironment } from '../system/environment.js';
 import { describeError } from '../system/errors.js';
 import { createLogCore, createLogger } from '../system/logger.js';
 import { onShutdownSignals } from '../system/signals.js';
 import { startUiServer } from '../ui/server.js';
-import { DAEMON_UI_PORT } from '../ui/envelope.js';
 import { Daemon } from './daemon.js';
 import { ChildLauncher, type Launcher, findFreePort, waitForUi } from './launcher.js';
 import { SetupState } from './setup-state.js';
@@ -44,7 +44,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   }
   const env = readEnv(process.env);
   for (const name of env.unknown) log.warn(`Ignoring ${name}: no parameter has that name`);
-  const setup = new SetupState(systemEnvironment('daemon'), env.values, { readConfigFile, readStoredDefaults });
+  const setup = new SetupState(systemEnvironment('daemon'), env.values, { readConfigFile, readStoredRows });
   let launcher: Launcher;
   let uiToken: string | undefined;
   let server;

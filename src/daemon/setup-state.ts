@@ -1,7 +1,8 @@
 // The Daemon's setup area: what UIs have Set, layered over the environment, config.toml and defaults.
 // Pure apart from the readers passed in, so every rule is tested without files.
 
-import type { Environment, Resolution } from '../config/resolve.js';
+import type { Resolution } from '../config/resolve.js';
+import type { MachineFacts } from '../system/environment.js';
 import { type ConfigIo, resolveWithConfigFile } from '../config/layered.js';
 import { ParamProblem, SETUP_PARAMS, findParam } from '../config/params.js';
 
@@ -15,7 +16,7 @@ export class SetupState {
   private readonly set = new Map<string, string>();
 
   constructor(
-    private readonly env: Environment,
+    private readonly env: MachineFacts,
     private readonly envValues: Readonly<Record<string, string>>,
     private readonly io: ConfigIo,
   ) {}

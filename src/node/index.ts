@@ -2,14 +2,13 @@
 // (every mode but zero-hop), UI server, proxy, and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
 
 import { PARAMS, STORED_PARAMS } from '../config/params.js';
-import { readStoredDefaults } from '../config/stored.js';
 import { resolveWithConfigFile } from '../config/layered.js';
 import type { Resolution } from '../config/resolve.js';
 import { parseParamArgs, readConfigFile, readEnv } from '../config/sources.js';
-import { type Chain, findChain } from '../config/chains.js';
-import type { Connector } from '../proxy/connector.js';
+import { type Chain, findChain } from '../chains/index.js';
+import type { Connector } from '../mesh/connector.js';
 import { type ProxyServer, createDirectExit, startProxy } from '../proxy/index.js';
-import { type Store, openStore } from '../store/index.js';
+import { type Store, openStore, readStoredRows } from '../store/index.js';
 import { systemEnvironment } from '../system/environment.js';
 import { MasqError, describeError } from '../system/errors.js';
 import { type LogLevel, createLogCore, createLogger } from '../system/logger.js';
@@ -45,7 +44,7 @@ async function configure(argv: readonly string[]): Promise<Resolution | number> 
   const r = await resolveWithConfigFile(
     [{ source: 'command line', status: 'Set', values: args.values }, { source: 'environment', status: 'Configured', values: env.values }],
     systemEnvironment('node'),
-    { readConfigFile, readStoredDefaults },
+    { readConfigFile, readStoredRows },
     PARAMS,
   );
   if (r.errors.length > 0) return configurationError(r.errors);

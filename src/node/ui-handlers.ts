@@ -11,7 +11,14 @@ import type { ConnectionStage } from '../ui/catalogue.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
 import type { Books } from '../accountant/books.js';
 import type { AutomapStatus } from '../automap/index.js';
-import { FinancialsRequestError, financialsPayload, parseFinancialsRequest } from '../accountant/financials.js';
+import { type FinancialsProblem, FinancialsRequestError, financialsPayload, parseFinancialsRequest } from '../accountant/financials.js';
+
+/** MASQ's UI error for each reason the Accountant refuses a financials request. */
+export const FINANCIALS_UI_ERRORS: Record<FinancialsProblem, bigint> = {
+  'no-values': UI_ERRORS.REQUEST_WITH_NO_VALUES,
+  'mutually-exclusive': UI_ERRORS.REQUEST_WITH_MUTUALLY_EXCLUSIVE_PARAMS,
+  'exceeds-limit': UI_ERRORS.VALUE_EXCEEDS_ALLOWED_LIMIT,
+};
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
 
@@ -154,7 +161,7 @@ export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, 
           req = parseFinancialsRequest(p);
         } catch (e) {
           if (!(e instanceof FinancialsRequestError)) throw e;
-          return fail(e.code, e.message);
+          return fail(FINANCIALS_UI_ERRORS[e.problem], e.message);
         }
         const b = deps.books;
         const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);

@@ -4,7 +4,7 @@
 import type { Store } from '../store/index.js';
 import { UI_ERRORS } from '../ui/error-codes.js';
 import {
-  WalletError, addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
+  WalletError, type WalletProblem, addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
   type GenerateSpec, type RecoverSpec,
 } from '../wallet/index.js';
 
@@ -83,11 +83,21 @@ async function storePair(store: Store, consumingKey: Buffer, earning: Buffer): P
 
 const fail = (code: bigint, message: string): WalletOutcome => ({ error: { code, message } });
 
+/** MASQ's UI error for each kind of bad wallet input. */
+const WALLET_UI_ERRORS: Record<WalletProblem, bigint> = {
+  language: UI_ERRORS.UNRECOGNIZED_MNEMONIC_LANGUAGE_ERROR,
+  'word-count': UI_ERRORS.ILLEGAL_MNEMONIC_WORD_COUNT_ERROR,
+  phrase: UI_ERRORS.MNEMONIC_PHRASE_ERROR,
+  path: UI_ERRORS.DERIVATION_PATH_ERROR,
+  key: UI_ERRORS.KEY_PAIR_CONSTRUCTION_ERROR,
+  missing: UI_ERRORS.MISSING_DATA,
+};
+
 async function run(body: () => Promise<WalletOutcome>): Promise<WalletOutcome> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof WalletError) return fail(UI_ERRORS[e.uiError], e.describe());
+    if (e instanceof WalletError) return fail(WALLET_UI_ERRORS[e.problem], e.describe());
     if (e instanceof BadRequest) return fail(UI_ERRORS.UNMARSHAL_ERROR, e.message);
     throw e;
   }

@@ -4,8 +4,8 @@
 import { Resolver } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import type { Logger } from '../system/logger.js';
-import { isPrivateAddress } from './addresses.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from './connector.js';
+import { isPrivateAddress } from '../address-ranges/index.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
 
 export interface DirectExitOptions {
   /** Servers for names, as dns.setServers takes them ("1.1.1.1", "[2606:4700::1111]:53", "127.0.0.1:5353"). */

@@ -2,7 +2,7 @@
 // the proxy listens on loopback or on the owner's own network.
 
 import { isIP } from 'node:net';
-import { ipBytes } from './addresses.js';
+import { ipBytes } from './ip-bytes.js';
 
 export const SOCKS_VERSION = 0x05;
 export const NO_AUTH = 0x00;

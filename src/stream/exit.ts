@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { cellNonce, open } from '../crypto/onion.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';

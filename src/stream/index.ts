@@ -6,7 +6,7 @@ import { COMPONENT } from '../crypto/onion.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { PeerTransport } from '../mesh/transport.js';
 import type { RoundTrip } from '../neighborhood/routes.js';
-import type { Connector } from '../proxy/connector.js';
+import type { Connector } from '../mesh/connector.js';
 import type { Logger } from '../system/logger.js';
 import { DESTROY_REASON } from '../wire/cells.js';
 import { type ExitCounters, exitOpen } from './exit.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/onion.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import type { RoundTrip } from '../neighborhood/routes.js';
-import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../proxy/connector.js';
+import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
 import { MasqError, describeError } from '../system/errors.js';
 import type { Logger } from '../system/logger.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';

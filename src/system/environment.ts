@@ -3,7 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isIP } from 'node:net';
-import type { Environment } from '../config/resolve.js';
+
+/** What parameter defaults may depend on, read from the machine (configuration adds the chain and stored values). */
+export interface MachineFacts {
+  role: 'daemon' | 'node';
+  /** $HOME and $XDG_DATA_HOME of the real user. */
+  home: string;
+  xdgDataHome?: string;
+  /** Nameservers of the system (from /etc/resolv.conf), for the Daemon's dns-servers default. */
+  systemResolvers: string[];
+}
 
 const MAX_RESOLV_CONF_BYTES = 64 * 1024;
 
@@ -18,7 +27,7 @@ export function parseResolvConf(text: string): string[] {
   return out;
 }
 
-export function systemEnvironment(role: 'daemon' | 'node', env: NodeJS.ProcessEnv = process.env, stored: Record<string, string> = {}): Environment {
+export function systemEnvironment(role: MachineFacts['role'], env: NodeJS.ProcessEnv = process.env): MachineFacts {
   let resolvers: string[] = [];
   try {
     resolvers = parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
@@ -30,6 +39,5 @@ export function systemEnvironment(role: 'daemon' | 'node', env: NodeJS.ProcessEn
     home: env.HOME ?? homedir(),
     ...(env.XDG_DATA_HOME ? { xdgDataHome: env.XDG_DATA_HOME } : {}),
     systemResolvers: resolvers,
-    stored,
   };
 }

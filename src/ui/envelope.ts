@@ -2,8 +2,6 @@
 // Pure and bounded. Error codes are 64-bit, so they travel as exact JSON integers, never through a double.
 
 export const UI_SUBPROTOCOL = 'MASQNode-UIv2';
-/** Where UIs find the Daemon unless told otherwise. */
-export const DAEMON_UI_PORT = 5333;
 export const MAX_UI_MESSAGE_BYTES = 1024 * 1024;
 
 export interface UiError {

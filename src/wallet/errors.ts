@@ -1,11 +1,13 @@
-// Wallet failures carry the MASQ UI error they answer with, so the UI handler maps them without guessing.
+// Wallet failures name what was wrong, so each program's edge (the UI handler, the CLI) answers in its own terms.
 
 import { MasqError } from '../system/errors.js';
-import type { UiErrorName } from '../ui/error-codes.js';
+
+/** What a wallet input got wrong. */
+export type WalletProblem = 'language' | 'word-count' | 'phrase' | 'path' | 'key' | 'missing';
 
 export class WalletError extends MasqError {
   constructor(
-    readonly uiError: UiErrorName,
+    readonly problem: WalletProblem,
     message: string,
     fix: string,
   ) {

@@ -1,6 +1,6 @@
 // Wallets: BIP-39 phrases, BIP-32 keys, Ethereum addresses and the per-hop payer proof. Pure: no I/O.
 
-export { WalletError } from './errors.js';
+export { WalletError, type WalletProblem } from './errors.js';
 export { DEFAULT_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, type Language, parseLanguage } from './languages.js';
 export { WORD_COUNTS, type WordCount, checkPhrase, newPhrase, parseWordCount, seedOf, splitPhrase } from './mnemonic.js';
 export { DEFAULT_CONSUMING_PATH, DEFAULT_EARNING_PATH, parsePath } from './path.js';

@@ -38,18 +38,18 @@ export function checksumAddress(address: Buffer): string {
 /** "0x" + 40 hex digits; mixed case must carry a correct EIP-55 checksum, one case is taken as unchecked. */
 export function parseAddress(text: string): Buffer {
   const fix = 'Give the address as 0x followed by 40 hex digits, copied exactly.';
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) throw new WalletError('KEY_PAIR_CONSTRUCTION_ERROR', `'${text.slice(0, 50)}' is not an Ethereum address.`, fix);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) throw new WalletError('key', `'${text.slice(0, 50)}' is not an Ethereum address.`, fix);
   const address = Buffer.from(text.slice(2), 'hex');
   const digits = text.slice(2);
   const mixed = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
-  if (mixed && checksumAddress(address) !== text) throw new WalletError('KEY_PAIR_CONSTRUCTION_ERROR', `The address ${text} has a wrong EIP-55 checksum.`, fix);
+  if (mixed && checksumAddress(address) !== text) throw new WalletError('key', `The address ${text} has a wrong EIP-55 checksum.`, fix);
   return address;
 }
 
 /** 64 hex digits (either case, optional 0x) naming a valid secp256k1 secret. */
 export function parsePrivateKey(text: string): Buffer {
   const hex = text.startsWith('0x') ? text.slice(2) : text;
-  const bad = new WalletError('KEY_PAIR_CONSTRUCTION_ERROR', 'The consuming private key is not a valid secp256k1 key.', 'Give it as 64 hex digits.');
+  const bad = new WalletError('key', 'The consuming private key is not a valid secp256k1 key.', 'Give it as 64 hex digits.');
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw bad;
   const key = Buffer.from(hex, 'hex');
   if (!secp256k1.utils.isValidSecretKey(key)) throw bad;

@@ -27,6 +27,6 @@ export const LANGUAGE_NAMES = Object.keys(LANGUAGES) as Language[];
 
 export function parseLanguage(name: string): Language {
   if (Object.hasOwn(LANGUAGES, name)) return name as Language;
-  throw new WalletError('UNRECOGNIZED_MNEMONIC_LANGUAGE_ERROR', `Unrecognized mnemonic language: '${name.slice(0, 40)}'.`,
+  throw new WalletError('language', `Unrecognized mnemonic language: '${name.slice(0, 40)}'.`,
     `Use one of ${LANGUAGE_NAMES.join(', ')}.`);
 }

@@ -12,7 +12,7 @@ export const MAX_PASSPHRASE_CHARS = 1024;
 
 export function parseWordCount(n: number): WordCount {
   if ((WORD_COUNTS as readonly number[]).includes(n)) return n as WordCount;
-  throw new WalletError('ILLEGAL_MNEMONIC_WORD_COUNT_ERROR', `Illegal mnemonic word count: ${String(n)}.`, `Use one of ${WORD_COUNTS.join(', ')}.`);
+  throw new WalletError('word-count', `Illegal mnemonic word count: ${String(n)}.`, `Use one of ${WORD_COUNTS.join(', ')}.`);
 }
 
 /** A fresh random phrase as its words (32 bits of entropy per 3 words). */
@@ -27,7 +27,7 @@ export function splitPhrase(phrase: string): string[] {
 }
 
 function badPhrase(why: string): WalletError {
-  return new WalletError('MNEMONIC_PHRASE_ERROR', `The mnemonic phrase ${why}.`, 'Check every word, the word order and the --language.');
+  return new WalletError('phrase', `The mnemonic phrase ${why}.`, 'Check every word, the word order and the --language.');
 }
 
 /** Checks the words against the language's list and checksum; returns the phrase as BIP-39 joins it. */

@@ -27,7 +27,7 @@ export interface Generated {
 const NODE_DEFAULT_WORDS = 24;
 
 function missing(what: string): WalletError {
-  return new WalletError('MISSING_DATA', `${what}.`, 'Give a mnemonic phrase with derivation paths, or the key and address themselves.');
+  return new WalletError('missing', `${what}.`, 'Give a mnemonic phrase with derivation paths, or the key and address themselves.');
 }
 
 export function generatePair(spec: GenerateSpec): Generated {

@@ -11,7 +11,7 @@ const HARDENED = 0x8000_0000;
 const COMPONENT = /^(0|[1-9][0-9]{0,9})('?)$/;
 
 function badPath(path: string, why: string): WalletError {
-  return new WalletError('DERIVATION_PATH_ERROR', `Bad derivation path '${path.slice(0, MAX_PATH_CHARS)}': ${why}.`,
+  return new WalletError('path', `Bad derivation path '${path.slice(0, MAX_PATH_CHARS)}': ${why}.`,
     `Use a path like ${DEFAULT_CONSUMING_PATH}.`);
 }
 

@@ -2,7 +2,7 @@
 // Pure; every way a descriptor can be wrong has its own message (facts reference §6.8).
 
 import { isIP } from 'node:net';
-import { CHAINS, findChain } from '../config/chains.js';
+import { CHAINS, findChain } from '../chains/index.js';
 import { DecodeError } from './bytes.js';
 
 export interface NodeDescriptor {

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, ContractFactory, FetchRequest, HDNodeWallet, JsonRpcProvider, Network, Wallet, parseEther } from 'ethers';
-import { findChain } from '../../src/config/chains.js';
+import { findChain } from '../../src/chains/index.js';
 import { tokenArtifact } from './erc20-artifact.js';
 import { ROOT, type Sandbox, type Tracked, freePort, waitFor } from './processes.js';
 

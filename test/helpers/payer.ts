@@ -2,7 +2,7 @@
 // that originate sign with one consuming wallet made for the test run.
 
 import { randomBytes } from 'node:crypto';
-import { findChain } from '../../src/config/chains.js';
+import { findChain } from '../../src/chains/index.js';
 import type { NodeIdentity } from '../../src/crypto/identity.js';
 import { type PayerPolicy, createPayerPolicy } from '../../src/stream/payer.js';
 

@@ -3,7 +3,7 @@
 
 import { createSocket as createUdpSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ipBytes } from '../../src/proxy/addresses.js';
+import { ipBytes } from '../../src/proxy/ip-bytes.js';
 
 export interface FakeDns {
   server: string;

@@ -9,7 +9,7 @@ import { RECORD_KINDS } from '../../src/mesh/transport.js';
 import { Neighborhood, type NeighborhoodOptions } from '../../src/neighborhood/index.js';
 import type { Logger } from '../../src/system/logger.js';
 import { encodeGossip, signRecord, type NodeRecord } from '../../src/wire/node-record.js';
-import { findChain } from '../../src/config/chains.js';
+import { findChain } from '../../src/chains/index.js';
 import { freePort, waitFor } from '../helpers/processes.js';
 
 const CHAIN = findChain('dev');

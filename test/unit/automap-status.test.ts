@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { isPublicIPv4, whyNotPublic } from '../../src/automap/addresses.js';
+import { isPublicIPv4, whyNotPublic } from '../../src/address-ranges/index.js';
 import { AutomapError } from '../../src/automap/errors.js';
 import { parseDefaultGateway, readDefaultGateway } from '../../src/automap/gateway.js';
 import { classify, protocolOrder, renewAt, type Attempt } from '../../src/automap/order.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type CommandIo, runCommand } from '../../src/cli/commands.js';
+import { runCommand } from '../../src/cli/commands.js';
+import type { CommandIo } from '../../src/cli/command.js';
 import { keepInHistory } from '../../src/cli/line.js';
 import type { UiClient } from '../../src/ui/client.js';
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { keepInHistory, tokenize } from '../../src/cli/line.js';
 import { broadcast, configurationDump, crashed, setupTable } from '../../src/cli/format.js';
-import { COMMANDS, type CommandIo, runCommand } from '../../src/cli/commands.js';
+import { COMMANDS, runCommand } from '../../src/cli/commands.js';
+import type { CommandIo } from '../../src/cli/command.js';
 
 test('tokenize: blanks split, quotes group', () => {
   assert.deepEqual(tokenize('  setup --neighbors "a b"  --x \'c d\' e'), ['setup', '--neighbors', 'a b', '--x', 'c d', 'e']);

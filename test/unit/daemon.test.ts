@@ -33,7 +33,7 @@ function harness(files: Record<string, Record<string, string>> = {}, envValues: 
       if ('__bad' in f) throw new MasqError('CONFIG_FILE', `${path} is not valid TOML.`);
       return f;
     },
-    readStoredDefaults: async () => ({ 'clandestine-port': '4321' }),
+    readStoredRows: async () => ({ clandestine_port: '4321' }),
   });
   const daemon = new Daemon({
     setup, launcher, log,

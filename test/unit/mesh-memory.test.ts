@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import type { RoundTrip } from '../../src/neighborhood/routes.js';
 import { RECORD_KINDS } from '../../src/mesh/transport.js';
-import { StreamFailure } from '../../src/proxy/connector.js';
+import { StreamFailure } from '../../src/mesh/connector.js';
 import { createDirectExit } from '../../src/proxy/exit.js';
 import { type Mesh, startMesh } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FAILURES, type ProxyProblem, errorPage, escapeHtml, tlsAlert } from '../../src/proxy/failures.js';
 import { type FailureKind, StreamFailure } from '../../src/proxy/index.js';
-import { PRIVATE_RANGES, ipBytes, isPrivateAddress } from '../../src/proxy/addresses.js';
+import { PRIVATE_RANGES, isPrivateAddress } from '../../src/address-ranges/index.js';
+import { ipBytes } from '../../src/proxy/ip-bytes.js';
 
 const t = { host: 'www.example.org', port: 8443 };
 

@@ -56,9 +56,9 @@ test('BIP-39: generated phrases have the asked length and validate in their lang
       checkPhrase(words, language);
     }
   }
-  assert.throws(() => parseLanguage('Klingon'), (e: unknown) => e instanceof WalletError && e.uiError === 'UNRECOGNIZED_MNEMONIC_LANGUAGE_ERROR');
+  assert.throws(() => parseLanguage('Klingon'), (e: unknown) => e instanceof WalletError && e.problem === 'language');
   assert.throws(() => checkPhrase(splitPhrase(TREZOR[0][0].replace('about', 'abandon')), 'English'),
-    (e: unknown) => e instanceof WalletError && e.uiError === 'MNEMONIC_PHRASE_ERROR', 'bad checksum');
+    (e: unknown) => e instanceof WalletError && e.problem === 'phrase', 'bad checksum');
   assert.throws(() => checkPhrase(splitPhrase(TREZOR[0][0]), 'French'), WalletError, 'words of another language');
 });
 
@@ -85,7 +85,7 @@ test('addresses and keys: EIP-55 checked when mixed case, keys in range', () => 
 test('derivation paths: MASQ needs more than two hardened components', () => {
   assert.equal(parsePath("m/44'/60'/0'/0/7"), "m/44'/60'/0'/0/7");
   for (const bad of ["m/44'/60'/0/0", 'm', "44'/60'/0'/0", "m/44'/60'/0'/x", "m/44'/60'/2147483648'/0", "m/44'/60'/01'/0", `m${"/0'".repeat(11)}`]) {
-    assert.throws(() => parsePath(bad), (e: unknown) => e instanceof WalletError && e.uiError === 'DERIVATION_PATH_ERROR', bad);
+    assert.throws(() => parsePath(bad), (e: unknown) => e instanceof WalletError && e.problem === 'path', bad);
   }
 });
 
@@ -127,7 +127,7 @@ test('pairs: generate derives from the phrase; recover needs exactly one source 
   assert.ok(r.consumingKey.equals(g.consumingKey));
   assert.ok(r.earningAddress.equals(addressOf(g.earningKey)));
   assert.equal(generatePair({}).phrase.length, 24, 'the Node makes 24 words without a seed spec');
-  const missing = (e: unknown): boolean => e instanceof WalletError && e.uiError === 'MISSING_DATA';
+  const missing = (e: unknown): boolean => e instanceof WalletError && e.problem === 'missing';
   assert.throws(() => generatePair({ consumingPath: DEFAULT_CONSUMING_PATH }), missing);
   assert.throws(() => recoverPair({ consumingPath: DEFAULT_CONSUMING_PATH, earningAddress: '0x' + '11'.repeat(20) }), missing);
   assert.throws(() => recoverPair({ consumingKey: '11'.repeat(32) }), missing);

@@ -1,0 +1,68 @@
+// The one table of non-public address ranges (loopback, private, link-local, shared, reserved), for IPv4 and IPv6:
+// what an exit refuses unless exit-private-destinations is on, and what a router's external address must not be.
+
+import { BlockList, isIP, isIPv4 } from 'node:net';
+
+export const PRIVATE_RANGES: ReadonlyArray<readonly [address: string, prefix: number, why: string]> = [
+  ['0.0.0.0', 8, 'this network (0.0.0.0 is "any address")'],
+  ['10.0.0.0', 8, 'private (RFC 1918)'],
+  ['100.64.0.0', 10, 'carrier-grade NAT (RFC 6598)'],
+  ['127.0.0.0', 8, 'loopback'],
+  ['169.254.0.0', 16, 'link-local'],
+  ['172.16.0.0', 12, 'private (RFC 1918)'],
+  ['192.0.0.0', 24, 'IETF protocol assignments'],
+  ['192.168.0.0', 16, 'private (RFC 1918)'],
+  ['198.18.0.0', 15, 'benchmarking'],
+  ['224.0.0.0', 4, 'multicast'],
+  ['240.0.0.0', 4, 'reserved and broadcast'],
+  ['::', 128, 'unspecified'],
+  ['::1', 128, 'loopback'],
+  ['::', 96, 'IPv4-compatible (deprecated)'],
+  ['::ffff:0:0', 96, 'IPv4-mapped'],
+  ['fc00::', 7, 'unique local'],
+  ['fe80::', 10, 'link-local'],
+  ['ff00::', 8, 'multicast'],
+];
+
+// One list per family: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too, and every IPv4
+// address would then fall under ::ffff:0:0/96.
+const lists = { ipv4: new BlockList(), ipv6: new BlockList() } as const;
+for (const [address, prefix] of PRIVATE_RANGES) {
+  const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
+  lists[family].addSubnet(address, prefix, family);
+}
+
+/** Whether an exit must refuse this address (an IP literal). Anything that is not an IP literal is refused too. */
+export function isPrivateAddress(ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 0) return true;
+  const kind = family === 4 ? 'ipv4' : 'ipv6';
+  return lists[kind].check(ip, kind);
+}
+
+// Whether a router's external address is one the internet can reach. A router that reports a private, shared or
+// reserved address sits behind another NAT (double NAT or carrier-grade NAT): a mapping on it reaches nobody outside.
+/** The IPv4 ranges of PRIVATE_RANGES, plus the documentation ranges (never routed on the internet). */
+export const NON_PUBLIC_IPV4: ReadonlyArray<readonly [address: string, prefix: number, why: string]> = [
+  ...PRIVATE_RANGES.filter(([address]) => isIPv4(address)),
+  ['192.0.2.0', 24, 'documentation (TEST-NET-1)'],
+  ['198.51.100.0', 24, 'documentation (TEST-NET-2)'],
+  ['203.0.113.0', 24, 'documentation (TEST-NET-3)'],
+];
+
+const ranges = NON_PUBLIC_IPV4.map(([address, prefix, why]) => {
+  const block = new BlockList();
+  block.addSubnet(address, prefix, 'ipv4');
+  return { block, why };
+});
+
+/** Why an IPv4 address is not public ("private (RFC 1918)", …), or undefined when it is public or not IPv4. */
+export function whyNotPublic(ip: string): string | undefined {
+  if (!isIPv4(ip)) return undefined;
+  return ranges.find(({ block }) => block.check(ip, 'ipv4'))?.why;
+}
+
+/** True for an IPv4 literal outside every non-public range; false for anything else, IPv6 included. */
+export function isPublicIPv4(ip: string): boolean {
+  return isIPv4(ip) && whyNotPublic(ip) === undefined;
+}

@@ -1,0 +1,21 @@
+// What a masq subcommand is and what it may use; the command table (commands.ts) and its parts share this.
+
+import type { UiClient } from '../ui/client.js';
+
+export interface CommandIo {
+  /** The connection to the Daemon (made on first use). */
+  client(): Promise<UiClient>;
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether the Node's UI port still answers (for shutdown). */
+  nodeAnswers(port: number): Promise<boolean>;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  help: string;
+  /** Needs no Daemon (version, help). */
+  local?: boolean;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
