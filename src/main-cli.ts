@@ -1,7 +1,7 @@
 // masq: the command-line UI of the MASQ Node.
 
 import { runCli } from './cli/index.js';
-import { describeError } from './system/errors.js';
+import { describeError } from './system/index.js';
 
 runCli(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -2,7 +2,7 @@
 
 import { runDaemon } from './daemon/index.js';
 import { runNode } from './node/index.js';
-import { describeError } from './system/errors.js';
+import { describeError } from './system/index.js';
 import { VERSION } from './version.js';
 
 const HELP = `masq-node ${VERSION}: the MASQ Node and its Daemon

@@ -6,9 +6,9 @@
 // covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
 // paying all of it moves it to now.
 
-import type { PendingPayable } from '../blockchain/reconcile.js';
+import type { PendingPayable } from '../blockchain/index.js';
 import type { BookDb, BookWrite } from '../store/index.js';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export interface RatePair {
   /** Charged once per chunk (wei). */

@@ -3,8 +3,7 @@
 // durable commit per cell (as much CPU as relaying it, and SD-card wear on the appliance). A crash loses at most
 // the last second of charges, never a payment: payments are journaled on their own (payments.ts).
 
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { describeError, type Logger } from '../system/index.js';
 import type { Books, Charge } from './books.js';
 
 export const FLUSH_MS = 1_000;

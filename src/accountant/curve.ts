@@ -1,8 +1,8 @@
 // MASQ's payment-threshold curve (facts §9.2) and the decisions taken from it: when we pay a creditor, when a
 // debtor is delinquent (banned) and when a ban is lifted. Pure: callers pass balances in wei and ages in seconds.
 
-import { PAYMENT_THRESHOLD_NAMES } from '../config/params.js';
-import { MasqError } from '../system/errors.js';
+import { PAYMENT_THRESHOLD_NAMES } from '../config/index.js';
+import { MasqError } from '../system/index.js';
 
 export const WEI_PER_GWEI = 1_000_000_000n;
 

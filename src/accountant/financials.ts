@@ -1,7 +1,7 @@
 // The `financials` UI message (facts §1.7): the request checked as MASQ's Accountant checks it, and the answer
 // built from the books in MASQ's field names and gwei. Pure; the handler passes a snapshot of the books.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import type { BookTotals, PayableRecord, ReceivableRecord } from './books.js';
 import { WEI_PER_GWEI } from './curve.js';
 

@@ -7,11 +7,8 @@
 // reverted, or its nonce spent by another transaction — checked twice against a race with its own mining). After a crash the
 // pending-payable scan (reconcile.ts) finishes whatever the journal holds before any new payment is signed.
 
-import type { ChainFacts, PendingPayable } from '../blockchain/reconcile.js';
-import { reconcile } from '../blockchain/reconcile.js';
-import type { Erc20Bridge, Payment, ReceiptState, SendOutcome, TxSigner } from '../blockchain/erc20-bridge.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { type ChainFacts, type Erc20Bridge, type Payment, type PendingPayable, type ReceiptState, reconcile, type SendOutcome, type TxSigner } from '../blockchain/index.js';
+import { describeError, type Logger, MasqError } from '../system/index.js';
 import type { Books, JournalEntry, PayableRecord } from './books.js';
 import { type PaymentThresholds, payableDue } from './curve.js';
 

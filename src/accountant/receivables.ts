@@ -1,8 +1,8 @@
 // The receivable scan (facts §9.3): MASQ transfers to our earning wallet since the last scan, credited to the
 // debtors that sent them, with the scan's start block moved past them in the same transaction.
 
-import type { TransferEvent } from '../blockchain/transfer-log.js';
-import type { Logger } from '../system/logger.js';
+import type { TransferEvent } from '../blockchain/index.js';
+import type { Logger } from '../system/index.js';
 import type { Books } from './books.js';
 
 export interface ReceivableChain {

@@ -2,9 +2,7 @@
 // scan never overlaps itself; `masq scan` runs one now and is refused while that one is running. Failures are
 // logged and the scan simply runs again at its next turn: an RPC outage is never fatal.
 
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { BACKGROUND_TIMERS, type Timers } from '../system/timers.js';
+import { BACKGROUND_TIMERS, describeError, type Logger, MasqError, type Timers } from '../system/index.js';
 
 /** The scans, in the order of the scan-intervals parameter; `ui` is the UI protocol's scanType. */
 export const SCAN_TYPES = [

@@ -3,8 +3,7 @@
 // is only a hint: nothing in it is trusted, the address is asked for again over the mapping protocol.
 
 import { type Socket, createSocket } from 'node:dgram';
-import type { Logger } from '../system/logger.js';
-import { describeError } from '../system/errors.js';
+import { describeError, type Logger } from '../system/index.js';
 
 export const ANNOUNCE_GROUP = '224.0.0.1';
 export const ANNOUNCE_PORT = 5350;

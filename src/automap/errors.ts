@@ -2,7 +2,7 @@
 // messages: a router that stays silent, one that refuses, one that answers with bytes we refuse, or one that does
 // not offer the protocol at all.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export type AutomapReason =
   /** Nothing came back in time, or the port was closed (ICMP unreachable). */

@@ -4,13 +4,11 @@
 // on an address change and on a failed renewal; here both only change the status and, for a new address, the
 // descriptor the Node advertises.
 
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { BACKGROUND_TIMERS, type Timers } from '../system/timers.js';
+import { BACKGROUND_TIMERS, describeError, type Logger, type Timers } from '../system/index.js';
 import { AutomapError } from './errors.js';
 import { type AutomapStatus, type MappedStatus, classify } from './order.js';
 import type { Mapping, MappingClient, MappingProtocol } from './types.js';
-import { mapFirst } from './index.js';
+import { mapFirst } from './map-first.js';
 
 /** MASQ's DEFAULT_MAPPING_LIFETIME_SECONDS. */
 export const MAPPING_LIFETIME_SEC = 600;

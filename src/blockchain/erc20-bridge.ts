@@ -3,7 +3,7 @@
 // as MasqError (BLOCKCHAIN_RPC / BLOCKCHAIN_TX), never as something that takes the Node down.
 
 import { FetchRequest, JsonRpcProvider, Network, type TransactionRequest, keccak256 } from 'ethers';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, type Sleep, realSleep, retry } from './backoff.js';
 import { assignNonces, batchStart } from './nonces.js';
 import type { ChainFacts, PendingPayable, TxOnChain } from './reconcile.js';

@@ -2,7 +2,7 @@
 // (The `dev` chain's test token is deployed where MASQ's own dev chain puts it; see test/helpers/chain.ts.)
 
 import { type Chain, findChain } from '../chains/index.js';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export interface TokenTarget {
   chain: Chain;

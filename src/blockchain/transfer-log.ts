@@ -1,7 +1,7 @@
 // The ERC-20 pieces the bridge speaks without an ABI library: transfer(address,uint256) calldata, its gas
 // limit rule (facts §9.4), and decoding Transfer(address,address,uint256) logs.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 const TRANSFER_SELECTOR = 'a9059cbb';

@@ -1,6 +1,6 @@
 // What a masq subcommand is and what it may use; the command table (commands.ts) and its parts share this.
 
-import type { UiClient } from '../ui/client.js';
+import type { UiClient } from '../ui/index.js';
 
 export interface CommandIo {
   /** The connection to the Daemon (made on first use). */

@@ -1,18 +1,15 @@
 // The one table of masq subcommands: usage, help, how each one talks to the Daemon or Node and what it prints.
 
-import { RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/params.js';
-import { parseParamArgs } from '../config/sources.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { SetupResponse } from '../ui/catalogue.js';
-import { ConnectionLost, UiRequestError } from '../ui/client.js';
-import { UI_ERRORS } from '../ui/error-codes.js';
+import { parseParamArgs, RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/index.js';
+import { MasqError, describeError } from '../system/index.js';
+import { ConnectionLost, type SetupResponse, UI_ERRORS, UiRequestError } from '../ui/index.js';
 import { VERSION } from '../version.js';
 import { automapText, configurationDump, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import type { Command, CommandIo } from './command.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
-import { SCAN_TYPES } from '../accountant/scanners.js';
+import { SCAN_TYPES } from '../accountant/index.js';
 
 /** Exactly `--name value`. */
 function positional2(args: readonly string[]): [string, string] {

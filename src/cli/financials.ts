@@ -1,6 +1,6 @@
 // masq financials (facts §2.2): its options, checked before anything is sent, and the text it prints.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import type { Command } from './command.js';
 import { ask } from './flags.js';
 

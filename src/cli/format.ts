@@ -1,7 +1,6 @@
 // How masq prints what the Daemon and Node answer (facts reference §2.2–2.3). Pure text functions.
 
-import type { CrashedPayload, SetupResponse } from '../ui/catalogue.js';
-import type { UiMessage } from '../ui/envelope.js';
+import type { CrashedPayload, SetupResponse, UiMessage } from '../ui/index.js';
 
 export function setupTable(r: SetupResponse): string {
   const lines = [`${'NAME'.padEnd(29)} ${'VALUE'.padEnd(64)} STATUS`];

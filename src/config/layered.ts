@@ -4,8 +4,7 @@
 import { type Param, SETUP_PARAMS, STORED_PARAMS } from './params.js';
 import { type Layer, type Resolution, resolve } from './resolve.js';
 import { configFilePath } from './sources.js';
-import { describeError } from '../system/errors.js';
-import type { MachineFacts } from '../system/environment.js';
+import { describeError, type MachineFacts } from '../system/index.js';
 
 export interface ConfigIo {
   /** Parameter values from config.toml at this path; throws a MasqError when the file is unusable. */

@@ -3,10 +3,8 @@
 
 import { isIP } from 'node:net';
 import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';
-import { DecodeError } from '../wire/bytes.js';
-import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
-import { LOG_LEVELS } from '../system/logger.js';
-import type { MachineFacts } from '../system/environment.js';
+import { DecodeError, formatDescriptor, parseDescriptor } from '../wire/index.js';
+import { LOG_LEVELS, type MachineFacts } from '../system/index.js';
 
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;

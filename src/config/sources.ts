@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import { PARAMS, envName, findParam } from './params.js';
 
 export const MAX_CONFIG_FILE_BYTES = 64 * 1024;

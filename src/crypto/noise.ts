@@ -11,7 +11,7 @@
 // Misuse by the caller (calls out of order, a payload too large to send) throws a plain Error.
 
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
 /** Largest Noise message, handshake or transport. */

@@ -5,7 +5,7 @@
 
 import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export const MAX_HOPS = 6;
 /** What a hop is on the way: it forwards, it is the originator receiving the back-route, or it is the exit. */
@@ -159,13 +159,13 @@ export function layers(keys: readonly Buffer[], nonce: Buffer, data: Buffer): Bu
 }
 
 /** End-to-end seal (ChaCha20-Poly1305): plaintext ‖ tag. */
-export function seal(key: Buffer, nonce: Buffer, plain: Buffer): Buffer {
+export function sealBody(key: Buffer, nonce: Buffer, plain: Buffer): Buffer {
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
   return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
 }
 
 /** Opens an end-to-end seal; throws an ONION MasqError if it was not sealed with this key and nonce or was altered. */
-export function open(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
+export function openBody(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
   if (sealed.length < TAG_BYTES) throw onionError('a sealed cell body is shorter than its tag');
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
   d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));

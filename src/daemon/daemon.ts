@@ -1,16 +1,11 @@
 // The Daemon's decisions: answer setup and start, redirect everything else to a running Node, report its death.
 // It never talks to the Node except by starting it, and never touches the network beyond its UI port.
 
-import type { Logger } from '../system/logger.js';
-import type { CrashedPayload, SetupResponse, StartResponse } from '../ui/catalogue.js';
-import type { UiMessage } from '../ui/envelope.js';
-import { UI_ERRORS } from '../ui/error-codes.js';
-import type { UiClientHandle } from '../ui/server.js';
+import { describeError, type Logger } from '../system/index.js';
+import { type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import type { SetupChange, SetupState } from './setup-state.js';
-import { envName, findParam } from '../config/params.js';
-import { describeError } from '../system/errors.js';
-import type { Resolution } from '../config/resolve.js';
+import { envName, findParam, type Resolution } from '../config/index.js';
 
 export interface DaemonDeps {
   setup: SetupState;

@@ -1,8 +1,8 @@
 // The Node's parameters as a systemd EnvironmentFile= (masq-node.service reads /run/masq/node.env). Pure text
 // here; writing it is the launcher's job.
 
-import { MasqError } from '../system/errors.js';
-import { envName, findParam } from '../config/params.js';
+import { MasqError } from '../system/index.js';
+import { envName, findParam } from '../config/index.js';
 
 const NAME = /^[A-Z_][A-Z0-9_]*$/;
 // Inside double quotes systemd's env-file parser turns \" \\ \` \$ into the character; other text is literal.

@@ -1,19 +1,13 @@
 // Composition root of the Daemon (`masq-node --initialization`).
 
-import { envName } from '../config/params.js';
-import { DAEMON_UI_PORT } from '../config/params.js';
+import { DAEMON_UI_PORT, envName, readConfigFile, readEnv } from '../config/index.js';
 import { readStoredRows } from '../store/index.js';
-import { readConfigFile, readEnv } from '../config/sources.js';
-import { systemEnvironment } from '../system/environment.js';
-import { describeError } from '../system/errors.js';
-import { createLogCore, createLogger } from '../system/logger.js';
-import { onShutdownSignals } from '../system/signals.js';
-import { startUiServer } from '../ui/server.js';
+import { createLogCore, createLogger, describeError, onShutdownSignals, systemEnvironment } from '../system/index.js';
+import { newUiToken, startUiServer, writeUiTokenFile } from '../ui/index.js';
 import { Daemon } from './daemon.js';
 import { ChildLauncher, type Launcher, findFreePort, waitForUi } from './launcher.js';
 import { SetupState } from './setup-state.js';
 import { DEFAULT_RUNTIME_DIRECTORY, SystemdLauncher } from './systemd-launcher.js';
-import { newUiToken, writeUiTokenFile } from '../ui/token.js';
 
 const LAUNCHERS = ['child', 'systemd'] as const;
 

@@ -3,8 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { uiAnswers } from '../ui/client.js';
-import type { CrashReason } from '../ui/catalogue.js';
+import { type CrashReason, uiAnswers } from '../ui/index.js';
 
 export interface NodeExit {
   code: number | null;

@@ -1,10 +1,8 @@
 // The Daemon's setup area: what UIs have Set, layered over the environment, config.toml and defaults.
 // Pure apart from the readers passed in, so every rule is tested without files.
 
-import type { Resolution } from '../config/resolve.js';
-import type { MachineFacts } from '../system/environment.js';
-import { type ConfigIo, resolveWithConfigFile } from '../config/layered.js';
-import { ParamProblem, SETUP_PARAMS, findParam } from '../config/params.js';
+import { type ConfigIo, findParam, ParamProblem, type Resolution, resolveWithConfigFile, SETUP_PARAMS } from '../config/index.js';
+import type { MachineFacts } from '../system/index.js';
 
 export interface SetupChange {
   name: string;

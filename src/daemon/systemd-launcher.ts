@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import { argsToEnvironment, formatEnvironmentFile } from './env-file.js';
 import type { LaunchedNode, Launcher, NodeExit } from './launcher.js';
 

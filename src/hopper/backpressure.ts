@@ -1,7 +1,7 @@
 // Hop-by-hop backpressure for relayed cells: while the link we forward to is congested, stop reading the links that
 // feed it; resume each one when none of the links it feeds is congested any more.
 
-import type { PeerTransport } from '../mesh/transport.js';
+import type { PeerTransport } from '../mesh/index.js';
 
 export class Backpressure {
   /** In-peer → the congested out-peers it waits for. Bounded by the number of linked peers. */

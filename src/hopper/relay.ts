@@ -2,10 +2,9 @@
 // layer added or removed (the same XOR, so a relay cannot even tell an over-route from a back-route); DESTROY goes
 // both ways.
 
-import { AEAD_OVERHEAD, cellNonce, layer } from '../crypto/onion.js';
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason } from '../wire/cells.js';
+import { AEAD_OVERHEAD, cellNonce, layer } from '../crypto/index.js';
+import { describeError, type Logger } from '../system/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason } from '../wire/index.js';
 import type { CircuitOwner, FlowCell, OpenedCircuit, Switch } from './switch.js';
 
 export interface RelayCounters {

@@ -4,13 +4,10 @@
 // names exactly one circuit whichever way it travels. Bounded: per link and in total; idle circuits expire.
 
 import { randomInt } from 'node:crypto';
-import { type HopKeys, type HopRecord, hopPrivateKey, openHeader } from '../crypto/onion.js';
-import type { NodeIdentity } from '../crypto/identity.js';
-import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/transport.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { DecodeError } from '../wire/bytes.js';
-import { CELL_TYPE, CIRCUIT_HIGH_BIT, type Cell, DESTROY_REASON, type DestroyReason, decodeCell, encodeCell } from '../wire/cells.js';
+import { type HopKeys, hopPrivateKey, type HopRecord, type NodeIdentity, openHeader } from '../crypto/index.js';
+import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
+import { describeError, type Logger, MasqError } from '../system/index.js';
+import { type Cell, CELL_TYPE, CIRCUIT_HIGH_BIT, decodeCell, DecodeError, DESTROY_REASON, type DestroyReason, encodeCell } from '../wire/index.js';
 import { Backpressure } from './backpressure.js';
 
 export type FlowCell = Extract<Cell, { type: typeof CELL_TYPE.data | typeof CELL_TYPE.window }>;

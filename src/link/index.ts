@@ -7,10 +7,9 @@
 
 import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
-import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from '../crypto/noise.js';
-import { PUBLIC_KEY_BYTES } from '../crypto/identity.js';
-import { MasqError } from '../system/errors.js';
-import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/frame.js';
+import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
+import { MasqError } from '../system/index.js';
+import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/index.js';
 
 export const LINK_VERSION = 1;
 const KEEPALIVE = 0;

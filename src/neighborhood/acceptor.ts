@@ -2,8 +2,7 @@
 // send, a Node to Debut to, or an offence to ban for. Pure: reads the database, never changes it; the service
 // applies the decision.
 
-import { DecodeError } from '../wire/bytes.js';
-import { type NodeAddress, type NodeRecord, type SignedRecord, decodeGossip, decodeRecord, openRecord } from '../wire/node-record.js';
+import { DecodeError, decodeGossip, decodeRecord, type NodeAddress, type NodeRecord, openRecord, type SignedRecord } from '../wire/index.js';
 import type { Offence } from './bans.js';
 import { type NeighborhoodDatabase, keyOf, sameRates } from './database.js';
 import type { GossipFailure } from './gossip-failure.js';

@@ -2,7 +2,7 @@
 // (facts reference §6.1, §6.5): versions only rise, the key and rate pack never change, an address once known is
 // kept. Pure: time is passed in. It is also the GraphView route selection reads.
 
-import type { NodeAddress, NodeRecord, RatePack, SignedRecord } from '../wire/node-record.js';
+import type { NodeAddress, NodeRecord, RatePack, SignedRecord } from '../wire/index.js';
 import type { GraphView } from './routes.js';
 
 export interface Entry {

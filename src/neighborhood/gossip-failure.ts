@@ -1,7 +1,7 @@
 // The body of a gossipFailure link record: one byte saying why a Node turned our Debut down (MASQ's
 // GossipFailure_0v1 variants, facts reference §6.2). Pure.
 
-import { DecodeError } from '../wire/bytes.js';
+import { DecodeError } from '../wire/index.js';
 
 export const GOSSIP_FAILURES = ['NoNeighbors', 'NoSuitableNeighbors', 'ManualRejection', 'Unknown'] as const;
 export type GossipFailure = (typeof GOSSIP_FAILURES)[number];

@@ -5,9 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { type Server, type Socket, createServer } from 'node:net';
 import { type Link, type LinkOptions, acceptLink, dialLink } from '../link/index.js';
-import { type PeerTransport, type PeerTransportEvents, type RecordKind, isRecordKind } from '../mesh/transport.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { type PeerTransport, type PeerTransportEvents, type RecordKind, isRecordKind } from '../mesh/index.js';
+import { describeError, type Logger, MasqError } from '../system/index.js';
 import type { Offence } from './bans.js';
 import { keyOf, shortKey } from './database.js';
 

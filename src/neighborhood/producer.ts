@@ -1,7 +1,7 @@
 // What this Node tells others (facts reference §6.4–6.5): a custom Gossip per neighbor, its Debut, and the replies
 // to a Debut (Introduction, Pass). Pure: reads the database only.
 
-import { MAX_GOSSIP_RECORDS, type SignedRecord } from '../wire/node-record.js';
+import { MAX_GOSSIP_RECORDS, type SignedRecord } from '../wire/index.js';
 import type { NeighborhoodDatabase } from './database.js';
 
 const GOSSIP_HEADER_BYTES = 2;

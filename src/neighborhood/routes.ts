@@ -2,7 +2,7 @@
 // originator to an exit, and a back-route of the same length from that exit, avoiding the over-route's relays
 // where the graph allows. Pure: it sees the graph only through the view passed in.
 
-import type { RatePack } from '../wire/node-record.js';
+import type { RatePack } from '../wire/index.js';
 
 /** What route selection needs to know about the network. Keys are hex strings of node public keys. */
 export interface GraphView {

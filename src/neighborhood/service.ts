@@ -3,15 +3,11 @@
 // the I/O and keeps the state.
 
 import { EventEmitter } from 'node:events';
-import type { NodeIdentity } from '../crypto/identity.js';
-import { keyPairFromPrivate } from '../crypto/noise.js';
+import { keyPairFromPrivate, type NodeIdentity } from '../crypto/index.js';
 import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
-import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/transport.js';
-import { DecodeError } from '../wire/bytes.js';
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { formatDescriptor, parseDescriptor } from '../wire/descriptor.js';
-import { type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, encodeGossip, signRecord } from '../wire/node-record.js';
+import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
+import { DecodeError, encodeGossip, formatDescriptor, type NodeAddress, type NodeRecord, parseDescriptor, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
+import { describeError, type Logger } from '../system/index.js';
 import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
 import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';

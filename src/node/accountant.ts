@@ -3,15 +3,10 @@
 // unless `scans off`). Wallets are read at every scan, so wallets generated while the Node runs are used.
 
 import { Wallet } from 'ethers';
-import { Erc20Bridge } from '../blockchain/erc20-bridge.js';
-import type { Books } from '../accountant/books.js';
-import { parsePaymentThresholds } from '../accountant/curve.js';
-import { Payments, bridgePayer } from '../accountant/payments.js';
-import { scanReceivables } from '../accountant/receivables.js';
-import { type ScanName, Scanners } from '../accountant/scanners.js';
+import { Erc20Bridge } from '../blockchain/index.js';
+import { type Books, bridgePayer, parsePaymentThresholds, Payments, type ScanName, Scanners, scanReceivables } from '../accountant/index.js';
 import type { Store } from '../store/index.js';
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { describeError, type Logger } from '../system/index.js';
 import { checksumAddress, parseAddress, parsePrivateKey } from '../wallet/index.js';
 
 export interface AccountantSettings {

@@ -2,12 +2,9 @@
 // machine's default gateway, the three protocol clients, the protocol remembered in the store, and an ear for
 // the router's address announcements.
 
-import { type AutomapStatus, type MappingProtocol, createClients, readDefaultGateway } from '../automap/index.js';
-import { listenForAnnouncements } from '../automap/announcements.js';
-import { MappingKeeper } from '../automap/keeper.js';
+import { type AutomapStatus, createClients, listenForAnnouncements, MappingKeeper, type MappingProtocol, readDefaultGateway } from '../automap/index.js';
 import type { Store } from '../store/index.js';
-import { describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { describeError, type Logger } from '../system/index.js';
 
 export interface NodeAutomap {
   start(): Promise<AutomapStatus>;

@@ -1,9 +1,9 @@
 // Which node key a Node starts with (facts reference §6.7): with the database password, the stored key is reused
 // unless new-public-key is on, and a new one is stored; without it, every start gets a fresh key.
 
-import { type NodeIdentity, generateIdentity, importIdentity } from '../crypto/identity.js';
+import { type NodeIdentity, generateIdentity, importIdentity } from '../crypto/index.js';
 import type { Store } from '../store/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../system/index.js';
 
 export const IDENTITY_SECRET = 'last_cryptde';
 

@@ -1,23 +1,15 @@
 // Composition root of the Node (`masq-node` without --initialization): configuration, store, identity, the mesh
 // (every mode but zero-hop), UI server, proxy, and an orderly shutdown on SIGINT, SIGTERM or the UI's shutdown order.
 
-import { PARAMS, STORED_PARAMS } from '../config/params.js';
-import { resolveWithConfigFile } from '../config/layered.js';
-import type { Resolution } from '../config/resolve.js';
-import { parseParamArgs, readConfigFile, readEnv } from '../config/sources.js';
+import { PARAMS, parseParamArgs, readConfigFile, readEnv, type Resolution, resolveWithConfigFile, STORED_PARAMS } from '../config/index.js';
 import { type Chain, findChain } from '../chains/index.js';
-import type { Connector } from '../mesh/connector.js';
+import type { Connector } from '../mesh/index.js';
 import { type ProxyServer, createDirectExit, startProxy } from '../proxy/index.js';
 import { type Store, openStore, readStoredRows } from '../store/index.js';
-import { systemEnvironment } from '../system/environment.js';
-import { MasqError, describeError } from '../system/errors.js';
-import { type LogLevel, createLogCore, createLogger } from '../system/logger.js';
-import { onShutdownSignals } from '../system/signals.js';
-import { SystemdNotifier } from '../system/sd-notify.js';
-import { type UiServer, startUiServer } from '../ui/server.js';
-import type { UiMessage } from '../ui/envelope.js';
+import { createLogCore, createLogger, describeError, type LogLevel, MasqError, onShutdownSignals, SystemdNotifier, systemEnvironment } from '../system/index.js';
+import { startUiServer, type UiMessage, type UiServer } from '../ui/index.js';
 import { loadIdentity } from './identity.js';
-import { Books } from '../accountant/books.js';
+import { Books } from '../accountant/index.js';
 import { type MeshNode, startMeshNode } from './mesh.js';
 import { type NodeAccountant, startAccountant } from './accountant.js';
 import { type AutomapStatus, PROTOCOL_NAMES } from '../automap/index.js';

@@ -1,26 +1,21 @@
 // The mesh half of a Node that is not zero-hop: the Neighborhood (links, gossip, routes) and the streams over it
 // (relaying, exiting, the proxy's Connector), wired from the resolved configuration and the store.
 
-import { type Books, serviceCharge } from '../accountant/books.js';
-import { parsePaymentThresholds } from '../accountant/curve.js';
-import { ChargeBuffer } from '../accountant/charges.js';
-import { Delinquents } from '../accountant/delinquency.js';
-import type { Mode } from '../config/params.js';
-import type { NodeIdentity } from '../crypto/identity.js';
+import { type Books, ChargeBuffer, Delinquents, parsePaymentThresholds, serviceCharge } from '../accountant/index.js';
+import type { Mode } from '../config/index.js';
+import type { NodeIdentity } from '../crypto/index.js';
 import { Neighborhood } from '../neighborhood/index.js';
-import type { Connector } from '../mesh/connector.js';
+import type { Connector } from '../mesh/index.js';
 import type { Store } from '../store/index.js';
 import { type Chain, findChain } from '../chains/index.js';
-import { type Mesh, startMesh } from '../stream/index.js';
-import { createPayerPolicy } from '../stream/payer.js';
+import { createPayerPolicy, type Mesh, startMesh } from '../stream/index.js';
 import { consumingKeyHex } from './accountant.js';
 import { type NodeAutomap, createNodeAutomap } from './automap.js';
 import type { MappingProtocol } from '../automap/index.js';
 import { networkInterfaces } from 'node:os';
-import { describeError } from '../system/errors.js';
+import { describeError, type Logger } from '../system/index.js';
 import { addressOf } from '../wallet/index.js';
-import type { Logger } from '../system/logger.js';
-import type { RatePack } from '../wire/node-record.js';
+import type { RatePack } from '../wire/index.js';
 
 /** The store row (sealed) of the descriptors of the last full neighbors, used when --neighbors is absent. */
 export const PAST_NEIGHBORS_SECRET = 'past_neighbors';

@@ -1,17 +1,12 @@
 // The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
 
-import { SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/scanners.js';
+import { type Books, financialsPayload, type FinancialsProblem, FinancialsRequestError, parseFinancialsRequest, SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/index.js';
 import type { Store } from '../store/index.js';
-import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/params.js';
-import { describeError } from '../system/errors.js';
-import type { UiMessage } from '../ui/envelope.js';
-import { UI_ERRORS } from '../ui/error-codes.js';
-import type { UiClientHandle } from '../ui/server.js';
-import type { ConnectionStage } from '../ui/catalogue.js';
+import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/index.js';
+import { describeError } from '../system/index.js';
+import { type ConnectionStage, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
-import type { Books } from '../accountant/books.js';
 import type { AutomapStatus } from '../automap/index.js';
-import { type FinancialsProblem, FinancialsRequestError, financialsPayload, parseFinancialsRequest } from '../accountant/financials.js';
 
 /** MASQ's UI error for each reason the Accountant refuses a financials request. */
 export const FINANCIALS_UI_ERRORS: Record<FinancialsProblem, bigint> = {

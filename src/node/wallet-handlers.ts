@@ -2,7 +2,7 @@
 // consuming key is stored sealed, the earning wallet as its address only; once stored neither is replaced.
 
 import type { Store } from '../store/index.js';
-import { UI_ERRORS } from '../ui/error-codes.js';
+import { UI_ERRORS } from '../ui/index.js';
 import {
   WalletError, type WalletProblem, addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
   type GenerateSpec, type RecoverSpec,

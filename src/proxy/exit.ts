@@ -3,9 +3,9 @@
 
 import { Resolver } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../system/index.js';
 import { isPrivateAddress } from '../address-ranges/index.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 
 export interface DirectExitOptions {
   /** Servers for names, as dns.setServers takes them ("1.1.1.1", "[2606:4700::1111]:53", "127.0.0.1:5353"). */

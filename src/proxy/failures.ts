@@ -1,7 +1,7 @@
 // The one table of ways a proxied stream can fail, and how each is told to each kind of client: an HTTP page
 // (plainly the Node's, not the server's), a TLS fatal alert, or a SOCKS5 reply code.
 
-import { type FailureKind, type Target, formatTarget } from '../mesh/connector.js';
+import { type FailureKind, type Target, formatTarget } from '../mesh/index.js';
 
 /** Stream failures plus the problems the entry finds in a request itself. */
 export type ProxyProblem = FailureKind | 'bad-request' | 'header-too-large' | 'loop';

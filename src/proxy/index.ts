@@ -6,16 +6,15 @@
 import { type Server, type Socket, createServer, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { MasqError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
+import { type Logger, MasqError } from '../system/index.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { interpret, parseHead } from './http-head.js';
 import { MAX_CLIENT_HELLO, parseClientHello } from './sni.js';
 import { CMD_CONNECT, MAX_GREETING, MAX_REQUEST, NO_ACCEPTABLE_METHOD, NO_AUTH, SOCKS_VERSION, encodeReply, parseGreeting, parseRequest } from './socks5.js';
 import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams.js';
 
-export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/connector.js';
+export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/index.js';
 export { createDirectExit, type DirectExitOptions } from './exit.js';
 
 export interface ProxyLimits {

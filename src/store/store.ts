@@ -5,8 +5,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSy
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { MasqError } from '../system/errors.js';
-import { SealError, checkKdfParams, deriveKey, newKdfParams, seal, sealString, unseal, unsealString, type KdfParams } from '../crypto/seal.js';
+import { MasqError } from '../system/index.js';
+import { SealError, checkKdfParams, deriveKey, newKdfParams, seal, sealString, unseal, unsealString, type KdfParams } from '../crypto/index.js';
 import { MIGRATIONS, SECRET_ROWS, chainNameAt, contextFor, migrate, type Migration } from './migrations.js';
 
 export const SCHEMA_VERSION = 3;

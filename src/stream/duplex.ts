@@ -3,7 +3,7 @@
 // them out of the readable buffer, so a slow reader stops the far sender instead of filling our memory.
 
 import { Duplex } from 'node:stream';
-import { DESTROY_REASON, type DestroyReason } from '../wire/cells.js';
+import { DESTROY_REASON, type DestroyReason } from '../wire/index.js';
 import type { StreamEnd } from './end.js';
 
 const REASON_TEXT: Record<DestroyReason, string> = {

@@ -3,10 +3,10 @@
 // It knows nothing of sockets: the originator's Duplex and the exit's target socket drive it through events.
 
 import { EventEmitter } from 'node:events';
-import { cellNonce, layers, open, seal } from '../crypto/onion.js';
+import { cellNonce, layers, openBody, sealBody } from '../crypto/index.js';
 import type { CircuitOwner, FlowCell, Switch } from '../hopper/index.js';
-import { MasqError } from '../system/errors.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK } from '../wire/cells.js';
+import { MasqError } from '../system/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK } from '../wire/index.js';
 import { Incoming, Outgoing, ReceiveWindow, SendWindow } from './flow.js';
 
 export interface Side {
@@ -75,12 +75,12 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
 
   private sealFor(type: number, seq: bigint, plain: Buffer): Buffer {
     const nonce = cellNonce(type, seq);
-    return layers(this.keys.sendLayers, nonce, seal(this.keys.sendKey, nonce, plain));
+    return layers(this.keys.sendLayers, nonce, sealBody(this.keys.sendKey, nonce, plain));
   }
 
   private openFrom(type: number, seq: bigint, body: Buffer): Buffer {
     const nonce = cellNonce(type, seq);
-    return open(this.keys.recvKey, nonce, layers(this.keys.recvLayers, nonce, body));
+    return openBody(this.keys.recvKey, nonce, layers(this.keys.recvLayers, nonce, body));
   }
 
   /** The sealed OPEN body this end sends (seq 0 of OPEN cells). */

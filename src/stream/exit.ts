@@ -3,13 +3,11 @@
 // pipes the target socket through the stream.
 
 import type { Duplex } from 'node:stream';
-import { cellNonce, open } from '../crypto/onion.js';
+import { cellNonce, openBody } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';
-import { type OpenRequest, decodeOpenRequest, encodeOpenAnswer } from '../wire/stream-open.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { describeError, type Logger, MasqError } from '../system/index.js';
+import { CELL_TYPE, decodeOpenRequest, DESTROY_REASON, encodeOpenAnswer, OPEN_STATUS, type OpenRequest, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { INITIAL_WINDOW } from './flow.js';
@@ -30,7 +28,7 @@ export interface ExitCounters {
 
 function readRequest(o: OpenedCircuit): OpenRequest | undefined {
   try {
-    return decodeOpenRequest(open(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
+    return decodeOpenRequest(openBody(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
   } catch (e) {
     if (e instanceof MasqError) return undefined;
     throw e;

@@ -2,7 +2,7 @@
 // order: anything else is a protocol error. Each direction has a window: the sender stops at zero, the receiver
 // grants credit as its consumer takes bytes, so no hop holds more than a window of one stream.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export const INITIAL_WINDOW = 256 * 1024;
 /** The most a receiver may offer; a larger window is refused, so a sender's claim cannot make us buffer more. */

@@ -1,14 +1,12 @@
 // Streams over the mesh: the circuit switch, relaying for others, exiting, and the Connector the proxy uses to
 // originate. An OPEN goes where its slot says: on to the next hop, to the exit, or back to the originator.
 
-import type { NodeIdentity } from '../crypto/identity.js';
-import { COMPONENT } from '../crypto/onion.js';
+import { COMPONENT, type NodeIdentity } from '../crypto/index.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
-import type { PeerTransport } from '../mesh/transport.js';
-import type { RoundTrip } from '../neighborhood/routes.js';
-import type { Connector } from '../mesh/connector.js';
-import type { Logger } from '../system/logger.js';
-import { DESTROY_REASON } from '../wire/cells.js';
+import type { Connector, PeerTransport } from '../mesh/index.js';
+import type { RoundTrip } from '../neighborhood/index.js';
+import type { Logger } from '../system/index.js';
+import { DESTROY_REASON } from '../wire/index.js';
 import { type ExitCounters, exitOpen } from './exit.js';
 import { Originator, type RouteFn } from './originator.js';
 import type { PayerPolicy } from './payer.js';
@@ -87,3 +85,5 @@ export function startMesh(o: MeshOptions): Mesh {
     },
   };
 }
+
+export { createPayerPolicy } from './payer.js';

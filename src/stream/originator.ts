@@ -4,14 +4,12 @@
 // that times out or breaks before the answer is avoided for a while and another is tried.
 
 import { randomBytes } from 'node:crypto';
-import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/onion.js';
+import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
-import type { RoundTrip } from '../neighborhood/routes.js';
-import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/connector.js';
-import { MasqError, describeError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from '../wire/cells.js';
-import { decodeOpenAnswer, encodeOpenRequest } from '../wire/stream-open.js';
+import type { RoundTrip } from '../neighborhood/index.js';
+import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { describeError, type Logger, MasqError } from '../system/index.js';
+import { CELL_TYPE, decodeOpenAnswer, DESTROY_REASON, type DestroyReason, encodeOpenRequest, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex, describeReason } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';

@@ -2,7 +2,7 @@
 // Node goes away, and hands fire-and-forget messages to broadcast listeners.
 
 import WebSocket from 'ws';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 import { DEFAULT_TIMEOUT_MS, type RedirectPayload, specOf } from './catalogue.js';
 import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiError, type UiMessage, decode, encode } from './envelope.js';
 import { formatErrorCode } from './error-codes.js';

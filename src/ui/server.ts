@@ -2,8 +2,7 @@
 // targeted sends and broadcasts. What a message means is the handler's business.
 
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MasqError } from '../system/errors.js';
-import type { Logger } from '../system/logger.js';
+import { type Logger, MasqError } from '../system/index.js';
 import { checkRequest, specOf } from './catalogue.js';
 import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiMessage, decode, encode } from './envelope.js';
 import { UI_ERRORS } from './error-codes.js';

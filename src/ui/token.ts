@@ -5,7 +5,7 @@ import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { chownSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 /** The request header of the WebSocket upgrade that carries the token. */
 export const UI_TOKEN_HEADER = 'x-masq-ui-token';

@@ -1,6 +1,6 @@
 // Wallet failures name what was wrong, so each program's edge (the UI handler, the CLI) answers in its own terms.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 /** What a wallet input got wrong. */
 export type WalletProblem = 'language' | 'word-count' | 'phrase' | 'path' | 'key' | 'missing';

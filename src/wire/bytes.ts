@@ -1,7 +1,7 @@
 // Bounded byte reading and writing for the wire codecs. A Reader never reads past its buffer and fails with a
 // DecodeError naming what it was reading; codecs check counts against their own limits before allocating.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 /** The one error a decoder throws for bad input: a WIRE_DECODE MasqError that names what was being read. */
 export class DecodeError extends MasqError {

@@ -6,7 +6,7 @@
 //   DESTROY [reason u8]                                                plaintext, travels both ways
 // Pure and bounded: every length is checked before anything is taken.
 
-import { AEAD_OVERHEAD, HEADER_BYTES } from '../crypto/onion.js';
+import { AEAD_OVERHEAD, HEADER_BYTES } from '../crypto/index.js';
 import { Reader, Writer } from './bytes.js';
 
 export const CELL_TYPE = { open: 1, data: 2, window: 3, destroy: 4 } as const;

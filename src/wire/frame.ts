@@ -7,7 +7,7 @@
 // soon as the 4 prefix bytes are in, before it keeps any of the body, so a neighbor cannot make it buffer more than
 // one largest frame plus the chunk being pushed. Version bytes and record meaning belong to the link layer above.
 
-import { MasqError } from '../system/errors.js';
+import { MasqError } from '../system/index.js';
 
 export const FRAME_HEADER_BYTES = 4;
 /** 64 KiB of record plus the 16-byte Noise (ChaCha20-Poly1305) tag. */

@@ -8,7 +8,7 @@
 //         [IPv4 4][port count u8 ≤ 8][ports u16…] when the flag is 1. The address lies outside the signature, as in
 //         MASQ, so a relayer can strip it.
 
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type NodeIdentity, verifyNodeSignature } from '../crypto/identity.js';
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type NodeIdentity, verifyNodeSignature } from '../crypto/index.js';
 import { DecodeError, Reader, Writer } from './bytes.js';
 
 export const RECORD_FORMAT = 1;

@@ -4,8 +4,7 @@
 //   answer (back-route, for the originator): [status u8]
 // Pure and bounded.
 
-import { PUBLIC_KEY_BYTES } from '../crypto/identity.js';
-import { HEADER_BYTES } from '../crypto/onion.js';
+import { HEADER_BYTES, PUBLIC_KEY_BYTES } from '../crypto/index.js';
 import { Reader, Writer } from './bytes.js';
 import { OPEN_STATUS, type OpenStatus } from './cells.js';
 

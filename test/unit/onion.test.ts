@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import {
-  COMPONENT, HEADER_BYTES, MAX_HOPS, PAYER_BYTES, SLOT_BYTES, TOKEN_BYTES, buildHeader, cellNonce, hopPrivateKey, layer, layers, open, openHeader, seal,
+  COMPONENT, HEADER_BYTES, MAX_HOPS, PAYER_BYTES, SLOT_BYTES, TOKEN_BYTES, buildHeader, cellNonce, hopPrivateKey, layer, layers, openBody, openHeader, sealBody,
 } from '../../src/crypto/onion.js';
 import { MasqError } from '../../src/system/errors.js';
 
@@ -65,15 +65,15 @@ test('layers come off in route order and only the end opens the sealed body', ()
   const [k0, k1, kx] = keys as [typeof keys[0], typeof keys[0], typeof keys[0]];
   const nonce = cellNonce(2, 7n);
   const plain = Buffer.from('GET / HTTP/1.1');
-  const sealed = seal(kx.request, nonce, plain);
+  const sealed = sealBody(kx.request, nonce, plain);
   const sent = layers([k0.layer, k1.layer], nonce, sealed);
   const afterFirst = layer(k0.layer, nonce, sent);
   assert.ok(!afterFirst.equals(sent) && !afterFirst.equals(sealed), 'each relay sees different bytes on each side');
-  assert.throws(() => open(kx.request, nonce, afterFirst), isOnion, 'one layer still on: the exit cannot open it');
+  assert.throws(() => openBody(kx.request, nonce, afterFirst), isOnion, 'one layer still on: the exit cannot open it');
   const atExit = layer(k1.layer, nonce, afterFirst);
   assert.ok(atExit.equals(sealed));
-  assert.ok(open(kx.request, nonce, atExit).equals(plain));
-  assert.throws(() => open(kx.response, nonce, atExit), isOnion, 'the response key does not open requests');
-  assert.throws(() => open(kx.request, cellNonce(2, 8n), atExit), isOnion, 'another sequence number does not open it');
-  assert.throws(() => open(kx.request, nonce, Buffer.alloc(3)), isOnion);
+  assert.ok(openBody(kx.request, nonce, atExit).equals(plain));
+  assert.throws(() => openBody(kx.response, nonce, atExit), isOnion, 'the response key does not open requests');
+  assert.throws(() => openBody(kx.request, cellNonce(2, 8n), atExit), isOnion, 'another sequence number does not open it');
+  assert.throws(() => openBody(kx.request, nonce, Buffer.alloc(3)), isOnion);
 });

@@ -1,0 +1,6 @@
+// The config folder's entry: what the rest of the program may use of it.
+
+export { type ConfigIo, resolveWithConfigFile } from './layered.js';
+export { DAEMON_UI_PORT, envName, findParam, type Mode, type Param, ParamProblem, PARAMS, PAYMENT_THRESHOLD_NAMES, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, SETUP_PARAMS, STORED_PARAMS } from './params.js';
+export { type Resolution } from './resolve.js';
+export { parseParamArgs, readConfigFile, readEnv } from './sources.js';

@@ -1,0 +1,8 @@
+// The system folder's entry: what the rest of the program may use of it.
+
+export { type MachineFacts, systemEnvironment } from './environment.js';
+export { describeError, MasqError } from './errors.js';
+export { createLogCore, createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+export { SystemdNotifier } from './sd-notify.js';
+export { onShutdownSignals } from './signals.js';
+export { BACKGROUND_TIMERS, type Timers } from './timers.js';

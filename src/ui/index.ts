@@ -1,0 +1,8 @@
+// The ui folder's entry: what the rest of the program may use of it.
+
+export { type ConnectionStage, type CrashedPayload, type CrashReason, type SetupResponse, type StartResponse } from './catalogue.js';
+export { ConnectionLost, uiAnswers, UiClient, UiRequestError } from './client.js';
+export { type UiMessage } from './envelope.js';
+export { UI_ERRORS } from './error-codes.js';
+export { startUiServer, type UiClientHandle, type UiServer } from './server.js';
+export { newUiToken, readUiToken, writeUiTokenFile } from './token.js';
