@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from './ports.js';
+import { freePort } from '../../test/helpers/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE_BIN = join(ROOT, 'bin', 'masq-node');
