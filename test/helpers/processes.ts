@@ -1,5 +1,6 @@
 // Helpers for real processes: free ports, tracked children that are always killed, bounded waiting, and running
-// the built programs from bin/; for the tests, `make bench` and `make demo`.
+// the built programs from bin/. test/helpers/ is the one harness of this repository: the tests, `make bench`
+// (bench/) and `make demo` (scripts/demo.ts) take what they need from here.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
