@@ -1,5 +1,5 @@
 // make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
-// on loopback addresses forming a network (scripts/lib/loopback-network.ts), traffic over 3-hop routes. A local
+// on loopback addresses forming a network (test/helpers/loopback-network.ts), traffic over 3-hop routes. A local
 // HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU. Accounting and
 // payments: bench/payments.ts.
 
@@ -7,13 +7,11 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../scripts/lib/loopback-network.js';
-import { freePort } from '../test/helpers/processes.js';
+import { join } from 'node:path';
+import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
+import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
 import { paymentFigures } from './payments.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
 const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
 const READY_RUNS = 5;

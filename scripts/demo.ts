@@ -4,10 +4,11 @@
 // MASQ_DEMO_DIR where their data and logs go (default .masq-demo/, emptied at each start).
 
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { NETWORK_DEFAULTS, type Network, startNetwork } from './lib/loopback-network.js';
+import { join } from 'node:path';
+import { NETWORK_DEFAULTS, type Network, startNetwork } from '../test/helpers/loopback-network.js';
+import { ROOT } from '../test/helpers/processes.js';
 
-const DEMO_DIR = process.env.MASQ_DEMO_DIR ?? join(resolve(import.meta.dirname, '..'), '.masq-demo');
+const DEMO_DIR = process.env.MASQ_DEMO_DIR ?? join(ROOT, '.masq-demo');
 const COUNT = Math.max(6, Number(process.env.MASQ_DEMO_NODES ?? 7) || 7);
 const ROUTE_TIMEOUT_MS = 90_000;
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make run`: the Daemon and a zero-hop Node on embedded defaults, in the foreground; Ctrl-C stops both.
 # Any MASQ_* variable set by the caller wins over these defaults.
-set -u
+set -eu
 cd "$(dirname "$0")/.."
 export MASQ_NEIGHBORHOOD_MODE="${MASQ_NEIGHBORHOOD_MODE:-zero-hop}"
 export MASQ_DATA_DIRECTORY="${MASQ_DATA_DIRECTORY:-$PWD/.masq-data}"
@@ -9,23 +9,24 @@ ui_port="${MASQ_UI_PORT:-5333}"
 
 bin/masq-node --initialization --ui-port "$ui_port" &
 daemon=$!
-# Ctrl-C reaches the Daemon and the Node by themselves (same process group); just wait for them.
-trap 'wait $daemon; exit 0' INT
-trap 'kill -TERM $daemon 2>/dev/null; wait $daemon; exit 0' TERM
+# Ctrl-C reaches the Daemon and the Node by themselves (same process group); just wait for them. Whatever status
+# the Daemon stops with, a stop asked for is a clean exit.
+trap 'wait $daemon || :; exit 0' INT
+trap 'kill -TERM $daemon 2>/dev/null || :; wait $daemon || :; exit 0' TERM
 
 tries=0
 until bin/masq --ui-port "$ui_port" setup >/dev/null 2>&1; do
   tries=$((tries + 1))
   if [ $tries -ge 40 ] || ! kill -0 $daemon 2>/dev/null; then
     echo "The Daemon did not come up on port $ui_port (is another one running? see the message above)." >&2
-    kill -TERM $daemon 2>/dev/null
+    kill -TERM $daemon 2>/dev/null || :
     exit 1
   fi
   sleep 0.25
 done
 if ! bin/masq --ui-port "$ui_port" start; then
-  kill -TERM $daemon 2>/dev/null
-  wait $daemon
+  kill -TERM $daemon 2>/dev/null || :
+  wait $daemon || :
   exit 1
 fi
 cat <<TIPS

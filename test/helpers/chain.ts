@@ -17,7 +17,10 @@ export const DEV_CHAIN_ID = 2;
 // accounts are public, which is what a throwaway test chain wants.
 const MNEMONIC = 'timber cage wide hawk phone shaft pattern movie army dizzy hen tackle lamp absent write kind term toddler sphere ripple idle dragon curious hold';
 const ACCOUNTS = 10;
-/** Whole tokens minted to the deployer (MASQ_TOTAL_SUPPLY, facts §3.3). */
+/**
+ * Whole tokens minted to the deployer: MASQ's total supply, 37 500 000 (MASQ_TOTAL_SUPPLY in MASQ-Project/Node,
+ * masq_lib/src/constants.rs).
+ */
 export const TOKEN_SUPPLY = parseEther('37500000');
 
 export interface TestChain {

@@ -1,8 +1,10 @@
-// Test helpers for real processes: free ports, tracked children that are always killed, bounded waiting,
-// and running the built programs from bin/.
+// Helpers for real processes: free ports, tracked children that are always killed, bounded waiting, and running
+// the built programs from bin/. test/helpers/ is the one harness of this repository: the tests, `make bench`
+// (bench/) and `make demo` (scripts/demo.ts) take what they need from here.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -10,7 +12,17 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
 export const MASQ = join(ROOT, 'bin', 'masq');
 
-export { freePort } from '../../scripts/lib/ports.js';
+/** A port the kernel says is free now, on a given local address (loopback by default). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, host, () => {
+      const a = s.address();
+      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

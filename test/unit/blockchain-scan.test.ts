@@ -49,7 +49,11 @@ test('grow doubles after growAfter successes, never beyond maxSpan', () => {
   }), { numRuns: 300, seed: 52 });
 });
 
-test('rangeComplaint recognises the providers\' phrasings (facts §9.3) and ignores other errors', () => {
+// How RPC providers name a block-range limit in an eth_getLogs error. MASQ's Node reads "max: N", "allowed for
+// your plan: N", "is limited to N" and "block range limit (N", and takes "Expected batch, got single" as a limit of
+// 1000 (BlockchainBridge::extract_max_block_count in MASQ-Project/Node, node/src/blockchain/blockchain_bridge.rs).
+// A complaint about the range that names no number gives no limit ({}); an unrelated error is no complaint.
+test('rangeComplaint recognises the providers\' phrasings and ignores other errors', () => {
   const cases: [string, number | undefined][] = [
     ['query returned more than 10000 results. Try with this block range [0x1, 0x2]. max: 2000', 2000],
     ['eth_getLogs is limited to 1024 block range', 1024],

@@ -3,15 +3,11 @@
 // per Node (address, ports, data directory, neighbors) go on each command line; everything else comes from the
 // environment given, so MASQ_* variables of the caller reach every Node.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { freePort } from './ports.js';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const NODE_BIN = join(ROOT, 'bin', 'masq-node');
-const MASQ_BIN = join(ROOT, 'bin', 'masq');
+import { join } from 'node:path';
+import { MASQ, MASQ_NODE, freePort, run, waitFor } from './processes.js';
 
 /**
  * What a non-zero-hop Node insists on; the mesh itself does not use the blockchain service (payments do). Every
@@ -58,16 +54,6 @@ export interface Network {
   stop(): Promise<void>;
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 export async function startNetwork(o: NetworkOptions): Promise<Network> {
   mkdirSync(o.dir, { recursive: true });
   const nodes: NetworkNode[] = [];
@@ -82,7 +68,7 @@ export async function startNetwork(o: NetworkOptions): Promise<Network> {
     const logFile = join(o.dir, `node-${index + 1}.log`);
     const log = createWriteStream(logFile);
     logs.push(log);
-    const child = spawn(NODE_BIN, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(MASQ_NODE, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (b: Buffer) => { out += b.toString(); log.write(b); });
     // Start-up errors come on stderr: kept too, so a Node that stops at once can say why.
@@ -100,14 +86,14 @@ export async function startNetwork(o: NetworkOptions): Promise<Network> {
   };
   try {
     const first = await start(0);
-    const descriptor = await until('the first Node\'s descriptor', () => /descriptor: +(masq:\/\/\S+)/.exec(first.output())?.[1], 30_000);
+    const descriptor = await waitFor('the first Node\'s descriptor', () => /descriptor: +(masq:\/\/\S+)/.exec(first.output())?.[1], 30_000, 250);
     for (let i = 1; i < o.count; i++) await start(i, descriptor);
     return {
       nodes, descriptor, stop,
-      routeFound: (node, timeoutMs) => until(`a route from Node ${node.index + 1}`, () => {
-        const r = spawnSync(MASQ_BIN, ['--ui-port', String(node.uiPort), 'connection-status'], { encoding: 'utf8', timeout: 5000 });
-        return r.stdout.includes('RouteFound') ? true : undefined;
-      }, timeoutMs).then(() => undefined),
+      routeFound: (node, timeoutMs) => waitFor(`a route from Node ${node.index + 1}`, async () => {
+        const r = await run(MASQ, ['--ui-port', String(node.uiPort), 'connection-status'], {}, 5000);
+        return r.stdout.includes('RouteFound');
+      }, timeoutMs, 250).then(() => undefined),
     };
   } catch (e) {
     await stop();
