@@ -6,3 +6,4 @@ export { createLogCore, createLogger, LOG_LEVELS, type Logger, type LogLevel } f
 export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';
 export { BACKGROUND_TIMERS, type Timers } from './timers.js';
+export { type Clock, SYSTEM_CLOCK, unixSeconds } from './clock.js';
