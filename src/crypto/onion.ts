@@ -1,4 +1,4 @@
-// Route headers and cell layers (DESIGN §4): a header is MAX_HOPS fixed-size slots, each sealed to one hop with an
+// Route headers and cell layers (docs/MESH.md): a header is MAX_HOPS fixed-size slots, each sealed to one hop with an
 // ephemeral X25519 key, so a hop pays one key agreement per stream and then uses symmetric keys only. A hop opens
 // slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
 // Pure: no I/O, keys in, bytes out.

@@ -1,4 +1,4 @@
-// What to do with a received Gossip (facts reference §6.3–6.4): records to store, neighbors to add, the reply to
+// What to do with a received Gossip (docs/MESH.md): records to store, neighbors to add, the reply to
 // send, a Node to Debut to, or an offence to ban for. Pure: reads the database, never changes it; the service
 // applies the decision.
 

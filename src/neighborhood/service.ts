@@ -1,5 +1,5 @@
 // The Neighborhood: this Node's record, the links to its neighbors, Gossip in and out, bans, past neighbors and the
-// connection stage (facts reference §6). The decisions are made by the pure acceptor and producer; this file does
+// connection stage (docs/MESH.md). The decisions are made by the pure acceptor and producer; this file does
 // the I/O and keeps the state.
 
 import { EventEmitter } from 'node:events';
