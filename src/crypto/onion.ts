@@ -15,7 +15,7 @@ export type Component = (typeof COMPONENT)[keyof typeof COMPONENT];
 const EPHEMERAL_BYTES = 32;
 const TAG_BYTES = 16;
 export const TOKEN_BYTES = 16;
-/** Wallet (20) and signature (65) of whoever pays this hop; zero until wallets exist (issue 5). */
+/** Wallet (20) and signature (65) of whoever pays this hop (src/wallet/hop-proof.ts). */
 export const PAYER_BYTES = 85;
 const RECORD_BYTES = PUBLIC_KEY_BYTES + 1 + PAYER_BYTES + TOKEN_BYTES;
 export const SLOT_BYTES = EPHEMERAL_BYTES + RECORD_BYTES + TAG_BYTES;

@@ -29,7 +29,7 @@ export interface NeighborhoodOptions {
   chain: string;
   chainId: number;
   mode: 'standard' | 'originate-only' | 'consume-only';
-  /** Standard mode: our public IPv4, advertised in our record and descriptor (later: setPublicAddress). */
+  /** Standard mode: our public IPv4, advertised in our record and descriptor (setPublicAddress changes it). */
   ip?: string;
   /** The port others reach us on, when a router maps another than the clandestine port. */
   advertisedPort?: number;

@@ -128,7 +128,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
-    // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
+    // The accountant reads the wallets at every scan; the mesh signs payer proofs with the key it started with.
     walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
     books,
     scan: (name) => {

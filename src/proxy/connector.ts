@@ -1,5 +1,6 @@
 // What the entry and an exit agree on: a target, the ways opening a stream to it can fail, and the Connector that
-// opens it. The entry (index.ts) only knows this file; the direct exit (exit.ts) and, later, the mesh implement it.
+// opens it. The entry (index.ts) only knows this file; the direct exit (exit.ts) and the mesh's originator
+// (src/stream/originator.ts) implement it.
 
 import type { Duplex } from 'node:stream';
 
