@@ -2,9 +2,9 @@
 // in wei. Every change is one LMDB write transaction, so a balance and the totals it feeds never disagree.
 //
 // Age: MASQ resets a debt's age on any payment, so a debtor paying one wei now and then is never delinquent
-// (old #778). Here a payment moves the "paid up to" time forward in proportion to the share of the balance it
-// covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
-// paying all of it moves it to now.
+// (MASQ-Project/MASQ-Node-issues#778). Here a payment moves the "paid up to" time forward in proportion to the
+// share of the balance it covers (debt is taken as accrued evenly since that time): paying half of it moves the
+// clock half way to now, paying all of it moves it to now.
 
 import type { PendingPayable } from '../blockchain/reconcile.js';
 import type { BookDb, BookWrite } from '../store/index.js';
