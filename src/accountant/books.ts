@@ -2,9 +2,9 @@
 // in wei. Every change is one LMDB write transaction, so a balance and the totals it feeds never disagree.
 //
 // Age: MASQ resets a debt's age on any payment, so a debtor paying one wei now and then is never delinquent
-// (old #778). Here a payment moves the "paid up to" time forward in proportion to the share of the balance it
-// covers (debt is taken as accrued evenly since that time): paying half of it moves the clock half way to now,
-// paying all of it moves it to now.
+// (MASQ-Project/MASQ-Node-issues#778). Here a payment moves the "paid up to" time forward in proportion to the
+// share of the balance it covers (debt is taken as accrued evenly since that time): paying half of it moves the
+// clock half way to now, paying all of it moves it to now.
 
 import type { PendingPayable } from '../blockchain/index.js';
 import type { BookDb, BookWrite } from '../store/index.js';
@@ -17,7 +17,7 @@ export interface RatePair {
   byteRate: bigint;
 }
 
-/** What one chunk of service costs, in wei (facts §9.1). */
+/** What one chunk of service costs, in wei: MASQ's service rate + byte rate × bytes (docs/PAYMENTS.md). */
 export function serviceCharge(rate: RatePair, bytes: number): bigint {
   if (!Number.isSafeInteger(bytes) || bytes < 0) throw new BooksError(`${bytes} is not a byte count.`);
   return rate.serviceRate + rate.byteRate * BigInt(bytes);
@@ -61,7 +61,7 @@ const PAID_PAYABLE = 't:paid_payable';
 const PAID_RECEIVABLE = 't:paid_receivable';
 const JOURNAL = 'j:';
 const RAW_TX = /^0x[0-9a-f]{2,4000}$/;
-/** The config row holding the next block the receivable scan reads (facts §9.3); null means "the latest". */
+/** The config row (MASQ's name) holding the next block the receivable scan reads; null means "the latest". */
 export const START_BLOCK_ROW = 'start_block';
 
 /** A payment signed and journaled before it is sent (see payments.ts); removed when it is settled. */

@@ -1,4 +1,4 @@
-// MASQ's payment-threshold curve (facts §9.2) and the decisions taken from it: when we pay a creditor, when a
+// MASQ's payment-threshold curve (docs/PAYMENTS.md) and the decisions taken from it: when we pay a creditor, when a
 // debtor is delinquent (banned) and when a ban is lifted. Pure: callers pass balances in wei and ages in seconds.
 
 import { PAYMENT_THRESHOLD_NAMES } from '../config/index.js';

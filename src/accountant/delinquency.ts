@@ -1,6 +1,6 @@
-// Which payers a Node refuses to serve (facts reference §9.2): a debtor whose receivable crossed the curve (after
-// the grace period) is banned, and stays banned until it has paid down to the unban level — a ban with a
-// hysteresis, so paying one wei more than the curve does not buy service back. Bans live in memory, bounded.
+// Which payers a Node refuses to serve, by MASQ's rule (docs/PAYMENTS.md): a debtor whose receivable crossed the
+// curve (after the grace period) is banned, and stays banned until it has paid down to the unban level — a ban with
+// a hysteresis, so paying one wei more than the curve does not buy service back. Bans live in memory, bounded.
 
 import { type PaymentThresholds, receivableDelinquent, unbanDue } from './curve.js';
 

@@ -1,4 +1,4 @@
-// The `financials` UI message (facts §1.7): the request checked as MASQ's Accountant checks it, and the answer
+// MASQ's `financials` UI message: the request checked as MASQ's Accountant checks it, and the answer
 // built from the books in MASQ's field names and gwei. Pure; the handler passes a snapshot of the books.
 
 import { MasqError } from '../system/index.js';

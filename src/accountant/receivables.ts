@@ -1,5 +1,5 @@
-// The receivable scan (facts §9.3): MASQ transfers to our earning wallet since the last scan, credited to the
-// debtors that sent them, with the scan's start block moved past them in the same transaction.
+// The receivable scan (docs/PAYMENTS.md, 'Scans'): MASQ transfers to our earning wallet since the last scan,
+// credited to the debtors that sent them, with the scan's start block moved past them in the same transaction.
 
 import type { TransferEvent } from '../blockchain/index.js';
 import type { Logger } from '../system/index.js';

@@ -1,4 +1,4 @@
-// When the accountant's three scans run (facts §9.3): each is re-scheduled its interval after it finishes, so a
+// When the accountant's three scans run, as in MASQ: each is re-scheduled its interval after it finishes, so a
 // scan never overlaps itself; `masq scan` runs one now and is refused while that one is running. Failures are
 // logged and the scan simply runs again at its next turn: an RPC outage is never fatal.
 

@@ -116,7 +116,7 @@ export class Erc20Bridge {
   }
 
   /**
-   * Signs one legacy transfer per payment with consecutive nonces (facts §9.4), from `nonceAtLeast` at the lowest.
+   * Signs one legacy transfer per payment with consecutive nonces, as MASQ pays, from `nonceAtLeast` at the lowest.
    * Nothing is sent: the caller journals the records first, then calls `send`.
    */
   async sign(signer: TxSigner, payments: readonly Payment[], nonceAtLeast = 0): Promise<PendingPayable[]> {

@@ -1,5 +1,5 @@
-// Block ranges for eth_getLogs: public RPCs cap the span of one request (facts §9.3), so a scan walks its
-// range in windows that halve when the RPC complains and grow back after a run of successes.
+// Block ranges for eth_getLogs (docs/PAYMENTS.md, 'Scans'): public RPCs cap the span of one request, so a scan
+// walks its range in windows that halve when the RPC complains and grow back after a run of successes.
 
 export interface BlockRange {
   from: number;
@@ -43,8 +43,8 @@ export function grow(state: WindowState, policy: WindowPolicy): WindowState {
   return { span: Math.min(policy.maxSpan, state.span * 2), successes: 0 };
 }
 
-// Phrases RPC providers use when a getLogs request spans too many blocks or returns too much (facts §9.3,
-// plus the "too many results" family of Alchemy, Infura and geth).
+// Phrases RPC providers use when a getLogs request spans too many blocks or returns too much: those MASQ Node
+// recognises, plus the "too many results" family of Alchemy, Infura and geth.
 const LIMIT_PATTERNS: readonly RegExp[] = [
   /max:\s*(\d+)/i,
   /allowed for your plan:\s*(\d+)/i,

@@ -1,5 +1,5 @@
 // The ERC-20 pieces the bridge speaks without an ABI library: transfer(address,uint256) calldata, its gas
-// limit rule (facts §9.4), and decoding Transfer(address,address,uint256) logs.
+// limit rule (MASQ Node's, docs/PAYMENTS.md 'Scans'), and decoding Transfer(address,address,uint256) logs.
 
 import { MasqError } from '../system/index.js';
 
@@ -23,7 +23,7 @@ export function transferCalldata(to: string, amount: bigint): string {
   return `0x${TRANSFER_SELECTOR}${addressOrThrow(to).slice(2).padStart(64, '0')}${amount.toString(16).padStart(64, '0')}`;
 }
 
-/** The chain's gas constant plus 4 per zero and 68 per non-zero calldata byte, as the reference Node does. */
+/** The chain's gas constant plus 4 per zero and 68 per non-zero calldata byte, as MASQ Node does. */
 export function transferGasLimit(chainConstant: number, calldata: string): number {
   let gas = chainConstant;
   for (let i = 2; i < calldata.length; i += 2) gas += calldata.slice(i, i + 2) === '00' ? 4 : 68;

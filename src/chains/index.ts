@@ -1,4 +1,4 @@
-// The one table of chains a Node can run on (facts reference §3.3).
+// The one table of chains a Node can run on: MASQ Node's chains and constants (docs/MASQ-COMPATIBILITY.md, 'Chains').
 
 export interface Chain {
   name: string;

@@ -1,4 +1,4 @@
-// masq financials (facts §2.2): its options, checked before anything is sent, and the text it prints.
+// masq financials with MASQ's options: checked before anything is sent, and the text it prints.
 
 import { MasqError } from '../system/index.js';
 import type { Command } from './command.js';

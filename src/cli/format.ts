@@ -1,4 +1,4 @@
-// How masq prints what the Daemon and Node answer (facts reference §2.2–2.3). Pure text functions.
+// How masq prints what the Daemon and Node answer, in MASQ's words (docs/MASQ-COMPATIBILITY.md). Pure text.
 
 import type { CrashedPayload, SetupResponse, UiMessage } from '../ui/index.js';
 

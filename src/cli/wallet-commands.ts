@@ -1,4 +1,4 @@
-// masq's wallet commands (facts §2.2): generate-wallets, recover-wallets, wallet-addresses. Arguments are checked
+// masq's wallet commands, as MASQ's: generate-wallets, recover-wallets, wallet-addresses. Arguments are checked
 // here with the Node's own rules so a typo is reported before the password travels to the Node.
 
 import type { Command } from './command.js';

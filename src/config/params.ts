@@ -1,5 +1,5 @@
 // The one table of parameters. The CLI, the environment (MASQ_*), config.toml, the Daemon's setup, the Node's
-// command line and docs/CONFIGURATION.md are all read from here (facts reference §3.2, plus our own additions).
+// command line and docs/CONFIGURATION.md are all read from here (MASQ's, plus ours: docs/MASQ-COMPATIBILITY.md).
 
 import { isIP } from 'node:net';
 import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';

@@ -1,4 +1,4 @@
-// Route headers and cell layers (DESIGN §4): a header is MAX_HOPS fixed-size slots, each sealed to one hop with an
+// Route headers and cell layers (docs/MESH.md): a header is MAX_HOPS fixed-size slots, each sealed to one hop with an
 // ephemeral X25519 key, so a hop pays one key agreement per stream and then uses symmetric keys only. A hop opens
 // slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
 // Pure: no I/O, keys in, bytes out.
@@ -15,7 +15,7 @@ export type Component = (typeof COMPONENT)[keyof typeof COMPONENT];
 const EPHEMERAL_BYTES = 32;
 const TAG_BYTES = 16;
 export const TOKEN_BYTES = 16;
-/** Wallet (20) and signature (65) of whoever pays this hop; zero until wallets exist (issue 5). */
+/** Wallet (20) and signature (65) of whoever pays this hop (src/wallet/hop-proof.ts). */
 export const PAYER_BYTES = 85;
 const RECORD_BYTES = PUBLIC_KEY_BYTES + 1 + PAYER_BYTES + TOKEN_BYTES;
 export const SLOT_BYTES = EPHEMERAL_BYTES + RECORD_BYTES + TAG_BYTES;

@@ -64,7 +64,7 @@ export class ChildLauncher implements Launcher {
   }
 }
 
-/** MASQ's reading of a Node's death (facts reference §1.9), adapted: our Node logs to stderr. */
+/** MASQ's reading of a Node's death, adapted to a Node that logs to stderr (docs/MASQ-COMPATIBILITY.md). */
 export function crashReason(exit: NodeExit): CrashReason {
   if (exit.code === 0) return 'NoInformation';
   if (exit.stderrTail.startsWith('Child wait failure: ')) return { ChildWaitFailure: exit.stderrTail.slice(20) };

@@ -1,4 +1,4 @@
-// What to do with a received Gossip (facts reference §6.3–6.4): records to store, neighbors to add, the reply to
+// What to do with a received Gossip (docs/MESH.md): records to store, neighbors to add, the reply to
 // send, a Node to Debut to, or an offence to ban for. Pure: reads the database, never changes it; the service
 // applies the decision.
 
@@ -210,7 +210,7 @@ function storeOne(o: Opened, ctx: AcceptorContext): StoreOne {
     case 'conflict':
       if (!sameRates(o.record.ratePack, held.record.ratePack)) return { offence: { offence: 'contradictoryRecord', detail: 'its rate pack changed' } };
       // A newer record from its owner, over the owner's own authenticated link, with another address: the Node moved
-      // (its router's public address changed). MASQ cannot take that (GH-499); here the new address replaces the old.
+      // (its router's public address changed). MASQ exits then (MASQ-Node-issues#499); here the new address wins.
       // A relayer's copy may just be older than ours, so it is taken without its address.
       if (own) return { store: { opened: o, replace: true } };
       return { store: { opened: { ...o, signed: { signed: o.signed.signed, signature: o.signed.signature } }, replace: false } };

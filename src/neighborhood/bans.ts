@@ -1,5 +1,5 @@
 // Bans of misbehaving neighbors, by public key and by IP address, with expiry. MASQ only logs malefactors
-// (facts reference §6.3); we refuse their links for a while. Pure: time is passed in; both tables are bounded.
+// (docs/MESH.md, 'Gossip'); we refuse their links for a while. Pure: time is passed in; both tables are bounded.
 
 import { shortKey } from './database.js';
 

@@ -1,6 +1,7 @@
-// The neighborhood database: every node record this Node knows, with the rules for accepting updates
-// (facts reference §6.1, §6.5): versions only rise, the key and rate pack never change, an address once known is
-// kept. Pure: time is passed in. It is also the GraphView route selection reads.
+// The neighborhood database: every node record this Node knows, with MASQ's rules for accepting updates
+// (docs/MESH.md, 'Kinds of Gossip'): versions only rise, the key and rate pack never change, an address once known
+// is kept (only the acceptor replaces the record of a Node that restarted or moved). Pure: time is passed in. It is
+// also the GraphView route selection reads.
 
 import type { NodeAddress, NodeRecord, RatePack, SignedRecord } from '../wire/index.js';
 import type { GraphView } from './routes.js';

@@ -1,5 +1,5 @@
 // The body of a gossipFailure link record: one byte saying why a Node turned our Debut down (MASQ's
-// GossipFailure_0v1 variants, facts reference §6.2). Pure.
+// GossipFailure_0v1 variants, docs/MESH.md). Pure.
 
 import { DecodeError } from '../wire/index.js';
 

@@ -1,4 +1,4 @@
-// What a received Gossip is (facts reference §6.3): the first matching kind wins, in the order Debut, Pass,
+// What a received Gossip is, by MASQ's rules (docs/MESH.md): the first matching kind wins, in the order Debut, Pass,
 // Introduction, Standard; anything else is malformed and its sender is a candidate for a ban. Pure.
 
 import type { NodeAddress, NodeRecord } from '../wire/index.js';

@@ -1,4 +1,4 @@
-// What this Node tells others (facts reference §6.4–6.5): a custom Gossip per neighbor, its Debut, and the replies
+// What this Node tells others (docs/MESH.md, 'Gossip'): a custom Gossip per neighbor, its Debut, and the replies
 // to a Debut (Introduction, Pass). Pure: reads the database only.
 
 import { MAX_GOSSIP_RECORDS, type SignedRecord } from '../wire/index.js';

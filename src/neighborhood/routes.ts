@@ -1,4 +1,4 @@
-// Route selection (facts reference §7.2, DESIGN §3): the cheapest over-route of exactly min-hops hops from the
+// Route selection (docs/MESH.md, 'Routes'): the cheapest over-route of exactly min-hops hops from the
 // originator to an exit, and a back-route of the same length from that exit, avoiding the over-route's relays
 // where the graph allows. Pure: it sees the graph only through the view passed in.
 

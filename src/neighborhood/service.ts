@@ -1,5 +1,5 @@
 // The Neighborhood: this Node's record, the links to its neighbors, Gossip in and out, bans, past neighbors and the
-// connection stage (facts reference §6). The decisions are made by the pure acceptor and producer; this file does
+// connection stage (docs/MESH.md). The decisions are made by the pure acceptor and producer; this file does
 // the I/O and keeps the state.
 
 import { EventEmitter } from 'node:events';
@@ -25,7 +25,7 @@ export interface NeighborhoodOptions {
   chain: string;
   chainId: number;
   mode: 'standard' | 'originate-only' | 'consume-only';
-  /** Standard mode: our public IPv4, advertised in our record and descriptor (later: setPublicAddress). */
+  /** Standard mode: our public IPv4, advertised in our record and descriptor (setPublicAddress changes it). */
   ip?: string;
   /** The port others reach us on, when a router maps another than the clandestine port. */
   advertisedPort?: number;

@@ -1,6 +1,6 @@
 // The Node's money side put together: the bridge to the chain (blockchain-service-url), the payer and the
-// receivable scan over the books, and the three scans on their intervals (started on the first RouteFound
-// unless `scans off`). Wallets are read at every scan, so wallets generated while the Node runs are used.
+// receivable scan over the books, and the three scans on their intervals (started once the Node first has a
+// neighbor, unless `scans off`). Wallets are read at every scan, so wallets generated while the Node runs are used.
 
 import { Wallet } from 'ethers';
 import { Erc20Bridge } from '../blockchain/index.js';

@@ -1,5 +1,5 @@
-// Which node key a Node starts with (facts reference §6.7): with the database password, the stored key is reused
-// unless new-public-key is on, and a new one is stored; without it, every start gets a fresh key.
+// Which node key a Node starts with, as in MASQ Node: with the database password, the stored key is reused unless
+// new-public-key is on (then, or with none stored, a new one is stored); without it, every start gets a fresh key.
 
 import { type NodeIdentity, generateIdentity, importIdentity } from '../crypto/index.js';
 import type { Store } from '../store/index.js';

@@ -16,7 +16,7 @@ import { type AutomapStatus, PROTOCOL_NAMES } from '../automap/index.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 import { checksumAddress } from '../wallet/index.js';
 
-/** Exit codes (facts reference §1.1): 0 after an orderly stop, 1 for a configuration error. */
+/** Exit codes, as in MASQ Node: 0 after an orderly stop, 1 for a configuration error. */
 export const EXIT_OK = 0;
 export const EXIT_CONFIG = 1;
 
@@ -119,7 +119,7 @@ export async function runNode(argv: readonly string[]): Promise<number> {
     },
     broadcast: (m, e) => broadcastRef.fn(m, e),
     shutdown: (why) => stopReason?.(why),
-    // The accountant and payer take the wallets up later (issue 5); until then the log shows the change took.
+    // The accountant reads the wallets at every scan; the mesh signs payer proofs with the key it started with.
     walletsChanged: (earning) => log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`),
     books,
     scan: (name) => {
@@ -151,8 +151,8 @@ export async function runNode(argv: readonly string[]): Promise<number> {
       accountant = acct;
       // Payments a crash left unsettled are settled first, scans or not (payments.ts).
       acct.scan('pendingpayables').catch((e: unknown) => log.warn(`Settling earlier payments failed: ${describeError(e)}; the pending-payable scan tries again`));
-      // The scans start once the Node has a neighbor: MASQ waits for RouteFound (facts §9.3), so a relay that never
-      // finds a route of its own never saw what it earned.
+      // The scans start once the Node has a neighbor. MASQ waits for RouteFound, so a relay that never finds a route
+      // of its own never sees what it earned (docs/PAYMENTS.md, 'Scans').
       const startScans = (stage: string): void => void (stage !== 'NotConnected' && acct.startScans());
       startScans(meshNode.neighborhood.stage());
       meshNode.neighborhood.on('stage', startScans);

@@ -59,7 +59,7 @@ function ratePack(text: string): RatePack {
 }
 
 function wallet(address: string): Buffer {
-  // Until wallets exist (issue 5) a Node without an earning wallet advertises the zero address.
+  // Without the earning-wallet parameter the record carries the zero address, which originators book nothing to.
   return address ? Buffer.from(address.slice(2), 'hex') : Buffer.alloc(20);
 }
 

@@ -1,4 +1,4 @@
-// The Node's answers to UI requests (MASQ's Configurator, Neighborhood and Dispatcher opcodes so far).
+// The Node's answers to UI requests: MASQ's Configurator, Neighborhood, Dispatcher and Accountant opcodes, and ours.
 
 import { type Books, financialsPayload, type FinancialsProblem, FinancialsRequestError, parseFinancialsRequest, SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/index.js';
 import type { Store } from '../store/index.js';

@@ -1,4 +1,4 @@
-// The Configurator's wallet opcodes (facts §1.7, §5): generateWallets, recoverWallets, walletAddresses. The
+// MASQ's wallet opcodes (docs/MASQ-COMPATIBILITY.md): generateWallets, recoverWallets and walletAddresses. The
 // consuming key is stored sealed, the earning wallet as its address only; once stored neither is replaced.
 
 import type { Store } from '../store/index.js';

@@ -1,6 +1,6 @@
 // The consumer entry: one TCP port that speaks HTTP proxy requests, CONNECT, SOCKS5 and TLS with SNI. It learns
 // where a stream goes, asks a Connector to open it (the direct exit in zero-hop mode, routes through the mesh
-// later) and splices the two. Failures are told in the client's own protocol: an HTTP page, a TLS alert or a
+// otherwise) and splices the two. Failures are told in the client's own protocol: an HTTP page, a TLS alert or a
 // SOCKS5 reply, all from one table (failures.ts).
 
 import { type Server, type Socket, createServer, isIP } from 'node:net';

@@ -52,7 +52,7 @@ interface V1Row {
   encrypted: boolean;
 }
 
-/** The v1 layout of a new store: MASQ's initial rows (facts §4.2) plus our kdf_salt. */
+/** A new store's v1 rows: MASQ Node's config rows and first values plus our kdf_salt (docs/MASQ-COMPATIBILITY.md). */
 export function createV1(ctx: MigrationContext, init: CreateInit): void {
   const plain = (value: string | null): V1Row => ({ value, encrypted: false });
   const rows: Record<string, V1Row> = {

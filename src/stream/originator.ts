@@ -28,12 +28,12 @@ export interface OriginatorOptions {
   log: Logger;
 }
 
-/** MASQ's retry budget for exits that could not resolve a host (facts §7.6). */
+/** MASQ's budget of retries through other exits when one could not resolve the host (docs/MESH.md). */
 export const DNS_RETRIES = 3;
 /** New routes tried after a timeout or a broken route. */
 export const ROUTE_RETRIES = 2;
 export const AVOID_MS = 30_000;
-/** MASQ's undesirability for an exit that failed to resolve the host (facts §7.2). */
+/** MASQ's undesirability for an exit that failed to resolve the host (docs/MESH.md, 'Routes'). */
 export const DNS_PENALTY = 100_000_000n;
 const PENALTY_MS = 10 * 60_000;
 const MAX_REMEMBERED = 4096;

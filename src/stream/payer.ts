@@ -1,4 +1,4 @@
-// Who pays for a stream (facts reference §5, §7.5): the originator's consuming wallet signs a proof for every hop
+// Who pays for a stream, as in MASQ (docs/MESH.md): the originator's consuming wallet signs a proof for every hop
 // of every route (keccak256 of the hop's public key and the chain's token contract), and each relay and exit
 // checks the proof in its own slot before it carries anything. A proof is deterministic per wallet and hop, so a
 // hop verifies each payer once and remembers the answer (bounded).

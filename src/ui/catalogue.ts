@@ -1,5 +1,5 @@
-// The one message catalogue of the UI protocol (facts reference §1.7), shared by servers and clients.
-// Later capabilities add their opcodes here; everything that lists opcodes reads this table.
+// The one message catalogue of the UI protocol, shared by servers and clients: MASQ Node's opcodes and JSON names
+// plus ours (docs/MASQ-COMPATIBILITY.md, 'The UI protocol'). Everything that lists opcodes reads this table.
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 /** Field name → type; a trailing '?' on the name marks an optional field (null counts as absent). */

@@ -1,4 +1,4 @@
-// The UI protocol's envelope codec (facts reference §1.5): {opcode, contextId?, payload | error{code,message}}.
+// MASQ's UI envelope codec (docs/MASQ-COMPATIBILITY.md): {opcode, contextId?, payload | error{code,message}}.
 // Pure and bounded. Error codes are 64-bit, so they travel as exact JSON integers, never through a double.
 
 export const UI_SUBPROTOCOL = 'MASQNode-UIv2';

@@ -1,4 +1,4 @@
-// MASQ's UI error codes (facts reference §1.6): 64-bit values with a category prefix.
+// MASQ Node's UI error codes (names as in MASQ-Project/Node masq_lib/src/constants.rs): 64-bit, category prefix.
 
 const CONFIGURATOR = 0x0001_0000_0000_0000n;
 const UI_NODE = 0x8000_0000_0000_0000n;

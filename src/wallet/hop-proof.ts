@@ -1,4 +1,4 @@
-// The per-hop payer proof (facts §5): the originator signs keccak256(hop public key ‖ token contract) with its
+// MASQ's per-hop payer proof: the originator signs keccak256(hop public key ‖ token contract) with its
 // consuming key, and hop i checks that the signature recovers to the stated wallet. It proves control of the wallet
 // that will pay; it moves no money. Layout of the route header's 85-byte payer slot: wallet 20 ‖ r 32 ‖ s 32 ‖ v 1.
 

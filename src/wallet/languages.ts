@@ -1,4 +1,4 @@
-// The BIP-39 languages MASQ offers, under the names its UI uses (facts §2.2, §5).
+// The BIP-39 languages MASQ Node offers, under the names its UI and masq --language use.
 
 import { wordlist as chineseSimplified } from '@scure/bip39/wordlists/simplified-chinese.js';
 import { wordlist as chineseTraditional } from '@scure/bip39/wordlists/traditional-chinese.js';

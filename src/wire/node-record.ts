@@ -1,4 +1,4 @@
-// Signed node records and Gossip messages: our own compact, versioned binary codec (DESIGN §4). Pure and bounded.
+// Signed node records and Gossip messages: our own compact, versioned binary codec (docs/MESH.md). Pure and bounded.
 //
 // Record (signed part): [format 1][public key 64][version u32][earning wallet 20][rate pack 4×u64][flags u8]
 //                       [neighbor count u8 ≤ MAX_NEIGHBORS][neighbor keys 64 each, strictly ascending][country 0|2+2]
