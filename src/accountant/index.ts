@@ -1,4 +1,5 @@
-// The accountant folder's entry: what the rest of the program may use of it.
+// The accountant: the books (what this Node owes and is owed), MASQ's payment curve, delinquency, charges,
+// financials, payments and the scans. Decisions are pure; the books sit on the store and payments on the bridge.
 
 export { Books, serviceCharge } from './books.js';
 export { ChargeBuffer } from './charges.js';

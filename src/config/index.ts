@@ -1,4 +1,5 @@
-// The config folder's entry: what the rest of the program may use of it.
+// Configuration: the one parameter table and the resolution of values from the command line, MASQ_* variables,
+// config.toml, stored values and defaults. Pure, apart from the readers passed in and sources.ts's file reading.
 
 export { type ConfigIo, resolveWithConfigFile } from './layered.js';
 export { DAEMON_UI_PORT, envName, findParam, type Mode, type Param, ParamProblem, PARAMS, PAYMENT_THRESHOLD_NAMES, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, SETUP_PARAMS, STORED_PARAMS } from './params.js';

@@ -1,4 +1,5 @@
-// The crypto folder's entry: what the rest of the program may use of it.
+// Cryptographic primitives: the node identity (X25519 + Ed25519), Noise IK for links, the onion layers of routes
+// and the store's sealed values. Node's own crypto (OpenSSL) and @noble for what OpenSSL lacks.
 
 export { generateIdentity, importIdentity, type NodeIdentity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifyNodeSignature } from './identity.js';
 export { CipherState, IkInitiator, IkResponder, keyPairFromPrivate, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from './noise.js';

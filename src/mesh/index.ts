@@ -1,4 +1,5 @@
-// The mesh folder's entry: what the rest of the program may use of it.
+// The seam between the neighborhood's links and their users: record kinds and PeerTransport (neighborhood → hopper,
+// streams), and the Connector with its targets and failures (proxy entry → direct exit or streams over routes).
 
 export { type Connector, type FailureKind, formatTarget, StreamFailure, type Target } from './connector.js';
 export { isRecordKind, type PeerTransport, type PeerTransportEvents, RECORD_KINDS, type RecordKind } from './transport.js';

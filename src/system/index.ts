@@ -1,4 +1,5 @@
-// The system folder's entry: what the rest of the program may use of it.
+// The ground floor: typed errors, logging, the clock and timers, machine facts, signals and sd_notify. Imports nothing
+// of ours, so every other floor may use it.
 
 export { type MachineFacts, systemEnvironment } from './environment.js';
 export { describeError, MasqError } from './errors.js';

@@ -1,4 +1,5 @@
-// The ui folder's entry: what the rest of the program may use of it.
+// The UI protocol: the envelope codec, the one message catalogue, MASQ's UI error codes, the access token and the
+// WebSocket server and client.
 
 export { type ConnectionStage, type CrashedPayload, type CrashReason, type SetupResponse, type StartResponse } from './catalogue.js';
 export { ConnectionLost, uiAnswers, UiClient, UiRequestError } from './client.js';
