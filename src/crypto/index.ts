@@ -1,5 +1,5 @@
 // Cryptographic primitives: the node identity (X25519 + Ed25519), Noise IK for links, the onion layers of routes
-// and the store's sealed values. Node's own crypto (OpenSSL) and @noble for what OpenSSL lacks.
+// and the store's sealed values, on Node.js's own crypto (OpenSSL).
 
 export { generateIdentity, importIdentity, type NodeIdentity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifyNodeSignature } from './identity.js';
 export { CipherState, IkInitiator, IkResponder, keyPairFromPrivate, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from './noise.js';
