@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { type HopKeys, hopPrivateKey, type HopRecord, type NodeIdentity, openHeader } from '../crypto/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
-import { describeError, type Logger, MasqError } from '../system/index.js';
+import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type Cell, CELL_TYPE, CIRCUIT_HIGH_BIT, decodeCell, DecodeError, DESTROY_REASON, type DestroyReason, encodeCell } from '../wire/index.js';
 import { Backpressure } from './backpressure.js';
 
@@ -69,6 +69,8 @@ export class Switch {
     private readonly penalize: (peer: string, reason: string) => void,
     private readonly log: Logger,
     private readonly limits: SwitchLimits = DEFAULT_LIMITS,
+    /** Decides which circuits have idled out. */
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.ownKey = hopPrivateKey(identity.encryptionPrivate);
     this.ownHex = identity.publicKey.toString('hex');
@@ -95,7 +97,7 @@ export class Switch {
     if (ids.has(circuit)) return false;
     ids.add(circuit);
     this.byPeer.set(peer, ids);
-    this.entries.set(keyOf(peer, circuit), { owner, lastActive: Date.now() });
+    this.entries.set(keyOf(peer, circuit), { owner, lastActive: this.clock.now() });
     return true;
   }
 
@@ -131,7 +133,7 @@ export class Switch {
 
   private touch(peer: string, circuit: number): Entry | undefined {
     const e = this.entries.get(keyOf(peer, circuit));
-    if (e) e.lastActive = Date.now();
+    if (e) e.lastActive = this.clock.now();
     return e;
   }
 
@@ -208,7 +210,7 @@ export class Switch {
   }
 
   private sweep(): void {
-    const cutoff = Date.now() - this.limits.idleMs;
+    const cutoff = this.clock.now() - this.limits.idleMs;
     const idle = [...this.entries].filter(([, e]) => e.lastActive < cutoff).map(([k]) => k);
     for (const k of idle) {
       const at = k.lastIndexOf('/');

@@ -6,7 +6,7 @@
 import { type Server, type Socket, createServer, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { type Logger, MasqError } from '../system/index.js';
+import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { interpret, parseHead } from './http-head.js';
@@ -36,6 +36,8 @@ export interface ProxyOptions {
   connector: Connector;
   log: Logger;
   limits?: Partial<ProxyLimits>;
+  /** Paces the refusal warnings; SYSTEM_CLOCK by default. */
+  clock?: Clock;
 }
 
 export interface ProxyServer {
@@ -81,6 +83,7 @@ function listenError(e: NodeJS.ErrnoException, host: string, port: number): Erro
 export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const log = opts.log;
+  const clock = opts.clock ?? SYSTEM_CLOCK;
   const active = new Set<Socket>();
   let ownPort = opts.port;
   const reachesUs = reachesListener(opts.host);
@@ -240,7 +243,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     client.on('error', () => undefined);
     client.destroy();
     refusedSinceWarn += 1;
-    const now = Date.now();
+    const now = clock.now();
     if (now - lastRefusalWarn >= REFUSAL_WARN_MS) {
       log.warn(`Closed ${refusedSinceWarn} new connection(s) at once: ${limits.maxConnections} are open, the most this proxy takes`);
       lastRefusalWarn = now;
