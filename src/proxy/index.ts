@@ -15,7 +15,7 @@ import { CMD_CONNECT, MAX_GREETING, MAX_REQUEST, NO_ACCEPTABLE_METHOD, NO_AUTH, 
 import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams.js';
 
 export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/index.js';
-export { createDirectExit, type DirectExitOptions } from './exit.js';
+export { createDirectExit, type DirectExitOptions } from './direct-exit.js';
 
 export interface ProxyLimits {
   /** Largest HTTP request head; beyond it the client gets 431. */
