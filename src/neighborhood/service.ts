@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { keyPairFromPrivate, type NodeIdentity } from '../crypto/index.js';
 import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
-import { DecodeError, encodeGossip, formatDescriptor, type NodeAddress, type NodeRecord, parseDescriptor, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
+import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
 import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
 import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
@@ -85,7 +85,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     this.minHops = o.minHops;
     this.initial = o.initialNeighbors.flatMap((text) => {
       try {
-        const d = parseDescriptor(text);
+        const d = descriptorCodec.decode(text);
         return d.ip !== undefined && d.ports[0] !== undefined ? [{ x25519: d.key.toString('hex'), ip: d.ip, port: d.ports[0] }] : [];
       } catch (e) {
         o.log.warn(`Ignoring neighbor descriptor: ${describeError(e)}`);
@@ -154,7 +154,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   descriptor(): string | undefined {
     if (!this.address) return undefined;
-    return formatDescriptor({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.address.ip, ports: this.address.ports });
+    return descriptorCodec.encode({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.address.ip, ports: this.address.ports });
   }
 
   /**
@@ -228,7 +228,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   // ── gossip out ──
 
   private sendGossip(peer: string, records: SignedRecord[]): void {
-    if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, encodeGossip(records));
+    if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, gossipCodec.encode(records));
   }
 
   /** Standard Gossip to every half-neighbor, dialing those not linked. */
@@ -397,7 +397,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private savePast(full: string[]): void {
     const descriptors = full.flatMap((k) => {
       const a = this.db.get(k)?.address;
-      return a ? [formatDescriptor({ chain: this.o.chain, key: Buffer.from(k, 'hex').subarray(0, 32), ip: a.ip, ports: a.ports })] : [];
+      return a ? [descriptorCodec.encode({ chain: this.o.chain, key: Buffer.from(k, 'hex').subarray(0, 32), ip: a.ip, ports: a.ports })] : [];
     });
     // Losing every neighbor (an outage, our own shutdown) must not erase what the next start joins through.
     if (descriptors.length === 0) return;
