@@ -1,5 +1,5 @@
 // Node descriptors in MASQ's form: masq://<chain>:<base64url X25519 key, 43 chars>@<IPv4>:<port>[/<port>…].
-// Pure; every way a descriptor can be wrong has its own message (facts reference §6.8).
+// Pure; every way a descriptor can be wrong has its own message.
 
 import { isIP } from 'node:net';
 import { CHAINS, findChain } from '../chains/index.js';
