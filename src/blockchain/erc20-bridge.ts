@@ -225,7 +225,8 @@ export class Erc20Bridge {
       this.learnedLogSpan = result.span;
       return { transfers: result.items, requests: result.requests };
     } catch (err) {
-      if (err instanceof MasqError) throw err;
+      // RangeTooNarrow is told in this method's own words; other MasqErrors already are.
+      if (err instanceof MasqError && !(err instanceof RangeTooNarrow)) throw err;
       const detail = err instanceof RangeTooNarrow ? err.message : rpcErrorText(err);
       throw new MasqError('BLOCKCHAIN_RPC', `Scanning for incoming payments failed: ${detail}.`, 'Check blockchain-service-url; the scan resumes from the same block next time.');
     }

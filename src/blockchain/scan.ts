@@ -1,13 +1,15 @@
 // Walking a block range with eth_getLogs in windows that adapt to the RPC's limits (ranges.ts). The fetch
 // function is injected, so the walk is tested against scripted RPC behaviour without a chain.
 
+import { MasqError } from '../system/index.js';
 import { type BlockRange, type WindowPolicy, grow, initialWindow, nextRange, rangeComplaint, shrink } from './ranges.js';
 
 export type FetchRange<T> = (range: BlockRange) => Promise<T[]>;
 
-export class RangeTooNarrow extends Error {
+export class RangeTooNarrow extends MasqError {
   constructor(readonly range: BlockRange, readonly rpcError: unknown) {
-    super(`the RPC refuses even a one-block range at block ${range.from}`);
+    super('BLOCKCHAIN_RPC', `the RPC refuses even a one-block range at block ${range.from}`, 'Use a blockchain service that serves event logs, or another provider.');
+    this.name = 'RangeTooNarrow';
   }
 }
 

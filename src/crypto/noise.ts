@@ -10,14 +10,15 @@
 // tag, a degenerate public key) is a MasqError with code LINK_AUTH. A handshake object that failed stays failed.
 // Misuse by the caller (calls out of order, a payload too large to send) throws a plain Error.
 
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { MasqError } from '../system/index.js';
+import { aeadOpen, aeadSeal, AEAD_TAG_BYTES } from './aead.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
 /** Largest Noise message, handshake or transport. */
 export const MAX_MESSAGE_BYTES = 65535;
 export const KEY_BYTES = 32;
-export const TAG_BYTES = 16;
+export const TAG_BYTES = AEAD_TAG_BYTES;
 const HASH_BYTES = 32;
 /** Largest plaintext a transport message can carry. */
 export const MAX_PLAINTEXT_BYTES = MAX_MESSAGE_BYTES - TAG_BYTES;
@@ -131,9 +132,7 @@ export class CipherState {
 
   encrypt(ad: Buffer, plaintext: Buffer): Buffer {
     if (plaintext.length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
-    const cipher = createCipheriv('chacha20-poly1305', this.key, this.takeNonce(), { authTagLength: TAG_BYTES });
-    cipher.setAAD(ad, { plaintextLength: plaintext.length });
-    const out = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    const out = aeadSeal(this.key, this.takeNonce(), plaintext, ad);
     this.n += 1n;
     return out;
   }
@@ -142,17 +141,8 @@ export class CipherState {
   decrypt(ad: Buffer, ciphertext: Buffer): Buffer {
     if (ciphertext.length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
     if (ciphertext.length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
-    const nonce = this.takeNonce();
-    const bodyEnd = ciphertext.length - TAG_BYTES;
-    let plaintext: Buffer;
-    try {
-      const decipher = createDecipheriv('chacha20-poly1305', this.key, nonce, { authTagLength: TAG_BYTES });
-      decipher.setAAD(ad, { plaintextLength: bodyEnd });
-      decipher.setAuthTag(ciphertext.subarray(bodyEnd));
-      plaintext = Buffer.concat([decipher.update(ciphertext.subarray(0, bodyEnd)), decipher.final()]);
-    } catch {
-      throw authFailure('a record did not authenticate');
-    }
+    const plaintext = aeadOpen(this.key, this.takeNonce(), ciphertext, ad);
+    if (!plaintext) throw authFailure('a record did not authenticate');
     this.n += 1n;
     return plaintext;
   }

@@ -3,9 +3,10 @@
 // slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
 // Pure: no I/O, keys in, bytes out.
 
-import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
 import { MasqError } from '../system/index.js';
+import { aeadOpen, aeadSeal, AEAD_KEY_BYTES, AEAD_TAG_BYTES } from './aead.js';
 
 export const MAX_HOPS = 6;
 /** What a hop is on the way: it forwards, it is the originator receiving the back-route, or it is the exit. */
@@ -13,7 +14,7 @@ export const COMPONENT = { relay: 1, originator: 2, exit: 3 } as const;
 export type Component = (typeof COMPONENT)[keyof typeof COMPONENT];
 
 const EPHEMERAL_BYTES = 32;
-const TAG_BYTES = 16;
+const TAG_BYTES = AEAD_TAG_BYTES;
 export const TOKEN_BYTES = 16;
 /** Wallet (20) and signature (65) of whoever pays this hop (src/wallet/hop-proof.ts). */
 export const PAYER_BYTES = 85;
@@ -21,7 +22,7 @@ const RECORD_BYTES = PUBLIC_KEY_BYTES + 1 + PAYER_BYTES + TOKEN_BYTES;
 export const SLOT_BYTES = EPHEMERAL_BYTES + RECORD_BYTES + TAG_BYTES;
 export const HEADER_BYTES = MAX_HOPS * SLOT_BYTES;
 export const AEAD_OVERHEAD = TAG_BYTES;
-const KEY_BYTES = 32;
+const KEY_BYTES = AEAD_KEY_BYTES;
 const SLOT_NONCE = Buffer.alloc(12);
 const NO_NEXT = Buffer.alloc(PUBLIC_KEY_BYTES);
 
@@ -83,9 +84,7 @@ export function sealSlot(spec: HopSpec): { slot: Buffer; keys: HopKeys } {
     throw new RangeError('a hop record field has the wrong size');
   }
   const plain = Buffer.concat([r.next ?? NO_NEXT, Buffer.from([r.component]), r.payer, r.token]);
-  const c = createCipheriv('chacha20-poly1305', slotKey, SLOT_NONCE, { authTagLength: TAG_BYTES });
-  const sealed = Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
-  return { slot: Buffer.concat([ephPublic, sealed]), keys: hop };
+  return { slot: Buffer.concat([ephPublic, aeadSeal(slotKey, SLOT_NONCE, plain)]), keys: hop };
 }
 
 /** A header for up to MAX_HOPS hops in route order; the rest is random. */
@@ -109,15 +108,8 @@ export function openHeader(header: Buffer, own: KeyObject): { record: HopRecord;
   if (header.length !== HEADER_BYTES) throw onionError(`a route header has ${header.length} bytes, not ${HEADER_BYTES}`);
   const ephPublic = header.subarray(0, EPHEMERAL_BYTES);
   const { slot: slotKey, hop } = deriveKeys(agree(own, ephPublic), ephPublic);
-  const body = header.subarray(EPHEMERAL_BYTES, SLOT_BYTES - TAG_BYTES);
-  const d = createDecipheriv('chacha20-poly1305', slotKey, SLOT_NONCE, { authTagLength: TAG_BYTES });
-  d.setAuthTag(header.subarray(SLOT_BYTES - TAG_BYTES, SLOT_BYTES));
-  let plain: Buffer;
-  try {
-    plain = Buffer.concat([d.update(body), d.final()]);
-  } catch {
-    throw onionError('a route slot does not open with this Node\'s key');
-  }
+  const plain = aeadOpen(slotKey, SLOT_NONCE, header.subarray(EPHEMERAL_BYTES, SLOT_BYTES));
+  if (!plain) throw onionError('a route slot does not open with this Node\'s key');
   const next = plain.subarray(0, PUBLIC_KEY_BYTES);
   const component = plain[PUBLIC_KEY_BYTES] as number;
   if (component !== COMPONENT.relay && component !== COMPONENT.originator && component !== COMPONENT.exit) {
@@ -160,18 +152,13 @@ export function layers(keys: readonly Buffer[], nonce: Buffer, data: Buffer): Bu
 
 /** End-to-end seal (ChaCha20-Poly1305): plaintext ‖ tag. */
 export function sealBody(key: Buffer, nonce: Buffer, plain: Buffer): Buffer {
-  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  return aeadSeal(key, nonce, plain);
 }
 
 /** Opens an end-to-end seal; throws an ONION MasqError if it was not sealed with this key and nonce or was altered. */
 export function openBody(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
   if (sealed.length < TAG_BYTES) throw onionError('a sealed cell body is shorter than its tag');
-  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
-  d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  try {
-    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG_BYTES)), d.final()]);
-  } catch {
-    throw onionError('a sealed cell body does not authenticate');
-  }
+  const plain = aeadOpen(key, nonce, sealed);
+  if (!plain) throw onionError('a sealed cell body does not authenticate');
+  return plain;
 }

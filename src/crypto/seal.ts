@@ -4,12 +4,14 @@
 // Sealed layout:  [format 0x01][nonce 12][ciphertext n][tag 16]
 // Associated data: [format 0x01] ‖ UTF-8(name)
 
-import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
+import { randomBytes, scrypt } from 'node:crypto';
+import { MasqError } from '../system/index.js';
+import { aeadOpen, aeadSeal, AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES } from './aead.js';
 
 export const SEAL_FORMAT = 0x01;
-export const NONCE_BYTES = 12;
-export const TAG_BYTES = 16;
-export const KEY_BYTES = 32;
+export const NONCE_BYTES = AEAD_NONCE_BYTES;
+export const TAG_BYTES = AEAD_TAG_BYTES;
+export const KEY_BYTES = AEAD_KEY_BYTES;
 export const SALT_BYTES = 16;
 const OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
 
@@ -31,13 +33,15 @@ const LIMITS = { minLogN: 10, maxLogN: 22, maxR: 32, maxP: 16 };
 
 export type SealFailure = 'format' | 'auth' | 'kdf';
 
+const CODE: Record<SealFailure, 'STORE_OPEN' | 'STORE_WRONG_PASSWORD'> = { format: 'STORE_OPEN', auth: 'STORE_WRONG_PASSWORD', kdf: 'STORE_OPEN' };
+
 /** The only error this module throws for bad input. Never carries key or plaintext material. */
-export class SealError extends Error {
+export class SealError extends MasqError {
   constructor(
     readonly reason: SealFailure,
     message: string,
   ) {
-    super(message);
+    super(CODE[reason], message);
     this.name = 'SealError';
   }
 }
@@ -100,36 +104,10 @@ function checkKey(key: Buffer): void {
   if (key.length !== KEY_BYTES) throw new SealError('format', `A sealing key must be ${KEY_BYTES} bytes.`);
 }
 
-/** Raw AEAD: returns ciphertext ‖ tag. Exported for the RFC 8439 cross-check. */
-export function chachaEncrypt(key: Buffer, nonce: Buffer, plaintext: Buffer, ad: Buffer): Buffer {
-  const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(ad, { plaintextLength: plaintext.length });
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([body, cipher.getAuthTag()]);
-}
-
-/** Raw AEAD open of ciphertext ‖ tag; SealError('auth') when the tag does not verify. */
-export function chachaDecrypt(key: Buffer, nonce: Buffer, sealed: Buffer, ad: Buffer): Buffer {
-  if (sealed.length < TAG_BYTES) throw new SealError('format', 'The sealed value is too short.');
-  const body = sealed.subarray(0, sealed.length - TAG_BYTES);
-  const tag = sealed.subarray(sealed.length - TAG_BYTES);
-  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_BYTES });
-  decipher.setAAD(ad, { plaintextLength: body.length });
-  decipher.setAuthTag(tag);
-  const out = decipher.update(body);
-  try {
-    decipher.final();
-  } catch {
-    out.fill(0);
-    throw new SealError('auth', 'The sealed value does not open with this key (wrong password, wrong name, or damaged data).');
-  }
-  return out;
-}
-
 export function seal(key: Buffer, name: string, plaintext: Buffer): Buffer {
   checkKey(key);
   const nonce = randomBytes(NONCE_BYTES);
-  return Buffer.concat([Buffer.from([SEAL_FORMAT]), nonce, chachaEncrypt(key, nonce, plaintext, aad(name))]);
+  return Buffer.concat([Buffer.from([SEAL_FORMAT]), nonce, aeadSeal(key, nonce, plaintext, aad(name))]);
 }
 
 export function unseal(key: Buffer, name: string, sealed: Uint8Array): Buffer {
@@ -137,7 +115,9 @@ export function unseal(key: Buffer, name: string, sealed: Uint8Array): Buffer {
   if (!(sealed instanceof Uint8Array) || sealed.length < OVERHEAD) throw new SealError('format', 'The sealed value is too short.');
   const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
   if (buf[0] !== SEAL_FORMAT) throw new SealError('format', `The sealed value has unknown format ${buf[0]}.`);
-  return chachaDecrypt(key, buf.subarray(1, 1 + NONCE_BYTES), buf.subarray(1 + NONCE_BYTES), aad(name));
+  const plain = aeadOpen(key, buf.subarray(1, 1 + NONCE_BYTES), buf.subarray(1 + NONCE_BYTES), aad(name));
+  if (!plain) throw new SealError('auth', 'The sealed value does not open with this key (wrong password, wrong name, or damaged data).');
+  return plain;
 }
 
 export const sealString = (key: Buffer, name: string, value: string): Buffer => seal(key, name, Buffer.from(value, 'utf8'));

@@ -6,8 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { type HopKeys, hopPrivateKey, type HopRecord, type NodeIdentity, openHeader } from '../crypto/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
-import { describeError, type Logger, MasqError } from '../system/index.js';
-import { type Cell, CELL_TYPE, CIRCUIT_HIGH_BIT, decodeCell, DecodeError, DESTROY_REASON, type DestroyReason, encodeCell } from '../wire/index.js';
+import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
+import { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, DecodeError, DESTROY_REASON, type DestroyReason } from '../wire/index.js';
 import { Backpressure } from './backpressure.js';
 
 export type FlowCell = Extract<Cell, { type: typeof CELL_TYPE.data | typeof CELL_TYPE.window }>;
@@ -69,6 +69,8 @@ export class Switch {
     private readonly penalize: (peer: string, reason: string) => void,
     private readonly log: Logger,
     private readonly limits: SwitchLimits = DEFAULT_LIMITS,
+    /** Decides which circuits have idled out. */
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.ownKey = hopPrivateKey(identity.encryptionPrivate);
     this.ownHex = identity.publicKey.toString('hex');
@@ -95,7 +97,7 @@ export class Switch {
     if (ids.has(circuit)) return false;
     ids.add(circuit);
     this.byPeer.set(peer, ids);
-    this.entries.set(keyOf(peer, circuit), { owner, lastActive: Date.now() });
+    this.entries.set(keyOf(peer, circuit), { owner, lastActive: this.clock.now() });
     return true;
   }
 
@@ -120,25 +122,25 @@ export class Switch {
   /** Sends a cell; false when the peer has no link. */
   send(peer: string, cell: Cell): boolean {
     if (cell.type !== CELL_TYPE.destroy && cell.type !== CELL_TYPE.open) this.touch(peer, cell.circuit);
-    return this.transport.send(peer, RECORD_KINDS.cell, encodeCell(cell));
+    return this.transport.send(peer, RECORD_KINDS.cell, cellCodec.encode(cell));
   }
 
   /** Unbinds a circuit and tells its peer. */
   destroy(peer: string, circuit: number, reason: DestroyReason): void {
     this.unbind(peer, circuit);
-    this.transport.send(peer, RECORD_KINDS.cell, encodeCell({ type: CELL_TYPE.destroy, circuit, reason }));
+    this.transport.send(peer, RECORD_KINDS.cell, cellCodec.encode({ type: CELL_TYPE.destroy, circuit, reason }));
   }
 
   private touch(peer: string, circuit: number): Entry | undefined {
     const e = this.entries.get(keyOf(peer, circuit));
-    if (e) e.lastActive = Date.now();
+    if (e) e.lastActive = this.clock.now();
     return e;
   }
 
   private receive(peer: string, record: Buffer): void {
     let cell: Cell;
     try {
-      cell = decodeCell(record);
+      cell = cellCodec.decode(record);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       this.penalize(peer, `undecodable cell: ${e.message}`);
@@ -208,7 +210,7 @@ export class Switch {
   }
 
   private sweep(): void {
-    const cutoff = Date.now() - this.limits.idleMs;
+    const cutoff = this.clock.now() - this.limits.idleMs;
     const idle = [...this.entries].filter(([, e]) => e.lastActive < cutoff).map(([k]) => k);
     for (const k of idle) {
       const at = k.lastIndexOf('/');

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
-import { MasqError } from '../system/index.js';
+import { type Clock, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/index.js';
 
 export const LINK_VERSION = 1;
@@ -25,6 +25,8 @@ export interface LinkOptions {
   handshakeTimeoutMs?: number;
   /** No frame at all for this long closes the link; keep-alives go out at a third of it. */
   idleTimeoutMs?: number;
+  /** Decides when the link has idled out; SYSTEM_CLOCK by default. */
+  clock?: Clock;
   /** Dial from this address, so the neighbor sees the IP our record advertises (several Nodes on one host). */
   localAddress?: string;
 }
@@ -122,12 +124,13 @@ export class Link extends EventEmitter<LinkEvents> {
     readonly remotePublicKey: Buffer,
     private readonly mask: Mask,
     idleTimeoutMs: number,
+    clock: Clock,
   ) {
     super();
     // Idleness counts only what the neighbor sends: our own keep-alives must not keep a dead link open.
-    let lastHeard = Date.now();
+    let lastHeard = clock.now();
     this.keepalive = setInterval(() => {
-      if (Date.now() - lastHeard > idleTimeoutMs) this.close(new MasqError('LINK_AUTH', `no frame from the neighbor for ${idleTimeoutMs} ms`));
+      if (clock.now() - lastHeard > idleTimeoutMs) this.close(new MasqError('LINK_AUTH', `no frame from the neighbor for ${idleTimeoutMs} ms`));
       else this.write(KEEPALIVE, Buffer.alloc(0));
     }, Math.max(50, Math.floor(idleTimeoutMs / 3)));
     this.keepalive.unref();
@@ -135,7 +138,7 @@ export class Link extends EventEmitter<LinkEvents> {
     source.stream((frame) => {
       // Frames that were in flight when the link was closed belong to nobody now.
       if (this.closed) return;
-      lastHeard = Date.now();
+      lastHeard = clock.now();
       let plain: Buffer;
       try {
         plain = this.receiveKey.decrypt(Buffer.alloc(0), frame);
@@ -224,7 +227,7 @@ export function dialLink(host: string, port: number, remoteStatic: Buffer, opts:
     socket.write(mask.wrap(encodeFrame(Buffer.concat([Buffer.from([LINK_VERSION]), ik.writeMessage1(opts.publicKey)]))));
     const { payload, keys } = ik.readMessage2(await source.next());
     checkAnnouncedKey(payload, keys.remoteStatic);
-    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000);
+    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, opts.clock ?? SYSTEM_CLOCK);
   };
   return withTimeout(run(), opts.handshakeTimeoutMs ?? 5000, socket);
 }
@@ -242,7 +245,7 @@ export function acceptLink(socket: Socket, opts: LinkOptions): Promise<Link> {
     checkAnnouncedKey(payload, remoteStatic);
     const { msg, keys } = ik.writeMessage2(opts.publicKey);
     socket.write(mask.wrap(encodeFrame(msg)));
-    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000);
+    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, opts.clock ?? SYSTEM_CLOCK);
   };
   return withTimeout(run(), opts.handshakeTimeoutMs ?? 5000, socket);
 }

@@ -2,6 +2,7 @@
 // opens it. The proxy's entry knows only this; the direct exit (proxy) and the streams over routes (stream) implement it.
 
 import type { Duplex } from 'node:stream';
+import { MasqError } from '../system/index.js';
 
 export interface Target {
   /** DNS name or IP literal (IPv6 without brackets). */
@@ -12,9 +13,9 @@ export interface Target {
 export type FailureKind = 'dns' | 'connect' | 'timeout' | 'refused-private' | 'route' | 'payment';
 
 /** A stream could not be opened; `kind` decides what the client is told, the message is for the log. */
-export class StreamFailure extends Error {
+export class StreamFailure extends MasqError {
   constructor(readonly kind: FailureKind, readonly target: Target, detail: string) {
-    super(detail);
+    super('STREAM_OPEN', detail);
     this.name = 'StreamFailure';
   }
 }

@@ -2,7 +2,7 @@
 // send, a Node to Debut to, or an offence to ban for. Pure: reads the database, never changes it; the service
 // applies the decision.
 
-import { DecodeError, decodeGossip, decodeRecord, type NodeAddress, type NodeRecord, openRecord, type SignedRecord } from '../wire/index.js';
+import { DecodeError, gossipCodec, type NodeAddress, type NodeRecord, nodeRecordCodec, openRecord, type SignedRecord } from '../wire/index.js';
 import type { Offence } from './bans.js';
 import { type NeighborhoodDatabase, keyOf, sameRates } from './database.js';
 import type { GossipFailure } from './gossip-failure.js';
@@ -70,7 +70,7 @@ const offended = (kind: Decision['kind'], offence: Offence, detail: string): Dec
 export function receiveGossip(body: Buffer, ctx: AcceptorContext): Decision {
   let signed: SignedRecord[];
   try {
-    signed = decodeGossip(body);
+    signed = gossipCodec.decode(body);
   } catch (e) {
     if (e instanceof DecodeError) return offended('undecodable', 'undecodableGossip', e.message);
     throw e;
@@ -79,7 +79,7 @@ export function receiveGossip(body: Buffer, ctx: AcceptorContext): Decision {
   for (const s of signed) {
     let record: NodeRecord;
     try {
-      record = decodeRecord(s.signed);
+      record = nodeRecordCodec.decode(s.signed);
     } catch (e) {
       if (e instanceof DecodeError) return offended('undecodable', 'undecodableGossip', e.message);
       throw e;

@@ -6,8 +6,8 @@ import { EventEmitter } from 'node:events';
 import { keyPairFromPrivate, type NodeIdentity } from '../crypto/index.js';
 import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
-import { DecodeError, encodeGossip, formatDescriptor, type NodeAddress, type NodeRecord, parseDescriptor, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
-import { describeError, type Logger } from '../system/index.js';
+import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
+import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
 import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
 import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';
@@ -43,6 +43,8 @@ export interface NeighborhoodOptions {
   log: Logger;
   linkTimeouts?: { handshakeMs?: number; idleMs?: number };
   banMs?: number;
+  /** Decides bans, record versions and culls; SYSTEM_CLOCK by default. */
+  clock?: Clock;
 }
 
 export const CULL_INTERVAL_MS = 60_000;
@@ -64,7 +66,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly initial: { x25519: string; ip: string; port: number }[];
   private readonly initialRefusals = new Set<string>();
   private readonly cullTimer: NodeJS.Timeout;
-  private version = Math.floor(Date.now() / 1000);
+  private readonly clock: Clock;
+  private version: number;
   private minHops: number;
   private current: ConnectionStage = 'NotConnected';
   private lastFull = '';
@@ -73,6 +76,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   private constructor(private readonly o: NeighborhoodOptions) {
     super();
+    this.clock = o.clock ?? SYSTEM_CLOCK;
+    this.version = unixSeconds(this.clock);
     this.address = o.mode === 'standard' && o.ip ? { ip: o.ip, ports: [o.advertisedPort ?? o.clandestinePort] } : undefined;
     this.publicKeyHex = keyOf(o.identity.publicKey);
     this.db = new NeighborhoodDatabase(this.publicKeyHex);
@@ -80,7 +85,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     this.minHops = o.minHops;
     this.initial = o.initialNeighbors.flatMap((text) => {
       try {
-        const d = parseDescriptor(text);
+        const d = descriptorCodec.decode(text);
         return d.ip !== undefined && d.ports[0] !== undefined ? [{ x25519: d.key.toString('hex'), ip: d.ip, port: d.ports[0] }] : [];
       } catch (e) {
         o.log.warn(`Ignoring neighbor descriptor: ${describeError(e)}`);
@@ -95,13 +100,14 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
         ...(o.linkTimeouts?.handshakeMs !== undefined ? { handshakeTimeoutMs: o.linkTimeouts.handshakeMs } : {}),
         ...(o.linkTimeouts?.idleMs !== undefined ? { idleTimeoutMs: o.linkTimeouts.idleMs } : {}),
         // Several Nodes may share a host: dial from the address our record advertises, as neighbors check it.
+        clock: this.clock,
         ...(o.mode === 'standard' && o.ip && o.dialFromIp ? { localAddress: o.ip } : {}),
       },
       addressOf: (peer) => {
         const a = this.db.get(peer)?.address;
         return a?.ports[0] !== undefined ? { ip: a.ip, port: a.ports[0] } : undefined;
       },
-      refused: (key, ip) => (key !== undefined && this.bans.keyBanned(key, Date.now())) || this.bans.ipBanned(ip, Date.now()),
+      refused: (key, ip) => (key !== undefined && this.bans.keyBanned(key, this.clock.now())) || this.bans.ipBanned(ip, this.clock.now()),
       offence: (key, ip, offence, detail) => this.punish(key, ip, offence, detail),
       log: o.log,
     });
@@ -148,7 +154,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   descriptor(): string | undefined {
     if (!this.address) return undefined;
-    return formatDescriptor({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.address.ip, ports: this.address.ports });
+    return descriptorCodec.encode({ chain: this.o.chain, key: this.o.identity.encryptionPublic, ip: this.address.ip, ports: this.address.ports });
   }
 
   /**
@@ -206,7 +212,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     };
     const signed = signRecord(this.o.identity, this.o.chainId, record);
     const address = this.ourAddress();
-    this.db.setRoot({ ...signed, ...(address ? { address } : {}) }, record, Date.now());
+    this.db.setRoot({ ...signed, ...(address ? { address } : {}) }, record, this.clock.now());
   }
 
   /** Adds or drops a half-neighbor; true when our record changed (and was re-signed with a new version). */
@@ -222,7 +228,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   // ── gossip out ──
 
   private sendGossip(peer: string, records: SignedRecord[]): void {
-    if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, encodeGossip(records));
+    if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, gossipCodec.encode(records));
   }
 
   /** Standard Gossip to every half-neighbor, dialing those not linked. */
@@ -323,7 +329,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       chainId: this.o.chainId,
       ...(this.address ? { localIp: this.address.ip } : {}),
       minHops: this.minHops,
-      now: Date.now(),
+      now: this.clock.now(),
       source: { key: peer, ip },
       passTargets: this.passTargets,
       ownSeenOnLink: this.ownSeen.has(peer),
@@ -336,7 +342,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (d.offence) return this.punish(peer, ip, d.offence.offence, d.offence.detail);
     if (d.ownRecord) this.ownSeen.add(peer);
     this.o.log.debug(`${d.kind} Gossip from ${shortKey(peer)} at ${ip}: ${d.store.length} record(s)${d.note ? `; ${d.note}` : ''}`);
-    const now = Date.now();
+    const now = this.clock.now();
     for (const s of d.store) {
       if (s.replace) this.db.remove(keyOf(s.opened.record.publicKey));
       this.db.update(s.opened.signed, s.opened.record, now);
@@ -357,7 +363,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   private punish(key: string | undefined, ip: string | undefined, offence: Offence, detail: string): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const ban = this.bans.offend({ ...(key !== undefined ? { key } : {}), ...(ip !== undefined ? { ip } : {}) }, offence, detail, now);
     if (!ban) {
       this.o.log.debug(`Offence by ${key ? shortKey(key) : ''} (${ip ?? '?'}): ${offence}: ${detail}`);
@@ -391,7 +397,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private savePast(full: string[]): void {
     const descriptors = full.flatMap((k) => {
       const a = this.db.get(k)?.address;
-      return a ? [formatDescriptor({ chain: this.o.chain, key: Buffer.from(k, 'hex').subarray(0, 32), ip: a.ip, ports: a.ports })] : [];
+      return a ? [descriptorCodec.encode({ chain: this.o.chain, key: Buffer.from(k, 'hex').subarray(0, 32), ip: a.ip, ports: a.ports })] : [];
     });
     // Losing every neighbor (an outage, our own shutdown) must not erase what the next start joins through.
     if (descriptors.length === 0) return;
@@ -402,7 +408,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   private cull(): void {
-    const gone = this.db.cull(Date.now());
+    const gone = this.db.cull(this.clock.now());
     if (gone.length > 0) this.o.log.debug(`Culled ${gone.length} record(s) nobody references`);
     // Links to Nodes that are not our neighbors either way only hold sockets open.
     for (const k of this.peers.linked()) {

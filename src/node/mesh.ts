@@ -8,7 +8,7 @@ import { Neighborhood } from '../neighborhood/index.js';
 import type { Connector } from '../mesh/index.js';
 import type { Store } from '../store/index.js';
 import { type Chain, findChain } from '../chains/index.js';
-import { createPayerPolicy, type Mesh, startMesh } from '../stream/index.js';
+import { createPayerPolicy, type StreamService, startStreams } from '../stream/index.js';
 import { consumingKeyHex } from './accountant.js';
 import { type NodeAutomap, createNodeAutomap } from './automap.js';
 import type { MappingProtocol } from '../automap/index.js';
@@ -39,7 +39,7 @@ export interface MeshSettings {
 
 export interface MeshNode {
   neighborhood: Neighborhood;
-  mesh: Mesh;
+  mesh: StreamService;
   /** Port mapping on the home router: only for a standard Node started without --ip. */
   automap?: NodeAutomap;
   close(): Promise<void>;
@@ -121,7 +121,7 @@ export async function startMeshNode(s: MeshSettings): Promise<MeshNode> {
     if (amount === 0n || own?.equals(wallet)) return;
     charges.add('receivable', `0x${wallet.toString('hex')}`, amount);
   };
-  const mesh = startMesh({
+  const mesh = startStreams({
     identity: s.identity,
     transport: neighborhood.transport,
     route: (q) => neighborhood.route(q),

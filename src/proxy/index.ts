@@ -6,7 +6,7 @@
 import { type Server, type Socket, createServer, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { type Logger, MasqError } from '../system/index.js';
+import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { interpret, parseHead } from './http-head.js';
@@ -15,7 +15,7 @@ import { CMD_CONNECT, MAX_GREETING, MAX_REQUEST, NO_ACCEPTABLE_METHOD, NO_AUTH, 
 import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams.js';
 
 export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/index.js';
-export { createDirectExit, type DirectExitOptions } from './exit.js';
+export { createDirectExit, type DirectExitOptions } from './direct-exit.js';
 
 export interface ProxyLimits {
   /** Largest HTTP request head; beyond it the client gets 431. */
@@ -36,6 +36,8 @@ export interface ProxyOptions {
   connector: Connector;
   log: Logger;
   limits?: Partial<ProxyLimits>;
+  /** Paces the refusal warnings; SYSTEM_CLOCK by default. */
+  clock?: Clock;
 }
 
 export interface ProxyServer {
@@ -81,6 +83,7 @@ function listenError(e: NodeJS.ErrnoException, host: string, port: number): Erro
 export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const log = opts.log;
+  const clock = opts.clock ?? SYSTEM_CLOCK;
   const active = new Set<Socket>();
   let ownPort = opts.port;
   const reachesUs = reachesListener(opts.host);
@@ -240,7 +243,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     client.on('error', () => undefined);
     client.destroy();
     refusedSinceWarn += 1;
-    const now = Date.now();
+    const now = clock.now();
     if (now - lastRefusalWarn >= REFUSAL_WARN_MS) {
       log.warn(`Closed ${refusedSinceWarn} new connection(s) at once: ${limits.maxConnections} are open, the most this proxy takes`);
       lastRefusalWarn = now;

@@ -4,7 +4,10 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-/** The client went away, or sent more than a prefix may have, before the prefix was complete. */
+/**
+ * The client went away, or sent more than a prefix may have, before the prefix was complete. Control flow of the
+ * proxy only: index.ts ends the connection on it quietly, and src/proxy/index.ts does not export it.
+ */
 export class PrefixAborted extends Error {}
 
 /** After one side has finished, how long the other gets to finish too. */

@@ -461,6 +461,7 @@ export async function openStoreInternal(opts: OpenOptions, internals: Internals 
   }
 }
 
+/** Control flow inside openStoreInternal: another process migrated first, so open again; never leaves this module. */
 class RaceLost extends Error {}
 /** The store exists but is not ready for read-only use (never set up, or awaiting migration by the Node). */
 class StoreUnready extends MasqError {}

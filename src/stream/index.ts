@@ -1,5 +1,7 @@
-// Streams over the mesh: the circuit switch, relaying for others, exiting, and the Connector the proxy uses to
-// originate. An OPEN goes where its slot says: on to the next hop, to the exit, or back to the originator.
+// Streams over routes, end to end: the originator's end (originator.ts, giving the Connector the proxy uses in
+// every mode but zero-hop) and the exit's end (exit-end.ts). startStreams wires them to a circuit switch from
+// src/hopper and sends each OPEN where its slot says: to a relay (hopper), to the exit end, or back to the
+// originator. The switch and relaying themselves live in src/hopper.
 
 import { COMPONENT, type NodeIdentity } from '../crypto/index.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
@@ -7,11 +9,11 @@ import type { Connector, PeerTransport } from '../mesh/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
 import type { Logger } from '../system/index.js';
 import { DESTROY_REASON } from '../wire/index.js';
-import { type ExitCounters, exitOpen } from './exit.js';
+import { type ExitCounters, exitOpen } from './exit-end.js';
 import { Originator, type RouteFn } from './originator.js';
 import type { PayerPolicy } from './payer.js';
 
-export interface MeshOptions {
+export interface StreamOptions {
   identity: NodeIdentity;
   transport: PeerTransport;
   /** A round trip for a new stream from this Node, or undefined when none exists now. */
@@ -36,7 +38,7 @@ export interface ServiceCharges {
   consumed(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
 }
 
-export interface Mesh {
+export interface StreamService {
   /** Opens streams over routes: the Connector the proxy uses in every mode but zero-hop. */
   connector: Connector;
   /** Counts for benchmarks and status: streams originated/exited/relayed now, cells relayed, bytes relayed. */
@@ -47,7 +49,7 @@ export interface Mesh {
 
 export const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
-export function startMesh(o: MeshOptions): Mesh {
+export function startStreams(o: StreamOptions): StreamService {
   const relayed: RelayCounters = { relaying: 0, cells: 0, bytes: 0 };
   const exits: ExitCounters = { exiting: 0 };
   const log = o.log;

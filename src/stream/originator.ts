@@ -9,7 +9,7 @@ import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
-import { CELL_TYPE, decodeOpenAnswer, DESTROY_REASON, type DestroyReason, encodeOpenRequest, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex, describeReason } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';
@@ -145,7 +145,7 @@ export class Originator {
     const duplex = new MeshDuplex(end, true);
     duplex.on('error', () => undefined);
     const first = rt.over[1] as string;
-    const body = end.openBody(encodeOpenRequest({
+    const body = end.openBody(openRequestCodec.encode({
       host: target.host,
       port: target.port,
       backHeader: back.header,
@@ -195,7 +195,7 @@ export class Originator {
       return p.settle({ lost: 'route', detail: 'too many circuits' });
     }
     try {
-      p.settle({ status: decodeOpenAnswer(p.end.readOpenBody(o.body)) });
+      p.settle({ status: openAnswerCodec.decode(p.end.readOpenBody(o.body)) });
     } catch (e) {
       if (!(e instanceof MasqError)) throw e;
       p.settle({ lost: 'route', detail: `the exit's answer did not open: ${e.message}` });

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   WIRE_DECODE: 'a neighbor sent bytes that do not parse or exceed a limit',
   ONION: 'a route header slot or a sealed cell body did not open with its key',
   STREAM_PROTOCOL: 'a stream\'s cells broke its sequence or flow-control rules',
+  STREAM_OPEN: 'a stream to a target could not be opened (name lookup, connection, route or payment)',
   PEER_UNREACHABLE: 'a neighbor cannot be reached or is banned',
   BLOCKCHAIN_RPC: 'the blockchain service did not answer or refused a request',
   BLOCKCHAIN_TX: 'a payment transaction was rejected or failed on chain',

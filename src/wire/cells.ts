@@ -8,6 +8,7 @@
 
 import { AEAD_OVERHEAD, HEADER_BYTES } from '../crypto/index.js';
 import { Reader, Writer } from './bytes.js';
+import type { Codec } from './codec.js';
 
 export const CELL_TYPE = { open: 1, data: 2, window: 3, destroy: 4 } as const;
 
@@ -100,3 +101,5 @@ export function decodeCell(buf: Buffer): Cell {
       return r.fail(`unknown cell type ${type}`);
   }
 }
+
+export const cellCodec: Codec<Cell> = { encode: encodeCell, decode: decodeCell };

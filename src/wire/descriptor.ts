@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { CHAINS, findChain } from '../chains/index.js';
 import { DecodeError } from './bytes.js';
+import type { Codec } from './codec.js';
 
 export interface NodeDescriptor {
   chain: string;
@@ -57,3 +58,6 @@ export function formatDescriptor(d: NodeDescriptor): string {
   const addr = d.ip !== undefined && d.ports.length > 0 ? `${d.ip}:${d.ports.join('/')}` : ':';
   return `masq://${d.chain}:${d.key.toString('base64url')}@${addr}`;
 }
+
+/** The text form: config reads descriptors from parameters, the neighborhood prints its own. */
+export const descriptorCodec: Codec<NodeDescriptor, string> = { encode: formatDescriptor, decode: parseDescriptor };

@@ -1,8 +1,9 @@
-// The wire codecs: pure, bounded, no I/O. What the rest of the program may use of them.
+// The wire codecs: pure, bounded, no I/O, each behind the one Codec interface. What the rest of the program may use of them.
 
 export { DecodeError } from './bytes.js';
-export { type Cell, CELL_TYPE, CIRCUIT_HIGH_BIT, decodeCell, DESTROY_REASON, type DestroyReason, encodeCell, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from './cells.js';
-export { formatDescriptor, parseDescriptor } from './descriptor.js';
+export { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from './cells.js';
+export type { Codec } from './codec.js';
+export { descriptorCodec, formatDescriptor, type NodeDescriptor, parseDescriptor } from './descriptor.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type FrameUnwrapper, type Mask, PLAIN_MASK } from './frame.js';
-export { decodeGossip, decodeRecord, encodeGossip, MAX_GOSSIP_RECORDS, type NodeAddress, type NodeRecord, openRecord, type RatePack, type SignedRecord, signRecord } from './node-record.js';
-export { decodeOpenAnswer, decodeOpenRequest, encodeOpenAnswer, encodeOpenRequest, type OpenRequest } from './stream-open.js';
+export { gossipCodec, MAX_GOSSIP_RECORDS, type NodeAddress, type NodeRecord, nodeRecordCodec, openRecord, type RatePack, type SignedRecord, signRecord } from './node-record.js';
+export { openAnswerCodec, openRequestCodec, type OpenRequest } from './stream-open.js';

@@ -10,6 +10,7 @@
 
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type NodeIdentity, verifyNodeSignature } from '../crypto/index.js';
 import { DecodeError, Reader, Writer } from './bytes.js';
+import type { Codec } from './codec.js';
 
 export const RECORD_FORMAT = 1;
 export const GOSSIP_FORMAT = 1;
@@ -167,3 +168,9 @@ export function decodeGossip(buf: Buffer): SignedRecord[] {
   r.end();
   return out;
 }
+
+/** A node record's signed bytes; its signature is opened apart (openRecord). */
+export const nodeRecordCodec: Codec<NodeRecord> = { encode: encodeRecord, decode: decodeRecord };
+
+/** A Gossip message's records, their signatures not yet checked. */
+export const gossipCodec: Codec<SignedRecord[]> = { encode: encodeGossip, decode: decodeGossip };

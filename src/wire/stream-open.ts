@@ -7,6 +7,7 @@
 import { HEADER_BYTES, PUBLIC_KEY_BYTES } from '../crypto/index.js';
 import { Reader, Writer } from './bytes.js';
 import { OPEN_STATUS, type OpenStatus } from './cells.js';
+import type { Codec } from './codec.js';
 
 export const MAX_HOST_BYTES = 255;
 
@@ -55,3 +56,6 @@ export function decodeOpenAnswer(buf: Buffer): OpenStatus {
   r.end();
   return s as OpenStatus;
 }
+
+export const openRequestCodec: Codec<OpenRequest> = { encode: encodeOpenRequest, decode: decodeOpenRequest };
+export const openAnswerCodec: Codec<OpenStatus> = { encode: encodeOpenAnswer, decode: decodeOpenAnswer };

@@ -11,8 +11,8 @@ import type { Duplex } from 'node:stream';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import type { RoundTrip } from '../../src/neighborhood/routes.js';
 import { StreamFailure } from '../../src/mesh/connector.js';
-import { createDirectExit } from '../../src/proxy/exit.js';
-import { type Mesh, startMesh } from '../../src/stream/index.js';
+import { createDirectExit } from '../../src/proxy/direct-exit.js';
+import { type StreamService, startStreams } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { LinkTransport } from '../helpers/link-transport.js';
 import { testPayer } from '../helpers/payer.js';
@@ -29,7 +29,7 @@ const big = Buffer.alloc(BIG);
 for (let i = 0; i < BIG; i += block.length) block.copy(big, i);
 const bigSha = createHash('sha256').update(big).digest('hex');
 
-interface Node { key: string; transport: LinkTransport; mesh: Mesh }
+interface Node { key: string; transport: LinkTransport; mesh: StreamService }
 const nodes = new Map<Name, Node>();
 let web: Server;
 let webPort = 0;
@@ -46,7 +46,7 @@ let floodSent = 0;
 
 const key = (n: Name): string => (nodes.get(n) as Node).key;
 const transportOf = (k: string): LinkTransport => ([...nodes.values()].find((n) => n.key === k) as Node).transport;
-const o = (): Mesh => (nodes.get('O') as Node).mesh;
+const o = (): StreamService => (nodes.get('O') as Node).mesh;
 
 function route(q: { exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): RoundTrip | undefined {
   const candidates = plan
@@ -93,7 +93,7 @@ before(async () => {
     const transport = new LinkTransport(generateIdentity());
     ports.set(n, await transport.listen());
     const exit = createDirectExit({ dnsServers: [n === 'Y' ? badDns.server : goodDns.server], allowPrivate: true, log });
-    const mesh = startMesh({
+    const mesh = startStreams({
       identity: transport.identity,
       transport,
       route: n === 'O' ? route : () => undefined,

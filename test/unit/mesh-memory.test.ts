@@ -9,8 +9,8 @@ import { generateIdentity } from '../../src/crypto/identity.js';
 import type { RoundTrip } from '../../src/neighborhood/routes.js';
 import { RECORD_KINDS } from '../../src/mesh/transport.js';
 import { StreamFailure } from '../../src/mesh/connector.js';
-import { createDirectExit } from '../../src/proxy/exit.js';
-import { type Mesh, startMesh } from '../../src/stream/index.js';
+import { createDirectExit } from '../../src/proxy/direct-exit.js';
+import { type StreamService, startStreams } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { CELL_TYPE, DESTROY_REASON } from '../../src/wire/cells.js';
 import { MemoryNetwork, type MemoryTransport } from '../helpers/memory-transport.js';
@@ -22,7 +22,7 @@ const echo = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
 await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
 const echoPort = (echo.address() as AddressInfo).port;
 
-interface Node { key: string; mesh: Mesh; transport: MemoryTransport }
+interface Node { key: string; mesh: StreamService; transport: MemoryTransport }
 interface RouteQ { avoid: Set<string> }
 
 function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; unpaid?: string[]; forged?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
@@ -42,7 +42,7 @@ function network(names: string[], edges: [string, string][], opts: { exits?: str
     // A silent Node has links but runs no hopper: what it is sent goes unanswered.
     if (opts.silent?.includes(n)) continue;
     const exit = (opts.exits ?? names).includes(n) ? createDirectExit({ dnsServers: ['127.0.0.1:9'], allowPrivate: true, log }) : undefined;
-    const mesh = startMesh({
+    const mesh = startStreams({
       identity: id,
       transport,
       route: (q) => {
@@ -64,7 +64,7 @@ function network(names: string[], edges: [string, string][], opts: { exits?: str
   return nodes;
 }
 
-const meshes: Mesh[] = [];
+const meshes: StreamService[] = [];
 after(() => {
   for (const m of meshes) m.close();
   echo.close();

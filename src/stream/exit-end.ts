@@ -7,7 +7,7 @@ import { cellNonce, openBody } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
-import { CELL_TYPE, decodeOpenRequest, DESTROY_REASON, encodeOpenAnswer, OPEN_STATUS, type OpenRequest, type OpenStatus } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenRequest, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { INITIAL_WINDOW } from './flow.js';
@@ -28,7 +28,7 @@ export interface ExitCounters {
 
 function readRequest(o: OpenedCircuit): OpenRequest | undefined {
   try {
-    return decodeOpenRequest(openBody(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
+    return openRequestCodec.decode(openBody(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
   } catch (e) {
     if (e instanceof MasqError) return undefined;
     throw e;
@@ -88,7 +88,7 @@ async function connect(sw: Switch, end: StreamEnd, req: OpenRequest, target: Tar
     end.destroy(DESTROY_REASON.full);
     return void socket?.destroy();
   }
-  sw.send(back, { type: CELL_TYPE.open, circuit, header: req.backHeader, body: end.openBody(encodeOpenAnswer(status)) });
+  sw.send(back, { type: CELL_TYPE.open, circuit, header: req.backHeader, body: end.openBody(openAnswerCodec.encode(status)) });
   // On failure the originator, told why, tears the stream down (or it idles out).
   if (!socket) return;
   const sock = socket;

@@ -1,5 +1,6 @@
 // The direct exit of a zero-hop Node: resolve the name through dns-servers, refuse non-public addresses unless
-// allowed, connect with a timeout. An exit Node of the mesh uses the same code for its last hop.
+// allowed, connect with a timeout. An exit Node of the mesh uses it too: it is the Connector its exit end
+// (src/stream/exit-end.ts) reaches targets with.
 
 import { Resolver } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';

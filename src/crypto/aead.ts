@@ -1,0 +1,39 @@
+// ChaCha20-Poly1305 (RFC 8439), the one AEAD of the program: the link's Noise records, the route slots and cell
+// bodies of the onion, and the store's sealed values all go through here. Sealed layout: ciphertext ‖ tag.
+// Opening answers null rather than throwing: each caller has its own error (LINK_AUTH, ONION, the store's
+// SealError) and a failed tag on the relay path costs no exception unwinding here.
+
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+
+export const AEAD_KEY_BYTES = 32;
+export const AEAD_NONCE_BYTES = 12;
+export const AEAD_TAG_BYTES = 16;
+
+const ALGORITHM = 'chacha20-poly1305';
+
+/** plaintext sealed under key and nonce, with `ad` authenticated but not sent: ciphertext ‖ tag (one copy). */
+export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buffer): Buffer {
+  const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  if (ad) cipher.setAAD(ad, { plaintextLength: plaintext.length });
+  const body = cipher.update(plaintext);
+  cipher.final();
+  return Buffer.concat([body, cipher.getAuthTag()], body.length + AEAD_TAG_BYTES);
+}
+
+/** The plaintext of ciphertext ‖ tag, or null when it is too short or does not authenticate under key, nonce and ad. */
+export function aeadOpen(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
+  if (sealed.length < AEAD_TAG_BYTES) return null;
+  const bodyEnd = sealed.length - AEAD_TAG_BYTES;
+  const decipher = createDecipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  if (ad) decipher.setAAD(ad, { plaintextLength: bodyEnd });
+  decipher.setAuthTag(sealed.subarray(bodyEnd));
+  const plaintext = decipher.update(sealed.subarray(0, bodyEnd));
+  try {
+    decipher.final();
+  } catch {
+    // The tag did not verify: the only way final() fails once the key, nonce and tag lengths are right.
+    plaintext.fill(0);
+    return null;
+  }
+  return plaintext;
+}
