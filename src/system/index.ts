@@ -1,7 +1,7 @@
 // The system folder's entry: what the rest of the program may use of it.
 
 export { type MachineFacts, systemEnvironment } from './environment.js';
-export { describeError, MasqError } from './errors.js';
+export { describeError, type ErrorCode, MasqError } from './errors.js';
 export { createLogCore, createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';
