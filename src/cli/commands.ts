@@ -4,9 +4,10 @@ import { parseParamArgs, RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/index.
 import { MasqError, describeError } from '../system/index.js';
 import { ConnectionLost, UI_ERRORS, UiRequestError } from '../ui/index.js';
 import { VERSION } from '../version.js';
-import { automapText, configurationDump, connectionStatus, setupTable } from './format.js';
+import { automapText, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import type { Command, CommandIo } from './command.js';
+import { PASSWORD_COMMANDS } from './password-commands.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
 import { SCAN_TYPES } from '../accountant/index.js';
@@ -119,49 +120,7 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
-  {
-    name: 'configuration',
-    usage: 'configuration [<db-password>]',
-    help: 'Shows the Node\'s stored configuration; with the database password, its secrets too.',
-    async run(args, io) {
-      const [pw] = positional(args, 0, 1);
-      io.out(configurationDump(await ask(io, 'configuration', pw !== undefined ? { dbPasswordOpt: pw } : {})));
-      return 0;
-    },
-  },
-  {
-    name: 'set-password',
-    usage: 'set-password <new-db-password>',
-    help: 'Sets the database password for the first time.',
-    async run(args, io) {
-      const [pw] = positional(args, 1, 1) as [string];
-      await ask(io, 'changePassword', { newPassword: pw });
-      io.out('Database password has been changed');
-      return 0;
-    },
-  },
-  {
-    name: 'change-password',
-    usage: 'change-password <old-db-password> <new-db-password>',
-    help: 'Changes the database password; every secret is sealed again with the new one.',
-    async run(args, io) {
-      const [oldPw, newPw] = positional(args, 2, 2) as [string, string];
-      await ask(io, 'changePassword', { oldPasswordOpt: oldPw, newPassword: newPw });
-      io.out('Database password has been changed');
-      return 0;
-    },
-  },
-  {
-    name: 'check-password',
-    usage: 'check-password [<db-password>]',
-    help: 'Tells whether a password is the database password.',
-    async run(args, io) {
-      const [pw] = positional(args, 0, 1);
-      const r = await ask(io, 'checkPassword', pw !== undefined ? { dbPasswordOpt: pw } : {});
-      io.out(r.matches === true ? 'Password is correct' : 'Password is incorrect');
-      return 0;
-    },
-  },
+  ...PASSWORD_COMMANDS,
   ...WALLET_COMMANDS,
   FINANCIALS_COMMAND,
   {
