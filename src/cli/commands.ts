@@ -2,11 +2,12 @@
 
 import { parseParamArgs, RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/index.js';
 import { MasqError, describeError } from '../system/index.js';
-import { ConnectionLost, type SetupResponse, UI_ERRORS, UiRequestError } from '../ui/index.js';
+import { ConnectionLost, UI_ERRORS, UiRequestError } from '../ui/index.js';
 import { VERSION } from '../version.js';
-import { automapText, configurationDump, connectionStatus, setupTable } from './format.js';
+import { automapText, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import type { Command, CommandIo } from './command.js';
+import { PASSWORD_COMMANDS } from './password-commands.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
 import { SCAN_TYPES } from '../accountant/index.js';
@@ -23,12 +24,12 @@ function noArgs(args: readonly string[]): void {
 }
 
 /** A command without arguments: one request, one line of answer. */
-function plain(name: string, help: string, opcode: string, show: (r: Record<string, unknown>) => string): Command {
+function plain(name: string, help: string, text: (io: CommandIo) => Promise<string>): Command {
   return {
     name, usage: name, help,
     async run(args, io) {
       noArgs(args);
-      io.out(show(await ask(io, opcode)));
+      io.out(await text(io));
       return 0;
     },
   };
@@ -50,13 +51,14 @@ export const COMMANDS: readonly Command[] = [
         ...Object.entries(parsed.values).map(([name, value]) => ({ name, value })),
         ...parsed.cleared.map((name) => ({ name })),
       ];
-      const r = (await ask(io, 'setup', { values })) as unknown as SetupResponse;
-      io.out(setupTable(r));
+      io.out(setupTable(await ask(io, 'setup', { values })));
       return 0;
     },
   },
-  plain('start', 'Starts the Node with the Daemon\'s setup.', 'start',
-    (r) => `MASQNode successfully started in process ${String(r.newProcessId)} on port ${String(r.redirectUiPort)}`),
+  plain('start', 'Starts the Node with the Daemon\'s setup.', async (io) => {
+    const r = await ask(io, 'start', {});
+    return `MASQNode successfully started in process ${r.newProcessId} on port ${r.redirectUiPort}`;
+  }),
   {
     name: 'shutdown',
     usage: 'shutdown',
@@ -65,7 +67,7 @@ export const COMMANDS: readonly Command[] = [
       noArgs(args);
       const client = await io.client();
       try {
-        await client.request('shutdown');
+        await client.request('shutdown', {});
       } catch (e) {
         if (e instanceof UiRequestError && e.error.code === UI_ERRORS.NODE_NOT_RUNNING_ERROR) {
           io.err('MASQNode is not running; therefore it cannot be shut down');
@@ -85,12 +87,12 @@ export const COMMANDS: readonly Command[] = [
       return 1;
     },
   },
-  plain('descriptor', 'Shows the Node\'s descriptor, which other Nodes use to reach it.', 'descriptor',
-    (r) => (typeof r.nodeDescriptorOpt === 'string' ? r.nodeDescriptorOpt : 'Node descriptor is not yet available; try again later')),
-  plain('connection-status', 'Shows whether the Node is connected to the network and can find routes.', 'connectionStatus',
-    (r) => connectionStatus(r.stage)),
-  plain('neighborhood-graph', 'Shows the Node\'s neighborhood database as a Graphviz DOT graph.', 'neighborhoodGraph',
-    (r) => `Graph of the Node's neighborhood database: ${String(r.graph)}`),
+  plain('descriptor', 'Shows the Node\'s descriptor, which other Nodes use to reach it.',
+    async (io) => (await ask(io, 'descriptor', {})).nodeDescriptorOpt ?? 'Node descriptor is not yet available; try again later'),
+  plain('connection-status', 'Shows whether the Node is connected to the network and can find routes.',
+    async (io) => connectionStatus((await ask(io, 'connectionStatus', {})).stage)),
+  plain('neighborhood-graph', 'Shows the Node\'s neighborhood database as a Graphviz DOT graph.',
+    async (io) => `Graph of the Node's neighborhood database: ${(await ask(io, 'neighborhoodGraph', {})).graph}`),
   {
     name: 'set-configuration',
     usage: 'set-configuration --gas-price <gwei> | --min-hops <1-6> | --start-block <number|none>',
@@ -104,16 +106,8 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
-  {
-    name: 'automap',
-    usage: 'automap',
-    help: 'Shows how the Node\'s port is mapped on the home router (PCP, NAT-PMP or UPnP IGD), its public address and lease, or why mapping failed and what to do.',
-    async run(args, io) {
-      noArgs(args);
-      io.out(automapText(await ask(io, 'automapStatus'), Date.now()));
-      return 0;
-    },
-  },
+  plain('automap', 'Shows how the Node\'s port is mapped on the home router (PCP, NAT-PMP or UPnP IGD), its public address and lease, or why mapping failed and what to do.',
+    async (io) => automapText(await ask(io, 'automapStatus', {}), Date.now())),
   {
     name: 'scan',
     usage: `scan ${SCAN_TYPES.map((t) => t.name).join('|')}`,
@@ -126,49 +120,7 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
-  {
-    name: 'configuration',
-    usage: 'configuration [<db-password>]',
-    help: 'Shows the Node\'s stored configuration; with the database password, its secrets too.',
-    async run(args, io) {
-      const [pw] = positional(args, 0, 1);
-      io.out(configurationDump(await ask(io, 'configuration', pw !== undefined ? { dbPasswordOpt: pw } : {})));
-      return 0;
-    },
-  },
-  {
-    name: 'set-password',
-    usage: 'set-password <new-db-password>',
-    help: 'Sets the database password for the first time.',
-    async run(args, io) {
-      const [pw] = positional(args, 1, 1);
-      await ask(io, 'changePassword', { newPassword: pw });
-      io.out('Database password has been changed');
-      return 0;
-    },
-  },
-  {
-    name: 'change-password',
-    usage: 'change-password <old-db-password> <new-db-password>',
-    help: 'Changes the database password; every secret is sealed again with the new one.',
-    async run(args, io) {
-      const [oldPw, newPw] = positional(args, 2, 2);
-      await ask(io, 'changePassword', { oldPasswordOpt: oldPw, newPassword: newPw });
-      io.out('Database password has been changed');
-      return 0;
-    },
-  },
-  {
-    name: 'check-password',
-    usage: 'check-password [<db-password>]',
-    help: 'Tells whether a password is the database password.',
-    async run(args, io) {
-      const [pw] = positional(args, 0, 1);
-      const r = await ask(io, 'checkPassword', pw !== undefined ? { dbPasswordOpt: pw } : {});
-      io.out(r.matches === true ? 'Password is correct' : 'Password is incorrect');
-      return 0;
-    },
-  },
+  ...PASSWORD_COMMANDS,
   ...WALLET_COMMANDS,
   FINANCIALS_COMMAND,
   {
@@ -253,7 +205,7 @@ export async function runCommand(name: string, args: readonly string[], io: Comm
       io.err(commandHelp(c));
       return 1;
     }
-    if (e instanceof UiRequestError || e instanceof MasqError || e instanceof ConnectionLost) {
+    if (e instanceof MasqError) {
       io.err(describeError(e));
       return 1;
     }

@@ -1,6 +1,8 @@
-// masq financials with MASQ's options: checked before anything is sent, and the text it prints.
+// masq financials (MASQ's masq_cli/src/commands/financials_command.rs): its options, checked before anything is
+// sent, and the text it prints.
 
 import { MasqError } from '../system/index.js';
+import type { Answers } from '../ui/index.js';
 import type { Command } from './command.js';
 import { ask } from './flags.js';
 
@@ -12,9 +14,18 @@ const GWEI_PER_MASQ = 1_000_000_000n;
 const NUMBER = /^(-?)([0-9]{1,20})(?:\.([0-9]{1,9}))?$/;
 const RANGE_TEXT_MAX = 120;
 
+export type RangeQuery = Record<'minAgeS' | 'maxAgeS' | 'minAmountGwei' | 'maxAmountGwei', number>;
+/** The financials request as masq builds it (the catalogue leaves its nested objects to the Accountant to check). */
+export type FinancialsQuery = {
+  statsRequired: boolean;
+  topRecordsOpt?: { count: number; orderedBy: string };
+  customQueriesOpt?: { payableOpt?: RangeQuery; receivableOpt?: RangeQuery };
+};
+type AccountRows = NonNullable<NonNullable<Answers['financials']['queryResultsOpt']>['payableOpt']>;
+
 export interface FinancialsArgs {
   /** The request payload for the Node. */
-  request: Record<string, unknown>;
+  request: FinancialsQuery;
   gwei: boolean;
 }
 
@@ -53,7 +64,7 @@ const seconds = (s: string): bigint => {
  * "<minAge>-<maxAge>|<minMASQ>-<maxMASQ>" into a range query; an omitted maximum is the largest allowed.
  * Receivable amounts may be negative ("-2--1"), so each pair is split at the dash after its first number.
  */
-export function parseRange(text: string, which: 'payable' | 'receivable'): Record<string, number> {
+export function parseRange(text: string, which: 'payable' | 'receivable'): RangeQuery {
   if (text.length > RANGE_TEXT_MAX) throw usage(`The --${which} range is too long`);
   const parts = text.split('|');
   const pair = /^(-?[0-9.]+)-(-?[0-9.]*)$/;
@@ -71,7 +82,7 @@ export function parseRange(text: string, which: 'payable' | 'receivable'): Recor
   if (q.minAgeS > q.maxAgeS) throw usage(`The --${which} age range ${ages[0]} is upside down`);
   if (q.minAmountGwei > q.maxAmountGwei) throw usage(`The --${which} amount range ${amounts[0]} is upside down`);
   // JSON carries doubles; the Node reads MASQ's rounded maxima back as the limits they stand for.
-  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Number(v)]));
+  return { minAgeS: Number(q.minAgeS), maxAgeS: Number(q.maxAgeS), minAmountGwei: Number(q.minAmountGwei), maxAmountGwei: Number(q.maxAmountGwei) };
 }
 
 const LONG: Record<string, string> = { '-t': '--top', '-o': '--ordered', '-p': '--payable', '-r': '--receivable', '-n': '--no-stats', '-g': '--gwei' };
@@ -102,7 +113,7 @@ export function parseFinancialsArgs(args: readonly string[]): FinancialsArgs {
   if (topText !== undefined && custom) throw usage('--top cannot be combined with --payable or --receivable');
   if (ordered !== undefined && topText === undefined) throw usage('--ordered needs --top');
   if (seen.has('--no-stats') && topText === undefined && !custom) throw usage('--no-stats needs --top, --payable or --receivable');
-  const request: Record<string, unknown> = { statsRequired: !seen.has('--no-stats') };
+  const request: FinancialsQuery = { statsRequired: !seen.has('--no-stats') };
   if (topText !== undefined) {
     if (!/^[0-9]{1,5}$/.test(topText) || Number(topText) < 1 || Number(topText) > 65535) throw usage('--top wants a number from 1 to 65535');
     if (ordered !== undefined && ordered !== 'balance' && ordered !== 'age') throw usage('--ordered wants balance or age');
@@ -117,28 +128,27 @@ export function parseFinancialsArgs(args: readonly string[]): FinancialsArgs {
   return { request, gwei: seen.has('--gwei') };
 }
 
-const big = (v: unknown): bigint => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : 0n);
+const big = (v: number | undefined): bigint => (v !== undefined && Number.isInteger(v) ? BigInt(v) : 0n);
 
-function table(rows: unknown, pending: boolean, unit: string, amount: (g: bigint) => string): string[] {
-  const list = Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-  if (list.length === 0) return ['No records found'];
+function table(rows: AccountRows | null | undefined, pending: boolean, unit: string, amount: (g: bigint) => string): string[] {
+  if (!rows || rows.length === 0) return ['No records found'];
   const head = ['#', 'Wallet', 'Age [s]', `Balance [${unit}]`, ...(pending ? ['Pending tx'] : [])];
-  const body = list.map((r, i) => [
-    String(i + 1), String(r.wallet), String(r.ageS), amount(big(r.balanceGwei)),
-    ...(pending ? [typeof r.pendingPayableHashOpt === 'string' ? r.pendingPayableHashOpt : 'None'] : []),
+  const body = rows.map((r, i) => [
+    `${i + 1}`, r.wallet, `${r.ageS}`, amount(big(r.balanceGwei)),
+    ...(pending ? [r.pendingPayableHashOpt ?? 'None'] : []),
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] as string).length)));
   return [head, ...body].map((cells) => cells.map((s, c) => s.padEnd(widths[c] as number)).join('   ').trimEnd());
 }
 
 /** What masq financials prints for the Node's answer. */
-export function formatFinancials(r: Record<string, unknown>, req: Record<string, unknown>, gwei: boolean): string {
+export function formatFinancials(r: Answers['financials'], req: FinancialsQuery, gwei: boolean): string {
   const unit = gwei ? 'gwei' : 'MASQ';
   const amount = (g: bigint): string => (gwei ? g.toString() : gweiToMasq(g));
   const out: string[] = [];
-  const stats = r.statsOpt as Record<string, unknown> | undefined;
+  const stats = r.statsOpt;
   if (stats) {
-    const row = (label: string, p: unknown, q: unknown): string => `${label.padEnd(22)}${amount(big(p)).padEnd(24)}${amount(big(q))}`;
+    const row = (label: string, p: number, q: number): string => `${label.padEnd(22)}${amount(big(p)).padEnd(24)}${amount(big(q))}`;
     out.push(
       `Financial status totals in ${unit}`, '',
       `${''.padEnd(22)}${'Payable'.padEnd(24)}Receivable`,
@@ -146,10 +156,10 @@ export function formatFinancials(r: Record<string, unknown>, req: Record<string,
       row('Paid', stats.totalPaidPayableGwei, stats.totalPaidReceivableGwei),
     );
   }
-  const results = r.queryResultsOpt as Record<string, unknown> | undefined;
-  const top = req.topRecordsOpt as { count: number } | undefined;
-  const custom = req.customQueriesOpt as Record<string, Record<string, number>> | undefined;
-  const section = (title: string, rows: unknown, pending: boolean): void => {
+  const results = r.queryResultsOpt;
+  const top = req.topRecordsOpt;
+  const custom = req.customQueriesOpt;
+  const section = (title: string, rows: AccountRows | null | undefined, pending: boolean): void => {
     if (out.length > 0) out.push('');
     out.push(title, '', ...table(rows, pending, unit, amount));
   };
@@ -160,9 +170,10 @@ export function formatFinancials(r: Record<string, unknown>, req: Record<string,
     section('Receivable', results.receivableOpt, false);
   } else if (results && custom) {
     // Past 2^53 the numbers are the rounded defaults standing for "no limit".
-    const shown = (n: number | undefined, as: (b: bigint) => string): string => (Math.abs(n ?? 0) > Number.MAX_SAFE_INTEGER ? 'max' : as(big(n)));
-    const describe = (q: Record<string, number>): string =>
-      `${shown(q.minAgeS, String)}-${shown(q.maxAgeS, String)} s, ${shown(q.minAmountGwei, amount)}-${shown(q.maxAmountGwei, amount)} ${unit}`;
+    const shown = (n: number, as: (b: bigint) => string): string => (Math.abs(n) > Number.MAX_SAFE_INTEGER ? 'max' : as(big(n)));
+    const seconds = (b: bigint): string => b.toString();
+    const describe = (q: RangeQuery): string =>
+      `${shown(q.minAgeS, seconds)}-${shown(q.maxAgeS, seconds)} s, ${shown(q.minAmountGwei, amount)}-${shown(q.maxAmountGwei, amount)} ${unit}`;
     if (custom.payableOpt) section(`Specific payable query: ${describe(custom.payableOpt)}`, results.payableOpt, true);
     if (custom.receivableOpt) section(`Specific receivable query: ${describe(custom.receivableOpt)}`, results.receivableOpt, false);
   }

@@ -1,10 +1,17 @@
 // Command arguments of the form --name value, checked against the names a command accepts, and the one way a
 // command asks the Daemon or Node.
 
+import { MasqError } from '../system/index.js';
+import type { Answers, ConvOpcode, Requests } from '../ui/index.js';
 import type { CommandIo } from './command.js';
 
-/** Wrong arguments: masq prints the command's usage and exits non-zero. */
-export class UsageError extends Error {}
+/** Wrong arguments: masq prints the message (if any), then the command's usage, and exits non-zero. */
+export class UsageError extends MasqError {
+  constructor(message = '') {
+    super('USAGE', message);
+    this.name = 'UsageError';
+  }
+}
 
 /** Between min and max plain words, none of them a flag. */
 export function positional(args: readonly string[], min: number, max: number): string[] {
@@ -32,6 +39,6 @@ export function parseFlags(args: readonly string[], names: readonly string[]): M
 }
 
 /** One request to the Daemon (or, redirected, the Node) and its answer. */
-export async function ask(io: CommandIo, opcode: string, payload: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function ask<Op extends ConvOpcode>(io: CommandIo, opcode: Op, payload: Requests[Op]): Promise<Answers[Op]> {
   return (await io.client()).request(opcode, payload);
 }

@@ -1,13 +1,14 @@
-// How masq prints what the Daemon and Node answer, in MASQ's words (docs/MASQ-COMPATIBILITY.md). Pure text.
+// How masq prints what the Daemon and Node answer, in the words and layout of MASQ's masq
+// (masq_cli/src/commands/*.rs and notifications/). Pure text functions of the catalogue's typed payloads.
 
-import type { CrashedPayload, SetupResponse, UiMessage } from '../ui/index.js';
+import type { Answers, AutomapAnswer, Broadcast, ConnectionStage, CrashedPayload, SetupResponse } from '../ui/index.js';
 
 export function setupTable(r: SetupResponse): string {
   const lines = [`${'NAME'.padEnd(29)} ${'VALUE'.padEnd(64)} STATUS`];
   for (const v of r.values) lines.push(`${v.name.padEnd(29)} ${v.value.padEnd(64)} ${v.status}`);
   if (r.errors.length > 0) {
     lines.push('', 'ERRORS:');
-    for (const [name, why] of r.errors) lines.push(`${name.padEnd(29)} ${why}`);
+    for (const [name = '', why = ''] of r.errors) lines.push(`${name.padEnd(29)} ${why}`);
   }
   if (r.running) lines.push('', 'NOTE: no changes were made to the setup because the Node is currently running.');
   const changed = r.values.some((v) => (v.name === 'chain' || v.name === 'data-directory') && v.status !== 'Default');
@@ -17,14 +18,16 @@ export function setupTable(r: SetupResponse): string {
 
 const pair = (name: string, value: string): string => `${`${name}:`.padEnd(33)} ${value}`;
 
-function group(title: string, obj: unknown, unit: string): string[] {
-  if (!obj || typeof obj !== 'object') return [pair(title, '[?]')];
-  const entries = Object.entries(obj as Record<string, unknown>);
-  return [pair(title, ''), ...entries.map(([k, v]) => pair(`  ${k.replace(/([A-Z])/g, ' $1').toLowerCase()}`, `${String(v)} ${unit}`.trim()))];
+/** A value as masq shows it; nested values of a group are whatever JSON the Node sent. */
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+
+function group(title: string, obj: Record<string, unknown> | null | undefined, unit: string): string[] {
+  if (!obj) return [pair(title, '[?]')];
+  return [pair(title, ''), ...Object.entries(obj).map(([k, v]) => pair(`  ${k.replace(/([A-Z])/g, ' $1').toLowerCase()}`, `${text(v)} ${unit}`.trim()))];
 }
 
-export function configurationDump(c: Record<string, unknown>): string {
-  const show = (v: unknown, dflt = '[?]'): string => (v === undefined || v === null || v === '' ? dflt : String(v));
+export function configurationDump(c: Answers['configuration']): string {
+  const show = (v: string | number | null | undefined, dflt = '[?]'): string => (v === undefined || v === null || v === '' ? dflt : `${v}`);
   const lines = [
     pair('NAME', 'VALUE'),
     pair('Blockchain service URL', show(c.blockchainServiceUrlOpt)),
@@ -39,7 +42,7 @@ export function configurationDump(c: Record<string, unknown>): string {
     pair('Port mapping protocol', show(c.portMappingProtocol)),
     pair('Start block', show(c.startBlock, '[Latest]')),
   ];
-  const past = Array.isArray(c.pastNeighbors) ? (c.pastNeighbors as string[]) : undefined;
+  const past = c.pastNeighbors;
   if (!past) lines.push(pair('Past neighbors', '[?]'));
   else if (past.length === 0) lines.push(pair('Past neighbors', '[None]'));
   else lines.push(pair('Past neighbors', past[0] ?? ''), ...past.slice(1).map((d) => pair('', d)));
@@ -47,14 +50,14 @@ export function configurationDump(c: Record<string, unknown>): string {
   return lines.join('\n');
 }
 
-const STAGES: Record<string, string> = {
+const STAGES: Record<ConnectionStage, string> = {
   NotConnected: 'NotConnected: No external neighbor is connected to us.',
   ConnectedToNeighbor: 'ConnectedToNeighbor: External neighbor(s) are connected to us.',
   RouteFound: 'RouteFound: You can relay data over the network.',
 };
 
-export function connectionStatus(stage: unknown): string {
-  return STAGES[String(stage)] ?? `Unknown connection stage '${String(stage)}'`;
+export function connectionStatus(stage: ConnectionStage): string {
+  return STAGES[stage];
 }
 
 export function crashed(p: CrashedPayload): string {
@@ -67,55 +70,59 @@ export function crashed(p: CrashedPayload): string {
   return `The Node running as process ${p.processId} terminated${reason}\nThe Daemon is once more accepting setup changes.`;
 }
 
+const CONNECTION_CHANGES: Record<ConnectionStage, string> = {
+  RouteFound: 'RouteFound: You can now relay data over the network.',
+  ConnectedToNeighbor: 'ConnectedToNeighbor: Established neighborship with an external node.',
+  NotConnected: 'NotConnected: The Node has lost its connection to the network.',
+};
+
 /** Text for a broadcast in interactive mode, and whether it goes to stderr. */
-export function broadcast(msg: UiMessage): { text: string; stderr: boolean } {
-  const p = (msg.payload ?? {}) as Record<string, unknown>;
-  switch (msg.opcode) {
+export function broadcast(b: Broadcast): { text: string; stderr: boolean } {
+  switch (b.opcode) {
     case 'logBroadcast':
-      return { text: `\n\n>>  ${String(p.logLevel)}: ${String(p.msg)}`, stderr: false };
+      return { text: `\n\n>>  ${b.payload.logLevel}: ${b.payload.msg}`, stderr: false };
     case 'setup':
-      return { text: `Daemon setup has changed:\n${setupTable(p as unknown as SetupResponse)}`, stderr: false };
+      return { text: `Daemon setup has changed:\n${setupTable(b.payload)}`, stderr: false };
     case 'crashed':
-      return { text: crashed(p as unknown as CrashedPayload), stderr: false };
+      return { text: crashed(b.payload), stderr: false };
     case 'newPassword':
       return { text: "The Node's database password has changed.", stderr: false };
     case 'undelivered':
-      return { text: `Cannot handle ${String(p.opcode)} request: Node is not running.`, stderr: false };
+      return { text: `Cannot handle ${b.payload.opcode} request: Node is not running.`, stderr: false };
     case 'connectionChange':
-      return {
-        text: p.stage === 'RouteFound'
-          ? 'RouteFound: You can now relay data over the network.'
-          : p.stage === 'ConnectedToNeighbor' ? 'ConnectedToNeighbor: Established neighborship with an external node.' : 'NotConnected: The Node has lost its connection to the network.',
-        stderr: false,
-      };
+      return { text: CONNECTION_CHANGES[b.payload.stage], stderr: false };
     default:
-      return { text: `Discarding unrecognized broadcast with opcode '${msg.opcode}'`, stderr: true };
+      // redirect (the client follows it) and unmarshalError (an answer to garbage masq never sends).
+      return unrecognized(b.opcode);
   }
+}
+
+/** A message masq does not know, or whose payload does not fit the catalogue. */
+export function unrecognized(opcode: string): { text: string; stderr: boolean } {
+  return { text: `Discarding unrecognized broadcast with opcode '${opcode}'`, stderr: true };
 }
 
 const PROTOCOL_LABELS: Record<string, string> = { pcp: 'PCP', pmp: 'NAT-PMP', igdp: 'UPnP IGD' };
 
 /** What masq automap prints for the Node's automapStatus answer. */
-export function automapText(r: Record<string, unknown>, nowMs: number): string {
+export function automapText(r: AutomapAnswer, nowMs: number): string {
   const line = (label: string, value: string): string => `${`${label}:`.padEnd(17)}${value}`;
-  const summary = String(r.summary ?? '');
-  if (r.state === 'off') return line('Port mapping', 'not used') + '\n' + line('Why', summary);
-  const attempts = Array.isArray(r.attempts) ? (r.attempts as Array<Record<string, unknown>>) : [];
-  const tried = attempts.map((a) => `${PROTOCOL_LABELS[String(a.protocol)] ?? String(a.protocol)}: ${String(a.message)}`);
+  const label = (protocol: string): string => PROTOCOL_LABELS[protocol] ?? protocol;
+  if (r.state === 'off') return line('Port mapping', 'not used') + '\n' + line('Why', r.summary);
+  const tried = r.attempts.map((a) => `${label(a.protocol)}: ${a.message}`);
   if (r.state === 'mapped') {
-    const lifetime = Number(r.lifetimeSec);
     const renew = typeof r.renewAtMs === 'number' ? `renews in ${Math.max(0, Math.round((r.renewAtMs - nowMs) / 1000))} s` : 'permanent: never renewed';
     return [
-      line('Port mapping', `${PROTOCOL_LABELS[String(r.protocol)] ?? String(r.protocol)} on router ${String(r.router)}`),
-      line('Public address', `${String(r.publicAddress)}:${String(r.externalPort)} (to port ${String(r.internalPort)})`),
-      line('Lease', lifetime === 0 ? renew : `${lifetime} s, ${renew}`),
+      line('Port mapping', `${label(r.protocol)} on router ${r.router}`),
+      line('Public address', `${r.publicAddress}:${r.externalPort} (to port ${r.internalPort})`),
+      line('Lease', r.lifetimeSec === 0 ? renew : `${r.lifetimeSec} s, ${renew}`),
       ...(tried.length > 0 ? [line('Tried first', tried.join('; '))] : []),
     ].join('\n');
   }
   return [
-    line('Port mapping', `failed (${String(r.cause)})`),
-    line('Why', summary),
-    line('What to do', String(r.fix ?? '')),
+    line('Port mapping', `failed (${r.cause})`),
+    line('Why', r.summary),
+    line('What to do', r.fix),
     ...(tried.length > 0 ? [line('Tried', tried.join('; '))] : []),
   ].join('\n');
 }

@@ -5,11 +5,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describeError } from '../system/index.js';
-import { readUiToken, uiAnswers, UiClient, type UiMessage } from '../ui/index.js';
+import { type Broadcast, readUiToken, uiAnswers, UiClient } from '../ui/index.js';
 import { DAEMON_UI_PORT } from '../config/index.js';
 import { COMMANDS, findCommand, runCommand } from './commands.js';
 import type { CommandIo } from './command.js';
-import { broadcast } from './format.js';
+import { broadcast, unrecognized } from './format.js';
 import { keepInHistory, tokenize } from './line.js';
 
 const HISTORY_LINES = 500;
@@ -56,18 +56,23 @@ async function interactive(port: number, token: string | undefined): Promise<num
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'masq> ', history, historySize: HISTORY_LINES, terminal: process.stdin.isTTY });
   let exitCode = 0;
   const done = new Promise<void>((resolve) => rl.once('close', resolve));
-  const show = (msg: UiMessage): void => {
-    const { text, stderr } = broadcast(msg);
+  const print = ({ text, stderr }: { text: string; stderr: boolean }): void => {
     process.stdout.write('\r\x1b[K');
     (stderr ? process.stderr : process.stdout).write(`${text}\n`);
-    if (msg.opcode === 'crashed' && (msg.payload as { crashReason?: unknown }).crashReason === 'DaemonCrashed') {
+  };
+  client.onBroadcast((b: Broadcast) => {
+    print(broadcast(b));
+    if (b.opcode === 'crashed' && b.payload.crashReason === 'DaemonCrashed') {
       exitCode = 1;
       rl.close();
       return;
     }
     rl.prompt(true);
-  };
-  client.onBroadcast(show);
+  });
+  client.onUnrecognized((opcode) => {
+    print(unrecognized(opcode));
+    rl.prompt(true);
+  });
   rl.on('SIGINT', () => {
     process.stdout.write('\nTerminated\n');
     rl.close();

@@ -1,5 +1,5 @@
-// masq's wallet commands, as MASQ's: generate-wallets, recover-wallets, wallet-addresses. Arguments are checked
-// here with the Node's own rules so a typo is reported before the password travels to the Node.
+// masq's wallet commands (as MASQ's masq_cli has them): generate-wallets, recover-wallets, wallet-addresses.
+// Arguments are checked here with the Node's own rules so a typo is reported before the password travels to the Node.
 
 import type { Command } from './command.js';
 import { UsageError, ask, parseFlags, positional } from './flags.js';
@@ -55,14 +55,14 @@ export const WALLET_COMMANDS: readonly Command[] = [
         ...(earningPath !== undefined && { earningDerivationPathOpt: earningPath }),
       });
       const lines: string[] = [];
-      if (Array.isArray(r.mnemonicPhraseOpt)) {
+      if (r.mnemonicPhraseOpt) {
         lines.push("Copy this phrase down and keep it safe; you'll need it to restore your wallet:", `'${r.mnemonicPhraseOpt.join(' ')}'`);
       }
       lines.push(
-        `Address of     consuming wallet: ${String(r.consumingWalletAddress)}`,
-        `Private key of consuming wallet: ${String(r.consumingWalletPrivateKey)}`,
-        `Address of       earning wallet: ${String(r.earningWalletAddress)}`,
-        `Private key of   earning wallet: ${String(r.earningWalletPrivateKey)}`,
+        `Address of     consuming wallet: ${r.consumingWalletAddress}`,
+        `Private key of consuming wallet: ${r.consumingWalletPrivateKey}`,
+        `Address of       earning wallet: ${r.earningWalletAddress}`,
+        `Private key of   earning wallet: ${r.earningWalletPrivateKey}`,
       );
       io.out(lines.join('\n'));
       return 0;
@@ -112,9 +112,9 @@ export const WALLET_COMMANDS: readonly Command[] = [
     usage: 'wallet-addresses <db-password>',
     help: 'Shows the addresses of the consuming and earning wallets.',
     async run(args, io) {
-      const [dbPassword] = positional(args, 1, 1);
+      const [dbPassword] = positional(args, 1, 1) as [string];
       const r = await ask(io, 'walletAddresses', { dbPassword });
-      io.out(`Your consuming wallet address: ${String(r.consumingWalletAddress)}\nYour   earning wallet address: ${String(r.earningWalletAddress)}`);
+      io.out(`Your consuming wallet address: ${r.consumingWalletAddress}\nYour   earning wallet address: ${r.earningWalletAddress}`);
       return 0;
     },
   },

@@ -60,7 +60,7 @@ export class Daemon {
   }
 
   async handle(client: UiClientHandle, msg: UiMessage): Promise<void> {
-    const reply = (payload: object): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), payload: payload as Record<string, unknown> });
+    const reply = (payload: SetupResponse | StartResponse): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), payload });
     const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), error: { code, message } });
 
     if (msg.opcode === 'setup') {
@@ -92,7 +92,7 @@ export class Daemon {
     const cleaned = changes.filter((c) => typeof c === 'object' && c !== null && typeof c.name === 'string');
     const { changed, errors } = await this.deps.setup.apply(cleaned);
     const response = this.report(await this.deps.setup.resolve(), false, errors);
-    if (changed && !wasEmpty) this.deps.broadcast({ opcode: 'setup', payload: response as unknown as Record<string, unknown> }, clientId);
+    if (changed && !wasEmpty) this.deps.broadcast({ opcode: 'setup', payload: response }, clientId);
     return response;
   }
 
@@ -135,7 +135,7 @@ export class Daemon {
       const reason = crashReason(exit);
       this.deps.log.info(`Node in process ${node.pid} ended (${exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`})`);
       const payload: CrashedPayload = { processId: node.pid, crashReason: reason };
-      const crashed: UiMessage = { opcode: 'crashed', payload: payload as unknown as Record<string, unknown> };
+      const crashed: UiMessage = { opcode: 'crashed', payload };
       this.lastCrash = { msg: crashed, at: Date.now() };
       this.deps.broadcast(crashed);
     });

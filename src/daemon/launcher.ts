@@ -64,7 +64,7 @@ export class ChildLauncher implements Launcher {
   }
 }
 
-/** MASQ's reading of a Node's death, adapted to a Node that logs to stderr (docs/MASQ-COMPATIBILITY.md). */
+/** MASQ's Daemon's reading of a Node's death (its CrashReason, masq_lib/src/messages.rs), adapted: our Node logs to stderr. */
 export function crashReason(exit: NodeExit): CrashReason {
   if (exit.code === 0) return 'NoInformation';
   if (exit.stderrTail.startsWith('Child wait failure: ')) return { ChildWaitFailure: exit.stderrTail.slice(20) };

@@ -1,19 +1,11 @@
 // The Node's answers to UI requests: MASQ's Configurator, Neighborhood, Dispatcher and Accountant opcodes, and ours.
 
-import { type Books, financialsPayload, type FinancialsProblem, FinancialsRequestError, parseFinancialsRequest, SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/index.js';
+import { type Books, financialsPayload, parseFinancialsRequest, SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/index.js';
 import type { Store } from '../store/index.js';
 import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/index.js';
-import { describeError } from '../system/index.js';
-import { type ConnectionStage, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
+import { type Answers, type ConnectionStage, type ConvOpcode, UI_ERRORS, type UiClientHandle, type UiMessage, uiErrorFor } from '../ui/index.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
 import type { AutomapStatus } from '../automap/index.js';
-
-/** MASQ's UI error for each reason the Accountant refuses a financials request. */
-export const FINANCIALS_UI_ERRORS: Record<FinancialsProblem, bigint> = {
-  'no-values': UI_ERRORS.REQUEST_WITH_NO_VALUES,
-  'mutually-exclusive': UI_ERRORS.REQUEST_WITH_MUTUALLY_EXCLUSIVE_PARAMS,
-  'exceeds-limit': UI_ERRORS.VALUE_EXCEEDS_ALLOWED_LIMIT,
-};
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
 
@@ -51,9 +43,9 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
 
 const rowOf = (name: string): string => STORED_PARAMS.find((p) => p.name === name)?.storeRow ?? name.replace(/-/g, '_');
 
-export function configurationPayload(store: Store, passwordMatches: boolean): Record<string, unknown> {
+export function configurationPayload(store: Store, passwordMatches: boolean): Answers['configuration'] {
   const get = (n: string): string | undefined => store.getConfig(n);
-  const out: Record<string, unknown> = {
+  const out: Answers['configuration'] = {
     chainName: get('chain_name'),
     clandestinePort: Number(get('clandestine_port') ?? 0),
     currentSchemaVersion: String(store.schemaVersion),
@@ -63,7 +55,7 @@ export function configurationPayload(store: Store, passwordMatches: boolean): Re
     ratePack: pipeObject(get('rate_pack'), RATE_PACK_NAMES),
     scanIntervals: pipeObject(get('scan_intervals'), SCAN_INTERVAL_NAMES),
   };
-  const optional: Array<[string, string | undefined]> = [
+  const optional: Array<['blockchainServiceUrlOpt' | 'earningWalletAddressOpt' | 'portMappingProtocol', string | undefined]> = [
     ['blockchainServiceUrlOpt', get('blockchain_service_url')],
     ['earningWalletAddressOpt', get('earning_wallet_address')],
     ['portMappingProtocol', get('mapping_protocol')?.toUpperCase()],
@@ -83,102 +75,103 @@ export function configurationPayload(store: Store, passwordMatches: boolean): Re
 }
 
 export function createNodeUiHandler(deps: NodeUiDeps): (client: UiClientHandle, msg: UiMessage) => Promise<void> {
-  const { store } = deps;
   return async (client, msg) => {
     const ctx = msg.contextId !== undefined ? { contextId: msg.contextId } : {};
-    const reply = (payload: Record<string, unknown>): void => client.send({ opcode: msg.opcode, ...ctx, payload });
+    /** The answer, typed by the catalogue entry named (the one being handled). */
+    const reply = <Op extends ConvOpcode>(payload: Answers[Op]): void => client.send({ opcode: msg.opcode, ...ctx, payload });
     const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...ctx, error: { code, message } });
-    const p = msg.payload ?? {};
-    const notUnderstood = (): void => fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
-    switch (msg.opcode) {
-      case 'descriptor': {
-        const d = deps.descriptor();
-        return reply(d ? { nodeDescriptorOpt: d } : {});
-      }
-      case 'connectionStatus':
-        return reply({ stage: deps.connectionStage() });
-      case 'neighborhoodGraph':
-        return reply({ graph: deps.neighborhoodGraph() });
-      case 'automapStatus':
-        if (!deps.automapStatus) return notUnderstood();
-        return reply({ ...deps.automapStatus() });
-      case 'checkPassword': {
-        const pw = p.dbPasswordOpt as string | undefined;
-        return reply({ matches: pw === undefined ? !store.hasPassword() : await store.checkPassword(pw) });
-      }
-      case 'configuration': {
-        const pw = p.dbPasswordOpt as string | undefined;
-        const matches = pw !== undefined && store.hasPassword() && (await store.checkPassword(pw));
-        if (matches && !store.isUnlocked()) await store.unlock(pw as string);
-        return reply(configurationPayload(store, matches));
-      }
-      case 'changePassword': {
-        try {
-          await store.changePassword(p.oldPasswordOpt as string | undefined, p.newPassword as string);
-        } catch (e) {
-          return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, describeError(e));
-        }
-        reply({});
-        deps.broadcast({ opcode: 'newPassword', payload: {} }, client.id);
-        return;
-      }
-      case 'setConfiguration': {
-        const name = p.name as string;
-        if (!RUNTIME_SETTINGS.includes(name)) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
-        const raw = p.value as string;
-        let value: string | null;
-        try {
-          if (name !== 'start-block') value = (findParam(name) as Param).check(raw, store.getConfig('chain_name') ?? '');
-          else if (raw === 'none') value = null;
-          else if (/^[0-9]{1,20}$/.test(raw)) value = raw;
-          else throw new ParamProblem(`start-block must be a block number or none, not '${raw}'`);
-        } catch (e) {
-          if (!(e instanceof ParamProblem)) throw e;
-          return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
-        }
-        await store.setConfig({ [rowOf(name)]: value });
-        deps.settingChanged(name, value);
-        return reply({});
-      }
-      case 'generateWallets':
-      case 'recoverWallets':
-      case 'walletAddresses': {
-        const outcome = await WALLET_OPCODES[msg.opcode](store, p);
-        if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
-        reply(outcome.payload);
-        if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
-        return;
-      }
-      case 'financials': {
-        if (!deps.books) return notUnderstood();
-        let req;
-        try {
-          req = parseFinancialsRequest(p);
-        } catch (e) {
-          if (!(e instanceof FinancialsRequestError)) throw e;
-          return fail(FINANCIALS_UI_ERRORS[e.problem], e.message);
-        }
-        const b = deps.books;
-        const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);
-        return reply(financialsPayload(req, { payables: b.payables(), receivables: b.receivables(), totals: b.totals() }, now));
-      }
-      case 'scan': {
-        if (!deps.scan) return notUnderstood();
-        const name = scanNameOf(p.scanType);
-        if (!name) return fail(UI_ERRORS.SCAN_ERROR, `Unknown scan type '${String(p.scanType).slice(0, 40)}': use ${SCAN_TYPES.map((t) => t.ui).join(', ')}`);
-        try {
-          await deps.scan(name);
-        } catch (e) {
-          return fail(UI_ERRORS.SCAN_ERROR, describeError(e));
-        }
-        return reply({});
-      }
-      case 'shutdown':
-        reply({});
-        deps.shutdown(`shutdown order from UI client ${client.id}`);
-        return;
-      default:
-        if (msg.contextId !== undefined) notUnderstood();
+    try {
+      await answer(deps, client, msg, reply, fail);
+    } catch (e) {
+      // What a MasqError means to a UI is decided at the edge (src/ui/error-edge.ts); the rest is a bug.
+      const error = uiErrorFor(msg.opcode, e);
+      if (!error) throw e;
+      client.send({ opcode: msg.opcode, ...ctx, error });
     }
   };
+}
+
+type Reply = <Op extends ConvOpcode>(payload: Answers[Op]) => void;
+
+async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, reply: Reply, fail: (code: bigint, message: string) => void): Promise<void> {
+  const { store } = deps;
+  const p = msg.payload ?? {};
+  const notUnderstood = (): void => fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
+  switch (msg.opcode) {
+    case 'descriptor': {
+      const d = deps.descriptor();
+      return reply<'descriptor'>(d ? { nodeDescriptorOpt: d } : {});
+    }
+    case 'connectionStatus':
+      return reply<'connectionStatus'>({ stage: deps.connectionStage() });
+    case 'neighborhoodGraph':
+      return reply<'neighborhoodGraph'>({ graph: deps.neighborhoodGraph() });
+    case 'automapStatus':
+      if (!deps.automapStatus) return notUnderstood();
+      return reply<'automapStatus'>({ ...deps.automapStatus() });
+    case 'checkPassword': {
+      const pw = p.dbPasswordOpt as string | undefined;
+      return reply<'checkPassword'>({ matches: pw === undefined ? !store.hasPassword() : await store.checkPassword(pw) });
+    }
+    case 'configuration': {
+      const pw = p.dbPasswordOpt as string | undefined;
+      const matches = pw !== undefined && store.hasPassword() && (await store.checkPassword(pw));
+      if (matches && !store.isUnlocked()) await store.unlock(pw as string);
+      return reply<'configuration'>(configurationPayload(store, matches));
+    }
+    case 'changePassword': {
+      await store.changePassword(p.oldPasswordOpt as string | undefined, p.newPassword as string);
+      reply<'changePassword'>({});
+      deps.broadcast({ opcode: 'newPassword', payload: {} }, client.id);
+      return;
+    }
+    case 'setConfiguration': {
+      const name = p.name as string;
+      if (!RUNTIME_SETTINGS.includes(name)) return fail(UI_ERRORS.UNRECOGNIZED_PARAMETER, `This parameter name is not known: ${name}`);
+      const raw = p.value as string;
+      let value: string | null;
+      try {
+        if (name !== 'start-block') value = (findParam(name) as Param).check(raw, store.getConfig('chain_name') ?? '');
+        else if (raw === 'none') value = null;
+        else if (/^[0-9]{1,20}$/.test(raw)) value = raw;
+        else throw new ParamProblem(`start-block must be a block number or none, not '${raw}'`);
+      } catch (e) {
+        if (!(e instanceof ParamProblem)) throw e;
+        return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
+      }
+      await store.setConfig({ [rowOf(name)]: value });
+      deps.settingChanged(name, value);
+      return reply<'setConfiguration'>({});
+    }
+    case 'generateWallets':
+    case 'recoverWallets':
+    case 'walletAddresses': {
+      const outcome = await WALLET_OPCODES[msg.opcode](store, p);
+      if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
+      reply<typeof msg.opcode>(outcome.payload);
+      if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
+      return;
+    }
+    case 'financials': {
+      if (!deps.books) return notUnderstood();
+      const req = parseFinancialsRequest(p);
+      const b = deps.books;
+      const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);
+      // The Accountant builds the payload (it cannot see the catalogue's types); its rows are the catalogue's.
+      return reply<'financials'>(financialsPayload(req, { payables: b.payables(), receivables: b.receivables(), totals: b.totals() }, now));
+    }
+    case 'scan': {
+      if (!deps.scan) return notUnderstood();
+      const name = scanNameOf(p.scanType);
+      if (!name) return fail(UI_ERRORS.SCAN_ERROR, `Unknown scan type '${String(p.scanType).slice(0, 40)}': use ${SCAN_TYPES.map((t) => t.ui).join(', ')}`);
+      await deps.scan(name);
+      return reply<'scan'>({});
+    }
+    case 'shutdown':
+      reply<'shutdown'>({});
+      deps.shutdown(`shutdown order from UI client ${client.id}`);
+      return;
+    default:
+      if (msg.contextId !== undefined) notUnderstood();
+  }
 }

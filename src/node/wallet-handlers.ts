@@ -1,10 +1,13 @@
-// MASQ's wallet opcodes (docs/MASQ-COMPATIBILITY.md): generateWallets, recoverWallets and walletAddresses. The
-// consuming key is stored sealed, the earning wallet as its address only; once stored neither is replaced.
+// The Configurator's wallet opcodes (MASQ's node/src/node_configurator/configurator.rs): generateWallets,
+// recoverWallets, walletAddresses. The consuming key is stored sealed, the earning wallet as its address only; once
+// stored neither is replaced. Bad input throws (WalletError, or UI_PROTOCOL for a malformed field): the UI edge
+// table (src/ui/error-edge.ts) says which UI error answers it.
 
 import type { Store } from '../store/index.js';
-import { UI_ERRORS } from '../ui/index.js';
+import { MasqError } from '../system/index.js';
+import { type Answers, UI_ERRORS } from '../ui/index.js';
 import {
-  WalletError, type WalletProblem, addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
+  addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
   type GenerateSpec, type RecoverSpec,
 } from '../wallet/index.js';
 
@@ -14,30 +17,30 @@ const EARNING_ROW = 'earning_wallet_address';
 const MAX_FIELD_CHARS = 1024;
 const MAX_PHRASE_WORDS = 24;
 
-export type WalletOutcome =
-  | { payload: Record<string, unknown>; changed?: { earning: Buffer; consumingKey: Buffer } }
+export type WalletOutcome<Op extends 'generateWallets' | 'recoverWallets' | 'walletAddresses'> =
+  | { payload: Answers[Op]; changed?: { earning: Buffer; consumingKey: Buffer } }
   | { error: { code: bigint; message: string } };
 
-class BadRequest extends Error {}
+const badField = (message: string): MasqError => new MasqError('UI_PROTOCOL', message);
 
 function text(obj: Record<string, unknown>, field: string): string | undefined {
   const v = obj[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length > MAX_FIELD_CHARS) throw new BadRequest(`Field '${field}' must be a string of at most ${String(MAX_FIELD_CHARS)} characters`);
+  if (typeof v !== 'string' || v.length > MAX_FIELD_CHARS) throw badField(`Field '${field}' must be a string of at most ${String(MAX_FIELD_CHARS)} characters`);
   return v;
 }
 
 function record(obj: Record<string, unknown>, field: string): Record<string, unknown> | undefined {
   const v = obj[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new BadRequest(`Field '${field}' must be an object`);
+  if (typeof v !== 'object' || Array.isArray(v)) throw badField(`Field '${field}' must be an object`);
   return v as Record<string, unknown>;
 }
 
 function words(obj: Record<string, unknown>): string[] {
   const v = obj.mnemonicPhrase;
   if (!Array.isArray(v) || v.length > MAX_PHRASE_WORDS || !v.every((w) => typeof w === 'string' && w.length <= 64)) {
-    throw new BadRequest(`Field 'mnemonicPhrase' must be a list of at most ${String(MAX_PHRASE_WORDS)} words`);
+    throw badField(`Field 'mnemonicPhrase' must be a list of at most ${String(MAX_PHRASE_WORDS)} words`);
   }
   return v as string[];
 }
@@ -45,7 +48,7 @@ function words(obj: Record<string, unknown>): string[] {
 function generateSpec(p: Record<string, unknown>): GenerateSpec {
   const s = record(p, 'seedSpecOpt');
   const size = s?.mnemonicPhraseSizeOpt;
-  if (size !== undefined && size !== null && typeof size !== 'number') throw new BadRequest("Field 'mnemonicPhraseSizeOpt' must be a number");
+  if (size !== undefined && size !== null && typeof size !== 'number') throw badField("Field 'mnemonicPhraseSizeOpt' must be a number");
   const seed = s && { wordCount: size ?? undefined, language: text(s, 'mnemonicPhraseLanguageOpt'), passphrase: text(s, 'mnemonicPassphraseOpt') };
   return { seed, consumingPath: text(p, 'consumingDerivationPathOpt'), earningPath: text(p, 'earningDerivationPathOpt') };
 }
@@ -81,65 +84,39 @@ async function storePair(store: Store, consumingKey: Buffer, earning: Buffer): P
   return undefined;
 }
 
-const fail = (code: bigint, message: string): WalletOutcome => ({ error: { code, message } });
+const fail = (code: bigint, message: string): { error: { code: bigint; message: string } } => ({ error: { code, message } });
 
-/** MASQ's UI error for each kind of bad wallet input. */
-const WALLET_UI_ERRORS: Record<WalletProblem, bigint> = {
-  language: UI_ERRORS.UNRECOGNIZED_MNEMONIC_LANGUAGE_ERROR,
-  'word-count': UI_ERRORS.ILLEGAL_MNEMONIC_WORD_COUNT_ERROR,
-  phrase: UI_ERRORS.MNEMONIC_PHRASE_ERROR,
-  path: UI_ERRORS.DERIVATION_PATH_ERROR,
-  key: UI_ERRORS.KEY_PAIR_CONSTRUCTION_ERROR,
-  missing: UI_ERRORS.MISSING_DATA,
-};
-
-async function run(body: () => Promise<WalletOutcome>): Promise<WalletOutcome> {
-  try {
-    return await body();
-  } catch (e) {
-    if (e instanceof WalletError) return fail(WALLET_UI_ERRORS[e.problem], e.describe());
-    if (e instanceof BadRequest) return fail(UI_ERRORS.UNMARSHAL_ERROR, e.message);
-    throw e;
-  }
+export async function generateWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'generateWallets'>> {
+  if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't generate wallets");
+  const g = generatePair(generateSpec(p));
+  const earning = addressOf(g.earningKey);
+  const collision = await storePair(store, g.consumingKey, earning);
+  if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
+  return {
+    payload: {
+      mnemonicPhraseOpt: g.phrase,
+      consumingWalletAddress: checksumAddress(addressOf(g.consumingKey)),
+      consumingWalletPrivateKey: privateKeyHex(g.consumingKey),
+      earningWalletAddress: checksumAddress(earning),
+      earningWalletPrivateKey: privateKeyHex(g.earningKey),
+    },
+    changed: { earning, consumingKey: g.consumingKey },
+  };
 }
 
-export function generateWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome> {
-  return run(async () => {
-    if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't generate wallets");
-    const g = generatePair(generateSpec(p));
-    const earning = addressOf(g.earningKey);
-    const collision = await storePair(store, g.consumingKey, earning);
-    if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
-    return {
-      payload: {
-        mnemonicPhraseOpt: g.phrase,
-        consumingWalletAddress: checksumAddress(addressOf(g.consumingKey)),
-        consumingWalletPrivateKey: privateKeyHex(g.consumingKey),
-        earningWalletAddress: checksumAddress(earning),
-        earningWalletPrivateKey: privateKeyHex(g.earningKey),
-      },
-      changed: { earning, consumingKey: g.consumingKey },
-    };
-  });
+export async function recoverWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'recoverWallets'>> {
+  if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't recover wallets");
+  const r = recoverPair(recoverSpec(p));
+  const collision = await storePair(store, r.consumingKey, r.earningAddress);
+  if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
+  return { payload: {}, changed: { earning: r.earningAddress, consumingKey: r.consumingKey } };
 }
 
-export function recoverWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome> {
-  return run(async () => {
-    if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't recover wallets");
-    const r = recoverPair(recoverSpec(p));
-    const collision = await storePair(store, r.consumingKey, r.earningAddress);
-    if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
-    return { payload: {}, changed: { earning: r.earningAddress, consumingKey: r.consumingKey } };
-  });
-}
-
-export function walletAddresses(store: Store, p: Record<string, unknown>): Promise<WalletOutcome> {
-  return run(async () => {
-    const earning = store.getConfig(EARNING_ROW);
-    if (earning === undefined) return fail(UI_ERRORS.MISSING_DATA, 'Wallet pair not yet configured');
-    if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't read the consuming wallet");
-    const key = store.getSecret(KEY_ROW);
-    if (key === undefined) return fail(UI_ERRORS.MISSING_DATA, 'Wallet pair not yet configured');
-    return { payload: { consumingWalletAddress: checksumAddress(addressOf(parsePrivateKey(key))), earningWalletAddress: earning } };
-  });
+export async function walletAddresses(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'walletAddresses'>> {
+  const earning = store.getConfig(EARNING_ROW);
+  if (earning === undefined) return fail(UI_ERRORS.MISSING_DATA, 'Wallet pair not yet configured');
+  if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't read the consuming wallet");
+  const key = store.getSecret(KEY_ROW);
+  if (key === undefined) return fail(UI_ERRORS.MISSING_DATA, 'Wallet pair not yet configured');
+  return { payload: { consumingWalletAddress: checksumAddress(addressOf(parsePrivateKey(key))), earningWalletAddress: earning } };
 }

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   UI_CONNECT: 'the Daemon or Node cannot be reached',
   UI_TIMEOUT: 'the Daemon or Node did not answer in time',
   UI_PROTOCOL: 'the Daemon or Node sent something unexpected',
+  UI_REFUSED: 'the Daemon or Node refused a request (with one of MASQ\'s numeric UI error codes)',
   UI_PERMISSION: 'this user may not drive the Daemon or Node',
   LAUNCH: 'the Node could not be launched',
   USAGE: 'a command was used wrongly',

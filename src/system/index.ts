@@ -2,7 +2,7 @@
 // of ours, so every other floor may use it.
 
 export { type MachineFacts, systemEnvironment } from './environment.js';
-export { describeError, MasqError } from './errors.js';
+export { describeError, type ErrorCode, MasqError } from './errors.js';
 export { createLogCore, createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';

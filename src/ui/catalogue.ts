@@ -1,9 +1,8 @@
-// The one message catalogue of the UI protocol, shared by servers and clients: MASQ Node's opcodes and JSON names
-// plus ours (docs/MASQ-COMPATIBILITY.md, 'The UI protocol'). Everything that lists opcodes reads this table.
+// The one message catalogue of the UI protocol (MASQ's opcodes, in masq_lib/src/messages.rs, and ours), shared by
+// servers and clients: who answers each opcode, how long a client waits, and the shape of each request, answer and
+// broadcast. The TypeScript types of those payloads are read off the same table (Requests, Answers, Broadcasts).
 
-export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
-/** Field name → type; a trailing '?' on the name marks an optional field (null counts as absent). */
-export type Shape = Readonly<Record<string, FieldType>>;
+import { anyOf, type Body, checkBody, list, oneOf, type Shape, type TypeOf } from './shape.js';
 
 export interface OpcodeSpec {
   /** conv: request and response share opcode and contextId; ff: fire-and-forget or broadcast. */
@@ -11,35 +10,73 @@ export interface OpcodeSpec {
   /** Who answers it. 'ui' marks messages only servers send. */
   owner: 'daemon' | 'node' | 'ui';
   request?: Shape;
+  answer?: Body;
+  /** The payload when a server sends it unasked. */
+  broadcast?: Body;
   /** How long a client waits for the answer. */
   timeoutMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 
+const NONE = {} as const;
+const STAGE = oneOf('NotConnected', 'ConnectedToNeighbor', 'RouteFound');
+const SETUP = {
+  running: 'boolean',
+  values: list({ name: 'string', value: 'string', status: 'string' }),
+  /** [parameter, why] pairs. */
+  errors: list(list('string')),
+} as const;
+const CRASH_REASON = anyOf(oneOf('NoInformation', 'DaemonCrashed'), { ChildWaitFailure: 'string' }, { Unrecognized: 'string' });
+const ATTEMPTS = list({ protocol: 'string', reason: 'string', message: 'string' });
+const ACCOUNT_ROWS = list({ wallet: 'string', ageS: 'number', balanceGwei: 'number', 'pendingPayableHashOpt?': 'string' });
+
 export const CATALOGUE = {
-  setup: { kind: 'conv', owner: 'daemon', request: { values: 'array' }, timeoutMs: 30_000 },
-  start: { kind: 'conv', owner: 'daemon', request: {}, timeoutMs: 15_000 },
-  redirect: { kind: 'ff', owner: 'ui' },
-  crashed: { kind: 'ff', owner: 'ui' },
-  undelivered: { kind: 'ff', owner: 'ui' },
-  unmarshalError: { kind: 'ff', owner: 'ui' },
-  changePassword: { kind: 'conv', owner: 'node', request: { 'oldPasswordOpt?': 'string', newPassword: 'string' } },
-  checkPassword: { kind: 'conv', owner: 'node', request: { 'dbPasswordOpt?': 'string' } },
-  configuration: { kind: 'conv', owner: 'node', request: { 'dbPasswordOpt?': 'string' } },
-  connectionStatus: { kind: 'conv', owner: 'node', request: {} },
-  connectionChange: { kind: 'ff', owner: 'ui' },
-  descriptor: { kind: 'conv', owner: 'node', request: {} },
-  neighborhoodGraph: { kind: 'conv', owner: 'node', request: {} },
+  setup: { kind: 'conv', owner: 'daemon', request: { values: 'array' }, answer: SETUP, broadcast: SETUP, timeoutMs: 30_000 },
+  start: { kind: 'conv', owner: 'daemon', request: NONE, answer: { newProcessId: 'number', redirectUiPort: 'number' }, timeoutMs: 15_000 },
+  redirect: { kind: 'ff', owner: 'ui', broadcast: { port: 'number', opcode: 'string', 'contextId?': 'number', payload: 'string' } },
+  crashed: { kind: 'ff', owner: 'ui', broadcast: { processId: 'number', crashReason: CRASH_REASON } },
+  undelivered: { kind: 'ff', owner: 'ui', broadcast: { opcode: 'string' } },
+  unmarshalError: { kind: 'ff', owner: 'ui', broadcast: { message: 'string', badData: 'string' } },
+  changePassword: { kind: 'conv', owner: 'node', request: { 'oldPasswordOpt?': 'string', newPassword: 'string' }, answer: NONE },
+  checkPassword: { kind: 'conv', owner: 'node', request: { 'dbPasswordOpt?': 'string' }, answer: { matches: 'boolean' } },
+  configuration: {
+    kind: 'conv', owner: 'node', request: { 'dbPasswordOpt?': 'string' },
+    // All optional: masq shows [?] for what a Node leaves out.
+    answer: {
+      'blockchainServiceUrlOpt?': 'string', 'chainName?': 'string', 'clandestinePort?': 'number', 'consumingWalletPrivateKeyOpt?': 'string',
+      'currentSchemaVersion?': 'string', 'earningWalletAddressOpt?': 'string', 'gasPrice?': 'number', 'maxBlockCount?': 'number',
+      'neighborhoodMode?': 'string', 'portMappingProtocol?': 'string', 'startBlock?': 'number', 'pastNeighbors?': list('string'),
+      'paymentThresholds?': 'object', 'ratePack?': 'object', 'scanIntervals?': 'object',
+    },
+  },
+  connectionStatus: { kind: 'conv', owner: 'node', request: NONE, answer: { stage: STAGE } },
+  connectionChange: { kind: 'ff', owner: 'ui', broadcast: { stage: STAGE } },
+  descriptor: { kind: 'conv', owner: 'node', request: NONE, answer: { 'nodeDescriptorOpt?': 'string' } },
+  neighborhoodGraph: { kind: 'conv', owner: 'node', request: NONE, answer: { graph: 'string' } },
   // Not in MASQ: how the router port mapping stands (src/automap), for masq automap and the setup page.
-  automapStatus: { kind: 'conv', owner: 'node', request: {} },
-  logBroadcast: { kind: 'ff', owner: 'ui' },
-  newPassword: { kind: 'ff', owner: 'ui' },
-  setConfiguration: { kind: 'conv', owner: 'node', request: { name: 'string', value: 'string' } },
-  shutdown: { kind: 'conv', owner: 'node', request: {}, timeoutMs: 60_000 },
+  automapStatus: {
+    kind: 'conv', owner: 'node', request: NONE,
+    answer: anyOf(
+      { state: oneOf('off'), summary: 'string' },
+      {
+        state: oneOf('mapped'), protocol: 'string', router: 'string', publicAddress: 'string', externalPort: 'number', internalPort: 'number',
+        lifetimeSec: 'number', 'renewAtMs?': 'number', summary: 'string', attempts: ATTEMPTS,
+      },
+      { state: oneOf('failed'), cause: 'string', summary: 'string', fix: 'string', attempts: ATTEMPTS },
+    ),
+  },
+  logBroadcast: { kind: 'ff', owner: 'ui', broadcast: { logLevel: 'string', msg: 'string' } },
+  newPassword: { kind: 'ff', owner: 'ui', broadcast: NONE },
+  setConfiguration: { kind: 'conv', owner: 'node', request: { name: 'string', value: 'string' }, answer: NONE },
+  shutdown: { kind: 'conv', owner: 'node', request: NONE, answer: NONE, timeoutMs: 60_000 },
   generateWallets: {
     kind: 'conv', owner: 'node',
     request: { dbPassword: 'string', 'seedSpecOpt?': 'object', 'consumingDerivationPathOpt?': 'string', 'earningDerivationPathOpt?': 'string' },
+    answer: {
+      'mnemonicPhraseOpt?': list('string'), consumingWalletAddress: 'string', consumingWalletPrivateKey: 'string',
+      earningWalletAddress: 'string', earningWalletPrivateKey: 'string',
+    },
   },
   recoverWallets: {
     kind: 'conv', owner: 'node',
@@ -47,48 +84,54 @@ export const CATALOGUE = {
       dbPassword: 'string', 'seedSpecOpt?': 'object', 'consumingDerivationPathOpt?': 'string', 'consumingPrivateKeyOpt?': 'string',
       'earningDerivationPathOpt?': 'string', 'earningAddressOpt?': 'string',
     },
+    answer: NONE,
   },
-  walletAddresses: { kind: 'conv', owner: 'node', request: { dbPassword: 'string' } },
-  financials: { kind: 'conv', owner: 'node', request: { statsRequired: 'boolean', 'topRecordsOpt?': 'object', 'customQueriesOpt?': 'object' } },
+  walletAddresses: { kind: 'conv', owner: 'node', request: { dbPassword: 'string' }, answer: { consumingWalletAddress: 'string', earningWalletAddress: 'string' } },
+  financials: {
+    kind: 'conv', owner: 'node',
+    request: { statsRequired: 'boolean', 'topRecordsOpt?': 'object', 'customQueriesOpt?': 'object' },
+    answer: {
+      'statsOpt?': { totalUnpaidAndPendingPayableGwei: 'number', totalPaidPayableGwei: 'number', totalUnpaidReceivableGwei: 'number', totalPaidReceivableGwei: 'number' },
+      'queryResultsOpt?': { 'payableOpt?': ACCOUNT_ROWS, 'receivableOpt?': ACCOUNT_ROWS },
+    },
+  },
   // MASQ allows 10 s; ours includes waiting for the payments' receipts, and RPC retries, so it may take longer.
-  scan: { kind: 'conv', owner: 'node', request: { scanType: 'string' }, timeoutMs: 60_000 },
+  scan: { kind: 'conv', owner: 'node', request: { scanType: 'string' }, answer: NONE, timeoutMs: 60_000 },
 } as const satisfies Record<string, OpcodeSpec>;
 
-export type Opcode = keyof typeof CATALOGUE;
+type Table = typeof CATALOGUE;
+export type Opcode = keyof Table;
+/** Opcodes a client may ask and wait for an answer to. */
+export type ConvOpcode = { [Op in Opcode]: Table[Op] extends { kind: 'conv' } ? Op : never }[Opcode];
+/** Opcodes a server may send unasked. */
+export type BroadcastOpcode = { [Op in Opcode]: Table[Op] extends { broadcast: Body } ? Op : never }[Opcode];
+
+export type Requests = { [Op in ConvOpcode]: Table[Op] extends { request: infer S } ? TypeOf<S> : never };
+export type Answers = { [Op in ConvOpcode]: Table[Op] extends { answer: infer S } ? TypeOf<S> : never };
+export type Broadcasts = { [Op in BroadcastOpcode]: Table[Op] extends { broadcast: infer S } ? TypeOf<S> : never };
+/** A well-formed broadcast: its opcode tells its payload's type. */
+export type Broadcast = { [Op in BroadcastOpcode]: { opcode: Op; payload: Broadcasts[Op] } }[BroadcastOpcode];
 
 export function specOf(opcode: string): OpcodeSpec | undefined {
   return Object.hasOwn(CATALOGUE, opcode) ? (CATALOGUE as Record<string, OpcodeSpec>)[opcode] : undefined;
 }
 
-function typeOf(v: unknown): FieldType | 'other' {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'other';
-  const t = typeof v;
-  return t === 'string' || t === 'number' || t === 'boolean' || t === 'object' ? t : 'other';
+/** Null when the payload fits the part's shape (or the opcode has none), else the reason it does not. */
+function check(part: 'request' | 'answer' | 'broadcast', opcode: string, payload: Record<string, unknown>): string | null {
+  const body = specOf(opcode)?.[part];
+  return body ? checkBody(body, payload) : null;
 }
 
-/** Null when the payload fits the request shape, else the reason it does not. */
-export function checkRequest(opcode: string, payload: Record<string, unknown>): string | null {
-  const shape = specOf(opcode)?.request;
-  if (!shape) return null;
-  for (const [key, type] of Object.entries(shape)) {
-    const optional = key.endsWith('?');
-    const field = optional ? key.slice(0, -1) : key;
-    const v = payload[field];
-    if (v === undefined || v === null) {
-      if (!optional) return `Required field '${field}' is missing`;
-      continue;
-    }
-    if (typeOf(v) !== type) return `Field '${field}' must be of type ${type}`;
-  }
-  return null;
-}
+export const checkRequest = (opcode: string, payload: Record<string, unknown>): string | null => check('request', opcode, payload);
+export const checkAnswer = (opcode: string, payload: Record<string, unknown>): string | null => check('answer', opcode, payload);
+export const checkBroadcast = (opcode: string, payload: Record<string, unknown>): string | null => check('broadcast', opcode, payload);
 
-// Payloads the programs exchange (JSON names as in MASQ).
-export interface SetupValuePayload { name: string; value: string; status: string }
-export interface SetupResponse { running: boolean; values: SetupValuePayload[]; errors: Array<[string, string]> }
-export interface StartResponse { newProcessId: number; redirectUiPort: number }
-export interface RedirectPayload { port: number; opcode: string; contextId?: number; payload: string }
-export type CrashReason = { ChildWaitFailure: string } | 'NoInformation' | { Unrecognized: string } | 'DaemonCrashed';
-export interface CrashedPayload { processId: number; crashReason: CrashReason }
-export type ConnectionStage = 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound';
+// Payload types the programs name.
+export type SetupResponse = Answers['setup'];
+export type SetupValuePayload = SetupResponse['values'][number];
+export type StartResponse = Answers['start'];
+export type RedirectPayload = Broadcasts['redirect'];
+export type CrashedPayload = Broadcasts['crashed'];
+export type CrashReason = CrashedPayload['crashReason'];
+export type ConnectionStage = Answers['connectionStatus']['stage'];
+export type AutomapAnswer = Answers['automapStatus'];

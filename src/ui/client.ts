@@ -1,23 +1,34 @@
 // UI protocol client: talks to the Daemon, follows its redirect to the Node, falls back to the Daemon when the
-// Node goes away, and hands fire-and-forget messages to broadcast listeners.
+// Node goes away, and hands broadcasts to listeners. Requests and answers are typed by the catalogue, and every
+// answer and broadcast is checked against the catalogue's shapes before anyone reads it.
 
 import WebSocket from 'ws';
 import { MasqError } from '../system/index.js';
-import { DEFAULT_TIMEOUT_MS, type RedirectPayload, specOf } from './catalogue.js';
-import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiError, type UiMessage, decode, encode } from './envelope.js';
+import {
+  type Answers, type Broadcast, type ConvOpcode, DEFAULT_TIMEOUT_MS, type RedirectPayload, type Requests, checkAnswer, checkBroadcast, specOf,
+} from './catalogue.js';
+import { MAX_UI_MESSAGE_BYTES, UI_SUBPROTOCOL, type UiError, decode, encode } from './envelope.js';
 import { formatErrorCode } from './error-codes.js';
 import { UI_TOKEN_HEADER, permissionDenied } from './token.js';
 
-/** The far side answered with an error envelope. */
-export class UiRequestError extends Error {
+/** The far side answered with an error envelope: MASQ's numeric code, as masq prints it. */
+export class UiRequestError extends MasqError {
   constructor(readonly opcode: string, readonly error: UiError) {
-    super(`${error.message} (Code ${formatErrorCode(error.code)})`);
+    super('UI_REFUSED', `${error.message} (Code ${formatErrorCode(error.code)})`);
     this.name = 'UiRequestError';
   }
 }
 
 /** The connection dropped while a request was waiting (what `shutdown` expects). */
-export class ConnectionLost extends Error {}
+export class ConnectionLost extends MasqError {
+  constructor(message: string) {
+    super('UI_CONNECT', message);
+    this.name = 'ConnectionLost';
+  }
+}
+
+const malformed = (what: string, problem: string): MasqError =>
+  new MasqError('UI_PROTOCOL', `The Daemon or Node sent a malformed ${what}: ${problem}.`, 'Check that masq and masq-node are the same version (masq version).');
 
 interface Pending {
   opcode: string;
@@ -32,9 +43,6 @@ export const CONNECT_TIMEOUT_MS = 2000;
 
 /** Messages that arrive with the handshake, before the client has attached its handler, wait here. */
 const early = new WeakMap<WebSocket, { texts: string[]; hold: (d: WebSocket.RawData) => void }>();
-
-/** The server wants a token this user does not have (or has wrong). */
-class Unauthorized extends Error {}
 
 function tokenHeaders(token: string | undefined): { headers?: Record<string, string> } {
   return token === undefined ? {} : { headers: { [UI_TOKEN_HEADER]: token } };
@@ -60,7 +68,7 @@ function openSocket(port: number, timeoutMs: number, token: string | undefined):
     ws.once('error', fail);
     ws.once('unexpected-response', (_req, res) => {
       const why = `refused with HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim();
-      fail(res.statusCode === 401 ? new Unauthorized(why) : new Error(why));
+      fail(res.statusCode === 401 ? permissionDenied() : new Error(why));
     });
   });
 }
@@ -79,7 +87,8 @@ export class UiClient {
   private nodePort: number | undefined;
   private nextContextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Set<(msg: UiMessage) => void>();
+  private readonly listeners = new Set<(b: Broadcast) => void>();
+  private readonly strays = new Set<(opcode: string, problem: string) => void>();
   private closed = false;
 
   private constructor(readonly daemonPort: number, private readonly token: string | undefined) {}
@@ -90,7 +99,7 @@ export class UiClient {
     try {
       c.attach(await openSocket(port, timeoutMs, token));
     } catch (e) {
-      if (e instanceof Unauthorized) throw permissionDenied();
+      if (e instanceof MasqError) throw e; // permission denied
       throw new MasqError('UI_CONNECT', `Can't connect to Daemon or Node (${(e as Error).message}) on port ${port}. Probably this means the Daemon isn't running.`, 'Start it with `masq-node --initialization` (or `systemctl start masq-daemon`), or give the right --ui-port.');
     }
     return c;
@@ -101,28 +110,36 @@ export class UiClient {
     return { port: this.nodePort ?? this.daemonPort, node: this.nodePort !== undefined };
   }
 
-  onBroadcast(fn: (msg: UiMessage) => void): () => void {
+  /** Well-formed broadcasts of the catalogue (and 'crashed' with DaemonCrashed when the Daemon is gone). */
+  onBroadcast(fn: (b: Broadcast) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  request(opcode: string, payload: Record<string, unknown> = {}, timeoutMs?: number): Promise<Record<string, unknown>> {
+  /** Messages nobody asked for that are not well-formed broadcasts of the catalogue: what they were, and why not. */
+  onUnrecognized(fn: (opcode: string, problem: string) => void): () => void {
+    this.strays.add(fn);
+    return () => this.strays.delete(fn);
+  }
+
+  /** One request and its answer, checked against the catalogue; a malformed answer rejects with UI_PROTOCOL. */
+  request<Op extends ConvOpcode>(opcode: Op, payload: Requests[Op]): Promise<Answers[Op]> {
     if (this.closed || !this.ws) return Promise.reject(new ConnectionLost('Not connected'));
     const contextId = this.nextContextId++;
-    const limit = timeoutMs ?? specOf(opcode)?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
+    const limit = specOf(opcode)?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const body: Record<string, unknown> = payload;
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(contextId);
         reject(new MasqError('UI_TIMEOUT', `No answer to ${opcode} within ${limit} ms.`, 'Check that the Daemon and Node are running (masq setup shows their state).'));
       }, limit);
-      this.pending.set(contextId, { opcode, payload, resolve, reject, timer });
-      this.ws?.send(encode({ opcode, contextId, payload }));
+      this.pending.set(contextId, { opcode, payload: body, resolve, reject, timer });
+      this.ws?.send(encode({ opcode, contextId, payload: body }));
+    }).then((answer) => {
+      const problem = checkAnswer(opcode, answer);
+      if (problem !== null) throw malformed(`answer to ${opcode}`, problem);
+      return answer as Answers[Op]; // checked against the catalogue's shape just above
     });
-  }
-
-  /** Fire-and-forget message. */
-  send(opcode: string, payload: Record<string, unknown> = {}): void {
-    this.ws?.send(encode({ opcode, payload }));
   }
 
   close(): void {
@@ -149,10 +166,6 @@ export class UiClient {
     const d = decode(text);
     if (d.kind !== 'ok') return; // a server that sends garbage is not worth crashing over
     const msg = d.msg;
-    if (msg.opcode === 'redirect' && msg.payload) {
-      void this.redirect(msg.payload as unknown as RedirectPayload);
-      return;
-    }
     const p = msg.contextId !== undefined ? this.pending.get(msg.contextId) : undefined;
     if (p && msg.opcode === p.opcode) {
       this.pending.delete(msg.contextId as number);
@@ -161,11 +174,24 @@ export class UiClient {
       else p.resolve(msg.payload ?? {});
       return;
     }
-    for (const l of this.listeners) l(msg);
+    const payload = msg.payload ?? {};
+    const problem = specOf(msg.opcode)?.broadcast ? checkBroadcast(msg.opcode, payload) : `no broadcast '${msg.opcode}' in the catalogue`;
+    if (problem !== null) {
+      for (const l of this.strays) l(msg.opcode, problem);
+      return;
+    }
+    // The catalogue has this broadcast and the payload fits its shape.
+    const b = { opcode: msg.opcode, payload } as Broadcast;
+    if (b.opcode === 'redirect') void this.redirect(b.payload);
+    else this.tell(b);
+  }
+
+  private tell(b: Broadcast): void {
+    for (const l of this.listeners) l(b);
   }
 
   private async redirect(r: RedirectPayload): Promise<void> {
-    const contextId = r.contextId;
+    const contextId = r.contextId ?? undefined;
     const p = contextId !== undefined ? this.pending.get(contextId) : undefined;
     let ws: WebSocket;
     try {
@@ -204,7 +230,7 @@ export class UiClient {
       }
     }
     this.closed = true;
-    for (const l of this.listeners) l({ opcode: 'crashed', payload: { processId: 0, crashReason: 'DaemonCrashed' } });
+    this.tell({ opcode: 'crashed', payload: { processId: 0, crashReason: 'DaemonCrashed' } });
   }
 
   private failAll(e: Error): void {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FinancialsRequestError, financialsPayload, parseFinancialsRequest, type BooksSnapshot } from '../../src/accountant/financials.js';
-import { FINANCIALS_UI_ERRORS, createNodeUiHandler, type NodeUiDeps } from '../../src/node/ui-handlers.js';
+import { createNodeUiHandler, type NodeUiDeps } from '../../src/node/ui-handlers.js';
+import { uiErrorFor } from '../../src/ui/error-edge.js';
 import type { Books } from '../../src/accountant/books.js';
 import type { UiMessage } from '../../src/ui/envelope.js';
 import type { UiClientHandle } from '../../src/ui/server.js';
@@ -26,7 +27,7 @@ const BOOKS: BooksSnapshot = {
 };
 
 const refused = (p: Record<string, unknown>, code: bigint): void =>
-  assert.throws(() => parseFinancialsRequest(p), (e: unknown) => e instanceof FinancialsRequestError && FINANCIALS_UI_ERRORS[e.problem] === code, JSON.stringify(p));
+  assert.throws(() => parseFinancialsRequest(p), (e: unknown) => e instanceof FinancialsRequestError && uiErrorFor('financials', e)?.code === code, JSON.stringify(p));
 
 describe('financials request', () => {
   it('refuses what MASQ refuses, with its codes', () => {

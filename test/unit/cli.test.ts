@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { keepInHistory, tokenize } from '../../src/cli/line.js';
-import { broadcast, configurationDump, crashed, setupTable } from '../../src/cli/format.js';
+import { broadcast, configurationDump, crashed, setupTable, unrecognized } from '../../src/cli/format.js';
 import { COMMANDS, runCommand } from '../../src/cli/commands.js';
 import type { CommandIo } from '../../src/cli/command.js';
 
@@ -50,7 +50,7 @@ test('broadcast texts as masq prints them', () => {
   assert.equal(crashed({ processId: 7, crashReason: 'NoInformation' }), 'The Node running as process 7 terminated.\nThe Daemon is once more accepting setup changes.');
   assert.match(crashed({ processId: 7, crashReason: { Unrecognized: 'boom' } }), /terminated:\n------\nboom\n------/);
   assert.equal(broadcast({ opcode: 'newPassword', payload: {} }).text, "The Node's database password has changed.");
-  assert.deepEqual(broadcast({ opcode: 'weird', payload: {} }), { text: "Discarding unrecognized broadcast with opcode 'weird'", stderr: true });
+  assert.deepEqual(unrecognized('weird'), { text: "Discarding unrecognized broadcast with opcode 'weird'", stderr: true });
 });
 
 test('every command has usage and help; wrong arguments give its usage and exit 1', async () => {

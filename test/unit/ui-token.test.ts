@@ -60,7 +60,7 @@ test('a server with a token refuses upgrades without it or with a wrong one (401
     assert.equal(await uiAnswers(server.port, 1000), false);
     assert.equal(await uiAnswers(server.port, 1000, token), true);
     const c = await UiClient.connect(server.port, 1000, token);
-    assert.deepEqual(await c.request('descriptor'), { ok: true });
+    assert.deepEqual(await c.request('descriptor', {}), { ok: true });
     c.close();
   } finally {
     await server.close();
@@ -80,7 +80,7 @@ test('without a token configured the server stays open; a redirect to the Node c
   });
   try {
     const c = await UiClient.connect(daemon.port, 1000, token);
-    assert.deepEqual(await c.request('descriptor'), { from: 'node' });
+    assert.deepEqual(await c.request('descriptor', {}), { from: 'node' });
     assert.deepEqual(c.target(), { port: node.port, node: true });
     c.close();
   } finally {
