@@ -7,5 +7,6 @@ export { parsePaymentThresholds } from './curve.js';
 export { Delinquents } from './delinquency.js';
 export { financialsPayload, type FinancialsProblem, FinancialsRequestError, parseFinancialsRequest } from './financials.js';
 export { bridgePayer, Payments } from './payments.js';
+export { chargeFor, chargesForRoute, type PricedHop, type RouteCharge, type Service } from './pricing.js';
 export { scanReceivables } from './receivables.js';
 export { SCAN_TYPES, type ScanName, scanNameOf, Scanners } from './scanners.js';

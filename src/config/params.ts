@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';
 import { DecodeError, formatDescriptor, parseDescriptor } from '../wire/index.js';
-import { LOG_LEVELS, type MachineFacts } from '../system/index.js';
+import { LOG_LEVELS, type MachineFacts, MasqError } from '../system/index.js';
 
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;
@@ -19,7 +19,13 @@ export interface DefaultContext extends MachineFacts {
   stored: Record<string, string>;
 }
 
-export class ParamProblem extends Error {}
+/** Why a value of a parameter is not accepted: a configuration error (CONFIG_INVALID) with the reason as message. */
+export class ParamProblem extends MasqError {
+  constructor(reason: string) {
+    super('CONFIG_INVALID', reason);
+    this.name = 'ParamProblem';
+  }
+}
 
 export interface Param {
   name: string;
@@ -103,7 +109,8 @@ function descriptor(v: string, chain: string): string {
 /** What setConfiguration (masq set-configuration) may change while the Node runs. */
 export const RUNTIME_SETTINGS: readonly string[] = ['gas-price', 'min-hops', 'start-block'];
 
-export const PARAMS: readonly Param[] = [
+// `as const` keeps each name a literal type, so ParamName below lists exactly the names of this table.
+const PARAM_TABLE = [
   {
     name: 'blockchain-service-url', valueName: 'URL',
     storeRow: 'blockchain_service_url',
@@ -331,12 +338,25 @@ export const PARAMS: readonly Param[] = [
     notFromFile: true,
     check: (v) => (/^[A-Za-z0-9_-]{16,128}$/.test(v) ? v : fail('must be 16 to 128 base64url characters')),
   },
-];
+] as const satisfies readonly Param[];
+
+export const PARAMS: readonly Param[] = PARAM_TABLE;
+
+/** The name of a parameter of the table: a mistyped name does not compile. */
+export type ParamName = (typeof PARAM_TABLE)[number]['name'];
+type StoredEntry = Extract<(typeof PARAM_TABLE)[number], { storeRow: string }>;
+export type StoredParamName = StoredEntry['name'];
+
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 
 export function findParam(name: string): Param | undefined {
   return BY_NAME.get(name);
+}
+
+/** The store's config row of a stored parameter: the table is the one owner of these row names. */
+export function storeRowOf(name: StoredParamName): string {
+  return BY_NAME.get(name)?.storeRow as string;
 }
 
 /** Parameters the store keeps, with their rows. */

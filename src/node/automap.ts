@@ -3,6 +3,7 @@
 // the router's address announcements.
 
 import { type AutomapStatus, createClients, listenForAnnouncements, MappingKeeper, type MappingProtocol, readDefaultGateway } from '../automap/index.js';
+import { storeRowOf } from '../config/index.js';
 import type { Store } from '../store/index.js';
 import { describeError, type Logger } from '../system/index.js';
 
@@ -35,7 +36,7 @@ export function createNodeAutomap(o: {
       }
     },
     clients: (router) => createClients(router),
-    remember: (protocol) => o.store.setConfig({ mapping_protocol: protocol }),
+    remember: (protocol) => o.store.setConfig({ [storeRowOf('mapping-protocol')]: protocol }),
     addressChanged: o.addressChanged,
     log,
   });

@@ -16,8 +16,9 @@ export interface PayerPolicy {
 }
 
 export interface PayerOptions {
-  /** 32-byte secp256k1 key of the consuming wallet, if this Node has one. */
-  consumingKey?: Buffer;
+  /** The 32-byte secp256k1 key of the consuming wallet now, if this Node has one: asked at each new stream, so a
+   *  wallet generated or recovered while the Node runs pays from its next stream on. */
+  consumingKey(): Buffer | undefined;
   /** This Node's 64-byte public key: what proofs addressed to it sign. */
   ownPublicKey: Buffer;
   /** 20-byte token contract of the chain. */
@@ -28,6 +29,8 @@ export interface PayerOptions {
 
 export function createPayerPolicy(o: PayerOptions): PayerPolicy {
   const digest = hopDigest(o.ownPublicKey, o.tokenContract);
+  // Proofs signed by `signer`, per hop; a new consuming key starts them afresh.
+  let signer: Buffer | undefined;
   const signed = new Map<string, Buffer>();
   const verified = new Map<string, boolean>();
   const remember = <T>(m: Map<string, T>, k: string, v: T): T => {
@@ -37,9 +40,14 @@ export function createPayerPolicy(o: PayerOptions): PayerPolicy {
   };
   return {
     slotFor(hopPublicKey) {
-      if (!o.consumingKey) return undefined;
+      const key = o.consumingKey();
+      if (!key) return undefined;
+      if (!signer?.equals(key)) {
+        signer = key;
+        signed.clear();
+      }
       const k = hopPublicKey.toString('hex');
-      return signed.get(k) ?? remember(signed, k, encodePayer(signHopProof(o.consumingKey, hopPublicKey, o.tokenContract)));
+      return signed.get(k) ?? remember(signed, k, encodePayer(signHopProof(key, hopPublicKey, o.tokenContract)));
     },
     accepts(slot) {
       const { wallet, proof } = decodePayer(slot);

@@ -11,5 +11,5 @@ export const DEV_TOKEN_CONTRACT = Buffer.from((findChain('dev')?.tokenContract ?
 
 /** `unpaid`: the Node has no consuming wallet (it still checks the proofs of streams it carries). */
 export function testPayer(identity: NodeIdentity, unpaid = false): PayerPolicy {
-  return createPayerPolicy({ ...(unpaid ? {} : { consumingKey: TEST_CONSUMING_KEY }), ownPublicKey: identity.publicKey, tokenContract: DEV_TOKEN_CONTRACT });
+  return createPayerPolicy({ consumingKey: () => (unpaid ? undefined : TEST_CONSUMING_KEY), ownPublicKey: identity.publicKey, tokenContract: DEV_TOKEN_CONTRACT });
 }

@@ -1,0 +1,93 @@
+// The Node's configuration, resolved once into typed fields: every part of the Node receives this object, so a
+// mistyped parameter is a compile error and no part parses a value of its own.
+
+import { type Chain, findChain } from '../chains/index.js';
+import { type LogLevel } from '../system/index.js';
+import type { RatePack } from '../wire/index.js';
+import { type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
+import type { Resolution } from './resolve.js';
+import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
+
+export type MappingProtocolName = 'pcp' | 'pmp' | 'igdp';
+
+export interface NodeConfig {
+  readonly mode: Mode;
+  readonly chain: Chain;
+  /** Absent only in zero-hop mode (required otherwise). */
+  readonly blockchainServiceUrl: string | undefined;
+  /** Absent on a fresh data directory: the store chooses one when it is created. */
+  readonly clandestinePort: number | undefined;
+  /** 64 hex digits, when given as a parameter (the store may hold one too: see the wallet service). */
+  readonly consumingPrivateKey: string | undefined;
+  readonly dataDirectory: string;
+  readonly dbPassword: string | undefined;
+  readonly dnsServers: readonly string[];
+  /** 0x + 40 hex digits, when given as a parameter. */
+  readonly earningWallet: string | undefined;
+  readonly exitPrivateDestinations: boolean;
+  /** `configured`: the user chose it; otherwise the blockchain service's price is used. */
+  readonly gasPrice: { readonly gwei: number; readonly configured: boolean };
+  readonly ip: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly mappingProtocol: MappingProtocolName | undefined;
+  readonly mappingLifetimeSec: number;
+  readonly minHops: number;
+  readonly neighbors: readonly string[];
+  /** on: a fresh node key; off: the stored one; absent: the stored one when there is one. */
+  readonly newPublicKey: 'on' | 'off' | undefined;
+  readonly paymentThresholds: PaymentThresholds;
+  readonly proxyAddress: string;
+  readonly proxyPort: number;
+  readonly ratePack: RatePack;
+  readonly scanIntervalsSec: ScanIntervalsSec;
+  readonly scans: boolean;
+  readonly uiPort: number;
+  readonly uiToken: string | undefined;
+  /** Values of secret parameters, for the logger to scrub. */
+  readonly secrets: readonly string[];
+  /** Store rows of the stored parameters given (not defaulted) this run: they become later runs' defaults. */
+  readonly givenRows: Readonly<Record<string, string>>;
+}
+
+export function nodeConfig(r: Resolution): NodeConfig {
+  const text = (name: ParamName): string => r.values.get(name)?.value ?? '';
+  const opt = (name: ParamName): string | undefined => text(name) || undefined;
+  const list = (name: ParamName): string[] => text(name).split(',').filter((s) => s.length > 0);
+  const givenRows: Record<string, string> = {};
+  for (const p of STORED_PARAMS) {
+    const v = r.values.get(p.name);
+    if (v && v.value !== '' && v.status !== 'Default') givenRows[p.storeRow] = v.value;
+  }
+  const port = opt('clandestine-port');
+  return {
+    mode: r.mode,
+    // resolve() accepts only the names of CHAINS.
+    chain: findChain(r.chain) as Chain,
+    blockchainServiceUrl: opt('blockchain-service-url'),
+    clandestinePort: port === undefined ? undefined : Number(port),
+    consumingPrivateKey: opt('consuming-private-key'),
+    dataDirectory: text('data-directory'),
+    dbPassword: opt('db-password'),
+    dnsServers: list('dns-servers'),
+    earningWallet: opt('earning-wallet'),
+    exitPrivateDestinations: text('exit-private-destinations') === 'on',
+    gasPrice: { gwei: Number(text('gas-price')), configured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default' },
+    ip: opt('ip'),
+    logLevel: text('log-level') as LogLevel,
+    mappingProtocol: opt('mapping-protocol') as MappingProtocolName | undefined,
+    mappingLifetimeSec: Number(text('mapping-lifetime')),
+    minHops: Number(text('min-hops')),
+    neighbors: list('neighbors'),
+    newPublicKey: opt('new-public-key') as 'on' | 'off' | undefined,
+    paymentThresholds: parsePaymentThresholds(text('payment-thresholds')),
+    proxyAddress: text('proxy-address'),
+    proxyPort: Number(text('proxy-port')),
+    ratePack: parseRatePack(text('rate-pack')),
+    scanIntervalsSec: parseScanIntervals(text('scan-intervals')),
+    scans: text('scans') !== 'off',
+    uiPort: Number(text('ui-port')),
+    uiToken: opt('ui-token'),
+    secrets: PARAMS.filter((p) => p.secret).map((p) => r.values.get(p.name)?.value ?? '').filter((v) => v !== ''),
+    givenRows,
+  };
+}
