@@ -1,4 +1,4 @@
-// What a stream costs (facts reference §9.1): each hop charges its service rate plus its byte rate per byte it
+// What a stream costs, as in MASQ (docs/PAYMENTS.md): each hop charges its service rate plus its byte rate per byte it
 // carried, at the routing rates for relays and the exit rates for the exit. Pure: records are looked up by the caller.
 
 import type { RatePack } from '../wire/index.js';

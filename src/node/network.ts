@@ -8,7 +8,7 @@ import type { NodeIdentity } from '../crypto/index.js';
 import { Neighborhood } from '../neighborhood/index.js';
 import type { Connector } from '../mesh/index.js';
 import type { Store } from '../store/index.js';
-import { createPayerPolicy, type Mesh, startMesh } from '../stream/index.js';
+import { createPayerPolicy, type StreamService, startStreams } from '../stream/index.js';
 import { type NodeAutomap, createNodeAutomap } from './automap.js';
 import { networkInterfaces } from 'node:os';
 import { type Clock, describeError, type Logger, unixSeconds } from '../system/index.js';
@@ -34,7 +34,7 @@ export interface NetworkSettings {
 
 export interface Network {
   neighborhood: Neighborhood;
-  streams: Mesh;
+  streams: StreamService;
   /** Port mapping on the home router: only for a standard Node started without --ip. */
   automap?: NodeAutomap;
   close(): Promise<void>;
@@ -103,7 +103,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     if (amount === 0n || wallets.consumingAddress()?.equals(wallet)) return;
     charges.add('receivable', `0x${wallet.toString('hex')}`, amount);
   };
-  const streams = startMesh({
+  const streams = startStreams({
     identity: s.identity,
     transport: neighborhood.transport,
     route: (q) => neighborhood.route(q),
