@@ -5,16 +5,17 @@ import { type Param, SETUP_PARAMS, STORED_PARAMS } from './params.js';
 import { type Layer, type Resolution, resolve } from './resolve.js';
 import { configFilePath } from './sources.js';
 import { describeError, type MachineFacts } from '../system/index.js';
+import type { ConfigRow } from '../store/index.js';
 
 export interface ConfigIo {
   /** Parameter values from config.toml at this path; throws a MasqError when the file is unusable. */
   readConfigFile(path: string): Record<string, string>;
   /** The named config rows the Node persisted in the store of this data directory ({} when it has no store). */
-  readStoredRows(dataDir: string, rows: readonly string[]): Promise<Record<string, string>>;
+  readStoredRows(dataDir: string, rows: readonly ConfigRow[]): Promise<Partial<Record<ConfigRow, string>>>;
 }
 
 /** Stored rows as parameter values: what MASQ's Daemon shows as "Default". */
-function storedDefaults(rows: Readonly<Record<string, string>>): Record<string, string> {
+function storedDefaults(rows: Readonly<Partial<Record<ConfigRow, string>>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of STORED_PARAMS) {
     const v = rows[p.storeRow];

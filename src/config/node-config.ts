@@ -7,6 +7,7 @@ import type { RatePack } from '../wire/index.js';
 import { type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
 import type { Resolution } from './resolve.js';
 import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
+import type { ConfigRow } from '../store/index.js';
 
 export type MappingProtocolName = 'pcp' | 'pmp' | 'igdp';
 
@@ -46,14 +47,14 @@ export interface NodeConfig {
   /** Values of secret parameters, for the logger to scrub. */
   readonly secrets: readonly string[];
   /** Store rows of the stored parameters given (not defaulted) this run: they become later runs' defaults. */
-  readonly givenRows: Readonly<Record<string, string>>;
+  readonly givenRows: Readonly<Partial<Record<ConfigRow, string>>>;
 }
 
 export function nodeConfig(r: Resolution): NodeConfig {
   const text = (name: ParamName): string => r.values.get(name)?.value ?? '';
   const opt = (name: ParamName): string | undefined => text(name) || undefined;
   const list = (name: ParamName): string[] => text(name).split(',').filter((s) => s.length > 0);
-  const givenRows: Record<string, string> = {};
+  const givenRows: Partial<Record<ConfigRow, string>> = {};
   for (const p of STORED_PARAMS) {
     const v = r.values.get(p.name);
     if (v && v.value !== '' && v.status !== 'Default') givenRows[p.storeRow] = v.value;

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';
 import { DecodeError, formatDescriptor, parseDescriptor } from '../wire/index.js';
 import { LOG_LEVELS, type MachineFacts, MasqError } from '../system/index.js';
+import type { ConfigRow } from '../store/index.js';
 
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;
@@ -40,7 +41,7 @@ export interface Param {
   /** config-file itself is never taken from the config file. */
   notFromFile?: boolean;
   /** The store's config row that keeps this value across runs (MASQ's names). */
-  storeRow?: string;
+  storeRow?: ConfigRow;
   /** Returns the canonical form of a valid value; throws ParamProblem with the reason otherwise. */
   check(value: string, chain: string): string;
   defaultValue?(ctx: DefaultContext): string | undefined;
@@ -107,7 +108,8 @@ function descriptor(v: string, chain: string): string {
 }
 
 /** What setConfiguration (masq set-configuration) may change while the Node runs. */
-export const RUNTIME_SETTINGS: readonly string[] = ['gas-price', 'min-hops', 'start-block'];
+export const RUNTIME_SETTING_ROWS: Readonly<Record<string, ConfigRow>> = { 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'start-block': 'start_block' };
+export const RUNTIME_SETTINGS: readonly string[] = Object.keys(RUNTIME_SETTING_ROWS);
 
 // `as const` keeps each name a literal type, so ParamName below lists exactly the names of this table.
 const PARAM_TABLE = [
@@ -355,12 +357,12 @@ export function findParam(name: string): Param | undefined {
 }
 
 /** The store's config row of a stored parameter: the table is the one owner of these row names. */
-export function storeRowOf(name: StoredParamName): string {
-  return BY_NAME.get(name)?.storeRow as string;
+export function storeRowOf(name: StoredParamName): ConfigRow {
+  return BY_NAME.get(name)?.storeRow as ConfigRow;
 }
 
 /** Parameters the store keeps, with their rows. */
-export const STORED_PARAMS: ReadonlyArray<Param & { storeRow: string }> = PARAMS.filter((p): p is Param & { storeRow: string } => p.storeRow !== undefined);
+export const STORED_PARAMS: ReadonlyArray<Param & { storeRow: ConfigRow }> = PARAMS.filter((p): p is Param & { storeRow: ConfigRow } => p.storeRow !== undefined);
 
 /** The parameters a UI may set through the Daemon's setup. */
 export const SETUP_PARAMS: readonly Param[] = PARAMS.filter((p) => !p.nodeOnly);

@@ -5,7 +5,7 @@
 import { ConfigError, forParam, type NodeConfig, nodeConfig, PARAMS, parseParamArgs, readConfigFile, readEnv, resolveWithConfigFile } from '../config/index.js';
 import type { Connector } from '../mesh/index.js';
 import { createDirectExit, startProxy } from '../proxy/index.js';
-import { type Store, openStore, readStoredRows } from '../store/index.js';
+import { type ConfigRow, type Store, openStore, readStoredRows } from '../store/index.js';
 import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
 import { startUiServer, type UiMessage } from '../ui/index.js';
 import { loadIdentity } from './identity.js';
@@ -71,7 +71,7 @@ async function openUnlockedStore(c: NodeConfig, resources: ResourceStack): Promi
     await forParam('db-password', () => (store.hasPassword() ? store.unlock(password) : store.changePassword(undefined, password)));
   }
   // Given values become the defaults of later runs.
-  const persist = Object.fromEntries(Object.entries(c.givenRows).filter(([row, v]) => v !== store.getConfig(row)));
+  const persist = Object.fromEntries(Object.entries(c.givenRows).filter(([row, v]) => v !== store.getConfig(row as ConfigRow)));
   if (Object.keys(persist).length > 0) await store.setConfig(persist);
   return store;
 }

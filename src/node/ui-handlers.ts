@@ -1,10 +1,12 @@
 // The Node's answers to UI requests: MASQ's Configurator, Neighborhood, Dispatcher and Accountant opcodes, and ours.
 
 import { type Books, financialsPayload, parseFinancialsRequest, SCAN_TYPES, type ScanName, scanNameOf } from '../accountant/index.js';
-import type { Store } from '../store/index.js';
-import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, STORED_PARAMS, findParam } from '../config/index.js';
+import type { ConfigRow, Store } from '../store/index.js';
+import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTING_ROWS, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, findParam } from '../config/index.js';
 import { type Answers, type ConnectionStage, type ConvOpcode, UI_ERRORS, type UiClientHandle, type UiMessage, uiErrorFor } from '../ui/index.js';
 import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
+import { PAST_NEIGHBORS_SECRET } from './network.js';
+import { CONSUMING_KEY_SECRET } from '../wallet/index.js';
 import type { AutomapStatus } from '../automap/index.js';
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
@@ -41,10 +43,9 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
   return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
 }
 
-const rowOf = (name: string): string => STORED_PARAMS.find((p) => p.name === name)?.storeRow ?? name.replace(/-/g, '_');
 
 export function configurationPayload(store: Store, passwordMatches: boolean): Answers['configuration'] {
-  const get = (n: string): string | undefined => store.getConfig(n);
+  const get = (n: ConfigRow): string | undefined => store.getConfig(n);
   const out: Answers['configuration'] = {
     chainName: get('chain_name'),
     clandestinePort: Number(get('clandestine_port') ?? 0),
@@ -66,9 +67,9 @@ export function configurationPayload(store: Store, passwordMatches: boolean): An
   const startBlock = get('start_block');
   if (startBlock) out.startBlock = Number(startBlock);
   if (passwordMatches && store.isUnlocked()) {
-    const key = store.getSecret('consuming_wallet_private_key');
+    const key = store.getSecret(CONSUMING_KEY_SECRET);
     if (key) out.consumingWalletPrivateKeyOpt = key;
-    const past = store.getSecret('past_neighbors');
+    const past = store.getSecret(PAST_NEIGHBORS_SECRET);
     out.pastNeighbors = past ? past.split(',') : [];
   }
   return out;
@@ -139,7 +140,7 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
         if (!(e instanceof ParamProblem)) throw e;
         return fail(UI_ERRORS.NON_PARSABLE_VALUE, e.message);
       }
-      await store.setConfig({ [rowOf(name)]: value });
+      await store.setConfig({ [RUNTIME_SETTING_ROWS[name] as ConfigRow]: value });
       deps.settingChanged(name, value);
       return reply<'setConfiguration'>({});
     }

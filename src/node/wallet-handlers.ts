@@ -7,12 +7,10 @@ import type { Store } from '../store/index.js';
 import { MasqError } from '../system/index.js';
 import { type Answers, UI_ERRORS } from '../ui/index.js';
 import {
-  addressOf, checksumAddress, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
+  addressOf, checksumAddress, CONSUMING_KEY_SECRET as KEY_ROW, EARNING_WALLET_ROW as EARNING_ROW, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
   type GenerateSpec, type RecoverSpec,
 } from '../wallet/index.js';
 
-const KEY_ROW = 'consuming_wallet_private_key';
-const EARNING_ROW = 'earning_wallet_address';
 /** More than any phrase, path, key or address needs; bounds what a UI client can make us hold. */
 const MAX_FIELD_CHARS = 1024;
 const MAX_PHRASE_WORDS = 24;

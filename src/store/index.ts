@@ -3,3 +3,4 @@
 
 export { SCHEMA_VERSION, openStore, readStoredRows } from './store.js';
 export type { BookDb, BookWrite, OpenOptions, Store } from './store.js';
+export { CONFIG_ROWS, type ConfigRow, SECRET_ROWS, type SecretRow } from './migrations.js';

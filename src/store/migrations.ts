@@ -44,6 +44,15 @@ export interface CreateInit {
 
 /** Secret rows of MASQ's config table; they must never be written as plain config. */
 export const SECRET_ROWS = ['example_encrypted', 'consuming_wallet_private_key', 'last_cryptde', 'past_neighbors'] as const;
+export type SecretRow = (typeof SECRET_ROWS)[number];
+
+/** The plain rows of the config table: the one list of their names, so a mistyped row does not compile. */
+export const CONFIG_ROWS = [
+  'blockchain_service_url', 'chain_name', 'clandestine_port', 'earning_wallet_address', 'neighborhood_mode', 'start_block',
+  'gas_price', 'mapping_protocol', 'min_hops', 'payment_thresholds', 'rate_pack', 'scan_intervals', 'max_block_count',
+  'kdf_salt',
+] as const;
+export type ConfigRow = (typeof CONFIG_ROWS)[number];
 
 export const V1_KDF = { alg: 'scrypt', N: 2 ** 15, r: 8, p: 1 } as const;
 
@@ -55,7 +64,8 @@ interface V1Row {
 /** A new store's v1 rows: MASQ Node's config rows and first values plus our kdf_salt (docs/MASQ-COMPATIBILITY.md). */
 export function createV1(ctx: MigrationContext, init: CreateInit): void {
   const plain = (value: string | null): V1Row => ({ value, encrypted: false });
-  const rows: Record<string, V1Row> = {
+  const rows: Record<ConfigRow | SecretRow, V1Row> = {
+    ...(Object.fromEntries(SECRET_ROWS.map((name) => [name, { value: null, encrypted: true }])) as Record<SecretRow, V1Row>),
     blockchain_service_url: plain(null),
     chain_name: plain(init.chain),
     clandestine_port: plain(String(init.clandestinePort)),
@@ -71,7 +81,6 @@ export function createV1(ctx: MigrationContext, init: CreateInit): void {
     max_block_count: plain(null),
     kdf_salt: plain(null),
   };
-  for (const name of SECRET_ROWS) rows[name] = { value: null, encrypted: true };
   const config = ctx.db('config');
   for (const [name, row] of Object.entries(rows)) config.putSync(name, row);
   ctx.db('meta').putSync('schema_version', '1');

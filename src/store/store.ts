@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { MasqError } from '../system/index.js';
 import { SealError, checkKdfParams, deriveKey, newKdfParams, seal, sealString, unseal, unsealString, type KdfParams } from '../crypto/index.js';
-import { MIGRATIONS, SECRET_ROWS, chainNameAt, contextFor, migrate, type Migration } from './migrations.js';
+import { type ConfigRow, MIGRATIONS, SECRET_ROWS, type SecretRow, chainNameAt, contextFor, migrate, type Migration } from './migrations.js';
 
 export const SCHEMA_VERSION = 3;
 export const STORE_FILE = 'node-data.mdb';
@@ -17,8 +17,8 @@ export const CHECK_NAME = 'example_encrypted';
 export interface Store {
   readonly dataDir: string;
   readonly schemaVersion: number;
-  getConfig(name: string): string | undefined;
-  setConfig(values: Record<string, string | null>): Promise<void>;
+  getConfig(name: ConfigRow): string | undefined;
+  setConfig(values: Partial<Record<ConfigRow, string | null>>): Promise<void>;
   hasPassword(): boolean;
   /**
    * As MASQ: no password (undefined) matches a store that has none; a string never matches a store without a
@@ -27,8 +27,8 @@ export interface Store {
   checkPassword(password: string | undefined): Promise<boolean>;
   unlock(password: string): Promise<void>;
   isUnlocked(): boolean;
-  getSecret(name: string): string | undefined;
-  setSecret(values: Record<string, string | null>): Promise<void>;
+  getSecret(name: SecretRow): string | undefined;
+  setSecret(values: Partial<Record<SecretRow, string | null>>): Promise<void>;
   changePassword(oldPassword: string | undefined, newPassword: string): Promise<void>;
   /** The accountant's books; only src/accountant/books.ts reads or writes them. */
   books(): BookDb;
@@ -38,7 +38,7 @@ export interface Store {
 export interface BookDb {
   get(key: string): unknown;
   /** A plain config row (the receivable scan's start_block lives there, shown by `masq configuration`). */
-  getConfig(name: string): string | undefined;
+  getConfig(name: ConfigRow): string | undefined;
   /** Entries whose key starts with prefix, in key order. */
   entries(prefix: string): Iterable<{ key: string; value: unknown }>;
   /**
@@ -164,13 +164,13 @@ class LmdbStore implements Store {
     };
   }
 
-  getConfig(name: string): string | undefined {
+  getConfig(name: ConfigRow): string | undefined {
     this.usable();
     const value = this.config.get(name);
     return typeof value === 'string' ? value : undefined;
   }
 
-  async setConfig(values: Record<string, string | null>): Promise<void> {
+  async setConfig(values: Partial<Record<ConfigRow, string | null>>): Promise<void> {
     this.writable();
     const entries = checkValues(values, 'config');
     for (const [name] of entries) {
@@ -217,7 +217,7 @@ class LmdbStore implements Store {
     return this.key !== undefined && !this.closed;
   }
 
-  getSecret(name: string): string | undefined {
+  getSecret(name: SecretRow): string | undefined {
     const key = this.currentKey();
     const sealed = this.secrets.get(name);
     if (sealed === undefined) return undefined;
@@ -229,7 +229,7 @@ class LmdbStore implements Store {
     }
   }
 
-  async setSecret(values: Record<string, string | null>): Promise<void> {
+  async setSecret(values: Partial<Record<SecretRow, string | null>>): Promise<void> {
     this.writable();
     const entries = checkValues(values, 'secret');
     if (entries.some(([name]) => name === CHECK_NAME)) throw new MasqError('USAGE', `'${CHECK_NAME}' is reserved for the password check value.`);
@@ -475,7 +475,7 @@ export function openStore(opts: OpenOptions): Promise<Store> {
  * {} when there is no store, it was never set up, or it still needs migrating (the Node migrates it, as in MASQ).
  * Throws MasqError only for a store that exists but cannot be read (damaged, or made by a newer version).
  */
-export async function readStoredRows(dataDir: string, rows: readonly string[]): Promise<Record<string, string>> {
+export async function readStoredRows(dataDir: string, rows: readonly ConfigRow[]): Promise<Partial<Record<ConfigRow, string>>> {
   if (!storeExists(dataDir)) return {};
   let store: Store;
   try {
@@ -485,7 +485,7 @@ export async function readStoredRows(dataDir: string, rows: readonly string[]): 
     throw err;
   }
   try {
-    const out: Record<string, string> = {};
+    const out: Partial<Record<ConfigRow, string>> = {};
     for (const row of rows) {
       const value = store.getConfig(row);
       if (value !== undefined) out[row] = value;

@@ -5,17 +5,18 @@
 
 import { EventEmitter } from 'node:events';
 import { storeRowOf } from '../config/index.js';
+import type { ConfigRow, SecretRow } from '../store/index.js';
 import { addressOf, parseAddress, parsePrivateKey } from './keys.js';
 
 /** The store's sealed row of the consuming wallet's key (MASQ's name). */
-export const CONSUMING_KEY_SECRET = 'consuming_wallet_private_key';
+export const CONSUMING_KEY_SECRET: SecretRow = 'consuming_wallet_private_key';
 /** The store's config row of the earning wallet's address (MASQ's name). */
 export const EARNING_WALLET_ROW = storeRowOf('earning-wallet');
 
 /** What the service reads of the store. */
 export interface WalletRows {
-  getSecret(name: string): string | undefined;
-  getConfig(name: string): string | undefined;
+  getSecret(name: SecretRow): string | undefined;
+  getConfig(name: ConfigRow): string | undefined;
 }
 
 export interface WalletParams {

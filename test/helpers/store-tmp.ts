@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { MasqError, type ErrorCode } from '../../src/system/errors.js';
 import type { StoreDump } from './store-dump.js';
+import type { Store } from '../../src/store/index.js';
 
 export async function withDataDir<T>(use: (dataDir: string) => Promise<T>): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), 'masq-store-'));
@@ -33,3 +34,13 @@ export async function rejectsWith(promise: Promise<unknown> | (() => unknown), c
 export function loadFixture(name: string): StoreDump {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as StoreDump;
 }
+
+/** The store's rows by any name: what the engine does with names outside the schema's lists (which callers cannot name). */
+export interface AnyRows {
+  getConfig(name: string): string | undefined;
+  setConfig(values: Record<string, string | null>): Promise<void>;
+  getSecret(name: string): string | undefined;
+  setSecret(values: Record<string, string | null>): Promise<void>;
+}
+
+export const anyRows = (store: Store): AnyRows => store as unknown as AnyRows;

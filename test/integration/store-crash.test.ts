@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '../../src/store/index.js';
-import { withDataDir } from '../helpers/store-tmp.js';
+import { anyRows, withDataDir } from '../helpers/store-tmp.js';
 import { BURST_PASSWORD, REKEY_PASSWORDS, WRITER_CHAIN, burstValue } from '../helpers/store-writer.js';
 
 const WRITER = fileURLToPath(new URL('../helpers/store-writer.ts', import.meta.url));
@@ -95,11 +95,11 @@ describe('store: kill -9 while writing', () => {
         await s.unlock(BURST_PASSWORD);
         for (const i of reported) {
           const name = `burst_${i}`;
-          assert.equal(i % 2 === 0 ? s.getConfig(name) : s.getSecret(name), burstValue(i), name);
+          assert.equal(i % 2 === 0 ? anyRows(s).getConfig(name) : anyRows(s).getSecret(name), burstValue(i), name);
         }
         // a write in flight at the kill is either fully there or absent
         const next = reported.length;
-        const got = next % 2 === 0 ? s.getConfig(`burst_${next}`) : s.getSecret(`burst_${next}`);
+        const got = next % 2 === 0 ? anyRows(s).getConfig(`burst_${next}`) : anyRows(s).getSecret(`burst_${next}`);
         assert.ok(got === undefined || got === burstValue(next));
       });
     }));
@@ -135,7 +135,7 @@ describe('store: kill -9 while writing', () => {
           assert.ok(current === inFlight[2] || current === done[2], `round ${round}: ${current} is the last finished or the in-flight one`);
           if (inFlight[1] !== done[1]) outcomes[current === done[2] ? 'old' : 'new'] += 1;
           await s.unlock(current);
-          for (const [k, v] of Object.entries(secrets)) assert.equal(s.getSecret(k), v, `round ${round}: ${k}`);
+          for (const [k, v] of Object.entries(secrets)) assert.equal(anyRows(s).getSecret(k), v, `round ${round}: ${k}`);
         });
       }
       t.diagnostic(`killed while a change was in flight: old password survived ${outcomes.old}×, new one ${outcomes.new}×`);

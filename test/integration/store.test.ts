@@ -2,14 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SCHEMA_VERSION, openStore, readStoredRows, type Store } from '../../src/store/index.js';
+import { type ConfigRow, SCHEMA_VERSION, openStore, readStoredRows, type Store } from '../../src/store/index.js';
 
-const DEFAULT_ROWS = ['clandestine_port', 'min_hops', 'gas_price', 'mapping_protocol', 'payment_thresholds', 'rate_pack', 'scan_intervals'];
+const DEFAULT_ROWS: ConfigRow[] = ['clandestine_port', 'min_hops', 'gas_price', 'mapping_protocol', 'payment_thresholds', 'rate_pack', 'scan_intervals'];
 const readStoredDefaults = (dir: string) => readStoredRows(dir, DEFAULT_ROWS);
 import { openStoreInternal, storeFile } from '../../src/store/store.js';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations.js';
 import { dumpStore, loadDump, patchStore } from '../helpers/store-dump.js';
-import { loadFixture, rejectsWith, withDataDir } from '../helpers/store-tmp.js';
+import { anyRows, loadFixture, rejectsWith, withDataDir } from '../helpers/store-tmp.js';
 import { FIXTURE_CHAIN, FIXTURE_PASSWORD, FIXTURE_PORT, FIXTURE_SECRETS } from '../helpers/store-make-fixture.js';
 
 const CHAIN = 'base-sepolia';
@@ -72,9 +72,9 @@ describe('store: create and reopen', () => {
   it('refuses secrets as plain config, chain_name changes and bad names', () =>
     withDataDir((dir) =>
       withStore(dir, async (s) => {
-        await rejectsWith(s.setConfig({ consuming_wallet_private_key: 'x' }), 'USAGE', /secret/);
+        await rejectsWith(anyRows(s).setConfig({ consuming_wallet_private_key: 'x' }), 'USAGE', /secret/);
         await rejectsWith(s.setConfig({ chain_name: 'dev' }), 'USAGE', /chain_name/);
-        await rejectsWith(s.setConfig({ 'Bad-Name': 'x' }), 'USAGE');
+        await rejectsWith(anyRows(s).setConfig({ 'Bad-Name': 'x' }), 'USAGE');
         assert.equal(s.getConfig('chain_name'), CHAIN);
       }),
     ));
@@ -82,7 +82,7 @@ describe('store: create and reopen', () => {
   it('one failing entry writes nothing of a setConfig call', () =>
     withDataDir((dir) =>
       withStore(dir, async (s) => {
-        await rejectsWith(s.setConfig({ min_hops: '6', 'bad name': 'x' }), 'USAGE');
+        await rejectsWith(anyRows(s).setConfig({ min_hops: '6', 'bad name': 'x' }), 'USAGE');
         assert.equal(s.getConfig('min_hops'), '3');
       }),
     ));
@@ -155,7 +155,7 @@ describe('store: passwords', () => {
       await withStore(dir, async (s) => {
         await s.changePassword('old-pw', 'new-pw');
         assert.equal(s.isUnlocked(), true);
-        for (const [k, v] of Object.entries(secrets)) assert.equal(s.getSecret(k), v);
+        for (const [k, v] of Object.entries(secrets)) assert.equal(anyRows(s).getSecret(k), v);
       });
       const after = await dumpStore(dir);
       for (const name of Object.keys(secrets)) {
@@ -165,7 +165,7 @@ describe('store: passwords', () => {
       await withStore(dir, async (s) => {
         await rejectsWith(s.unlock('old-pw'), 'STORE_WRONG_PASSWORD');
         await s.unlock('new-pw');
-        for (const [k, v] of Object.entries(secrets)) assert.equal(s.getSecret(k), v);
+        for (const [k, v] of Object.entries(secrets)) assert.equal(anyRows(s).getSecret(k), v);
       });
     }));
 
@@ -264,11 +264,11 @@ describe('store: schema versions', () => {
           assert.equal(s.getConfig('min_hops'), '3');
           assert.equal(s.getConfig('blockchain_service_url'), undefined);
           assert.equal(s.getConfig('kdf_salt'), undefined);
-          assert.equal(s.getConfig('consuming_wallet_private_key'), undefined, 'secrets are not plain config any more');
+          assert.equal(anyRows(s).getConfig('consuming_wallet_private_key'), undefined, 'secrets are not plain config any more');
           assert.equal(s.hasPassword(), true);
           await rejectsWith(s.unlock('not-it'), 'STORE_WRONG_PASSWORD');
           await s.unlock(FIXTURE_PASSWORD);
-          for (const [k, v] of Object.entries(FIXTURE_SECRETS)) assert.equal(s.getSecret(k), v);
+          for (const [k, v] of Object.entries(FIXTURE_SECRETS)) assert.equal(anyRows(s).getSecret(k), v);
           assert.equal(s.getSecret('past_neighbors'), undefined);
           await s.changePassword(FIXTURE_PASSWORD, 'after-migration');
         },
