@@ -1,5 +1,6 @@
 // What a masq subcommand is and what it may use; the command table (commands.ts) and its parts share this.
 
+import type { Clock } from '../system/index.js';
 import type { UiClient } from '../ui/index.js';
 
 export interface CommandIo {
@@ -9,6 +10,8 @@ export interface CommandIo {
   err(text: string): void;
   /** Whether the Node's UI port still answers (for shutdown). */
   nodeAnswers(port: number): Promise<boolean>;
+  /** For how long ago and how soon things were and will be (the port mapping's renewal); SYSTEM_CLOCK by default. */
+  clock?: Clock;
 }
 
 export interface Command {

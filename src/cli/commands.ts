@@ -1,7 +1,7 @@
 // The one table of masq subcommands: usage, help, how each one talks to the Daemon or Node and what it prints.
 
 import { parseParamArgs, RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/index.js';
-import { MasqError, describeError } from '../system/index.js';
+import { MasqError, SYSTEM_CLOCK, describeError } from '../system/index.js';
 import { ConnectionLost, UI_ERRORS, UiRequestError } from '../ui/index.js';
 import { VERSION } from '../version.js';
 import { automapText, connectionStatus, setupTable } from './format.js';
@@ -107,7 +107,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   plain('automap', 'Shows how the Node\'s port is mapped on the home router (PCP, NAT-PMP or UPnP IGD), its public address and lease, or why mapping failed and what to do.',
-    async (io) => automapText(await ask(io, 'automapStatus', {}), Date.now())),
+    async (io) => automapText(await ask(io, 'automapStatus', {}), (io.clock ?? SYSTEM_CLOCK).now())),
   {
     name: 'scan',
     usage: `scan ${SCAN_TYPES.map((t) => t.name).join('|')}`,

@@ -1,7 +1,7 @@
 // The Daemon's decisions: answer setup and start, redirect everything else to a running Node, report its death.
 // It never talks to the Node except by starting it, and never touches the network beyond its UI port.
 
-import { describeError, type Logger } from '../system/index.js';
+import { type Clock, describeError, type Logger, SYSTEM_CLOCK } from '../system/index.js';
 import { type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import type { SetupChange, SetupState } from './setup-state.js';
@@ -17,6 +17,8 @@ export interface DaemonDeps {
   launchTimeoutMs?: number;
   /** The UI token both UI servers require (under systemd); the Node receives it with its secrets. */
   uiToken?: string;
+  /** When a crash happened, for replaying it to UIs that connect soon after; SYSTEM_CLOCK unless a test sets it. */
+  clock?: Clock;
 }
 
 interface Running {
@@ -48,15 +50,19 @@ export class Daemon {
   private running: Running | undefined;
   private lastCrash: { msg: UiMessage; at: number } | undefined;
 
-  constructor(private readonly deps: DaemonDeps) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: DaemonDeps) {
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+  }
 
   isRunning(): boolean {
     return this.running !== undefined;
   }
 
   /** A new UI connection: tell it about a crash it may have just missed. */
-  greet(client: UiClientHandle, now = Date.now()): void {
-    if (this.lastCrash && now - this.lastCrash.at <= CRASH_REPLAY_MS) client.send(this.lastCrash.msg);
+  greet(client: UiClientHandle): void {
+    if (this.lastCrash && this.clock.now() - this.lastCrash.at <= CRASH_REPLAY_MS) client.send(this.lastCrash.msg);
   }
 
   async handle(client: UiClientHandle, msg: UiMessage): Promise<void> {
@@ -136,7 +142,7 @@ export class Daemon {
       this.deps.log.info(`Node in process ${node.pid} ended (${exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`})`);
       const payload: CrashedPayload = { processId: node.pid, crashReason: reason };
       const crashed: UiMessage = { opcode: 'crashed', payload };
-      this.lastCrash = { msg: crashed, at: Date.now() };
+      this.lastCrash = { msg: crashed, at: this.clock.now() };
       this.deps.broadcast(crashed);
     });
     this.running = { node, uiPort };

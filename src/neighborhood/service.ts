@@ -73,11 +73,13 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private lastFull = '';
   private closed = false;
   private address: NodeAddress | undefined;
+  private earningWallet: Buffer;
 
   private constructor(private readonly o: NeighborhoodOptions) {
     super();
     this.clock = o.clock ?? SYSTEM_CLOCK;
     this.version = unixSeconds(this.clock);
+    this.earningWallet = o.earningWallet;
     this.address = o.mode === 'standard' && o.ip ? { ip: o.ip, ports: [o.advertisedPort ?? o.clandestinePort] } : undefined;
     this.publicKeyHex = keyOf(o.identity.publicKey);
     this.db = new NeighborhoodDatabase(this.publicKeyHex);
@@ -170,6 +172,16 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     this.gossipAll();
   }
 
+  /** A new earning wallet (generated or recovered while the Node runs): re-signed and gossiped, so payers book to it. */
+  setEarningWallet(wallet: Buffer): void {
+    if (this.earningWallet.equals(wallet)) return;
+    this.earningWallet = wallet;
+    this.version++;
+    this.resign();
+    this.o.log.info(`Advertising earning wallet 0x${wallet.toString('hex')}`);
+    this.gossipAll();
+  }
+
   graphDot(): string {
     return this.db.toDot();
   }
@@ -204,7 +216,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     const record: NodeRecord = {
       publicKey: this.o.identity.publicKey,
       version: this.version,
-      earningWallet: this.o.earningWallet,
+      earningWallet: this.earningWallet,
       ratePack: this.o.ratePack,
       acceptsConnections: this.o.mode === 'standard',
       routesData: this.o.mode !== 'consume-only',

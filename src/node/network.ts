@@ -7,7 +7,7 @@ import { forParam, type NodeConfig, storeRowOf } from '../config/index.js';
 import type { NodeIdentity } from '../crypto/index.js';
 import { Neighborhood } from '../neighborhood/index.js';
 import type { Connector } from '../mesh/index.js';
-import type { Store } from '../store/index.js';
+import type { SecretRow, Store } from '../store/index.js';
 import { createPayerPolicy, type StreamService, startStreams } from '../stream/index.js';
 import { type NodeAutomap, createNodeAutomap } from './automap.js';
 import { networkInterfaces } from 'node:os';
@@ -16,7 +16,9 @@ import type { Wallets } from '../wallet/index.js';
 import type { RatePack } from '../wire/index.js';
 
 /** The store row (sealed) of the descriptors of the last full neighbors, used when --neighbors is absent. */
-export const PAST_NEIGHBORS_SECRET = 'past_neighbors';
+export const PAST_NEIGHBORS_SECRET: SecretRow = 'past_neighbors';
+/** What a Node without an earning wallet advertises: nobody can pay it. */
+const ZERO_WALLET = Buffer.alloc(20);
 const ZERO_RATES: RatePack = { routingByteRate: 0n, routingServiceRate: 0n, exitByteRate: 0n, exitServiceRate: 0n };
 
 export interface NetworkSettings {
@@ -78,8 +80,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     mode: c.mode,
     ...(advertised ? { ip: advertised.ip, advertisedPort: advertised.port, dialFromIp: advertised.ip === ip && isLocalAddress(ip) } : {}),
     clandestinePort,
-    // A Node without an earning wallet advertises the zero address: nobody can pay it.
-    earningWallet: wallets.earningAddress() ?? Buffer.alloc(20),
+    earningWallet: wallets.earningAddress() ?? ZERO_WALLET,
     ratePack: rates,
     minHops: c.minHops,
     initialNeighbors: initial,
@@ -90,6 +91,9 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     throw e;
   });
   nhRef.n = neighborhood;
+  // Wallets generated or recovered while the Node runs are advertised at once, so payers book to the new one.
+  const advertiseEarning = (): void => neighborhood.setEarningWallet(wallets.earningAddress() ?? ZERO_WALLET);
+  wallets.on('changed', advertiseEarning);
   if (!wallets.consumingKey()) log.warn('No consuming wallet: this Node relays and exits for others but cannot send its own traffic over the mesh');
   const nowSec = (): number => unixSeconds(s.clock);
   // Debtors past the curve are refused by every hop of ours until they pay down to the unban level.
@@ -138,6 +142,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     streams,
     ...(automap ? { automap } : {}),
     async close() {
+      wallets.off('changed', advertiseEarning);
       streams.close();
       await charges.flush();
       await automap?.close();

@@ -8,6 +8,7 @@ import { generateWallets, recoverWallets, walletAddresses } from './wallet-handl
 import { PAST_NEIGHBORS_SECRET } from './network.js';
 import { CONSUMING_KEY_SECRET } from '../wallet/index.js';
 import type { AutomapStatus } from '../automap/index.js';
+import { type Clock, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
 
@@ -30,8 +31,8 @@ export interface NodeUiDeps {
   books?: Books;
   /** Runs one accountant scan now (the scan command); rejects when it cannot. */
   scan?(name: ScanName): Promise<void>;
-  /** Seconds since the epoch, for the ages financials reports (a seam for tests). */
-  nowSec?(): number;
+  /** For the ages financials reports; SYSTEM_CLOCK unless a test sets the time. */
+  clock?: Clock;
 }
 
 const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -157,7 +158,7 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
       if (!deps.books) return notUnderstood();
       const req = parseFinancialsRequest(p);
       const b = deps.books;
-      const now = deps.nowSec?.() ?? Math.floor(Date.now() / 1000);
+      const now = unixSeconds(deps.clock ?? SYSTEM_CLOCK);
       // The Accountant builds the payload (it cannot see the catalogue's types); its rows are the catalogue's.
       return reply<'financials'>(financialsPayload(req, { payables: b.payables(), receivables: b.receivables(), totals: b.totals() }, now));
     }

@@ -87,6 +87,15 @@ test('a Node restarted with the same key rejoins through the neighbors it saved'
   assert.ok(nodes.every((s) => !s.log.lines.some((l) => l.includes('Banned'))), 'nobody was banned');
 });
 
+test('a new earning wallet is gossiped to every Node, with no ban for the changed record', { timeout: 20_000 }, async () => {
+  const payee = nodes[3] as Started;
+  const wallet = randomBytes(20);
+  payee.n.setEarningWallet(wallet);
+  await waitFor('every Node holding the new earning wallet', () =>
+    nodes.every((s) => s.n.db.get(payee.n.publicKeyHex)?.record.earningWallet.equals(wallet)), 15_000);
+  assert.ok(nodes.every((s) => !s.log.lines.some((l) => l.includes('Banned'))), 'nobody was banned');
+});
+
 function attackerRecord(identity: NodeIdentity, version: number, neighbors: Buffer[] = []): NodeRecord {
   return { publicKey: identity.publicKey, version, earningWallet: randomBytes(20), ratePack: RATES, acceptsConnections: false, routesData: true, neighbors };
 }

@@ -106,7 +106,7 @@ describe('financials in the Node UI handler', () => {
   const sent: UiMessage[] = [];
   const client = { id: 1, send: (m: UiMessage) => sent.push(m) } as unknown as UiClientHandle;
   const books = { payables: () => BOOKS.payables, receivables: () => BOOKS.receivables, totals: () => BOOKS.totals } as unknown as Books;
-  const deps = (extra: Partial<NodeUiDeps>): NodeUiDeps => ({ store: {} as NodeUiDeps['store'], nowSec: () => NOW, ...extra } as NodeUiDeps);
+  const deps = (extra: Partial<NodeUiDeps>): NodeUiDeps => ({ store: {} as NodeUiDeps['store'], clock: { now: () => NOW * 1000 }, ...extra } as NodeUiDeps);
   it('answers from the books, refuses bad requests with the Accountant codes, and is unknown without books', async () => {
     const handle = createNodeUiHandler(deps({ books }));
     await handle(client, { opcode: 'financials', contextId: 1, payload: { statsRequired: true } });

@@ -35,8 +35,9 @@ function harness(files: Record<string, Record<string, string>> = {}, envValues: 
     },
     readStoredRows: async () => ({ clandestine_port: '4321' }),
   });
+  const clock = { ms: 1_000_000, now(): number { return this.ms; } };
   const daemon = new Daemon({
-    setup, launcher, log,
+    setup, launcher, log, clock,
     broadcast: (msg, except) => broadcasts.push({ msg, ...(except !== undefined ? { except } : {}) }),
     findFreePort: async () => 40000,
     waitForUi: async () => true,
@@ -47,7 +48,7 @@ function harness(files: Record<string, Record<string, string>> = {}, envValues: 
     await daemon.handle({ id: clientId, send: (m) => sent.push(m) }, { opcode, ...(contextId !== null ? { contextId } : {}), payload });
     return sent[0] as UiMessage;
   };
-  return { daemon, launcher, broadcasts, ask };
+  return { daemon, launcher, broadcasts, ask, clock };
 }
 
 test('setup shows statuses, censors secrets, and reports bad values without losing the old one', async () => {
@@ -117,7 +118,8 @@ test('the Node\'s death is broadcast as crashed to all, and the setup is open ag
   const greeted: UiMessage[] = [];
   h.daemon.greet({ id: 9, send: (m) => greeted.push(m) });
   assert.equal(greeted[0]?.opcode, 'crashed', 'a UI falling back right after the crash hears of it');
-  h.daemon.greet({ id: 10, send: (m) => greeted.push(m) }, Date.now() + 60_000);
+  h.clock.ms += 60_000;
+  h.daemon.greet({ id: 10, send: (m) => greeted.push(m) });
   assert.equal(greeted.length, 1, 'but not a minute later');
   const ff = await h.ask('descriptor', {}, 0, null);
   assert.deepEqual(ff, { opcode: 'undelivered', payload: { opcode: 'descriptor' } });
