@@ -141,11 +141,8 @@ async function startNode(c: NodeConfig, core: ReturnType<typeof createLogCore>, 
     startScans(started.neighborhood.stage());
     started.neighborhood.on('stage', startScans);
   }
-  const proxy = await forParam(
-    // The proxy's listen error tells its two parameters apart: an address not of this machine is CONFIG_INVALID.
-    (e) => (e instanceof MasqError && e.code === 'CONFIG_INVALID' ? 'proxy-address' : 'proxy-port'),
-    () => startProxy({ host: c.proxyAddress, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }),
-  );
+  // The proxy names which of its two parameters a listen failure is about.
+  const proxy = await forParam('proxy-port', () => startProxy({ host: c.proxyAddress, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }));
   resources.push('proxy', () => proxy.close(5000));
   const neighborhood = network?.neighborhood;
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };

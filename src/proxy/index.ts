@@ -6,7 +6,8 @@
 import { type Server, type Socket, createServer, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
+import { ConfigError } from '../config/index.js';
+import { type Clock, type Logger, SYSTEM_CLOCK } from '../system/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { interpret, parseHead } from './http-head.js';
@@ -66,16 +67,17 @@ function reachesListener(listen: string): (host: string) => boolean {
   return (host) => exact.has(host) || (loopback && (isLoopbackName(host) || host === '0.0.0.0' || host === '::'));
 }
 
+/** Why the proxy cannot listen, naming the parameter to change. */
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (e.code === 'EADDRINUSE') {
-    return new MasqError('PORT_IN_USE', `The proxy cannot listen on ${where}: port ${port} is already in use.`, 'Stop the program that uses it, or choose another port with the parameter proxy-port.');
+    return new ConfigError('proxy-port', `The proxy cannot listen on ${where}: port ${port} is already in use. Stop the program that uses it, or choose another port with the parameter proxy-port.`, 'PORT_IN_USE');
   }
   if (e.code === 'EACCES') {
-    return new MasqError('PORT_IN_USE', `The proxy may not listen on ${where}: port ${port} needs more privileges.`, 'Choose a port from 1024 up with the parameter proxy-port.');
+    return new ConfigError('proxy-port', `The proxy may not listen on ${where}: port ${port} needs more privileges. Choose a port from 1024 up with the parameter proxy-port.`, 'PORT_IN_USE');
   }
   if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-    return new MasqError('CONFIG_INVALID', `The proxy cannot listen on ${where}: ${host} is not an address of this machine.`, 'Set the parameter proxy-address to 127.0.0.1 or to an address of this machine.');
+    return new ConfigError('proxy-address', `The proxy cannot listen on ${where}: ${host} is not an address of this machine. Set the parameter proxy-address to 127.0.0.1 or to an address of this machine.`);
   }
   return e;
 }

@@ -227,6 +227,10 @@ describe('the Node started directly', () => {
       assert.match(busy.stderr, new RegExp(`^proxy-port - .*${taken}.*already in use`, 'm'));
       const uiBusy = await run(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dir, '--ui-port', String(taken)]);
       assert.match(uiBusy.stderr, /^ui-port - There appears to be a process already listening on port/m);
+      const elsewhere = await run(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', dir, '--ui-port', String(ui), '--proxy-address', '203.0.113.7']);
+      assert.equal(elsewhere.code, 1);
+      assert.match(elsewhere.stderr, /^proxy-address - .*203\.0\.113\.7 is not an address of this machine/m);
+      assert.ok(!hasStackTrace(busy.stderr + uiBusy.stderr + elsewhere.stderr));
     } finally {
       blocker.close();
     }

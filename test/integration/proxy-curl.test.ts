@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Connector, type FailureKind, type ProxyLimits, type ProxyServer, StreamFailure, type Target, createDirectExit, startProxy } from '../../src/proxy/index.js';
 import { encodeGreeting, encodeRequest, parseReply } from '../../src/proxy/socks5.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
-import { MasqError } from '../../src/system/errors.js';
+import { ConfigError } from '../../src/config/index.js';
 import { Sandbox, freePort, run, waitFor } from '../helpers/processes.js';
 
 const sandbox = new Sandbox();
@@ -297,7 +297,7 @@ test('a taken port is a clear error naming the port and the parameter', { timeou
     const port = (blocker.address() as { port: number }).port;
     await assert.rejects(
       startProxy({ host: '127.0.0.1', port, connector: direct(true), log }),
-      (e: unknown) => e instanceof MasqError && e.code === 'PORT_IN_USE' && e.message.includes(String(port)) && /proxy-port/.test(e.describe()),
+      (e: unknown) => e instanceof ConfigError && e.param === 'proxy-port' && e.code === 'PORT_IN_USE' && e.message.includes(String(port)) && /proxy-port/.test(e.describe()),
     );
   } finally {
     blocker.close();
