@@ -63,7 +63,7 @@ export async function startNetwork(o: NetworkOptions): Promise<Network> {
     const ip = `127.0.0.${101 + index}`;
     const proxyPort = index === o.count - 1 && o.lastProxyPort ? o.lastProxyPort : await freePort();
     const uiPort = await freePort();
-    const args = ['--ip', ip, '--clandestine-port', String(await freePort(ip)), '--ui-port', String(uiPort), '--proxy-port', String(proxyPort), '--data-directory', join(o.dir, `node-${index + 1}`)];
+    const args = ['--ip', ip, '--clandestine-port', String(await freePort('0.0.0.0')), '--ui-port', String(uiPort), '--proxy-port', String(proxyPort), '--data-directory', join(o.dir, `node-${index + 1}`)];
     if (neighbors) args.push('--neighbors', neighbors);
     const logFile = join(o.dir, `node-${index + 1}.log`);
     const log = createWriteStream(logFile);

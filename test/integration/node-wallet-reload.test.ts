@@ -40,7 +40,7 @@ test('wallets generated on a running Node pay for its next stream over the mesh'
   const env = { ...NETWORK_DEFAULTS, MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_MIN_HOPS: '3' };
   net = await startNetwork({ count: 4, dir: join(dir, 'paid'), env, onUnexpectedExit: (n, code) => assert.fail(`Node ${n.index + 1} exited with ${code}:\n${n.output()}`) });
   const unpaidEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'MASQ_CONSUMING_PRIVATE_KEY'));
-  const [ui, proxy, clandestine] = [await freePort(), await freePort(), await freePort('127.0.0.109')];
+  const [ui, proxy, clandestine] = [await freePort(), await freePort(), await freePort('0.0.0.0')];
   const me = sandbox.spawn(MASQ_NODE, [
     '--ip', '127.0.0.109', '--clandestine-port', String(clandestine), '--ui-port', String(ui), '--proxy-port', String(proxy),
     '--data-directory', join(dir, 'unpaid'), '--neighbors', net.descriptor,
