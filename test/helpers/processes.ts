@@ -13,8 +13,8 @@ export const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
 export const MASQ = join(ROOT, 'bin', 'masq');
 
 /**
- * A port the kernel says is free now on `host` (loopback by default). A Node listens on its clandestine port at 0.0.0.0, so ask for that one on
- * 0.0.0.0: a port free on 127.0.0.107 may still be taken on 127.0.0.1, and the Node's bind would fail.
+ * A port the kernel says is free now on `host` (loopback by default). A Node listens on its clandestine port at
+ * 0.0.0.0, so ask for that one on 0.0.0.0: a port free on 127.0.0.107 may still be taken on 127.0.0.1.
  */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((res, rej) => {
