@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATALOGUE, checkAnswer, checkBroadcast, type Requests } from '../../src/ui/catalogue.js';
+import { CATALOGUE, checkAnswer, checkBroadcast, checkRequest, type Requests } from '../../src/ui/catalogue.js';
+import fc from 'fast-check';
 import { ConnectionLost, UiClient, UiRequestError } from '../../src/ui/client.js';
 import { UI_ERRORS } from '../../src/ui/error-codes.js';
 import { UI_ERROR_BY_PROBLEM, uiErrorFor } from '../../src/ui/error-edge.js';
@@ -83,4 +84,14 @@ test('the UI edge table: every wallet and financials problem has its UI error; c
   assert.equal(uiErrorFor('recoverWallets', new MasqError('UI_PROTOCOL', 'bad field'))?.code, UI_ERRORS.UNMARSHAL_ERROR);
   assert.deepEqual(uiErrorFor('scan', new Error('RPC down')), { code: UI_ERRORS.SCAN_ERROR, message: 'RPC down' });
   assert.equal(uiErrorFor('descriptor', new Error('bug')), undefined);
+});
+
+test('the shape checks take any JSON for any opcode and answer a reason or null, never throw (fuzzed)', () => {
+  const opcodes = Object.keys(CATALOGUE);
+  const checks = [checkAnswer, checkBroadcast, checkRequest];
+  fc.assert(fc.property(fc.constantFrom(...opcodes), fc.constantFrom(...checks), fc.dictionary(fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 6 }), { maxKeys: 12 }),
+    (opcode, check, payload) => {
+      const why = check(opcode, payload as Record<string, unknown>);
+      assert.ok(why === null || (typeof why === 'string' && why.length < 2000));
+    }), { numRuns: 3000, seed: 11 });
 });
