@@ -1,8 +1,9 @@
 // What every port-mapping client offers, whatever protocol it speaks.
 
-export type MappingProtocol = 'pcp' | 'pmp' | 'igdp';
+import type { MappingProtocol } from '../config/index.js';
 
-export const MAPPING_PROTOCOLS: readonly MappingProtocol[] = ['pcp', 'pmp', 'igdp'];
+// The protocols are the mapping-protocol parameter's values: the parameter table owns the list.
+export { MAPPING_PROTOCOLS, type MappingProtocol } from '../config/index.js';
 
 /** A TCP port mapping granted by the router. */
 export interface Mapping {

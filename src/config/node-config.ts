@@ -4,12 +4,11 @@
 import { type Chain, findChain } from '../chains/index.js';
 import { type LogLevel } from '../system/index.js';
 import type { RatePack } from '../wire/index.js';
-import { type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
+import { type MappingProtocol, type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
 import type { Resolution } from './resolve.js';
 import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
 import type { ConfigRow } from '../store/index.js';
 
-export type MappingProtocolName = 'pcp' | 'pmp' | 'igdp';
 
 export interface NodeConfig {
   readonly mode: Mode;
@@ -30,7 +29,7 @@ export interface NodeConfig {
   readonly gasPrice: { readonly gwei: number; readonly configured: boolean };
   readonly ip: string | undefined;
   readonly logLevel: LogLevel;
-  readonly mappingProtocol: MappingProtocolName | undefined;
+  readonly mappingProtocol: MappingProtocol | undefined;
   readonly mappingLifetimeSec: number;
   readonly minHops: number;
   readonly neighbors: readonly string[];
@@ -75,7 +74,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     gasPrice: { gwei: Number(text('gas-price')), configured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default' },
     ip: opt('ip'),
     logLevel: text('log-level') as LogLevel,
-    mappingProtocol: opt('mapping-protocol') as MappingProtocolName | undefined,
+    mappingProtocol: opt('mapping-protocol') as MappingProtocol | undefined,
     mappingLifetimeSec: Number(text('mapping-lifetime')),
     minHops: Number(text('min-hops')),
     neighbors: list('neighbors'),

@@ -10,6 +10,10 @@ import type { ConfigRow } from '../store/index.js';
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;
 
+/** The router port-mapping protocols, in the order the Node tries them when none has worked before. */
+export const MAPPING_PROTOCOLS = ['pcp', 'pmp', 'igdp'] as const;
+export type MappingProtocol = (typeof MAPPING_PROTOCOLS)[number];
+
 export const MODES = ['standard', 'originate-only', 'consume-only', 'zero-hop'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -231,7 +235,7 @@ const PARAM_TABLE = [
     name: 'mapping-protocol', valueName: 'PROTOCOL',
     storeRow: 'mapping_protocol',
     help: 'Router port-mapping protocol to try first: pcp, pmp or igdp. The last one that worked is remembered.',
-    check: enumOf(['pcp', 'pmp', 'igdp'], true),
+    check: enumOf(MAPPING_PROTOCOLS, true),
     defaultValue: (ctx) => ctx.stored['mapping-protocol'],
   },
   {
