@@ -3,9 +3,6 @@
 
 import { type PaymentThresholds } from '../config/index.js';
 
-// Parsed with the rest of the configuration; re-exported because the curve is read in their terms.
-export { DEFAULT_PAYMENT_THRESHOLDS, parsePaymentThresholds, type PaymentThresholds } from '../config/index.js';
-
 export const WEI_PER_GWEI = 1_000_000_000n;
 
 /**

@@ -2,7 +2,8 @@
 // curve (after the grace period) is banned, and stays banned until it has paid down to the unban level — a ban with
 // a hysteresis, so paying one wei more than the curve does not buy service back. Bans live in memory, bounded.
 
-import { type PaymentThresholds, receivableDelinquent, unbanDue } from './curve.js';
+import type { PaymentThresholds } from '../config/index.js';
+import { receivableDelinquent, unbanDue } from './curve.js';
 
 export const MAX_BANNED_PAYERS = 65_536;
 

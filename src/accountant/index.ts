@@ -3,7 +3,6 @@
 
 export { Books, serviceCharge } from './books.js';
 export { ChargeBuffer } from './charges.js';
-export { parsePaymentThresholds } from './curve.js';
 export { Delinquents } from './delinquency.js';
 export { financialsPayload, type FinancialsProblem, FinancialsRequestError, parseFinancialsRequest } from './financials.js';
 export { bridgePayer, Payments } from './payments.js';

@@ -10,7 +10,8 @@
 import { type ChainFacts, type Erc20Bridge, type Payment, type PendingPayable, type ReceiptState, reconcile, type SendOutcome, type TxSigner } from '../blockchain/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
 import type { Books, JournalEntry, PayableRecord } from './books.js';
-import { type PaymentThresholds, payableDue } from './curve.js';
+import type { PaymentThresholds } from '../config/index.js';
+import { payableDue } from './curve.js';
 
 /** MASQ's DEFAULT_PENDING_TOO_LONG_SEC: a payment still unmined after this and all its bids is reported. */
 export const PENDING_TOO_LONG_SEC = 21_600;

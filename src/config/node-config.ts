@@ -9,7 +9,6 @@ import type { Resolution } from './resolve.js';
 import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
 import type { ConfigRow } from '../store/index.js';
 
-
 export interface NodeConfig {
   readonly mode: Mode;
   readonly chain: Chain;

@@ -94,6 +94,8 @@ export const PAYMENT_THRESHOLD_NAMES = [
   'debt-threshold-gwei', 'maturity-threshold-sec', 'payment-grace-period-sec',
   'permanent-debt-allowed-gwei', 'threshold-interval-sec', 'unban-below-gwei',
 ] as const;
+/** MASQ's default payment thresholds, in PAYMENT_THRESHOLD_NAMES's order. */
+export const DEFAULT_PAYMENT_THRESHOLDS = '1000000000|1200|1200|500000000|21600|500000000';
 export const RATE_PACK_NAMES = ['routing-byte-rate', 'routing-service-rate', 'exit-byte-rate', 'exit-service-rate'] as const;
 export const SCAN_INTERVAL_NAMES = ['pending-payable-sec', 'payable-sec', 'receivable-sec'] as const;
 
@@ -112,6 +114,7 @@ function descriptor(v: string, chain: string): string {
 }
 
 /** What setConfiguration (masq set-configuration) may change while the Node runs. */
+/** Each with the store row it is kept in (start-block is a store row of the receivable scan, not a parameter). */
 export const RUNTIME_SETTING_ROWS: Readonly<Record<string, ConfigRow>> = { 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'start-block': 'start_block' };
 export const RUNTIME_SETTINGS: readonly string[] = Object.keys(RUNTIME_SETTING_ROWS);
 
@@ -286,7 +289,7 @@ const PARAM_TABLE = [
       if ((interval ?? 0n) > 1_000_000_000n) fail('threshold-interval-sec must not exceed 1000000000');
       return v.split('|').map((s) => s.trim()).join('|');
     },
-    defaultValue: (ctx) => ctx.stored['payment-thresholds'] ?? '1000000000|1200|1200|500000000|21600|500000000',
+    defaultValue: (ctx) => ctx.stored['payment-thresholds'] ?? DEFAULT_PAYMENT_THRESHOLDS,
     requiredIn: () => true,
   },
   {
@@ -352,7 +355,6 @@ export const PARAMS: readonly Param[] = PARAM_TABLE;
 export type ParamName = (typeof PARAM_TABLE)[number]['name'];
 type StoredEntry = Extract<(typeof PARAM_TABLE)[number], { storeRow: string }>;
 export type StoredParamName = StoredEntry['name'];
-
 
 const BY_NAME = new Map(PARAMS.map((p) => [p.name, p]));
 

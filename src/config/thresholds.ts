@@ -16,7 +16,6 @@ export interface PaymentThresholds {
   unbanBelowGwei: bigint;
 }
 
-export const DEFAULT_PAYMENT_THRESHOLDS = '1000000000|1200|1200|500000000|21600|500000000';
 
 const U64_MAX = 2n ** 64n - 1n;
 const FIELD = /^[0-9]{1,20}$/;

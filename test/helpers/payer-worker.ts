@@ -9,7 +9,7 @@
 
 import { Wallet } from 'ethers';
 import { Books } from '../../src/accountant/books.js';
-import { parsePaymentThresholds } from '../../src/accountant/curve.js';
+import { parsePaymentThresholds } from '../../src/config/index.js';
 import { Payments, bridgePayer } from '../../src/accountant/payments.js';
 import { Erc20Bridge } from '../../src/blockchain/erc20-bridge.js';
 import { openStore } from '../../src/store/index.js';

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_PAYMENT_THRESHOLDS, WEI_PER_GWEI, parsePaymentThresholds, payableDue, receivableDelinquent, thresholdWei, unbanDue, type PaymentThresholds } from '../../src/accountant/curve.js';
+import { WEI_PER_GWEI, payableDue, receivableDelinquent, thresholdWei, unbanDue } from '../../src/accountant/curve.js';
+import { DEFAULT_PAYMENT_THRESHOLDS, parsePaymentThresholds, type PaymentThresholds } from '../../src/config/index.js';
 import { MasqError } from '../../src/system/errors.js';
 
 const FUZZ = { seed: 5, numRuns: 400 };

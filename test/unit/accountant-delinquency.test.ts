@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePaymentThresholds, thresholdWei } from '../../src/accountant/curve.js';
+import { thresholdWei } from '../../src/accountant/curve.js';
+import { parsePaymentThresholds } from '../../src/config/index.js';
 import { Delinquents, type Receivable } from '../../src/accountant/delinquency.js';
 
 // debt threshold 1000 gwei, maturity 100 s, grace 50 s, permanent debt allowed 100 gwei, interval 1000 s, unban 10 gwei

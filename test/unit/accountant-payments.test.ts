@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Books } from '../../src/accountant/books.js';
-import { parsePaymentThresholds } from '../../src/accountant/curve.js';
+import { parsePaymentThresholds } from '../../src/config/index.js';
 import { type PayerChain, Payments, choosePayments } from '../../src/accountant/payments.js';
 import type { Payment, ReceiptState, SendOutcome } from '../../src/blockchain/erc20-bridge.js';
 import type { ChainFacts, PendingPayable, TxOnChain } from '../../src/blockchain/reconcile.js';
