@@ -113,11 +113,6 @@ function descriptor(v: string, chain: string): string {
   return formatDescriptor(d);
 }
 
-/** What setConfiguration (masq set-configuration) may change while the Node runs. */
-/** Each with the store row it is kept in (start-block is a store row of the receivable scan, not a parameter). */
-export const RUNTIME_SETTING_ROWS: Readonly<Record<string, ConfigRow>> = { 'gas-price': 'gas_price', 'min-hops': 'min_hops', 'start-block': 'start_block' };
-export const RUNTIME_SETTINGS: readonly string[] = Object.keys(RUNTIME_SETTING_ROWS);
-
 // `as const` keeps each name a literal type, so ParamName below lists exactly the names of this table.
 const PARAM_TABLE = [
   {
@@ -369,6 +364,15 @@ export function storeRowOf(name: StoredParamName): ConfigRow {
 
 /** Parameters the store keeps, with their rows. */
 export const STORED_PARAMS: ReadonlyArray<Param & { storeRow: ConfigRow }> = PARAMS.filter((p): p is Param & { storeRow: ConfigRow } => p.storeRow !== undefined);
+
+/**
+ * What setConfiguration (masq set-configuration) may change while the Node runs, each with the store row it is
+ * kept in (start-block is the receivable scan's row, not a parameter).
+ */
+export const RUNTIME_SETTING_ROWS: Readonly<Record<string, ConfigRow>> = {
+  'gas-price': storeRowOf('gas-price'), 'min-hops': storeRowOf('min-hops'), 'start-block': 'start_block',
+};
+export const RUNTIME_SETTINGS: readonly string[] = Object.keys(RUNTIME_SETTING_ROWS);
 
 /** The parameters a UI may set through the Daemon's setup. */
 export const SETUP_PARAMS: readonly Param[] = PARAMS.filter((p) => !p.nodeOnly);
