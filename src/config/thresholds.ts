@@ -16,7 +16,6 @@ export interface PaymentThresholds {
   unbanBelowGwei: bigint;
 }
 
-
 const U64_MAX = 2n ** 64n - 1n;
 const FIELD = /^[0-9]{1,20}$/;
 

@@ -44,7 +44,6 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
   return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
 }
 
-
 export function configurationPayload(store: Store, passwordMatches: boolean): Answers['configuration'] {
   const get = (n: ConfigRow): string | undefined => store.getConfig(n);
   const out: Answers['configuration'] = {
