@@ -93,7 +93,11 @@ export async function startNetwork(o: NetworkOptions): Promise<Network> {
       routeFound: (node, timeoutMs) => waitFor(`a route from Node ${node.index + 1}`, async () => {
         const r = await run(MASQ, ['--ui-port', String(node.uiPort), 'connection-status'], {}, 5000);
         return r.stdout.includes('RouteFound');
-      }, timeoutMs, 250).then(() => undefined),
+      }, timeoutMs, 250).then(() => undefined, async (e: unknown) => {
+        // What the Node knows and said: enough to tell a missing neighbor from a graph without a route.
+        const graph = (await run(MASQ, ['--ui-port', String(node.uiPort), 'neighborhood-graph'], {}, 5000)).stdout;
+        throw new Error(`${e instanceof Error ? e.message : String(e)}\n${graph}\n${node.output().split('\n').slice(-30).join('\n')}`);
+      }),
     };
   } catch (e) {
     await stop();
