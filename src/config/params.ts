@@ -42,6 +42,8 @@ export interface Param {
   censorWidth?: number;
   /** Only on the Node's command line, not part of the Daemon's setup. */
   nodeOnly?: boolean;
+  /** Part of the Daemon's setup, for the Daemon and the setup page; never on the Node's command line. */
+  daemonOnly?: boolean;
   /** config-file itself is never taken from the config file. */
   notFromFile?: boolean;
   /** The store's config row that keeps this value across runs (MASQ's names). */
@@ -325,6 +327,20 @@ const PARAM_TABLE = [
     help: 'off: no automatic scans (use the scan command).',
     check: onOff,
     defaultValue: () => 'on',
+  },
+  {
+    name: 'setup-page-lan', valueName: 'on|off',
+    help: 'on: the setup page (masq-setup) answers devices on the local network; off: only this machine (127.0.0.1).',
+    daemonOnly: true,
+    check: onOff,
+    defaultValue: () => 'off',
+  },
+  {
+    name: 'unattended-restart', valueName: 'on|off',
+    help: 'on: after a reboot or power cut the Daemon starts the Node with its last setup by itself, the database password sealed on this machine for root alone (systemd-creds); off: it waits for the password.',
+    daemonOnly: true,
+    check: onOff,
+    defaultValue: () => 'off',
   },
   {
     name: 'ui-port', valueName: 'PORT',

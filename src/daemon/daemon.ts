@@ -32,8 +32,9 @@ export function launchArguments(r: Resolution, uiPort: number): { args: string[]
   const secrets: Record<string, string> = {};
   const sorted = [...r.values.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const v of sorted) {
-    if (v.value === '') continue;
-    if (findParam(v.name)?.secret) secrets[envName(v.name)] = v.value;
+    const p = findParam(v.name);
+    if (v.value === '' || p?.daemonOnly) continue;
+    if (p?.secret) secrets[envName(v.name)] = v.value;
     else args.push(`--${v.name}`, v.value);
   }
   args.push('--ui-port', String(uiPort));

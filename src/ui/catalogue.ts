@@ -29,6 +29,8 @@ const SETUP = {
 } as const;
 const CRASH_REASON = anyOf(oneOf('NoInformation', 'DaemonCrashed'), { ChildWaitFailure: 'string' }, { Unrecognized: 'string' });
 const ATTEMPTS = list({ protocol: 'string', reason: 'string', message: 'string' });
+/** A guess at the setup code or admin password: right or not, and how many more wrong ones before the lockout. */
+const GUESS = { matches: 'boolean', triesLeft: 'number', 'lockedForS?': 'number' } as const;
 const ACCOUNT_ROWS = list({ wallet: 'string', ageS: 'number', balanceGwei: 'number', 'pendingPayableHashOpt?': 'string' });
 
 export const CATALOGUE = {
@@ -94,6 +96,24 @@ export const CATALOGUE = {
       'statsOpt?': { totalUnpaidAndPendingPayableGwei: 'number', totalPaidPayableGwei: 'number', totalUnpaidReceivableGwei: 'number', totalPaidReceivableGwei: 'number' },
       'queryResultsOpt?': { 'payableOpt?': ACCOUNT_ROWS, 'receivableOpt?': ACCOUNT_ROWS },
     },
+  },
+  // Not in MASQ: the box's own state, held by the Daemon for the setup page (masq-setup) and masq setup-code.
+  // Until the box is claimed, the one-time setup code is the only key to it; after, the admin password is.
+  // Wrong codes and passwords count against one lockout the Daemon keeps across its restarts.
+  boxStatus: {
+    kind: 'conv', owner: 'daemon', request: NONE,
+    answer: { claimed: 'boolean', setupDone: 'boolean', nodeRunning: 'boolean', unattendedRestart: oneOf('on', 'off'), waitingForPassword: 'boolean', 'lockedForS?': 'number' },
+  },
+  setupCode: { kind: 'conv', owner: 'daemon', request: { 'reset?': 'boolean' }, answer: { claimed: 'boolean', 'code?': 'string' } },
+  checkSetupCode: { kind: 'conv', owner: 'daemon', request: { code: 'string' }, answer: GUESS },
+  claimBox: { kind: 'conv', owner: 'daemon', request: { code: 'string', adminPassword: 'string' }, answer: GUESS, timeoutMs: 10_000 },
+  checkAdminPassword: { kind: 'conv', owner: 'daemon', request: { password: 'string' }, answer: GUESS, timeoutMs: 10_000 },
+  changeAdminPassword: { kind: 'conv', owner: 'daemon', request: { oldPassword: 'string', newPassword: 'string' }, answer: GUESS, timeoutMs: 10_000 },
+  // Not in MASQ: one encrypted file of the node key, wallets, past neighbors and settings (docs/SETUP.md).
+  exportBackup: { kind: 'conv', owner: 'node', request: { dbPassword: 'string', backupPassword: 'string' }, answer: { file: 'string' }, timeoutMs: 20_000 },
+  importBackup: {
+    kind: 'conv', owner: 'node', request: { dbPassword: 'string', backupPassword: 'string', file: 'string' },
+    answer: { settings: list({ name: 'string', value: 'string' }), nodeKeyChanged: 'boolean' }, timeoutMs: 20_000,
   },
   // MASQ allows 10 s; ours includes waiting for the payments' receipts, and RPC retries, so it may take longer.
   scan: { kind: 'conv', owner: 'node', request: { scanType: 'string' }, answer: NONE, timeoutMs: 60_000 },

@@ -1,0 +1,187 @@
+// The setup page's HTTP API: one table of routes, read by the server (its handlers and limits) and by the page
+// (web-setup/, which imports these types only). Every answer is JSON; a failure is { error: ApiError }.
+
+/** Who may call a route. */
+export type Access =
+  /** Anyone who reaches the page (static files, the phase). */
+  | 'public'
+  /** Only while the box is unclaimed; afterwards the route answers 404 as if it never existed. */
+  | 'unclaimed'
+  /** A visitor who gave the right setup code and has not yet chosen the admin password. */
+  | 'code'
+  /** A logged-in administrator. */
+  | 'session';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  access: Access;
+  /** Largest request body accepted, in bytes (checked before parsing). */
+  bodyLimit?: number;
+}
+
+export const SMALL_BODY = 4096;
+/** A backup file is a few KB; this leaves room for many past neighbors. */
+export const BACKUP_BODY = 262_144;
+
+export const ROUTES = {
+  state: { method: 'GET', path: '/api/state', access: 'public' },
+  claimCode: { method: 'POST', path: '/api/claim/code', access: 'unclaimed', bodyLimit: SMALL_BODY },
+  claimPassword: { method: 'POST', path: '/api/claim/password', access: 'code', bodyLimit: SMALL_BODY },
+  login: { method: 'POST', path: '/api/login', access: 'public', bodyLimit: SMALL_BODY },
+  logout: { method: 'POST', path: '/api/logout', access: 'session', bodyLimit: SMALL_BODY },
+  getSetup: { method: 'GET', path: '/api/setup', access: 'session' },
+  putSetup: { method: 'POST', path: '/api/setup', access: 'session', bodyLimit: 65_536 },
+  testChain: { method: 'POST', path: '/api/chain/test', access: 'session', bodyLimit: SMALL_BODY },
+  generateWallets: { method: 'POST', path: '/api/wallets/generate', access: 'session', bodyLimit: SMALL_BODY },
+  confirmWords: { method: 'POST', path: '/api/wallets/confirm', access: 'session', bodyLimit: SMALL_BODY },
+  recoverWallets: { method: 'POST', path: '/api/wallets/recover', access: 'session', bodyLimit: SMALL_BODY },
+  start: { method: 'POST', path: '/api/node/start', access: 'session', bodyLimit: SMALL_BODY },
+  stop: { method: 'POST', path: '/api/node/stop', access: 'session', bodyLimit: SMALL_BODY },
+  restart: { method: 'POST', path: '/api/node/restart', access: 'session', bodyLimit: SMALL_BODY },
+  unlock: { method: 'POST', path: '/api/node/unlock', access: 'session', bodyLimit: SMALL_BODY },
+  events: { method: 'GET', path: '/api/events', access: 'session' },
+  panelStatus: { method: 'GET', path: '/api/panel/status', access: 'session' },
+  panelDescriptor: { method: 'GET', path: '/api/panel/descriptor', access: 'session' },
+  panelNeighborhood: { method: 'GET', path: '/api/panel/neighborhood', access: 'session' },
+  panelAutomap: { method: 'GET', path: '/api/panel/automap', access: 'session' },
+  panelEarnings: { method: 'GET', path: '/api/panel/earnings', access: 'session' },
+  panelSystem: { method: 'GET', path: '/api/panel/system', access: 'session' },
+  panelLogs: { method: 'GET', path: '/api/panel/logs', access: 'session' },
+  panelConfiguration: { method: 'GET', path: '/api/panel/configuration', access: 'session' },
+  downloadLogs: { method: 'GET', path: '/api/logs/download', access: 'session' },
+  setConfiguration: { method: 'POST', path: '/api/configuration', access: 'session', bodyLimit: SMALL_BODY },
+  changePassword: { method: 'POST', path: '/api/password', access: 'session', bodyLimit: SMALL_BODY },
+  backup: { method: 'POST', path: '/api/backup', access: 'session', bodyLimit: SMALL_BODY },
+  restore: { method: 'POST', path: '/api/restore', access: 'session', bodyLimit: BACKUP_BODY },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;
+
+/** Every POST must carry this header: a cross-site form cannot set it, and a cross-site script needs CORS, which the server never grants. */
+export const CSRF_HEADER = 'x-masq-setup';
+export const CSRF_VALUE = '1';
+
+export interface ApiError {
+  /** A stable code (system/errors.ts's, or the page's own: SETUP_CODE_WRONG, LOCKED_OUT, NOT_LOGGED_IN, …). */
+  code: string;
+  /** What is wrong, in words. */
+  message: string;
+  /** What the user can do about it. */
+  fix?: string;
+  /** The form field or parameter it is about. */
+  field?: string;
+  triesLeft?: number;
+  lockedForS?: number;
+}
+
+export type Phase = 'claim' | 'login' | 'wizard' | 'dashboard';
+
+// ---- bodies and answers, route by route ----
+
+export interface StateAnswer {
+  /** claim: ask the setup code; login: ask the admin password; wizard/dashboard: a session is open. */
+  phase: Phase;
+  /** The box's name on the network (masq-XXXX), for titles. */
+  boxName: string;
+  version: string;
+  /** After a reboot with unattended restart off, the Node waits for the database password (POST unlock). */
+  waitingForPassword: boolean;
+  lockedForS?: number;
+}
+
+export interface CodeBody { code: string }
+export interface PasswordBody { password: string }
+export interface OkAnswer { ok: true }
+
+export interface SetupValue {
+  name: string;
+  /** Secrets show as '*' characters. */
+  value: string;
+  /** Default, Configured, Set, Blank, Required (MASQ's statuses). */
+  status: string;
+  help: string;
+  valueName: string;
+  secret: boolean;
+}
+export interface SetupAnswer {
+  running: boolean;
+  values: SetupValue[];
+  /** [parameter, why] pairs: the same words masq setup prints. */
+  errors: Array<[string, string]>;
+}
+export interface SetupBody {
+  /** An empty value clears what was set. */
+  values: Array<{ name: string; value: string }>;
+}
+
+export interface ChainTestBody { chain: string; url: string }
+export interface ChainTestAnswer { chainId: number; expectedChainId: number; matches: boolean; blockNumber: number; latencyMs: number }
+
+export interface GenerateBody {
+  dbPassword: string;
+  /** 12, 15, 18, 21 or 24. */
+  wordCount: number;
+  passphrase?: string;
+}
+export interface GenerateAnswer {
+  /** Shown once: the server keeps it only until the words are confirmed. */
+  mnemonic: string[];
+  consumingAddress: string;
+  earningAddress: string;
+  /** 1-based positions of the words the user must type back. */
+  confirmPositions: number[];
+}
+export interface ConfirmBody { words: string[] }
+export interface RecoverBody {
+  dbPassword: string;
+  /** A phrase to recover both wallets from, or only an earning address. */
+  mnemonic?: string;
+  passphrase?: string;
+  earningAddress?: string;
+}
+export interface WalletsAnswer { consumingAddress?: string; earningAddress: string }
+
+export interface StartAnswer { pid: number }
+export interface UnlockBody { dbPassword: string }
+
+/** Server-sent events on GET events: `event: <type>` and one JSON line of data. */
+export type PageEvent =
+  | { type: 'stage'; stage: 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound' }
+  | { type: 'log'; level: string; msg: string; at: number }
+  | { type: 'node'; running: boolean; pid?: number; crashReason?: string };
+
+export interface StatusPanel {
+  nodeRunning: boolean;
+  stage?: 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound';
+  mode?: string;
+  unattendedRestart: 'on' | 'off';
+  waitingForPassword: boolean;
+}
+export interface DescriptorPanel { descriptor?: string }
+export interface GraphNode { id: string; label: string[]; self: boolean; routes: boolean }
+export interface NeighborhoodPanel { nodes: GraphNode[]; edges: Array<{ from: string; to: string }> }
+/** The Node's automapStatus answer, as it is. */
+export type AutomapPanel = Record<string, unknown> & { state: 'off' | 'mapped' | 'failed'; summary: string };
+export interface EarningsSample { at: number; earnedGwei: number; owedGwei: number; paidGwei: number; receivedGwei: number }
+export interface EarningsPanel { now: EarningsSample; history: EarningsSample[] }
+export interface SystemPanel {
+  cpuTempC?: number;
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  diskTotalBytes: number;
+  diskFreeBytes: number;
+  uptimeS: number;
+  load1: number;
+}
+export interface LogLine { at: number; level: string; msg: string }
+export interface LogsPanel { lines: LogLine[] }
+/** The Node's configuration answer, secrets left out. */
+export type ConfigurationPanel = Record<string, unknown>;
+
+export interface SetConfigurationBody { name: string; value: string }
+export interface ChangePasswordBody { oldPassword: string; newPassword: string }
+export interface BackupBody { dbPassword: string; backupPassword: string }
+export interface BackupAnswer { fileName: string; file: string }
+export interface RestoreBody { dbPassword: string; backupPassword: string; file: string }
+export interface RestoreAnswer { ok: true; nodeKeyChanged: boolean }
