@@ -1,0 +1,37 @@
+// The Node's neighborhood graph (Graphviz DOT from neighborhoodGraph) as nodes and edges the page draws. Bounded:
+// a graph larger than a neighborhood can be is cut, never parsed without limit.
+
+import type { GraphNode, NeighborhoodPanel } from './api.js';
+
+export const MAX_DOT_CHARS = 262_144;
+export const MAX_GRAPH_NODES = 500;
+export const MAX_GRAPH_EDGES = 4000;
+
+const NODE_LINE = /^"([^"\\]{1,64})" \[label="((?:[^"\\]|\\.){0,512})"([^\]]{0,128})\];$/;
+const EDGE_LINE = /^"([^"\\]{1,64})" -> "([^"\\]{1,64})";$/;
+
+export function parseGraph(dot: string): NeighborhoodPanel {
+  const nodes: GraphNode[] = [];
+  const edges: Array<{ from: string; to: string }> = [];
+  const known = new Set<string>();
+  for (const raw of dot.slice(0, MAX_DOT_CHARS).split('\n')) {
+    const line = raw.trim();
+    const n = NODE_LINE.exec(line);
+    if (n && nodes.length < MAX_GRAPH_NODES) {
+      const [, id, label, attrs] = n as unknown as [string, string, string, string];
+      known.add(id);
+      nodes.push({ id, label: label.split('\\n').filter((s) => s.length > 0), self: attrs.includes('style=filled'), routes: !attrs.includes('shape=box') });
+      continue;
+    }
+    const e = EDGE_LINE.exec(line);
+    if (e && edges.length < MAX_GRAPH_EDGES) edges.push({ from: e[1] as string, to: e[2] as string });
+  }
+  // Edges to Nodes the graph does not describe get a bare node, so the picture shows that the neighbor exists.
+  for (const { to } of edges) {
+    if (!known.has(to) && nodes.length < MAX_GRAPH_NODES) {
+      known.add(to);
+      nodes.push({ id: to, label: [to], self: false, routes: false });
+    }
+  }
+  return { nodes, edges: edges.filter((e) => known.has(e.from) && known.has(e.to)) };
+}
