@@ -16,7 +16,7 @@ esac
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-for f in dist/masq.js dist/masq-node.js; do
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/web-setup/index.html; do
   [ -f "$f" ] || { echo "build-deb.sh: $f is missing; run make build first" >&2; exit 1; }
 done
 
@@ -76,18 +76,25 @@ find "$app/node_modules" -name '*.node' -type f | while read -r addon; do
 done
 
 # The bundles without their source maps: the maps would carry the whole TypeScript source.
-for b in masq masq-node; do
+for b in masq masq-node masq-setup; do
   sed '/^\/\/# sourceMappingURL=/d' "dist/$b.js" > "$app/$b.js"
 done
 cp "$work/npm/package.json" "$app/package.json"
+cp -R dist/web-setup "$app/web-setup"
 
 install -D -m 0755 packaging/debian/masq.sh "$root/usr/bin/masq"
 install -D -m 0755 packaging/debian/masq-node.sh "$root/usr/bin/masq-node"
+install -D -m 0755 packaging/debian/masq-setup.sh "$root/usr/bin/masq-setup"
+# The setup code on the console before login (agetty reads /etc/issue.d) and after an ssh login (motd), from the
+# file the Daemon keeps in /run/masq while the box is unclaimed.
+mkdir -p "$root/etc/issue.d"
+ln -s /run/masq/setup-code.issue "$root/etc/issue.d/masq-setup.issue"
+install -D -m 0755 packaging/debian/motd-setup-code.sh "$root/etc/update-motd.d/60-masq-setup-code"
 install -D -m 0644 packaging/debian/config.toml "$root/etc/masq/config.toml"
 install -D -m 0644 packaging/debian/sysusers.conf "$root/usr/lib/sysusers.d/masq.conf"
 install -D -m 0644 packaging/debian/tmpfiles.conf "$root/usr/lib/tmpfiles.d/masq.conf"
 install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/masq"
-for unit in packaging/systemd/*.service; do
+for unit in packaging/systemd/*.service packaging/systemd/*.socket; do
   [ -f "$unit" ] || { echo "build-deb.sh: no unit in packaging/systemd/" >&2; exit 1; }
   install -D -m 0644 "$unit" "$root/usr/lib/systemd/system/$(basename "$unit")"
 done
@@ -113,7 +120,7 @@ mkdir -p "$root/DEBIAN"
 for script in postinst prerm postrm; do
   install -m 0755 "packaging/debian/$script" "$root/DEBIAN/$script"
 done
-echo /etc/masq/config.toml > "$root/DEBIAN/conffiles"
+printf '%s\n' /etc/masq/config.toml /etc/update-motd.d/60-masq-setup-code > "$root/DEBIAN/conffiles"
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | LC_ALL=C sort | xargs md5sum) \
   > "$root/DEBIAN/md5sums"
 installed_size=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
