@@ -39,7 +39,11 @@ function formProblem(error: { validation?: Array<{ instancePath?: string; messag
 }
 
 export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServer {
-  const app = Fastify({ logger: false, bodyLimit: SMALL_BODY, connectionTimeout: 60_000, keepAliveTimeout: 5000, requestTimeout: 60_000, return503OnClosing: true });
+  const app = Fastify({
+    logger: false, bodyLimit: SMALL_BODY, connectionTimeout: 60_000, keepAliveTimeout: 5000, requestTimeout: 60_000, return503OnClosing: true,
+    // A field the form does not have, or of the wrong type, is an error, not something to drop or convert.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  });
   const streams = new EventStreams();
   const node = new NodeControl(ctx.link, (running, pid) => streams.send({ type: 'node', running, ...(pid !== undefined ? { pid } : {}) }));
   ctx.link.onBroadcast((b) => {
@@ -103,10 +107,18 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
       method: spec.method, url: spec.path,
       ...('bodyLimit' in spec ? { bodyLimit: spec.bodyLimit } : {}),
       ...(FORMS[name] ? { schema: { body: FORMS[name] } } : {}),
+      // Before the body is even parsed: who may not call the route learns nothing about its form.
+      onRequest: async (req, reply) => {
+        try {
+          await checkAccess(spec.access, sessions.get(req), ctx);
+        } catch (e) {
+          return send(reply, e, ctx.log);
+        }
+        return undefined;
+      },
       handler: async (req, reply) => {
         const session = sessions.get(req);
         try {
-          await checkAccess(spec.access, session, ctx);
           const call: Call = {
             body: (req.body ?? {}) as Record<string, unknown>, session, reply,
             setSession: (s) => void reply.header('set-cookie', s ? sessionCookie(s.id) : clearedCookie()),

@@ -1,0 +1,221 @@
+// The setup page's server, on a scripted box: every route's access rule, the claim and login flow with its
+// cookies, and the guards against the attacks a page on a LAN meets (DNS rebinding, cross-site requests, peers from
+// outside, oversized or malformed bodies).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CSRF_HEADER, ROUTES, type RouteName } from '../../src/setup/api.js';
+import { SECURITY_HEADERS } from '../../src/setup/guard.js';
+import { IDLE_MS } from '../../src/setup/sessions.js';
+import { ADMIN_PASSWORD, SETUP_CODE, scriptedPage } from '../helpers/setup-page.js';
+
+const HOST = { host: '127.0.0.1:8080' };
+const POST = { ...HOST, [CSRF_HEADER]: '1', 'content-type': 'application/json' };
+
+type Page = ReturnType<typeof scriptedPage>;
+
+function call(p: Page, name: RouteName, body: unknown = {}, headers: Record<string, string> = {}) {
+  const r = ROUTES[name];
+  return p.page.app.inject({ method: r.method, url: r.path, headers: { ...(r.method === 'POST' ? POST : HOST), ...headers }, ...(r.method === 'POST' ? { payload: JSON.stringify(body) } : {}) });
+}
+
+const cookieOf = (res: { headers: Record<string, unknown> }): string => String(res.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+
+async function loggedIn(p: Page): Promise<string> {
+  p.box.claimed = true;
+  const res = await call(p, 'login', { password: ADMIN_PASSWORD });
+  assert.equal(res.statusCode, 200, res.body);
+  return cookieOf(res);
+}
+
+test('every route but the public ones is refused without a session; a session opens them', async () => {
+  const p = scriptedPage();
+  try {
+    p.box.claimed = true;
+    for (const name of Object.keys(ROUTES) as RouteName[]) {
+      if (ROUTES[name].access !== 'session') continue;
+      const res = await call(p, name);
+      assert.equal(res.statusCode, 401, `${name} without a session: ${res.body}`);
+      assert.equal(res.json().error.code, 'NOT_LOGGED_IN');
+    }
+    const cookie = await loggedIn(p);
+    const res = await call(p, 'getSetup', {}, { cookie });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().values[0].name, 'neighborhood-mode');
+  } finally {
+    await p.close();
+  }
+});
+
+test('claim: the right code opens a code session, which alone may choose the password; then the claim routes are gone', async () => {
+  const p = scriptedPage();
+  try {
+    assert.equal((await call(p, 'state')).json().phase, 'claim');
+    assert.equal((await call(p, 'claimPassword', { password: ADMIN_PASSWORD })).statusCode, 403, 'no password before the code');
+    const wrong = await call(p, 'claimCode', { code: 'ZZZZ9999' });
+    assert.equal(wrong.statusCode, 403);
+    assert.equal(wrong.json().error.code, 'SETUP_CODE_WRONG');
+    assert.equal(wrong.json().error.triesLeft, 4);
+    const right = await call(p, 'claimCode', { code: SETUP_CODE });
+    assert.equal(right.statusCode, 200, right.body);
+    const codeCookie = cookieOf(right);
+    const claimed = await call(p, 'claimPassword', { password: ADMIN_PASSWORD }, { cookie: codeCookie });
+    assert.equal(claimed.statusCode, 200, claimed.body);
+    const admin = cookieOf(claimed);
+    assert.notEqual(admin, codeCookie, 'a new session id at the claim');
+    assert.equal((await call(p, 'state', {}, { cookie: admin })).json().phase, 'wizard');
+    assert.equal((await call(p, 'getSetup', {}, { cookie: codeCookie })).statusCode, 401, 'the code session is over');
+    for (const name of ['claimCode', 'claimPassword'] as const) {
+      const gone = await call(p, name, { code: SETUP_CODE, password: 'x' }, { cookie: admin });
+      assert.equal(gone.statusCode, 404, `${name} after the claim`);
+    }
+  } finally {
+    await p.close();
+  }
+});
+
+test('a brute force of the code or the password is locked out, with the time to wait', async () => {
+  const p = scriptedPage();
+  try {
+    for (let i = 0; i < 5; i++) assert.equal((await call(p, 'claimCode', { code: `WRONG${i}AA` })).statusCode, 403);
+    const locked = await call(p, 'claimCode', { code: SETUP_CODE });
+    assert.equal(locked.statusCode, 429, 'even the right code is refused while locked out');
+    assert.equal(locked.json().error.code, 'LOCKED_OUT');
+    assert.equal(locked.json().error.lockedForS, 3600);
+    p.box.claimed = true;
+    const login = await call(p, 'login', { password: ADMIN_PASSWORD });
+    assert.equal(login.statusCode, 429);
+  } finally {
+    await p.close();
+  }
+});
+
+test('the session cookie is HttpOnly and SameSite=Strict, rotates at every login, ends at logout and after idling', async () => {
+  const p = scriptedPage();
+  try {
+    p.box.claimed = true;
+    const first = await call(p, 'login', { password: ADMIN_PASSWORD });
+    const header = String(first.headers['set-cookie']);
+    assert.match(header, /^masq_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const a = cookieOf(first);
+    const b = cookieOf(await call(p, 'login', { password: ADMIN_PASSWORD }, { cookie: a }));
+    assert.notEqual(a, b);
+    assert.equal((await call(p, 'logout', {}, { cookie: b })).statusCode, 200);
+    assert.equal((await call(p, 'getSetup', {}, { cookie: b })).statusCode, 401, 'logged out');
+    const c = cookieOf(await call(p, 'login', { password: ADMIN_PASSWORD }));
+    p.clock.t += IDLE_MS + 1;
+    assert.equal((await call(p, 'getSetup', {}, { cookie: c })).statusCode, 401, 'idle too long');
+  } finally {
+    await p.close();
+  }
+});
+
+test('DNS rebinding: a request under a foreign Host name is refused, whatever it asks', async () => {
+  const p = scriptedPage();
+  try {
+    for (const host of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'a b', 'x'.repeat(300)]) {
+      const res = await p.page.app.inject({ method: 'GET', url: '/api/state', headers: { host } });
+      assert.equal(res.statusCode, 421, `Host ${host}`);
+    }
+    const page = await p.page.app.inject({ method: 'GET', url: '/', headers: { host: 'evil.example' } });
+    assert.equal(page.statusCode, 421, 'the page itself too');
+    assert.equal((await p.page.app.inject({ method: 'GET', url: '/', headers: { host: 'masq-test.local' } })).statusCode, 200);
+  } finally {
+    await p.close();
+  }
+});
+
+test('CSRF: a POST without the page\'s header, not as JSON, or from another origin or site is refused', async () => {
+  const p = scriptedPage();
+  try {
+    p.box.claimed = true;
+    const body = JSON.stringify({ password: ADMIN_PASSWORD });
+    const tries: Array<[string, Record<string, string>]> = [
+      ['no header', { ...HOST, 'content-type': 'application/json' }],
+      ['a form post', { ...HOST, [CSRF_HEADER]: '1', 'content-type': 'application/x-www-form-urlencoded' }],
+      ['text/plain', { ...HOST, [CSRF_HEADER]: '1', 'content-type': 'text/plain' }],
+      ['another origin', { ...POST, origin: 'http://evil.example' }],
+      ['another site', { ...POST, 'sec-fetch-site': 'cross-site' }],
+    ];
+    for (const [what, headers] of tries) {
+      const res = await p.page.app.inject({ method: 'POST', url: ROUTES.login.path, headers, payload: body });
+      assert.equal(res.statusCode, 403, what);
+      assert.equal(res.json().error.code, 'CROSS_SITE', what);
+      assert.equal(res.headers['set-cookie'], undefined, `${what}: no session`);
+    }
+    const same = await p.page.app.inject({ method: 'POST', url: ROUTES.login.path, headers: { ...POST, origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' }, payload: body });
+    assert.equal(same.statusCode, 200, same.body);
+  } finally {
+    await p.close();
+  }
+});
+
+test('peers outside this machine are refused unless the LAN is on; public addresses always', async () => {
+  const off = scriptedPage();
+  const on = scriptedPage(undefined, { lan: true });
+  try {
+    const ask = (p: Page, remoteAddress: string) => p.page.app.inject({ method: 'GET', url: '/api/state', headers: HOST, remoteAddress });
+    assert.equal((await ask(off, '192.168.1.20')).statusCode, 403);
+    assert.equal((await ask(off, '127.0.0.1')).statusCode, 200);
+    assert.equal((await ask(on, '192.168.1.20')).statusCode, 200);
+    assert.equal((await ask(on, 'fe80::1')).statusCode, 200);
+    assert.equal((await ask(on, '203.0.113.9')).statusCode, 403, 'never the internet');
+    assert.equal((await ask(on, '::ffff:8.8.8.8')).statusCode, 403);
+  } finally {
+    await off.close();
+    await on.close();
+  }
+});
+
+test('strict security headers and a CSP without inline script on every answer, errors included; no-store on the API', async () => {
+  const p = scriptedPage();
+  try {
+    for (const res of [
+      await p.page.app.inject({ method: 'GET', url: '/', headers: HOST }),
+      await p.page.app.inject({ method: 'GET', url: '/api/state', headers: HOST }),
+      await p.page.app.inject({ method: 'GET', url: '/nothing', headers: HOST }),
+      await p.page.app.inject({ method: 'GET', url: '/', headers: { host: 'evil.example' } }),
+    ]) {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers[k], v, `${k} on ${res.statusCode}`);
+    }
+    assert.doesNotMatch(SECURITY_HEADERS['content-security-policy'] as string, /unsafe-inline|unsafe-eval/);
+    assert.equal((await p.page.app.inject({ method: 'GET', url: '/api/state', headers: HOST })).headers['cache-control'], 'no-store');
+  } finally {
+    await p.close();
+  }
+});
+
+test('the consuming key never reaches the page, even in the configuration panel', async () => {
+  const p = scriptedPage();
+  try {
+    const cookie = await loggedIn(p);
+    p.box.running = true;
+    const res = await call(p, 'panelConfiguration', {}, { cookie });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.doesNotMatch(res.body, /abab/);
+    assert.equal(res.json().neighborhoodMode, 'standard');
+  } finally {
+    await p.close();
+  }
+});
+
+test('bodies are bounded before parsing and checked field by field; random bodies get a 4xx, never a 500 or a stack', async () => {
+  const p = scriptedPage();
+  try {
+    const cookie = await loggedIn(p);
+    const huge = await call(p, 'login', { password: 'x'.repeat(10_000) });
+    assert.equal(huge.statusCode, 413);
+    const extra = await call(p, 'putSetup', { values: [], more: 1 }, { cookie });
+    assert.equal(extra.statusCode, 400);
+    assert.equal(extra.json().error.code, 'FORM_INVALID');
+    const posts = (Object.keys(ROUTES) as RouteName[]).filter((n) => ROUTES[n].method === 'POST');
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...posts), fc.oneof(fc.json(), fc.string({ maxLength: 300 })), async (name, payload) => {
+      const res = await p.page.app.inject({ method: 'POST', url: ROUTES[name].path, headers: { ...POST, cookie }, payload });
+      assert.ok(res.statusCode < 500, `${name} ${payload} → ${res.statusCode} ${res.body}`);
+      assert.doesNotMatch(res.body, /\n\s+at /, 'no stack trace');
+    }), { seed: 7, numRuns: 300 });
+  } finally {
+    await p.close();
+  }
+});
