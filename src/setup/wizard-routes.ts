@@ -37,11 +37,14 @@ export function wizardRoutes(ctx: PageContext, node: NodeControl): Handlers {
     },
     async putSetup({ body }) {
       const values = body.values as Array<{ name: string; value: string }>;
-      const r = await node.setup(values);
-      if (r.running && values.length > 0) {
-        throw pageError(409, 'NODE_RUNNING', 'These settings cannot change while the Node runs.', { fix: 'Stop the Node, change them, and start it again.' });
+      const box = await ctx.link.daemon('boxStatus', {});
+      if (box.nodeRunning && values.length > 0) {
+        // The Daemon takes no setup while the Node runs (as MASQ's). During the wizard, the Node the box came up
+        // with gives way to the one being set up; on the dashboard, stopping it is the administrator's choice.
+        if (box.setupDone) throw pageError(409, 'NODE_RUNNING', 'These settings cannot change while the Node runs.', { fix: 'Stop the Node, change them, and start it again.' });
+        await node.stop();
       }
-      return setupAnswer(r);
+      return setupAnswer(await node.setup(values));
     },
     async testChain({ body }) {
       return ctx.testChain(field(body, 'chain'), field(body, 'url'));
