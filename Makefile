@@ -1,6 +1,6 @@
 # The two README commands: `make run` and `make test`. Everything they need is installed here.
 SHELL := /bin/sh
-APT_TEST_PACKAGES := curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc
+APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc
 # What `make deb-test` needs on top (clean Debian roots, containers, arm64 emulation).
 APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-support
 NODE_BIN := node_modules/.bin
@@ -19,10 +19,14 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 
-dist/masq-node.js dist/masq.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
+dist/masq-node.js dist/masq.js dist/masq-setup.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
 	node scripts/build.mjs
 
-build: dist/masq-node.js
+# The setup page's few static files (web-setup/ → dist/web-setup/).
+dist/web-setup/index.html: node_modules/.installed scripts/build-web.mjs $(shell find web-setup -type f 2>/dev/null) src/setup/api.ts
+	node scripts/build-web.mjs
+
+build: dist/masq-node.js dist/web-setup/index.html
 
 run: build
 	@scripts/run.sh
