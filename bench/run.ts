@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
 import { paymentFigures } from './payments.js';
+import { setupPageFigures } from './setup-page.js';
 
 const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
@@ -213,6 +214,7 @@ async function main(): Promise<void> {
 
     await meshFigures(dir, port);
     await paymentFigures(emit);
+    await setupPageFigures(emit);
   } finally {
     server.close();
   }
