@@ -1,0 +1,401 @@
+// The setup page in Debian's Chromium, at phone and desktop sizes, under the CSP masq-setup serves: every view
+// (claim, login, the wizard's steps and live start, the dashboard) renders without a console error or CSP
+// violation, its forms send what api.ts says, and markup in a neighbor's label, a log line or a parameter value
+// shows as text and never runs. Screenshots go to docs/setup/. The server is a throwaway: node:http serving the
+// built page and canned JSON of api.ts's types.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type {
+  ApiError, ConfigurationPanel, EarningsPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, StatusPanel, SystemPanel,
+} from '../../src/setup/api.js';
+import { CSRF_HEADER, CSRF_VALUE } from '../../src/setup/api.js';
+import { type CheckedPage, PAGE_TIME, type Size, withBrowser } from '../helpers/browser.js';
+import { ROOT, run, Sandbox } from '../helpers/processes.js';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+const PROBES = ['<script>window.__x=1</script>', '"><img src=x onerror="window.__x=1">'];
+const SIZES: Size[] = ['phone', 'desktop'];
+const MNEMONIC = 'oak river candle north glass tiger velvet harbor ocean pencil magnet orbit'.split(' ');
+const CONFIRM = [2, 7, 11];
+const KEY = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE';
+const desc = (n: number): string => `masq://base-mainnet:${KEY.slice(n)}${'A'.repeat(n)}@203.0.113.${n}:${5000 + n}`;
+
+const sandbox = new Sandbox();
+let dist = '';
+
+before(async () => {
+  dist = sandbox.tempDir('masq-web-');
+  const built = await run('node', [join(ROOT, 'scripts', 'build-web.mjs'), dist]);
+  assert.equal(built.code, 0, built.stderr);
+});
+after(() => sandbox.cleanup());
+
+// ---- canned answers ----
+
+function setupAnswer(): SetupAnswer {
+  const v = (name: string, value: string, status: string, secret = false) => ({ name, value, status, help: `Help for ${name}.`, valueName: 'VALUE', secret });
+  return {
+    running: false,
+    errors: [],
+    values: [
+      v('blockchain-service-url', '', 'Required'), v('chain', 'base-mainnet', 'Default'), v('db-password', '', 'Required', true),
+      v('earning-wallet', '', 'Blank'), v('gas-price', '1', 'Default'), v('min-hops', '3', 'Default'),
+      v('neighborhood-mode', 'standard', 'Default'), v('neighbors', `${desc(21)},${desc(22)}`, 'Default'),
+      v('unattended-restart', 'off', 'Default'), v('log-level', PROBES[1] as string, 'Set'),
+    ],
+  };
+}
+
+function neighborhood(): NeighborhoodPanel {
+  const nodes = [{ id: 'self', label: ['This box', '203.0.113.7:5123'], self: true, routes: true }];
+  const edges: NeighborhoodPanel['edges'] = [];
+  for (let i = 1; i <= 5; i++) {
+    nodes.push({ id: `n${i}`, label: i === 3 ? PROBES : [`Nb${i}xQ…`, `198.51.100.${i}:${5000 + i}`], self: false, routes: i % 2 === 1 });
+    edges.push({ from: 'self', to: `n${i}` }, ...(i % 2 ? [{ from: `n${i}`, to: 'self' }] : []));
+  }
+  for (let i = 1; i <= 6; i++) {
+    nodes.push({ id: `f${i}`, label: [i === 2 ? (PROBES[1] as string) : `Far${i}…`], self: false, routes: i % 3 === 0 });
+    edges.push({ from: `n${1 + (i % 5)}`, to: `f${i}` });
+  }
+  return { nodes, edges };
+}
+
+function earnings(): EarningsPanel {
+  const start = PAGE_TIME.getTime() - 4 * 3600_000;
+  const history = Array.from({ length: 48 }, (_, i) => ({
+    at: start + i * 300_000, earnedGwei: Math.round(1.2e6 * i + 4e5 * Math.sin(i / 3) ** 2), owedGwei: Math.round(3e5 * i), paidGwei: 0, receivedGwei: 0,
+  }));
+  return { now: { ...(history[47] as EarningsPanel['history'][number]), paidGwei: 5e6, receivedGwei: 2.5e7 }, history };
+}
+
+function logs(): LogsPanel {
+  const at = PAGE_TIME.getTime() - 60_000;
+  return {
+    lines: [
+      { at, level: 'INFO', msg: 'Node started; listening on 0.0.0.0:5123' },
+      { at: at + 1000, level: 'WARN', msg: `neighbor sent ${PROBES[0]}` },
+      { at: at + 2000, level: 'INFO', msg: `descriptor label ${PROBES[1]}` },
+      { at: at + 3000, level: 'ERROR', msg: 'blockchain service timed out after 10 s; retrying' },
+    ],
+  };
+}
+
+const configuration = (): ConfigurationPanel => ({
+  blockchainServiceUrlOpt: 'https://base.example.org/rpc', chainName: 'base-mainnet', clandestinePort: 5123, gasPrice: 1,
+  neighborhoodMode: 'standard', portMappingProtocol: PROBES[0], pastNeighbors: [desc(21), PROBES[1]], startBlock: 19_711_235,
+  earningWalletAddressOpt: '0x1234567890abcdef1234567890abcdef12345678', ratePack: { routingByteRate: 53844, exitByteRate: 107688 },
+});
+
+const system = (): SystemPanel => ({ cpuTempC: 51.8, memTotalBytes: 4e9, memAvailableBytes: 2.7e9, diskTotalBytes: 31.9e9, diskFreeBytes: 24.2e9, uptimeS: 3 * 86_400 + 5 * 3600, load1: 0.42 });
+
+// ---- the throwaway box ----
+
+interface Box {
+  phase: Phase;
+  lockedForS?: number;
+  status: StatusPanel;
+  /** Answers given once, before the usual one, by 'METHOD /path'. */
+  once: Map<string, Array<[number, unknown]>>;
+  posts: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Routes the page asked that this fake box does not answer: a test that meets one is incomplete. */
+  unknown: string[];
+}
+
+const refuse = (status: number, error: ApiError): [number, unknown] => [status, { error }];
+
+function usual(box: Box, path: string, body: Record<string, unknown>): [number, unknown] {
+  switch (path) {
+    case '/api/state': return [200, { phase: box.phase, boxName: 'masq-7F3A', version: '0.1.0', waitingForPassword: box.status.waitingForPassword, ...(box.lockedForS ? { lockedForS: box.lockedForS } : {}) }];
+    case '/api/claim/code': return [200, { ok: true }];
+    case '/api/claim/password': box.phase = 'wizard'; return [200, { ok: true }];
+    case '/api/login': box.phase = 'dashboard'; return [200, { ok: true }];
+    case '/api/logout': box.phase = 'login'; return [200, { ok: true }];
+    case '/api/setup': return [200, setupAnswer()];
+    case '/api/chain/test': return [200, { chainId: 8453, expectedChainId: 8453, matches: true, blockNumber: 23_456_789, latencyMs: 84 }];
+    case '/api/wallets/generate': return [200, { mnemonic: MNEMONIC, consumingAddress: '0xC0fFee0000000000000000000000000000000001', earningAddress: '0xEa7000000000000000000000000000000000beef', confirmPositions: CONFIRM }];
+    case '/api/wallets/confirm': {
+      const right = CONFIRM.map((p) => MNEMONIC[p - 1]);
+      if (JSON.stringify(body['words']) !== JSON.stringify(right)) return refuse(400, { code: 'WALLET', message: 'Word 7 is not the word of the phrase.', fix: 'Look at your paper again.', field: 'words' });
+      return [200, { consumingAddress: '0xC0fFee0000000000000000000000000000000001', earningAddress: '0xEa7000000000000000000000000000000000beef' }];
+    }
+    case '/api/node/start': box.phase = 'dashboard'; return [200, { pid: 4242 }];
+    case '/api/node/unlock': return [200, { ok: true }];
+    case '/api/panel/status': return [200, box.status];
+    case '/api/panel/descriptor': return [200, { descriptor: desc(7) }];
+    case '/api/panel/neighborhood': return [200, neighborhood()];
+    case '/api/panel/automap': return [200, { state: 'mapped', protocol: 'pcp', router: '192.168.1.1', publicAddress: '203.0.113.7', externalPort: 5123, internalPort: 5123, lifetimeSec: 600, summary: 'The router (PCP) forwards port 5123 to this box.', attempts: [] }];
+    case '/api/panel/earnings': return [200, earnings()];
+    case '/api/panel/system': return [200, system()];
+    case '/api/panel/logs': return [200, logs()];
+    case '/api/panel/configuration': return [200, configuration()];
+    case '/api/configuration': return [200, { ok: true }];
+    case '/api/backup': return [200, { fileName: 'masq-7F3A.backup', file: 'BACKUP-FILE-TEXT' }];
+    default:
+      box.unknown.push(path);
+      return refuse(404, { code: 'NOT_FOUND', message: `No route ${path}.` });
+  }
+}
+
+/** The live start: the Node comes up, meets its neighbors, finds a route; one log line carries markup. */
+function events(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'content-security-policy': CSP });
+  const at = PAGE_TIME.getTime();
+  const script: Array<[string, unknown]> = [
+    ['node', { type: 'node', running: true, pid: 4242 }],
+    ['log', { type: 'log', level: 'INFO', msg: 'Node started', at }],
+    ['stage', { type: 'stage', stage: 'ConnectedToNeighbor' }],
+    ['log', { type: 'log', level: 'WARN', msg: `a neighbor calls itself ${PROBES[0]}`, at: at + 500 }],
+    ['log', { type: 'log', level: 'INFO', msg: 'Gossip received from 3 Nodes', at: at + 900 }],
+    ['stage', { type: 'stage', stage: 'RouteFound' }],
+  ];
+  script.forEach(([type, data], i) => setTimeout(() => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`), 50 * (i + 1)));
+}
+
+const STATIC: Record<string, [string, string]> = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
+  '/app.css': ['app.css', 'text/css; charset=utf-8'],
+};
+
+async function serve(box: Box): Promise<{ url: string; server: Server }> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const send = (status: number, value: unknown, type = 'application/json'): void => {
+      res.writeHead(status, { 'content-type': type, 'content-security-policy': CSP, 'cache-control': 'no-store' });
+      res.end(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
+    };
+    const file = STATIC[path];
+    if (req.method === 'GET' && file) return send(200, readFileSync(join(dist, file[0])), file[1]);
+    if (path === '/api/events') return events(res);
+    if (path === '/api/logs/download') return send(200, 'log', 'text/plain');
+    let raw = '';
+    req.on('data', (d: Buffer) => { raw += d.toString(); });
+    req.on('end', () => {
+      let body: Record<string, unknown> = {};
+      if (req.method === 'POST') {
+        // What masq-setup will insist on: the CSRF header and a JSON body.
+        if (req.headers[CSRF_HEADER] !== CSRF_VALUE || req.headers['content-type'] !== 'application/json') {
+          return send(403, { error: { code: 'CSRF', message: `POST ${path} without the CSRF header or JSON` } });
+        }
+        body = JSON.parse(raw) as Record<string, unknown>;
+        box.posts.push({ path, body });
+      }
+      const queued = box.once.get(`${req.method} ${path}`)?.shift();
+      const [status, answer] = queued ?? usual(box, path, body);
+      send(status, answer);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+function newBox(phase: Phase): Box {
+  return {
+    phase, once: new Map(), posts: [], unknown: [],
+    status: { nodeRunning: true, stage: 'RouteFound', mode: 'standard', unattendedRestart: 'on', waitingForPassword: false },
+  };
+}
+
+/** Opens the page of a fresh box at each size; the server and the browser are closed whatever happens. */
+async function eachSize(phase: Phase, prepare: (box: Box) => void, f: (p: CheckedPage, box: Box) => Promise<void>): Promise<void> {
+  await withBrowser(async (session) => {
+    for (const size of SIZES) {
+      const box = newBox(phase);
+      prepare(box);
+      const { url, server } = await serve(box);
+      try {
+        const p = await session.open(size, url);
+        await f(p, box);
+        assert.deepEqual(p.problems(), [], `${size}: console errors or CSP violations`);
+        assert.deepEqual(box.unknown, [], `${size}: routes the fake box does not answer`);
+        assert.equal(await p.page.evaluate(() => (window as unknown as { __x?: number }).__x), undefined, 'no probe ran');
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    }
+  });
+}
+
+const posted = (box: Box, path: string): Record<string, unknown> | undefined => box.posts.filter((p) => p.path === path).at(-1)?.body;
+
+// ---- the views ----
+
+test('the first load stays under 100 KB compressed', () => {
+  const total = ['index.html', 'app.js', 'app.css'].reduce((n, f) => n + gzipSync(readFileSync(join(dist, f)), { level: 9 }).length, 0);
+  assert.ok(total < 100_000, `${total} bytes`);
+});
+
+test('claim: the code is formatted as typed, a wrong one says how many tries are left, then the admin password is chosen', async () => {
+  await eachSize('claim', (box) => {
+    box.once.set('POST /api/claim/code', [refuse(403, { code: 'SETUP_CODE_WRONG', message: 'This is not the setup code.', fix: 'Check the code on the box.', field: 'code', triesLeft: 4 })]);
+  }, async (p, box) => {
+    const { page } = p;
+    const code = page.getByLabel('Setup code');
+    await code.pressSequentially('ab cd1');
+    assert.equal(await code.inputValue(), 'ABCD-1');
+    await code.pressSequentially('234');
+    assert.equal(await code.inputValue(), 'ABCD-1234');
+    await p.screenshot('claim');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('4 tries left').waitFor();
+    await p.screenshot('claim-wrong-code');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Choose the admin password' }).waitFor();
+    assert.deepEqual(posted(box, '/api/claim/code'), { code: 'ABCD1234' });
+    await page.getByLabel('Admin password').fill('password12');
+    await page.getByText('Strength: very weak').waitFor();
+    await page.getByLabel('The same password again').fill('password13');
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await page.getByText('The two passwords are not the same.').waitFor();
+    await p.screenshot('claim-password');
+    await page.getByLabel('Admin password').fill('tulip hammer lantern 42');
+    await page.getByLabel('The same password again').fill('tulip hammer lantern 42');
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await page.getByRole('heading', { name: 'Secure the box' }).waitFor();
+    assert.deepEqual(posted(box, '/api/claim/password'), { password: 'tulip hammer lantern 42' });
+  });
+});
+
+test('claim and login: a lockout counts down and keeps the button disabled', async () => {
+  await eachSize('claim', (box) => { box.lockedForS = 299; }, async (p) => {
+    await p.page.getByText('try again in 4:59').waitFor();
+    assert.equal(await p.page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
+    await p.screenshot('claim-locked');
+  });
+  await eachSize('login', (box) => {
+    box.once.set('POST /api/login', [refuse(403, { code: 'LOCKED_OUT', message: 'Too many wrong passwords.', lockedForS: 90 })]);
+  }, async (p) => {
+    const { page } = p;
+    await p.screenshot('login');
+    await page.getByLabel('Admin password').fill('not it');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Too many wrong passwords. You can try again in 1:30.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Log in' }).isDisabled(), true);
+    await p.screenshot('login-locked');
+  });
+});
+
+test('wizard: five steps, each validated by the box, then the live start and the dashboard', async () => {
+  await eachSize('wizard', (box) => {
+    // The first URL is refused by the box's own check; the page shows why next to the field.
+    box.once.set('POST /api/setup', [[200, { ...setupAnswer(), errors: [['blockchain-service-url', "'ftp://rpc' must start with http://, https://, ws:// or wss://"]] }]]);
+  }, async (p, box) => {
+    const { page } = p;
+    await page.getByRole('heading', { name: 'Secure the box' }).waitFor();
+    await page.getByRole('textbox', { name: 'Database password', exact: true }).fill('copper meadow falcon 9');
+    await page.getByLabel('The same password again').fill('copper meadow falcon 9');
+    await page.getByText('Yes, start by itself').click();
+    await p.screenshot('wizard-1-password');
+    // The first answer is the URL's error, which belongs to step 2: step 1 does not stop for it.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Blockchain' }).waitFor();
+    assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'db-password', value: 'copper meadow falcon 9' }, { name: 'unattended-restart', value: 'on' }] });
+
+    box.once.set('POST /api/setup', [[200, { ...setupAnswer(), errors: [['blockchain-service-url', "'ftp://rpc' must start with http://, https://, ws:// or wss://"]] }]]);
+    await page.getByLabel('Blockchain service URL').fill('ftp://rpc');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText("'ftp://rpc' must start with").waitFor();
+    await page.getByLabel('Blockchain service URL').fill('https://base.example.org/rpc');
+    await page.getByRole('button', { name: 'Test the connection' }).click();
+    await page.getByText('The service works.').waitFor();
+    assert.deepEqual(posted(box, '/api/chain/test'), { chain: 'base-mainnet', url: 'https://base.example.org/rpc' });
+    await p.screenshot('wizard-2-chain');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Wallets' }).waitFor();
+    await p.screenshot('wizard-3-wallets');
+    await page.getByRole('button', { name: 'Create the wallets' }).click();
+    await page.getByText('Write these words down on paper').waitFor();
+    assert.deepEqual(posted(box, '/api/wallets/generate'), { dbPassword: 'copper meadow falcon 9', wordCount: 12 });
+    await p.screenshot('wizard-3-phrase');
+    await page.getByRole('button', { name: 'I have written them down' }).click();
+    for (const pos of CONFIRM) await page.getByLabel(`Word number ${pos}`).fill(pos === 7 ? 'wrong' : ` ${(MNEMONIC[pos - 1] as string).toUpperCase()} `);
+    await page.getByRole('button', { name: 'Check the words' }).click();
+    await page.getByText('Word 7 is not the word of the phrase.').waitFor();
+    await page.getByLabel('Word number 7').fill(MNEMONIC[6] as string);
+    await page.getByRole('button', { name: 'Check the words' }).click();
+    await page.getByText('The wallets are ready.').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Neighborhood' }).waitFor();
+    assert.equal(await page.getByLabel('Neighbors').inputValue(), `${desc(21)}\n${desc(22)}`, 'past neighbors are pre-filled');
+    await p.screenshot('wizard-4-neighborhood');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Review and start' }).waitFor();
+    await page.getByRole('button', { name: 'Start the Node' }).waitFor();
+    assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'neighborhood-mode', value: 'standard' }, { name: 'neighbors', value: `${desc(21)},${desc(22)}` }] });
+    await p.screenshot('wizard-5-review');
+    await page.getByRole('button', { name: 'Start the Node' }).click();
+    await page.getByRole('heading', { name: 'Starting the Node' }).waitFor();
+    await page.locator('.milestones li.done').nth(2).waitFor();
+    await page.getByText(`a neighbor calls itself ${PROBES[0]}`).waitFor();
+    await p.screenshot('wizard-live');
+    await page.getByRole('button', { name: 'Go to the dashboard' }).click();
+    await page.locator('[data-panel="panelStatus"] .big').waitFor();
+  });
+});
+
+test('dashboard: every panel from its own route; markup in labels, logs and values shows as text', async () => {
+  await eachSize('dashboard', () => undefined, async (p, box) => {
+    const { page } = p;
+    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration']) {
+      await page.locator(`[data-panel="${panel}"] .updated`).filter({ hasText: 'Updated' }).waitFor();
+    }
+    const text = await page.evaluate(() => document.body.textContent ?? '');
+    for (const probe of PROBES) {
+      assert.ok(text.includes(`neighbor sent ${probe}`) || text.includes(`descriptor label ${probe}`), `log line shows ${probe}`);
+      assert.ok(await page.locator('ul.neighbors li').filter({ hasText: probe }).count() > 0, `neighbor label shows ${probe}`);
+      assert.ok((await page.locator('svg.graph title').allTextContents()).some((t) => t.includes(probe)), `graph tooltip shows ${probe}`);
+      assert.ok(await page.locator('table.config td').filter({ hasText: probe }).count() > 0, `configuration value shows ${probe}`);
+    }
+    assert.ok((await page.locator('svg.graph text').allTextContents()).includes(`${(PROBES[0] as string).slice(0, 9)}…`), 'the graph labels a neighbor, shortened');
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script').count(), 1);
+    assert.ok(await page.locator('svg.qr path').count() === 1, 'the descriptor has a QR code');
+    await p.screenshot('dashboard');
+
+    // A runtime setting goes through setConfiguration; the backup is saved as the file the box named.
+    await page.getByText('Change a setting').click();
+    await page.getByLabel('Setting').selectOption('gas-price');
+    await page.getByText('This changes at once').waitFor();
+    await page.getByLabel('New value').fill('2');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
+    assert.deepEqual(posted(box, '/api/configuration'), { name: 'gas-price', value: '2' });
+    const backup = page.getByRole('region', { name: 'Backup' });
+    await backup.getByRole('textbox', { name: 'Database password', exact: true }).fill('copper meadow falcon 9');
+    await backup.getByRole('textbox', { name: 'Backup password', exact: true }).fill('a long backup secret');
+    await backup.getByRole('textbox', { name: 'The same password again' }).fill('a long backup secret');
+    const download = page.waitForEvent('download');
+    await backup.getByRole('button', { name: 'Download a backup' }).click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), 'masq-7F3A.backup');
+    assert.equal(readFileSync(await file.path(), 'utf8'), 'BACKUP-FILE-TEXT');
+  });
+});
+
+test('dashboard after a reboot without unattended restart: the Node waits for the database password', async () => {
+  await eachSize('dashboard', (box) => {
+    box.status = { nodeRunning: false, unattendedRestart: 'off', waitingForPassword: true };
+  }, async (p, box) => {
+    const { page } = p;
+    await page.getByText('The Node is waiting for its password').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Start', exact: true }).isHidden(), true);
+    await p.screenshot('dashboard-unlock');
+    const status = page.locator('[data-panel="panelStatus"]');
+    await status.getByRole('textbox', { name: 'Database password' }).fill('copper meadow falcon 9');
+    box.status = { nodeRunning: true, stage: 'NotConnected', mode: 'standard', unattendedRestart: 'off', waitingForPassword: false };
+    await status.getByRole('button', { name: 'Start the Node' }).click();
+    // At once, not at the next 5 s refresh: the unlock refreshes every panel.
+    await status.getByText('The Node is running').waitFor({ timeout: 3000 });
+    assert.deepEqual(posted(box, '/api/node/unlock'), { dbPassword: 'copper meadow falcon 9' });
+  });
+});
