@@ -1,38 +1,53 @@
 #!/bin/sh
-# `make run`: the Daemon and a zero-hop Node on embedded defaults, in the foreground; Ctrl-C stops both.
-# Any MASQ_* variable set by the caller wins over these defaults.
+# `make run`: the Daemon, a zero-hop Node on embedded defaults and the setup page, in the foreground; Ctrl-C stops
+# them all. Any MASQ_* variable set by the caller wins over these defaults.
 set -eu
 cd "$(dirname "$0")/.."
 export MASQ_NEIGHBORHOOD_MODE="${MASQ_NEIGHBORHOOD_MODE:-zero-hop}"
 export MASQ_DATA_DIRECTORY="${MASQ_DATA_DIRECTORY:-$PWD/.masq-data}"
 ui_port="${MASQ_UI_PORT:-5333}"
+page_port="${MASQ_SETUP_PAGE_PORT:-5390}"
+state="${MASQ_STATE_DIRECTORY:-$PWD/.masq-state}"
 
-bin/masq-node --initialization --ui-port "$ui_port" &
+bin/masq-node --initialization --ui-port "$ui_port" --state-directory "$state/daemon" &
 daemon=$!
-# Ctrl-C reaches the Daemon and the Node by themselves (same process group); just wait for them. Whatever status
-# the Daemon stops with, a stop asked for is a clean exit.
-trap 'wait $daemon || :; exit 0' INT
-trap 'kill -TERM $daemon 2>/dev/null || :; wait $daemon || :; exit 0' TERM
+page=
+# Ctrl-C reaches every process by itself (same process group); just wait for them. Whatever status they stop
+# with, a stop asked for is a clean exit.
+stop() {
+  [ -z "$page" ] || kill -TERM "$page" 2>/dev/null || :
+  kill -TERM $daemon 2>/dev/null || :
+  [ -z "$page" ] || wait "$page" || :
+  wait $daemon || :
+}
+trap 'stop; exit 0' INT TERM
 
 tries=0
 until bin/masq --ui-port "$ui_port" setup >/dev/null 2>&1; do
   tries=$((tries + 1))
   if [ $tries -ge 40 ] || ! kill -0 $daemon 2>/dev/null; then
     echo "The Daemon did not come up on port $ui_port (is another one running? see the message above)." >&2
-    kill -TERM $daemon 2>/dev/null || :
+    stop
     exit 1
   fi
   sleep 0.25
 done
-if ! bin/masq --ui-port "$ui_port" start; then
-  kill -TERM $daemon 2>/dev/null || :
-  wait $daemon || :
-  exit 1
+if ! started=$(bin/masq --ui-port "$ui_port" start 2>&1); then
+  case $started in
+    # A Daemon that kept its last setup may have started the Node by itself already.
+    *"already running"*) started="The Daemon restarted the Node with its kept setup." ;;
+    *) echo "$started" >&2; stop; exit 1 ;;
+  esac
 fi
+echo "$started"
+MASQ_UI_PORT=$ui_port bin/masq-setup --port "$page_port" --ui-port "$ui_port" &
+page=$!
+code=$(bin/masq --ui-port "$ui_port" setup-code 2>/dev/null | sed -n 's/.*\([A-Z0-9]\{4\}-[A-Z0-9]\{4\}\).*/\1/p' | head -n 1)
 cat <<TIPS
 
 Use it:  curl -x http://127.0.0.1:${MASQ_PROXY_PORT:-5380} http://<a server>/
          curl --socks5-hostname 127.0.0.1:${MASQ_PROXY_PORT:-5380} https://<a server>/
+Set up:  open the setup page at http://127.0.0.1:$page_port/${code:+ and give the setup code $code}
 Manage:  bin/masq --ui-port $ui_port          (interactive; try: help, configuration, shutdown)
 Stop:    Ctrl-C
 TIPS

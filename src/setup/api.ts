@@ -107,6 +107,10 @@ export interface SetupValue {
 export interface SetupAnswer {
   running: boolean;
   values: SetupValue[];
+  /** The chains table's chains the Node can run on. */
+  chains: Array<{ name: string; mainnet: boolean }>;
+  /** What setConfiguration may change while the Node runs (the rest needs the Node stopped). */
+  runtimeSettings: string[];
   /** [parameter, why] pairs: the same words masq setup prints. */
   errors: Array<[string, string]>;
 }

@@ -2,7 +2,8 @@
 // test, the wallets, and starting, stopping and unlocking the Node. The dashboard uses the same routes later.
 
 import { randomInt } from 'node:crypto';
-import { findParam, SETUP_PARAMS } from '../config/index.js';
+import { CHAINS } from '../chains/index.js';
+import { findParam, RUNTIME_SETTINGS, SETUP_PARAMS } from '../config/index.js';
 import type { SetupResponse } from '../ui/index.js';
 import type { GenerateAnswer, OkAnswer, SetupAnswer, StartAnswer, WalletsAnswer } from './api.js';
 import { type PageContext, pageError } from './context.js';
@@ -19,7 +20,10 @@ export function setupAnswer(r: SetupResponse): SetupAnswer {
       const p = findParam(v.name);
       return { name: v.name, value: v.value, status: v.status, help: p?.help ?? '', valueName: p?.valueName ?? '', secret: p?.secret === true };
     });
-  return { running: r.running, values, errors: r.errors.map((e) => [e[0] ?? '', e[1] ?? ''] as [string, string]) };
+  return {
+    running: r.running, values, errors: r.errors.map((e) => [e[0] ?? '', e[1] ?? ''] as [string, string]),
+    chains: CHAINS.map((c) => ({ name: c.name, mainnet: c.mainnet })), runtimeSettings: [...RUNTIME_SETTINGS],
+  };
 }
 
 /** Distinct positions, in order, of the words to type back. */

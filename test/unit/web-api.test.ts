@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CSRF_HEADER, CSRF_VALUE, ROUTES } from '../../src/setup/api.js';
+import { CSRF_HEADER, CSRF_VALUE } from '../../src/setup/api.js';
 import { type FetchInit, makeCall } from '../../web-setup/core/client.js';
 import { parseEvent } from '../../web-setup/core/events.js';
 import { ApiFailure, apiErrorOf, MAX_ANSWER_CHARS, readAnswer } from '../../web-setup/core/failures.js';
-import { CSRF, ROUTE } from '../../web-setup/core/routes.js';
 
 const FUZZ = { seed: 42, numRuns: 500 };
 
@@ -22,11 +21,6 @@ function failure(f: () => unknown): ApiFailure {
   }
   assert.fail('expected an ApiFailure');
 }
-
-test("the page's route table is the server's", () => {
-  for (const [name, spec] of Object.entries(ROUTES)) assert.deepEqual(ROUTE[name as keyof typeof ROUTE], { method: spec.method, path: spec.path }, name);
-  assert.deepEqual(CSRF, { header: CSRF_HEADER, value: CSRF_VALUE });
-});
 
 test("the server's error is shown as it is, with only the fields of the right types", () => {
   const e = failure(() => readAnswer(403, JSON.stringify({ error: { code: 'SETUP_CODE_WRONG', message: 'Wrong code.', fix: 'Look again.', field: 'code', triesLeft: 4, lockedForS: 'soon' } })));

@@ -14,6 +14,8 @@ import { gzipSync } from 'node:zlib';
 import type {
   ApiError, ConfigurationPanel, EarningsPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, StatusPanel, SystemPanel,
 } from '../../src/setup/api.js';
+import { CHAINS } from '../../src/chains/index.js';
+import { RUNTIME_SETTINGS } from '../../src/config/index.js';
 import { CSRF_HEADER, CSRF_VALUE } from '../../src/setup/api.js';
 import { type CheckedPage, PAGE_TIME, type Size, withBrowser } from '../helpers/browser.js';
 import { ROOT, run, Sandbox } from '../helpers/processes.js';
@@ -43,6 +45,8 @@ function setupAnswer(): SetupAnswer {
   return {
     running: false,
     errors: [],
+    chains: CHAINS.map((c) => ({ name: c.name, mainnet: c.mainnet })),
+    runtimeSettings: [...RUNTIME_SETTINGS],
     values: [
       v('blockchain-service-url', '', 'Required'), v('chain', 'base-mainnet', 'Default'), v('db-password', '', 'Required', true),
       v('earning-wallet', '', 'Blank'), v('gas-price', '1', 'Default'), v('min-hops', '3', 'Default'),

@@ -6,14 +6,21 @@ import { fill, h } from '../ui/dom.js';
 import { field, Form } from '../ui/form.js';
 import { type Step, type Wizard, withBack } from './wizard-step.js';
 
-/** The chains of src/chains (less dev); the server may later serve this list from that table. */
-const CHAIN_CHOICES = [
-  ['base-mainnet', 'Base — real MASQ (the usual choice)'],
-  ['polygon-mainnet', 'Polygon — real MASQ'],
-  ['eth-mainnet', 'Ethereum — real MASQ, high fees'],
-  ['base-sepolia', 'Base Sepolia — test network, play money'],
-  ['polygon-amoy', 'Polygon Amoy — test network, play money'],
-] as const;
+/** Words for the chains the server lists (src/chains' table); a chain without words here shows its name. */
+const CHAIN_WORDS: Readonly<Record<string, string>> = {
+  'base-mainnet': 'Base — real MASQ (the usual choice)',
+  'polygon-mainnet': 'Polygon — real MASQ',
+  'eth-mainnet': 'Ethereum — real MASQ, high fees',
+  'base-sepolia': 'Base Sepolia — test network, play money',
+  'polygon-amoy': 'Polygon Amoy — test network, play money',
+  dev: 'dev — a local test chain, for developers',
+};
+
+function chainChoices(w: Wizard): Array<readonly [string, string]> {
+  // Real networks first, then test networks, as the table orders them.
+  const chains = [...w.setup.chains].sort((a, b) => Number(b.mainnet) - Number(a.mainnet));
+  return chains.map((c) => [c.name, CHAIN_WORDS[c.name] ?? c.name] as const);
+}
 
 function result(a: ChainTestAnswer): HTMLElement {
   return h('div', { class: a.matches ? 'result ok' : 'result bad', attrs: { role: 'status' } },
@@ -26,7 +33,7 @@ function result(a: ChainTestAnswer): HTMLElement {
 }
 
 function render(w: Wizard): HTMLElement {
-  const chain = field({ name: 'chain', label: 'Blockchain', options: CHAIN_CHOICES, value: w.value('chain')?.value || 'base-mainnet', hint: 'Where this Node is paid for carrying traffic, and pays others. Test networks use worthless tokens, for trying things out.' });
+  const chain = field({ name: 'chain', label: 'Blockchain', options: chainChoices(w), value: w.value('chain')?.value || 'base-mainnet', hint: 'Where this Node is paid for carrying traffic, and pays others. Test networks use worthless tokens, for trying things out.' });
   const url = field({
     name: 'blockchain-service-url', label: 'Blockchain service URL', type: 'url', inputmode: 'url', value: w.value('blockchain-service-url')?.value ?? '',
     placeholder: 'https://…', hint: 'The address of a JSON-RPC service for that chain (an RPC provider, or your own Ethereum-style node). It starts with https:// or wss://.',

@@ -51,7 +51,8 @@ function render(w: Wizard): HTMLElement {
       const words = inputs.map((f) => phraseWords(f.control.value).join(' '));
       const empty = inputs.find((f, i) => words[i] === '');
       if (empty) throw new Invalid(empty.name, 'This word is missing.', 'Type the word from your paper.');
-      done(await w.app.call('confirmWords', { words }));
+      await w.app.call('confirmWords', { words });
+      done({ consumingAddress: g.consumingAddress, earningAddress: g.earningAddress });
     }, ...inputs);
     // An error about the words as a whole names the body's field.
     form.add({ name: 'words', error: form.status });
