@@ -10,14 +10,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenize } from '../../src/cli/line.js';
 import { openStore } from '../../src/store/index.js';
-import { startDaemon } from '../helpers/lab.js';
+import { type Lab, startDaemon } from '../helpers/lab.js';
 import { dumpStore } from '../helpers/store-dump.js';
 import { MASQ, MASQ_NODE, Sandbox, freePort, hasStackTrace, run, waitFor } from '../helpers/processes.js';
 
 const sandbox = new Sandbox();
 const socket = `masq-backup-test-${process.pid}`;
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
+/** The fresh box's Daemon: its Node is a child the Daemon does not take down when it is killed, so stop it first. */
+let box: Lab | undefined;
 after(async () => {
+  await box?.masq('shutdown');
   await tmux('kill-server');
   await sandbox.cleanup();
 });
@@ -74,6 +77,7 @@ test('a backup of Node A restored on a fresh box gives the same descriptor key, 
 
   // The fresh box: a Daemon whose Node B starts on an empty data directory with its own password.
   const lab = await startDaemon(sandbox, { ...COMMON, MASQ_DATA_DIRECTORY: join(dir, 'b') });
+  box = lab;
   const env = { HOME: lab.home };
   const [clandestineB, proxyB] = [await freePort('0.0.0.0'), await freePort()];
   const setup = await lab.masq('setup', '--db-password', PASSWORD_B, '--ip', '127.0.0.1', '--clandestine-port', String(clandestineB), '--proxy-port', String(proxyB));
