@@ -12,6 +12,8 @@ export interface CommandIo {
   nodeAnswers(port: number): Promise<boolean>;
   /** For how long ago and how soon things were and will be (the port mapping's renewal); SYSTEM_CLOCK by default. */
   clock?: Clock;
+  /** Asks for a password without showing it (secret-input.ts). */
+  readSecret?(prompt: string): Promise<string>;
 }
 
 export interface Command {

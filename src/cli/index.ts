@@ -11,12 +11,14 @@ import { COMMANDS, findCommand, runCommand } from './commands.js';
 import type { CommandIo } from './command.js';
 import { broadcast, unrecognized } from './format.js';
 import { keepInHistory, tokenize } from './line.js';
+import { MutableOutput, type ReadSecret, readlineSecrets, streamSecrets } from './secret-input.js';
 
 const HISTORY_LINES = 500;
 
-function makeIo(port: number, token: string | undefined, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
+function makeIo(port: number, token: string | undefined, readSecret: ReadSecret, connected?: UiClient): CommandIo & { current(): UiClient | undefined } {
   let client = connected;
   return {
+    readSecret,
     client: async () => (client ??= await UiClient.connect(port, undefined, token)),
     current: () => client,
     out: (t) => process.stdout.write(`${t}\n`),
@@ -45,7 +47,7 @@ async function interactive(port: number, token: string | undefined): Promise<num
     process.stderr.write(`${describeError(e)}\n`);
     return 1;
   }
-  const io = makeIo(port, token, client);
+  const output = new MutableOutput(process.stdout);
   const historyFile = join(process.env.HOME ?? homedir(), '.masq_history');
   let history: string[];
   try {
@@ -53,7 +55,8 @@ async function interactive(port: number, token: string | undefined): Promise<num
   } catch {
     history = []; // no history yet
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'masq> ', history, historySize: HISTORY_LINES, terminal: process.stdin.isTTY });
+  const rl = createInterface({ input: process.stdin, output, prompt: 'masq> ', history, historySize: HISTORY_LINES, terminal: process.stdin.isTTY });
+  const io = makeIo(port, token, readlineSecrets(rl, output), client);
   let exitCode = 0;
   const done = new Promise<void>((resolve) => rl.once('close', resolve));
   const print = ({ text, stderr }: { text: string; stderr: boolean }): void => {
@@ -119,7 +122,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Unrecognized command: '${name}'. Run masq help for the list.\n`);
     return 1;
   }
-  const io = makeIo(g.port, token);
+  // Prompts go to stderr, so what a command prints on stdout stays clean for scripts.
+  const io = makeIo(g.port, token, streamSecrets(process.stdin, process.stderr));
   try {
     return await runCommand(name, args, io);
   } finally {

@@ -1,5 +1,6 @@
 // ChaCha20-Poly1305 (RFC 8439), the one AEAD of the program: the link's Noise records, the route slots and cell
-// bodies of the onion, and the store's sealed values all go through here. Sealed layout: ciphertext ‖ tag.
+// bodies of the onion, the store's sealed values and backup files all go through here.
+// Sealed layout: ciphertext ‖ tag.
 // Opening answers null rather than throwing: each caller has its own error (LINK_AUTH, ONION, the store's
 // SealError) and a failed tag on the relay path costs no exception unwinding here.
 

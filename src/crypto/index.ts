@@ -1,6 +1,7 @@
 // Cryptographic primitives: the node identity (X25519 + Ed25519), Noise IK for links, the onion layers of routes
 // and the store's sealed values, on Node.js's own crypto (OpenSSL).
 
+export { AEAD_NONCE_BYTES, AEAD_TAG_BYTES, aeadOpen, aeadSeal } from './aead.js';
 export { generateIdentity, importIdentity, type NodeIdentity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifyNodeSignature } from './identity.js';
 export { CipherState, IkInitiator, IkResponder, keyPairFromPrivate, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from './noise.js';
 export { AEAD_OVERHEAD, buildHeader, cellNonce, COMPONENT, HEADER_BYTES, type HopKeys, hopPrivateKey, type HopRecord, type HopSpec, layer, layers, openBody, openHeader, PAYER_BYTES, sealBody, TOKEN_BYTES } from './onion.js';

@@ -2,7 +2,8 @@
 // the network (every mode but zero-hop), UI server, proxy, and an orderly shutdown on SIGINT, SIGTERM or the UI's
 // shutdown order. Every start pushes its close on one stack, closed in reverse on a failed start and at shutdown.
 
-import { ConfigError, forParam, type NodeConfig, nodeConfig, PARAMS, parseParamArgs, readConfigFile, readEnv, resolveWithConfigFile } from '../config/index.js';
+import { ConfigError, forParam, type NodeConfig, nodeConfig, PARAMS, parseParamArgs, readConfigFile, readEnv, type Resolution, resolveWithConfigFile } from '../config/index.js';
+import { backupSettings } from '../backup/index.js';
 import type { Connector } from '../mesh/index.js';
 import { createDirectExit, startProxy } from '../proxy/index.js';
 import { type ConfigRow, type Store, openStore, readStoredRows } from '../store/index.js';
@@ -26,7 +27,13 @@ function configurationError(lines: ReadonlyArray<readonly [string, string]>): nu
   return EXIT_CONFIG;
 }
 
-async function configure(argv: readonly string[]): Promise<NodeConfig | number> {
+/** The typed configuration, and the values it was resolved from (a backup keeps the given ones). */
+interface Configured {
+  c: NodeConfig;
+  started: Resolution['values'];
+}
+
+async function configure(argv: readonly string[]): Promise<Configured | number> {
   let args;
   try {
     args = parseParamArgs(argv);
@@ -47,7 +54,7 @@ async function configure(argv: readonly string[]): Promise<NodeConfig | number> 
       return configurationError(missing.map((n) => [n, `The following required argument was not provided: --${n} (or run with --neighborhood-mode zero-hop)`]));
     }
   }
-  return nodeConfig(r);
+  return { c: nodeConfig(r), started: r.values };
 }
 
 /** The port mapping for systemctl status, in a few words. */
@@ -82,7 +89,7 @@ interface Started {
 }
 
 /** Starts the Node's parts in order, each pushing its close on `resources`. */
-async function startNode(c: NodeConfig, core: ReturnType<typeof createLogCore>, log: Logger, resources: ResourceStack): Promise<Started> {
+async function startNode({ c, started: startValues }: Configured, core: ReturnType<typeof createLogCore>, log: Logger, resources: ResourceStack): Promise<Started> {
   const clock = SYSTEM_CLOCK;
   const store = await openUnlockedStore(c, resources);
   const identity = await loadIdentity(store, c.newPublicKey, log);
@@ -116,6 +123,7 @@ async function startNode(c: NodeConfig, core: ReturnType<typeof createLogCore>, 
       log.info(`Wallets updated: earning wallet ${checksumAddress(earning)}`);
     },
     books,
+    backup: { settings: () => backupSettings(startValues, (row) => store.getConfig(row)), nodePublicKey: identity.publicKey, clock },
     scan: (name) => {
       if (!accountant) throw new MasqError('USAGE', 'A zero-hop Node has no blockchain service to scan.', 'Run the Node in another neighborhood mode with a blockchain-service-url.');
       return accountant.scan(name);
@@ -186,15 +194,16 @@ async function startNode(c: NodeConfig, core: ReturnType<typeof createLogCore>, 
 }
 
 export async function runNode(argv: readonly string[]): Promise<number> {
-  const c = await configure(argv);
-  if (typeof c === 'number') return c;
+  const configured = await configure(argv);
+  if (typeof configured === 'number') return configured;
+  const { c } = configured;
   const core = createLogCore(c.logLevel);
   for (const s of c.secrets) core.secrets.add(s);
   const log = createLogger(core, 'Node');
   const resources = new ResourceStack((m) => log.warn(m));
   let node: Started;
   try {
-    node = await startNode(c, core, log, resources);
+    node = await startNode(configured, core, log, resources);
   } catch (e) {
     await resources.closeAll();
     if (e instanceof ConfigError) return configurationError([[e.param, e.reason]]);

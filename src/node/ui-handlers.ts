@@ -4,13 +4,15 @@ import { type Books, financialsPayload, parseFinancialsRequest, SCAN_TYPES, type
 import type { ConfigRow, Store } from '../store/index.js';
 import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUNTIME_SETTING_ROWS, RUNTIME_SETTINGS, SCAN_INTERVAL_NAMES, findParam } from '../config/index.js';
 import { type Answers, type ConnectionStage, type ConvOpcode, UI_ERRORS, type UiClientHandle, type UiMessage, uiErrorFor } from '../ui/index.js';
-import { generateWallets, recoverWallets, walletAddresses } from './wallet-handlers.js';
+import { generateWallets, recoverWallets, walletAddresses, type WalletOutcome } from './wallet-handlers.js';
+import { type BackupContext, exportBackup, importBackup } from './backup-handlers.js';
 import { PAST_NEIGHBORS_SECRET } from './network.js';
 import { CONSUMING_KEY_SECRET } from '../wallet/index.js';
 import type { AutomapStatus } from '../automap/index.js';
 import { type Clock, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
 
 const WALLET_OPCODES = { generateWallets, recoverWallets, walletAddresses } as const;
+const BACKUP_OPCODES = { exportBackup, importBackup } as const;
 
 export interface NodeUiDeps {
   store: Store;
@@ -33,6 +35,8 @@ export interface NodeUiDeps {
   scan?(name: ScanName): Promise<void>;
   /** For the ages financials reports; SYSTEM_CLOCK unless a test sets the time. */
   clock?: Clock;
+  /** What backups need of the running Node; without it the backup opcodes are refused as unknown. */
+  backup?: BackupContext;
 }
 
 const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -98,6 +102,11 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
   const { store } = deps;
   const p = msg.payload ?? {};
   const notUnderstood = (): void => fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
+  const deliver = <Op extends ConvOpcode>(outcome: WalletOutcome<Op>): void => {
+    if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
+    reply<Op>(outcome.payload);
+    if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
+  };
   switch (msg.opcode) {
     case 'descriptor': {
       const d = deps.descriptor();
@@ -146,13 +155,12 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
     }
     case 'generateWallets':
     case 'recoverWallets':
-    case 'walletAddresses': {
-      const outcome = await WALLET_OPCODES[msg.opcode](store, p);
-      if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
-      reply<typeof msg.opcode>(outcome.payload);
-      if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
-      return;
-    }
+    case 'walletAddresses':
+      return deliver(await WALLET_OPCODES[msg.opcode](store, p));
+    case 'exportBackup':
+    case 'importBackup':
+      if (!deps.backup) return notUnderstood();
+      return deliver(await BACKUP_OPCODES[msg.opcode](store, p, deps.backup));
     case 'financials': {
       if (!deps.books) return notUnderstood();
       const req = parseFinancialsRequest(p);

@@ -5,7 +5,7 @@
 
 import type { Store } from '../store/index.js';
 import { MasqError } from '../system/index.js';
-import { type Answers, UI_ERRORS } from '../ui/index.js';
+import { type Answers, type ConvOpcode, UI_ERRORS } from '../ui/index.js';
 import {
   addressOf, checksumAddress, CONSUMING_KEY_SECRET as KEY_ROW, EARNING_WALLET_ROW as EARNING_ROW, generatePair, parseAddress, parsePrivateKey, privateKeyHex, recoverPair,
   type GenerateSpec, type RecoverSpec,
@@ -15,8 +15,9 @@ import {
 const MAX_FIELD_CHARS = 1024;
 const MAX_PHRASE_WORDS = 24;
 
-export type WalletOutcome<Op extends 'generateWallets' | 'recoverWallets' | 'walletAddresses'> =
-  | { payload: Answers[Op]; changed?: { earning: Buffer; consumingKey: Buffer } }
+/** An answer, or an error; `changed` when the store's wallets changed (the running Node takes them up). */
+export type WalletOutcome<Op extends ConvOpcode> =
+  | { payload: Answers[Op]; changed?: { earning: Buffer; consumingKey?: Buffer | undefined } }
   | { error: { code: bigint; message: string } };
 
 const badField = (message: string): MasqError => new MasqError('UI_PROTOCOL', message);
@@ -63,18 +64,24 @@ function recoverSpec(p: Record<string, unknown>): RecoverSpec {
 }
 
 /** The password must open the store: the consuming key is sealed with it. */
-async function unlocked(store: Store, password: unknown): Promise<boolean> {
+export async function unlocked(store: Store, password: unknown): Promise<boolean> {
   if (typeof password !== 'string' || !(await store.checkPassword(password))) return false;
   if (!store.isUnlocked()) await store.unlock(password);
   return true;
 }
 
-/** MASQ's set_wallet_info: storing the same pair again is harmless, a different one is a collision. */
-async function storePair(store: Store, consumingKey: Buffer, earning: Buffer): Promise<string | undefined> {
+/** MASQ's set_wallet_info: storing the same pair again is harmless, a different one is a collision (said why). */
+export function pairCollision(store: Store, consumingKey: Buffer | undefined, earning: Buffer | undefined): string | undefined {
   const oldKey = store.getSecret(KEY_ROW);
-  if (oldKey !== undefined && !parsePrivateKey(oldKey).equals(consumingKey)) return 'Consuming wallet private key already populated; cannot replace';
+  if (consumingKey && oldKey !== undefined && !parsePrivateKey(oldKey).equals(consumingKey)) return 'Consuming wallet private key already populated; cannot replace';
   const oldEarning = store.getConfig(EARNING_ROW);
-  if (oldEarning !== undefined && !parseAddress(oldEarning).equals(earning)) return 'Earning wallet address already populated; cannot replace';
+  if (earning && oldEarning !== undefined && !parseAddress(oldEarning).equals(earning)) return 'Earning wallet address already populated; cannot replace';
+  return undefined;
+}
+
+async function storePair(store: Store, consumingKey: Buffer, earning: Buffer): Promise<string | undefined> {
+  const collision = pairCollision(store, consumingKey, earning);
+  if (collision) return collision;
   // Two writes, key first: a crash between them leaves a key without an earning address, which walletAddresses
   // reports as not configured rather than half a pair.
   await store.setSecret({ [KEY_ROW]: consumingKey.toString('hex') });
@@ -82,7 +89,7 @@ async function storePair(store: Store, consumingKey: Buffer, earning: Buffer): P
   return undefined;
 }
 
-const fail = (code: bigint, message: string): { error: { code: bigint; message: string } } => ({ error: { code, message } });
+export const fail = (code: bigint, message: string): { error: { code: bigint; message: string } } => ({ error: { code, message } });
 
 export async function generateWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'generateWallets'>> {
   if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't generate wallets");

@@ -7,7 +7,7 @@ import type { UiError } from './envelope.js';
 import { UI_ERRORS } from './error-codes.js';
 
 /**
- * By what went wrong, finest first: a MasqError's `problem` (WalletError, FinancialsRequestError), then its code.
+ * By what went wrong, finest first: a MasqError's `problem` (WalletError, FinancialsRequestError, BackupError), then its code.
  * Keys are the problems' names, so this floor needs neither the wallet's nor the accountant's types.
  */
 export const UI_ERROR_BY_PROBLEM = {
@@ -22,10 +22,14 @@ export const UI_ERROR_BY_PROBLEM = {
   'no-values': UI_ERRORS.REQUEST_WITH_NO_VALUES,
   'mutually-exclusive': UI_ERRORS.REQUEST_WITH_MUTUALLY_EXCLUSIVE_PARAMS,
   'exceeds-limit': UI_ERRORS.VALUE_EXCEEDS_ALLOWED_LIMIT,
+  // BackupError.problem: a wrong backup password and a backup of another chain; any other is a file that does not parse.
+  'backup-password': UI_ERRORS.CONFIGURATOR_READ_ERROR,
+  'backup-chain': UI_ERRORS.CONFIGURATOR_WRITE_ERROR,
 } as const satisfies Record<string, bigint>;
 
 export const UI_ERROR_BY_CODE: Readonly<Partial<Record<ErrorCode, bigint>>> = {
   UI_PROTOCOL: UI_ERRORS.UNMARSHAL_ERROR,
+  BACKUP: UI_ERRORS.NON_PARSABLE_VALUE,
 };
 
 /** Whatever fails while answering these opcodes is answered with their own error, as MASQ does. */
