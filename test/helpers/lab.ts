@@ -21,7 +21,8 @@ export async function startDaemon(sandbox: Sandbox, extraEnv: Record<string, str
     HOME: home, MASQ_DATA_DIRECTORY: dataDir, MASQ_NEIGHBORHOOD_MODE: 'zero-hop',
     MASQ_PROXY_PORT: String(proxyPort), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', ...extraEnv,
   };
-  const daemon = sandbox.spawn(MASQ_NODE, ['--initialization', '--ui-port', String(uiPort)], env);
+  // Detached: the clean-up kills its whole process group, the Node it launched included.
+  const daemon = sandbox.spawn(MASQ_NODE, ['--initialization', '--ui-port', String(uiPort)], env, true);
   await waitFor('the Daemon to listen', () => daemon.output().includes(`UI port ${uiPort}`));
   return {
     home, uiPort, proxyPort, dataDir: `${dataDir}/base-mainnet`, daemon,
