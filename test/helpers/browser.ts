@@ -4,7 +4,7 @@
 // shows one fixed moment (timers still run) in UTC, so the screenshots do not change from run to run.
 
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ROOT } from './processes.js';
 
@@ -28,7 +28,7 @@ export interface CheckedPage {
   size: Size;
   /** Console errors, uncaught exceptions and CSP violations so far. */
   problems(): string[];
-  /** Saves a screenshot of the whole page as docs/setup/<name>-<size>.png. */
+  /** Saves a screenshot of the whole page as docs/setup/<name>-<size>.png (the name may hold a folder). */
   screenshot(name: string): Promise<void>;
 }
 
@@ -61,10 +61,11 @@ async function openPage(browser: Browser, contexts: BrowserContext[], size: Size
     size,
     problems: () => [...problems],
     screenshot: async (name) => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
+      const path = join(SCREENSHOTS, `${name}-${size}.png`);
+      mkdirSync(dirname(path), { recursive: true });
       // Let transitions and the last redraw settle.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
+      await page.screenshot({ path, fullPage: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 // The setup page in Debian's Chromium, at phone and desktop sizes, under the CSP masq-setup serves: every view
 // (claim, login, the wizard's steps and live start, the dashboard) renders without a console error or CSP
 // violation, its forms send what api.ts says, and markup in a neighbor's label, a log line or a parameter value
-// shows as text and never runs. Screenshots go to docs/setup/. The server is a throwaway: node:http serving the
+// shows as text and never runs. Screenshots of each state go to docs/setup/states/ (the real walk-through's, to
+// docs/setup/: test/integration/setup-page.test.ts). The server is a throwaway: node:http serving the
 // built page and canned JSON of api.ts's types.
 
 import { after, before, test } from 'node:test';
@@ -246,10 +247,10 @@ test('claim: the code is formatted as typed, a wrong one says how many tries are
     assert.equal(await code.inputValue(), 'ABCD-1');
     await code.pressSequentially('234');
     assert.equal(await code.inputValue(), 'ABCD-1234');
-    await p.screenshot('claim');
+    await p.screenshot('states/claim');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText('4 tries left').waitFor();
-    await p.screenshot('claim-wrong-code');
+    await p.screenshot('states/claim-wrong-code');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Choose the admin password' }).waitFor();
     assert.deepEqual(posted(box, '/api/claim/code'), { code: 'ABCD1234' });
@@ -258,7 +259,7 @@ test('claim: the code is formatted as typed, a wrong one says how many tries are
     await page.getByLabel('The same password again').fill('password13');
     await page.getByRole('button', { name: 'Save the password' }).click();
     await page.getByText('The two passwords are not the same.').waitFor();
-    await p.screenshot('claim-password');
+    await p.screenshot('states/claim-password');
     await page.getByLabel('Admin password').fill('tulip hammer lantern 42');
     await page.getByLabel('The same password again').fill('tulip hammer lantern 42');
     await page.getByRole('button', { name: 'Save the password' }).click();
@@ -271,18 +272,18 @@ test('claim and login: a lockout counts down and keeps the button disabled', asy
   await eachSize('claim', (box) => { box.lockedForS = 299; }, async (p) => {
     await p.page.getByText('try again in 4:59').waitFor();
     assert.equal(await p.page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
-    await p.screenshot('claim-locked');
+    await p.screenshot('states/claim-locked');
   });
   await eachSize('login', (box) => {
     box.once.set('POST /api/login', [refuse(403, { code: 'LOCKED_OUT', message: 'Too many wrong passwords.', lockedForS: 90 })]);
   }, async (p) => {
     const { page } = p;
-    await p.screenshot('login');
+    await p.screenshot('states/login');
     await page.getByLabel('Admin password').fill('not it');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('Too many wrong passwords. You can try again in 1:30.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Log in' }).isDisabled(), true);
-    await p.screenshot('login-locked');
+    await p.screenshot('states/login-locked');
   });
 });
 
@@ -296,7 +297,7 @@ test('wizard: five steps, each validated by the box, then the live start and the
     await page.getByRole('textbox', { name: 'Database password', exact: true }).fill('copper meadow falcon 9');
     await page.getByLabel('The same password again').fill('copper meadow falcon 9');
     await page.getByText('Yes, start by itself').click();
-    await p.screenshot('wizard-1-password');
+    await p.screenshot('states/wizard-1-password');
     // The first answer is the URL's error, which belongs to step 2: step 1 does not stop for it.
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Blockchain' }).waitFor();
@@ -310,15 +311,15 @@ test('wizard: five steps, each validated by the box, then the live start and the
     await page.getByRole('button', { name: 'Test the connection' }).click();
     await page.getByText('The service works.').waitFor();
     assert.deepEqual(posted(box, '/api/chain/test'), { chain: 'base-mainnet', url: 'https://base.example.org/rpc' });
-    await p.screenshot('wizard-2-chain');
+    await p.screenshot('states/wizard-2-chain');
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Wallets' }).waitFor();
-    await p.screenshot('wizard-3-wallets');
+    await p.screenshot('states/wizard-3-wallets');
     await page.getByRole('button', { name: 'Create the wallets' }).click();
     await page.getByText('Write these words down on paper').waitFor();
     assert.deepEqual(posted(box, '/api/wallets/generate'), { dbPassword: 'copper meadow falcon 9', wordCount: 12 });
-    await p.screenshot('wizard-3-phrase');
+    await p.screenshot('states/wizard-3-phrase');
     await page.getByRole('button', { name: 'I have written them down' }).click();
     for (const pos of CONFIRM) await page.getByLabel(`Word number ${pos}`).fill(pos === 7 ? 'wrong' : ` ${(MNEMONIC[pos - 1] as string).toUpperCase()} `);
     await page.getByRole('button', { name: 'Check the words' }).click();
@@ -330,18 +331,18 @@ test('wizard: five steps, each validated by the box, then the live start and the
 
     await page.getByRole('heading', { name: 'Neighborhood' }).waitFor();
     assert.equal(await page.getByLabel('Neighbors').inputValue(), `${desc(21)}\n${desc(22)}`, 'past neighbors are pre-filled');
-    await p.screenshot('wizard-4-neighborhood');
+    await p.screenshot('states/wizard-4-neighborhood');
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Review and start' }).waitFor();
     await page.getByRole('button', { name: 'Start the Node' }).waitFor();
     assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'neighborhood-mode', value: 'standard' }, { name: 'neighbors', value: `${desc(21)},${desc(22)}` }] });
-    await p.screenshot('wizard-5-review');
+    await p.screenshot('states/wizard-5-review');
     await page.getByRole('button', { name: 'Start the Node' }).click();
     await page.getByRole('heading', { name: 'Starting the Node' }).waitFor();
     await page.locator('.milestones li.done').nth(2).waitFor();
     await page.getByText(`a neighbor calls itself ${PROBES[0]}`).waitFor();
-    await p.screenshot('wizard-live');
+    await p.screenshot('states/wizard-live');
     await page.getByRole('button', { name: 'Go to the dashboard' }).click();
     await page.locator('[data-panel="panelStatus"] .big').waitFor();
   });
@@ -364,7 +365,7 @@ test('dashboard: every panel from its own route; markup in labels, logs and valu
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.locator('script').count(), 1);
     assert.ok(await page.locator('svg.qr path').count() === 1, 'the descriptor has a QR code');
-    await p.screenshot('dashboard');
+    await p.screenshot('states/dashboard');
 
     // A runtime setting goes through setConfiguration; the backup is saved as the file the box named.
     await page.getByText('Change a setting').click();
@@ -393,7 +394,7 @@ test('dashboard after a reboot without unattended restart: the Node waits for th
     const { page } = p;
     await page.getByText('The Node is waiting for its password').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Start', exact: true }).isHidden(), true);
-    await p.screenshot('dashboard-unlock');
+    await p.screenshot('states/dashboard-unlock');
     const status = page.locator('[data-panel="panelStatus"]');
     await status.getByRole('textbox', { name: 'Database password' }).fill('copper meadow falcon 9');
     box.status = { nodeRunning: true, stage: 'NotConnected', mode: 'standard', unattendedRestart: 'off', waitingForPassword: false };

@@ -1,0 +1,194 @@
+// The setup page as its owner uses it, against the real thing: a Daemon and its zero-hop Node (test/helpers/lab.ts),
+// masq-setup as a process, a local chain for the connection test, and Debian's Chromium at phone size. The owner
+// claims the box with the code masq setup-code shows, walks the wizard, starts the Node and watches it come up,
+// runs it from the dashboard (every panel real), downloads a backup and restores it on a second, fresh box: same
+// node key, same wallets. The screenshots of every step go to docs/setup/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.js';
+import { type CheckedPage, type Size, withBrowser } from '../helpers/browser.js';
+import { startChain, type TestChain } from '../helpers/chain.js';
+import { type Lab, startDaemon } from '../helpers/lab.js';
+import { ROOT, Sandbox, type Tracked, freePort, waitFor } from '../helpers/processes.js';
+
+const sandbox = new Sandbox();
+const boxes: Lab[] = [];
+let chain: TestChain;
+before(async () => { chain = await startChain(sandbox); });
+after(async () => {
+  for (const b of boxes) await b.masq('shutdown');
+  await sandbox.cleanup();
+});
+
+const ADMIN = 'tulip hammer lantern 42';
+const DB_A = 'copper meadow falcon 9';
+const DB_B = 'another box entirely 7';
+const BACKUP = 'a long backup secret';
+
+interface Box {
+  lab: Lab;
+  page: Tracked;
+  url: string;
+  code: string;
+}
+
+async function startBox(): Promise<Box> {
+  const lab = await startDaemon(sandbox, { MASQ_SCANS: 'off', SYSTEMD_CREDENTIAL_SECRET: join(sandbox.tempDir('masq-creds-'), 'host.secret') });
+  boxes.push(lab);
+  const port = await freePort();
+  const page = sandbox.spawn(join(ROOT, 'bin', 'masq-setup'), ['--port', String(port), '--ui-port', String(lab.uiPort)], { HOME: lab.home });
+  await waitFor('the setup page', () => page.output().includes('setup page:'), 10_000);
+  const shown = await lab.masq('setup-code');
+  assert.equal(shown.code, 0, shown.stderr);
+  const code = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(shown.stdout)?.[1];
+  assert.ok(code, `masq setup-code shows the code: ${shown.stdout}`);
+  return { lab, page, url: `http://127.0.0.1:${port}/`, code };
+}
+
+/** The store's node key, unsealed with the store's password (LMDB lets a test read beside the running Node). */
+async function nodeKey(dataDir: string, password: string): Promise<string | undefined> {
+  const store = await openStore({ dataDir, chain: 'dev' });
+  try {
+    await store.unlock(password);
+    return store.getSecret('last_cryptde');
+  } finally {
+    await store.close();
+  }
+}
+
+async function claim(p: CheckedPage, box: Box, shots: boolean): Promise<void> {
+  const { page } = p;
+  await page.getByLabel('Setup code').pressSequentially(box.code.toLowerCase());
+  if (shots) await p.screenshot('1-claim');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Choose the admin password' }).waitFor();
+  await page.getByLabel('Admin password').fill(ADMIN);
+  await page.getByLabel('The same password again').fill(ADMIN);
+  if (shots) await p.screenshot('2-admin-password');
+  await page.getByRole('button', { name: 'Save the password' }).click();
+  await page.getByRole('heading', { name: 'Secure the box' }).waitFor();
+}
+
+async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string }> {
+  const { page } = p;
+  await page.getByRole('textbox', { name: 'Database password', exact: true }).fill(DB_A);
+  await page.getByLabel('The same password again').fill(DB_A);
+  await page.getByText('Yes, start by itself').click();
+  if (shots) await p.screenshot('3-database-password');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByRole('heading', { name: 'Blockchain' }).waitFor();
+  await page.getByLabel('Blockchain').selectOption('dev');
+  await page.getByLabel('Blockchain service URL').fill(chain.url);
+  await page.getByRole('button', { name: 'Test the connection' }).click();
+  await page.getByText('The service works.').waitFor();
+  assert.match(await page.locator('.result').innerText(), /Chain id\s+2 \(this chain's is 2\)/);
+  if (shots) await p.screenshot('4-chain');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByRole('heading', { name: 'Wallets' }).waitFor();
+  await page.getByRole('button', { name: 'Create the wallets' }).click();
+  await page.getByText('Write these words down on paper').waitFor({ timeout: 30_000 });
+  const words = await page.locator('ol.phrase .word').allTextContents();
+  assert.equal(words.length, 12);
+  if (shots) await p.screenshot('5-phrase');
+  await page.getByRole('button', { name: 'I have written them down' }).click();
+  const asked = await page.getByLabel(/^Word number \d+$/).all();
+  for (const input of asked) {
+    const n = Number(/\d+/.exec((await input.getAttribute('name')) ?? (await input.evaluate((e) => (e as HTMLInputElement).labels?.[0]?.textContent ?? '')))?.[0]);
+    await input.fill(words[n - 1] as string);
+  }
+  await page.getByRole('button', { name: 'Check the words' }).click();
+  await page.getByText('The wallets are ready.').waitFor();
+  const earning = (await page.locator('dd.mono').last().innerText()).trim();
+  if (shots) await p.screenshot('6-wallets');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await page.getByRole('heading', { name: 'Neighborhood' }).waitFor();
+  await page.getByText('Zero hop', { exact: true }).click();
+  if (shots) await p.screenshot('7-neighborhood');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: 'Review and start' }).waitFor();
+  if (shots) await p.screenshot('8-review');
+  return { earning };
+}
+
+async function startAndWatch(p: CheckedPage, shots: boolean): Promise<void> {
+  const { page } = p;
+  await page.getByRole('button', { name: 'Start the Node' }).click();
+  await page.getByRole('heading', { name: 'Starting the Node' }).waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Go to the dashboard' }).waitFor({ timeout: 30_000 });
+  if (shots) await p.screenshot('9-starting');
+  await page.getByRole('button', { name: 'Go to the dashboard' }).click();
+  await page.locator('[data-panel="panelStatus"]').getByText('The Node is running').waitFor({ timeout: 15_000 });
+}
+
+for (const size of ['phone', 'desktop'] as Size[]) {
+  test(`${size}: claim, the wizard, the live start, the dashboard, a backup restored on a fresh box`, { timeout: 240_000 }, async () => {
+    const a = await startBox();
+    const shots = true;
+    await withBrowser(async (browser) => {
+      const p = await browser.open(size, a.url);
+      const { page } = p;
+      await claim(p, a, shots);
+      const { earning } = await wizard(p, shots);
+      await startAndWatch(p, shots);
+
+      // Every panel shows what the real Node and box say.
+      for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration']) {
+        await page.locator(`[data-panel="${panel}"] .updated`).filter({ hasText: 'Updated' }).waitFor({ timeout: 15_000 });
+      }
+      const config = await page.locator('[data-panel="panelConfiguration"]').innerText();
+      assert.match(config, /zero-hop/);
+      assert.ok(config.includes(earning), 'the configuration shows the earning wallet made in the wizard');
+      assert.match(await page.locator('[data-panel="panelSystem"]').innerText(), /Memory/);
+      await p.screenshot('10-dashboard');
+
+      // Stop and start from the status panel.
+      const status = page.locator('[data-panel="panelStatus"]');
+      await status.getByRole('button', { name: 'Stop', exact: true }).click();
+      await status.getByText('The Node is stopped').waitFor({ timeout: 15_000 });
+      assert.match((await a.lab.masq('descriptor')).stderr, /Node is not running/);
+      await status.getByRole('button', { name: 'Start', exact: true }).click();
+      await status.getByText('The Node is running').waitFor({ timeout: 15_000 });
+
+      // A backup, downloaded.
+      const card = page.getByRole('region', { name: 'Backup' });
+      await card.getByRole('textbox', { name: 'Database password', exact: true }).fill(DB_A);
+      await card.getByRole('textbox', { name: 'Backup password', exact: true }).fill(BACKUP);
+      await card.getByRole('textbox', { name: 'The same password again' }).fill(BACKUP);
+      const download = page.waitForEvent('download');
+      await card.getByRole('button', { name: 'Download a backup' }).click();
+      const file = await (await download).path();
+      assert.deepEqual(p.problems(), []);
+
+      // A fresh box takes the backup in the wizard's first step.
+      const b = await startBox();
+      const q = await browser.open(size, b.url);
+      await claim(q, b, false);
+      await q.page.getByText('Or restore from a backup file').click();
+      await q.page.getByLabel('Backup file').setInputFiles(file);
+      const restore = q.page.locator('details.aside');
+      await restore.getByRole('textbox', { name: 'Backup password' }).fill(BACKUP);
+      await restore.getByRole('textbox', { name: 'Database password' }).fill(DB_B);
+      await q.page.getByRole('button', { name: 'Restore and continue' }).click();
+      await q.page.getByText('The backup is restored').waitFor({ timeout: 30_000 });
+      if (shots) await q.screenshot('11-restored');
+      assert.deepEqual(q.problems(), []);
+
+      // Same wallets, same node key: B started with what the restore set up, each store with its own password.
+      const started = await b.lab.masq('start');
+      assert.equal(started.code, 0, started.stderr);
+      const walletsA = await a.lab.masq('wallet-addresses', DB_A);
+      const walletsB = await b.lab.masq('wallet-addresses', DB_B);
+      assert.equal(walletsB.code, 0, walletsB.stderr);
+      assert.ok(walletsA.stdout.toLowerCase().includes(earning.toLowerCase()), walletsA.stdout);
+      assert.equal(walletsB.stdout, walletsA.stdout, 'the restored box has the same wallets');
+      const [keyA, keyB] = [await nodeKey(join(a.lab.home, 'data', 'dev'), DB_A), await nodeKey(join(b.lab.home, 'data', 'dev'), DB_B)];
+      assert.ok(keyA, 'box A has a node key');
+      assert.equal(keyB, keyA, 'the restored box has the same node key');
+    });
+  });
+}
