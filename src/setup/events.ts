@@ -46,11 +46,11 @@ export class EventStreams {
     return true;
   }
 
-  send(e: PageEvent): void {
+  send(e: PageEvent, only?: ServerResponse): void {
     const text = eventText(e);
     for (const s of this.open) {
       // writableLength is what the browser has not taken yet: past a bound, this stream skips events.
-      if (s.res.writableLength < 65_536) s.res.write(text);
+      if ((only === undefined || s.res === only) && s.res.writableLength < 65_536) s.res.write(text);
     }
   }
 

@@ -4,6 +4,7 @@
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ROUTES, type RouteName, SMALL_BODY } from './api.js';
+import { describeError } from '../system/index.js';
 import { accountRoutes } from './account-routes.js';
 import { failureAnswer, type PageContext, pageError, send } from './context.js';
 import { dashboardRoutes } from './dashboard-routes.js';
@@ -59,7 +60,14 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
       void reply.hijack();
       if (!streams.add(reply.raw, () => ctx.sessions.get(id) !== undefined, SECURITY_HEADERS)) {
         reply.raw.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'TOO_MANY_STREAMS', message: 'Too many live views are open.', fix: 'Close another tab of this page.' } }));
+        return HIJACKED;
       }
+      // A view that opens after the Node started learns where it stands: the broadcasts only tell changes.
+      void (async () => {
+        const box = await ctx.link.daemon('boxStatus', {});
+        streams.send({ type: 'node', running: box.nodeRunning }, reply.raw);
+        if (box.nodeRunning) streams.send({ type: 'stage', stage: (await ctx.link.node('connectionStatus', {})).stage }, reply.raw);
+      })().catch((e: unknown) => ctx.log.warn(`Cannot tell a new live view where the Node stands: ${describeError(e)}`));
       return HIJACKED;
     },
   };

@@ -70,10 +70,13 @@ async function openPage(browser: Browser, contexts: BrowserContext[], size: Size
   };
 }
 
-/** Runs `f` with a Chromium that is closed afterwards, even when `f` throws. */
-export async function withBrowser<T>(f: (session: BrowserSession) => Promise<T>): Promise<T> {
+/**
+ * Runs `f` with a Chromium that is closed afterwards, even when `f` throws. `executablePath` may be a wrapper that
+ * starts Debian's Chromium elsewhere (inside a test LAN's namespace): playwright talks to it over a pipe, not TCP.
+ */
+export async function withBrowser<T>(f: (session: BrowserSession) => Promise<T>, executablePath = CHROMIUM): Promise<T> {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const contexts: BrowserContext[] = [];
