@@ -35,14 +35,43 @@ async function active(c: Container, unit: string): Promise<void> {
   await waitFor(`${unit} to be active`, async () => (await c.sh(`systemctl is-active ${unit}`)).stdout.trim() === 'active', 30_000, 250);
 }
 
-const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev';
+const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev --unattended-restart on';
+const DESCRIPTOR = /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/;
+const ADMIN = 'a long admin password';
+
+/** One request to the setup page on the box's port 80, as the page makes it; the cookie jar keeps the session. */
+async function page(c: Container, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const data = body === undefined ? '' : ` -H 'content-type: application/json' -H 'x-masq-setup: 1' --data '${JSON.stringify(body)}'`;
+  const out = await ok(c, `curl -sS -b /root/page-cookies -c /root/page-cookies -X ${method} -w '\\n%{http_code}'${data} http://127.0.0.1${path}`);
+  const [text, status] = [out.slice(0, out.lastIndexOf('\n')), Number(out.slice(out.lastIndexOf('\n') + 1))];
+  return { status, json: JSON.parse(text) as Record<string, unknown> };
+}
 
 async function startNode(c: Container): Promise<string> {
   await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);
   await ok(c, SETUP);
   assert.match(await ok(c, 'masq start'), /MASQNode successfully started in process \d+/);
   await active(c, 'masq-node.service');
-  return waitFor('the descriptor', async () => /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/.exec((await c.sh('masq descriptor')).stdout)?.[0], 20_000, 250);
+  return descriptor(c);
+}
+
+function descriptor(c: Container): Promise<string> {
+  return waitFor('the descriptor', async () => DESCRIPTOR.exec((await c.sh('masq descriptor')).stdout)?.[0], 30_000, 250);
+}
+
+/** The setup page comes up on port 80 by socket activation, as its own user, and the owner claims the box. */
+async function claimThroughThePage(c: Container): Promise<void> {
+  await active(c, 'masq-setup.socket');
+  const code = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(await ok(c, 'masq setup-code'))?.[1];
+  assert.ok(code, 'masq setup-code shows the code');
+  assert.ok((await ok(c, 'cat /etc/issue.d/masq-setup.issue')).includes(code), 'the console banner shows it');
+  assert.ok((await ok(c, '/etc/update-motd.d/60-masq-setup-code')).includes(code), 'the login message shows it');
+  assert.equal((await page(c, 'GET', '/api/state')).json.phase, 'claim');
+  assert.equal((await ok(c, 'ps -o user= -p "$(systemctl show -p MainPID --value masq-setup.service)"')).trim(), 'masq-setup');
+  assert.equal((await page(c, 'POST', '/api/claim/code', { code })).status, 200);
+  assert.equal((await page(c, 'POST', '/api/claim/password', { password: ADMIN })).status, 200);
+  assert.equal((await page(c, 'GET', '/api/state')).json.phase, 'wizard');
+  assert.equal((await c.sh('test -e /run/masq/setup-code.issue')).code, 1, 'the banner is gone once the box is claimed');
 }
 
 for (const release of ['bookworm', 'trixie'] as Release[]) {
@@ -63,6 +92,7 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'systemctl restart masq-daemon.service');
         await active(c, 'masq-daemon.service');
         assert.match(await waitFor('masq setup', async () => { const r = await c.sh('masq setup'); return r.code === 0 ? r.stdout : undefined; }, 20_000, 250), /min-hops\s+2\s+Configured/);
+        await claimThroughThePage(c);
         const first = await startNode(c);
         const status = await ok(c, 'systemctl show -p StatusText --value masq-node.service');
         assert.match(status, /standard/i, `the Node reports its own status line: ${status}`);
@@ -81,10 +111,30 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'adduser --quiet guest masq-admin');
         assert.match(await ok(c, 'runuser -u guest -- masq descriptor'), /^masq:\/\/dev:/);
 
-        // A restart of everything keeps the key (sealed with the database password) and the data.
+        // Unattended restart: a restart of the Daemon, and a stop and start of every unit as at a reboot, bring the
+        // Node back by itself with its last setup, the database password unsealed by systemd-creds.
+        await ok(c, 'test -n "$(ls -A /var/lib/masq-daemon)" && ! grep -rqa system-test /var/lib/masq-daemon /var/lib/masq');
+        await ok(c, 'systemctl restart masq-daemon.service');
+        await active(c, 'masq-node.service');
+        assert.equal(await descriptor(c), first, 'the Node is back by itself after a Daemon restart, same key');
+        await ok(c, 'systemctl stop masq-setup.socket masq-setup.service masq-daemon.service masq-node.service');
+        await ok(c, 'systemctl start masq-daemon.service masq-setup.socket');
+        await active(c, 'masq-node.service');
+        assert.equal(await descriptor(c), first, 'and after every unit stopped and started, as at a reboot');
+
+        // The other choice: the box waits for the password, and the page unlocks it.
+        await ok(c, 'masq shutdown');
+        await ok(c, 'masq setup --unattended-restart off');
+        assert.match(await ok(c, 'masq start'), /successfully started/);
         await ok(c, 'systemctl restart masq-daemon.service');
         await active(c, 'masq-daemon.service');
-        assert.equal(await startNode(c), first, 'same key after a restart');
+        await new Promise((r) => setTimeout(r, 3000));
+        assert.notEqual((await c.sh('systemctl is-active masq-node.service')).stdout.trim(), 'active', 'without the password the Node waits');
+        assert.equal((await page(c, 'POST', '/api/login', { password: ADMIN })).status, 200);
+        assert.equal((await page(c, 'GET', '/api/panel/status')).json.waitingForPassword, true);
+        assert.equal((await page(c, 'POST', '/api/node/unlock', { dbPassword: 'system-test' })).status, 200);
+        await active(c, 'masq-node.service');
+        assert.equal(await descriptor(c), first, 'unlocked from the page: same key');
 
         // Upgrade to this build with apt: the units restart, the data stays.
         useRepository(root, REPO);
@@ -97,7 +147,7 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q masq', 120_000);
         await ok(c, 'test -d /var/lib/masq');
         await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q masq', 120_000);
-        await ok(c, 'test ! -e /var/lib/masq && test ! -e /etc/masq && ! getent passwd masq');
+        await ok(c, 'test ! -e /var/lib/masq && test ! -e /var/lib/masq-daemon && test ! -e /etc/masq && ! getent passwd masq && ! getent passwd masq-setup');
         process.stdout.write(`# ${release}: install, restart, upgrade and purge in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       } finally {
         await c.stop();
