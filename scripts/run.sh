@@ -24,10 +24,20 @@ until bin/masq --ui-port "$ui_port" setup >/dev/null 2>&1; do
   fi
   sleep 0.25
 done
-if ! bin/masq --ui-port "$ui_port" start; then
-  kill -TERM $daemon 2>/dev/null || :
-  wait $daemon || :
-  exit 1
+# The Daemon keeps its setup and starts the Node by itself when it was running as the Daemon last stopped (the
+# previous make run's Ctrl-C): then the Node is already running, which is fine.
+if started=$(bin/masq --ui-port "$ui_port" start 2>&1); then
+  printf '%s\n' "$started"
+else
+  case $started in
+    *'already running'*) ;;
+    *)
+      printf '%s\n' "$started" >&2
+      kill -TERM $daemon 2>/dev/null || :
+      wait $daemon || :
+      exit 1
+      ;;
+  esac
 fi
 cat <<TIPS
 
