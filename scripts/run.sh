@@ -34,7 +34,8 @@ until bin/masq --ui-port "$ui_port" setup >/dev/null 2>&1; do
 done
 if ! started=$(bin/masq --ui-port "$ui_port" start 2>&1); then
   case $started in
-    # A Daemon that kept its last setup may have started the Node by itself already.
+    # The Daemon keeps its setup and starts the Node by itself when it was running as the Daemon last stopped
+    # (the previous make run's Ctrl-C): then the Node is already running, which is fine.
     *"already running"*) started="The Daemon restarted the Node with its kept setup." ;;
     *) echo "$started" >&2; stop; exit 1 ;;
   esac

@@ -8,6 +8,7 @@ import { automapText, connectionStatus, setupTable } from './format.js';
 import { UsageError, ask, positional } from './flags.js';
 import type { Command, CommandIo } from './command.js';
 import { PASSWORD_COMMANDS } from './password-commands.js';
+import { BOX_COMMANDS } from './box-commands.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
@@ -122,6 +123,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   ...PASSWORD_COMMANDS,
+  ...BOX_COMMANDS,
   ...WALLET_COMMANDS,
   ...BACKUP_COMMANDS,
   FINANCIALS_COMMAND,

@@ -12,6 +12,12 @@ export interface ConfigIo {
   readConfigFile(path: string): Record<string, string>;
   /** The named config rows the Node persisted in the store of this data directory ({} when it has no store). */
   readStoredRows(dataDir: string, rows: readonly ConfigRow[]): Promise<Partial<Record<ConfigRow, string>>>;
+  /**
+   * The Node's past neighbors (sealed in its store under the database password) as a neighbors value, or undefined
+   * when there are none or the password does not open them. Only the Daemon reads them: it offers them as the
+   * neighbors default, as MASQ's Daemon does once it has the password.
+   */
+  readPastNeighbors?(dataDir: string, chain: string, dbPassword: string): Promise<string | undefined>;
 }
 
 /** Stored rows as parameter values: what MASQ's Daemon shows as "Default". */
@@ -41,7 +47,13 @@ export async function resolveWithConfigFile(top: readonly Layer[], env: MachineF
   } catch (e) {
     fileErrors.push(['data-directory', describeError(e)]);
   }
-  const r = resolve([...top, { source: 'config file', status: 'Configured', values: file }], { ...env, stored }, params);
+  const layers = [...top, { source: 'config file', status: 'Configured' as const, values: file }];
+  let r = resolve(layers, { ...env, stored }, params);
+  const password = r.values.get('db-password')?.value;
+  if (io.readPastNeighbors && password && r.values.get('neighbors')?.value === '') {
+    const past = await io.readPastNeighbors(r.values.get('data-directory')?.value ?? dataDir, r.chain, password).catch(() => undefined);
+    if (past) r = resolve(layers, { ...env, stored: { ...stored, neighbors: past } }, params);
+  }
   r.errors.unshift(...fileErrors);
   return r;
 }

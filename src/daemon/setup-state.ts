@@ -2,6 +2,7 @@
 // Pure apart from the readers passed in, so every rule is tested without files.
 
 import { type ConfigIo, findParam, ParamProblem, type Resolution, resolveWithConfigFile, SETUP_PARAMS } from '../config/index.js';
+import { createHash } from 'node:crypto';
 import type { MachineFacts } from '../system/index.js';
 
 export interface SetupChange {
@@ -12,12 +13,18 @@ export interface SetupChange {
 
 export class SetupState {
   private readonly set = new Map<string, string>();
+  private readonly io: ConfigIo;
+  /** The last past neighbors read: unsealing them costs a scrypt, and they change only while the Node runs. */
+  private past: { key: string; value: Promise<string | undefined> } | undefined;
 
   constructor(
     private readonly env: MachineFacts,
     private readonly envValues: Readonly<Record<string, string>>,
-    private readonly io: ConfigIo,
-  ) {}
+    io: ConfigIo,
+  ) {
+    const read = io.readPastNeighbors;
+    this.io = read ? { ...io, readPastNeighbors: (dir, chain, pw) => this.pastNeighbors(read, dir, chain, pw) } : io;
+  }
 
   /** Resolves the cluster from what UIs set, the environment, config.toml and defaults. */
   resolve(): Promise<Resolution> {
@@ -29,6 +36,22 @@ export class SetupState {
 
   isEmpty(): boolean {
     return this.set.size === 0;
+  }
+
+  /** What UIs set, as they gave it (secrets included: for keeping it, never for showing it). */
+  given(): Record<string, string> {
+    return Object.fromEntries(this.set);
+  }
+
+  /** The Node's store may have changed (it started or stopped): read its past neighbors again next time. */
+  forgetStored(): void {
+    this.past = undefined;
+  }
+
+  private pastNeighbors(read: NonNullable<ConfigIo['readPastNeighbors']>, dir: string, chain: string, pw: string): Promise<string | undefined> {
+    const key = createHash('sha256').update(JSON.stringify([dir, chain, pw])).digest('hex');
+    if (this.past?.key !== key) this.past = { key, value: read(dir, chain, pw).catch(() => undefined) };
+    return this.past.value;
   }
 
   /** Applies UI changes; invalid ones are reported and leave the old value in place. Returns whether anything changed. */
