@@ -1,6 +1,7 @@
 // The dashboard's panels, each one UI request at most (a refresh costs the Node one round trip per panel), and its
 // actions: runtime settings, logs, backup and restore.
 
+import { readBackup } from '../backup/index.js';
 import type { BackupAnswer, ConfigurationPanel, DescriptorPanel, LogsPanel, NeighborhoodPanel, RestoreAnswer, StatusPanel } from './api.js';
 import { type PageContext, pageError } from './context.js';
 import { EarningsHistory } from './earnings.js';
@@ -62,8 +63,13 @@ export function dashboardRoutes(ctx: PageContext, node: NodeControl): Handlers {
     },
     async restore({ body }): Promise<RestoreAnswer> {
       const dbPassword = field(body, 'dbPassword');
+      const [file, backupPassword] = [field(body, 'file'), field(body, 'backupPassword')];
       const wasRunning = await node.running();
-      const r = await node.withNode(dbPassword, () => ctx.link.node('importBackup', { dbPassword, backupPassword: field(body, 'backupPassword'), file: field(body, 'file') }));
+      // The Node's database is per chain: a fresh box takes the backup's chain before the Node that restores it
+      // starts. Opening the file here also tells a wrong password before anything starts.
+      const { chain } = await readBackup(file, backupPassword);
+      if (!wasRunning) await node.setup([{ name: 'chain', value: chain }]);
+      const r = await node.withNode(dbPassword, () => ctx.link.node('importBackup', { dbPassword, backupPassword, file }));
       // The settings take effect at the Node's next start, and so does a restored node key.
       if (wasRunning) await node.stop();
       const applied = await node.setup(r.settings);

@@ -18,7 +18,7 @@ export async function startDaemon(sandbox: Sandbox, extraEnv: Record<string, str
   const uiPort = await freePort();
   const proxyPort = await freePort();
   const env = {
-    HOME: home, MASQ_DATA_DIRECTORY: dataDir, MASQ_NEIGHBORHOOD_MODE: 'zero-hop',
+    HOME: home, XDG_STATE_HOME: join(home, '.local', 'state'), MASQ_DATA_DIRECTORY: dataDir, MASQ_NEIGHBORHOOD_MODE: 'zero-hop',
     MASQ_PROXY_PORT: String(proxyPort), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', ...extraEnv,
   };
   // Detached: the clean-up kills its whole process group, the Node it launched included.

@@ -61,7 +61,7 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
       await tab.getByText('No, wait for me').click();
       await tab.getByRole('button', { name: 'Next' }).click();
       await tab.getByRole('heading', { name: 'Blockchain' }).waitFor();
-      await tab.getByLabel('Blockchain').selectOption('dev');
+      await tab.getByLabel('Blockchain', { exact: true }).selectOption('dev');
       await tab.getByLabel('Blockchain service URL').fill('http://127.0.0.1:8545');
       await tab.getByRole('button', { name: 'Next' }).click();
       await tab.getByRole('heading', { name: 'Wallets' }).waitFor();

@@ -80,7 +80,7 @@ async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByRole('heading', { name: 'Blockchain' }).waitFor();
-  await page.getByLabel('Blockchain').selectOption('dev');
+  await page.getByLabel('Blockchain', { exact: true }).selectOption('dev');
   await page.getByLabel('Blockchain service URL').fill(chain.url);
   await page.getByRole('button', { name: 'Test the connection' }).click();
   await page.getByText('The service works.').waitFor();
@@ -174,14 +174,19 @@ for (const size of ['phone', 'desktop'] as Size[]) {
       await restore.getByRole('textbox', { name: 'Backup password' }).fill(BACKUP);
       await restore.getByRole('textbox', { name: 'Database password' }).fill(DB_B);
       await q.page.getByRole('button', { name: 'Restore and continue' }).click();
-      await q.page.getByText('The backup is restored').waitFor({ timeout: 30_000 });
+      await q.page.getByText('The backup is restored').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\nThe page said: ${await q.page.locator('main').innerText()}`);
+      });
       if (shots) await q.screenshot('11-restored');
       assert.deepEqual(q.problems(), []);
 
-      // Same wallets, same node key: B started with what the restore set up, each store with its own password.
+      // Same wallets, same node key: B started with what the restore set up (A's settings, its ports too, so A
+      // stops first: one Node per key), each store opened with its own password.
+      const walletsA = await a.lab.masq('wallet-addresses', DB_A);
+      await a.lab.masq('shutdown');
+      await waitFor('A to stop', async () => (await a.lab.masq('descriptor')).stderr.includes('not running'), 15_000, 250);
       const started = await b.lab.masq('start');
       assert.equal(started.code, 0, started.stderr);
-      const walletsA = await a.lab.masq('wallet-addresses', DB_A);
       const walletsB = await b.lab.masq('wallet-addresses', DB_B);
       assert.equal(walletsB.code, 0, walletsB.stderr);
       assert.ok(walletsA.stdout.toLowerCase().includes(earning.toLowerCase()), walletsA.stdout);
