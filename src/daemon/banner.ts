@@ -56,7 +56,14 @@ export class IssueBanner implements Banner {
 
   show(code: string, lan: boolean): void {
     if (!this.runtimeDirectory) return;
-    const text = bannerText({ code, hostname: hostname(), addresses: ownAddresses(), lan });
+    let addresses: string[] = [];
+    try {
+      addresses = ownAddresses();
+    } catch (e) {
+      // Without the addresses the banner still gives the code, and says how to find the page.
+      this.warn(`Cannot list this machine's addresses for the setup code banner: ${(e as Error).message}`);
+    }
+    const text = bannerText({ code, hostname: hostname(), addresses, lan });
     if (text === this.last) return;
     const file = join(this.runtimeDirectory, BANNER_FILE);
     const tmp = `${file}.${process.pid}.tmp`;

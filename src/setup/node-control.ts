@@ -46,7 +46,7 @@ export class NodeControl {
 
   /**
    * Runs `work` against a Node that has this database password: the running one, or one started for the purpose
-   * in zero-hop mode and stopped again, with the setup's mode put back as it was.
+   * (in zero-hop mode unless the setup rules it out) and stopped again, with the setup's mode put back as it was.
    */
   async withNode<T>(dbPassword: string, work: () => Promise<T>): Promise<T> {
     if (await this.running()) {
@@ -57,7 +57,12 @@ export class NodeControl {
     const mode = before.values.find((x) => x.name === 'neighborhood-mode');
     const modeBefore = mode?.status === 'Set' ? mode.value : '';
     const changed = await this.setup([{ name: 'neighborhood-mode', value: 'zero-hop' }, { name: 'db-password', value: dbPassword }]);
-    if (changed.errors.length > 0) throw new MasqError('CONFIG_INVALID', changed.errors.map(([p, why]) => `${p}: ${why}`).join('; '));
+    if (changed.errors.length > 0) {
+      // Something configured outside the page (an ip in config.toml, say) rules zero-hop out: the Node starts
+      // as it is set up instead.
+      const asSetUp = await this.setup([{ name: 'neighborhood-mode', value: modeBefore }]);
+      if (asSetUp.errors.length > 0) throw new MasqError('CONFIG_INVALID', asSetUp.errors.map(([p, why]) => `${p}: ${why}`).join('; '), 'Correct the setup first.');
+    }
     try {
       await this.start();
       await this.ensurePassword(dbPassword);
