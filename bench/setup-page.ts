@@ -33,9 +33,9 @@ function wireBytes(port: number, path: string): Promise<number> {
   });
 }
 
-/** The files index.html loads: its scripts, styles and icons. */
+/** The files index.html loads from the page itself: its scripts and styles (data: URLs cost nothing more). */
 function assetsOf(html: string): string[] {
-  return [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1] as string);
+  return [...html.matchAll(/(?:src|href)="([^":]+)"/g)].map((m) => `/${(m[1] as string).replace(/^\//, '')}`);
 }
 
 export async function setupPageFigures(emit: Emit): Promise<void> {

@@ -124,7 +124,9 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
 
         // The other choice: the box waits for the password, and the page unlocks it.
         await ok(c, 'masq shutdown');
-        await ok(c, 'masq setup --unattended-restart off');
+        // The Daemon takes no setup while the Node runs: wait until it has stopped.
+        await waitFor('the Node to stop', async () => /not running/.test((await c.sh('masq descriptor')).stderr), 20_000, 250);
+        assert.match(await ok(c, 'masq setup --unattended-restart off'), /unattended-restart\s+off\s+Set/);
         assert.match(await ok(c, 'masq start'), /successfully started/);
         await ok(c, 'systemctl restart masq-daemon.service');
         await active(c, 'masq-daemon.service');
