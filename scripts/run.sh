@@ -8,6 +8,8 @@ export MASQ_DATA_DIRECTORY="${MASQ_DATA_DIRECTORY:-$PWD/.masq-data}"
 ui_port="${MASQ_UI_PORT:-5333}"
 page_port="${MASQ_SETUP_PAGE_PORT:-5390}"
 state="${MASQ_STATE_DIRECTORY:-$PWD/.masq-state}"
+# These two are this script's, not parameters: the Daemon would warn about them.
+unset MASQ_SETUP_PAGE_PORT MASQ_STATE_DIRECTORY
 
 bin/masq-node --initialization --ui-port "$ui_port" --state-directory "$state/daemon" &
 daemon=$!
@@ -43,6 +45,17 @@ fi
 echo "$started"
 MASQ_UI_PORT=$ui_port bin/masq-setup --port "$page_port" --ui-port "$ui_port" &
 page=$!
+# The tips come once the page answers (it prints its own address when it listens).
+tries=0
+until node -e 'require("net").connect(Number(process.argv[1]), "127.0.0.1").on("connect", () => process.exit(0)).on("error", () => process.exit(1))' "$page_port"; do
+  tries=$((tries + 1))
+  if [ $tries -ge 40 ] || ! kill -0 "$page" 2>/dev/null; then
+    echo "The setup page did not come up on port $page_port (see the message above; MASQ_SETUP_PAGE_PORT chooses another)." >&2
+    stop
+    exit 1
+  fi
+  sleep 0.25
+done
 code=$(bin/masq --ui-port "$ui_port" setup-code 2>/dev/null | sed -n 's/.*\([A-Z0-9]\{4\}-[A-Z0-9]\{4\}\).*/\1/p' | head -n 1)
 cat <<TIPS
 

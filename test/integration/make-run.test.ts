@@ -1,4 +1,5 @@
-// What `make run` runs after building: the Daemon and a zero-hop Node a newcomer can use at once; Ctrl-C stops all.
+// What `make run` runs after building: the Daemon, a zero-hop Node a newcomer can use at once and the setup page;
+// Ctrl-C stops all.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,15 +19,15 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-test('run.sh prints where things are, serves the proxy, and Ctrl-C stops the Daemon and the Node', async () => {
+test('run.sh prints where things are, serves the proxy and the setup page, and Ctrl-C stops them all', async () => {
   const web = createServer((_req, res) => res.end('page'));
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
   try {
-    const [ui, proxy] = [await freePort(), await freePort()];
+    const [ui, proxy, setupPage] = [await freePort(), await freePort(), await freePort()];
     const home = sandbox.tempDir();
     const t = sandbox.spawn(join(ROOT, 'scripts', 'run.sh'), [], {
-      HOME: home, MASQ_UI_PORT: String(ui), MASQ_PROXY_PORT: String(proxy),
-      MASQ_DATA_DIRECTORY: join(home, 'data'), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on',
+      HOME: home, MASQ_UI_PORT: String(ui), MASQ_PROXY_PORT: String(proxy), MASQ_SETUP_PAGE_PORT: String(setupPage),
+      MASQ_DATA_DIRECTORY: join(home, 'data'), MASQ_STATE_DIRECTORY: join(home, 'state'), MASQ_EXIT_PRIVATE_DESTINATIONS: 'on',
     }, true);
     await waitFor('the usage tips', () => t.output().includes('Stop:    Ctrl-C'), 20_000);
     const out = t.output();
@@ -35,6 +36,12 @@ test('run.sh prints where things are, serves the proxy, and Ctrl-C stops the Dae
     assert.match(out, new RegExp(`MASQ Daemon: UI port ${ui}`));
     assert.ok(out.includes(`data directory: ${join(home, 'data')}/base-mainnet`));
     assert.match(out, /neighborhood-mode|zero-hop/);
+    // The setup page, where a newcomer walks the wizard, with the code that claims the box.
+    assert.ok(out.includes(`setup page: http://127.0.0.1:${setupPage}/`), out);
+    const code = /give the setup code ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(out)?.[1];
+    assert.ok(code, 'the setup code is printed');
+    const state = await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${setupPage}/api/state`]);
+    assert.equal(JSON.parse(state.stdout).phase, 'claim');
     const webPort = (web.address() as { port: number }).port;
     const page = await run('curl', ['-sS', '--max-time', '10', '-x', `http://127.0.0.1:${proxy}`, `http://127.0.0.1:${webPort}/`]);
     assert.equal(page.stdout, 'page');
