@@ -26,6 +26,7 @@ const ADMIN = 'tulip hammer lantern 42';
 const DB_A = 'copper meadow falcon 9';
 const DB_B = 'another box entirely 7';
 const BACKUP = 'a long backup secret';
+const XSS = '"><img src=x onerror="window.__x=1"><script>window.__x=1</script>';
 
 interface Box {
   lab: Lab;
@@ -71,7 +72,7 @@ async function claim(p: CheckedPage, box: Box, shots: boolean): Promise<void> {
   await page.getByRole('heading', { name: 'Secure the box' }).waitFor();
 }
 
-async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string }> {
+async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string; words: string[] }> {
   const { page } = p;
   await page.getByRole('textbox', { name: 'Database password', exact: true }).fill(DB_A);
   await page.getByLabel('The same password again').fill(DB_A);
@@ -107,12 +108,19 @@ async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByRole('heading', { name: 'Neighborhood' }).waitFor();
+  // Markup in a value comes back in the Daemon's error and shows as text; it never runs.
+  await page.getByLabel('Neighbors').fill(XSS);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText(/is not a usable node descriptor/).waitFor();
+  assert.ok((await page.locator('main').innerText()).includes('onerror'), 'the value shows as text');
+  assert.equal(await page.evaluate(() => (window as unknown as { __x?: number }).__x), undefined, 'and did not run');
+  await page.getByLabel('Neighbors').fill('');
   await page.getByText('Zero hop', { exact: true }).click();
   if (shots) await p.screenshot('7-neighborhood');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('heading', { name: 'Review and start' }).waitFor();
   if (shots) await p.screenshot('8-review');
-  return { earning };
+  return { earning, words };
 }
 
 async function startAndWatch(p: CheckedPage, shots: boolean): Promise<void> {
@@ -132,8 +140,13 @@ for (const size of ['phone', 'desktop'] as Size[]) {
     await withBrowser(async (browser) => {
       const p = await browser.open(size, a.url);
       const { page } = p;
+      // Every answer of the page's API, to look for secrets in afterwards.
+      const answers: Array<{ url: string; body: string }> = [];
+      page.on('response', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/api/') && !r.url().endsWith('/api/events')) void r.text().then((body) => answers.push({ url: r.url(), body }), () => undefined);
+      });
       await claim(p, a, shots);
-      const { earning } = await wizard(p, shots);
+      const { earning, words } = await wizard(p, shots);
       await startAndWatch(p, shots);
 
       // Every panel shows what the real Node and box say.
@@ -163,6 +176,17 @@ for (const size of ['phone', 'desktop'] as Size[]) {
       await card.getByRole('button', { name: 'Download a backup' }).click();
       const file = await (await download).path();
       assert.deepEqual(p.problems(), []);
+
+      // The database password, the admin password and the phrase (but at its one showing) are in no answer of the
+      // page and in no log of the page or the Daemon.
+      const phrase = words.join(' ');
+      for (const { url, body } of answers) {
+        for (const secret of [DB_A, ADMIN]) assert.ok(!body.includes(secret), `${url} holds a password`);
+        const asList = words.map((w) => `"${w}"`).join(',');
+        if (!url.endsWith('/api/wallets/generate')) assert.ok(!body.includes(phrase) && !body.includes(asList), `${url} holds the phrase`);
+      }
+      assert.equal(answers.filter((x) => x.url.endsWith('/api/wallets/generate')).length, 1, 'the phrase was shown once');
+      for (const out of [a.page.output(), a.lab.daemon.output()]) for (const secret of [DB_A, ADMIN, phrase]) assert.ok(!out.includes(secret), 'a secret in a log');
 
       // A fresh box takes the backup in the wizard's first step.
       const b = await startBox();
