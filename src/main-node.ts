@@ -9,8 +9,10 @@ const HELP = `masq-node ${VERSION}: the MASQ Node and its Daemon
 
 Usage:
   masq-node --initialization [--ui-port <port>] [--launcher child|systemd]
+            [--state-directory <dir>] [--setup-code-seed <file>]
                                                   run the Daemon (UI on 127.0.0.1:5333 by default;
-                                                  systemd: start masq-node.service, as the package does)
+                                                  systemd: start masq-node.service, as the package does;
+                                                  the box's state in <dir>, the first setup code from <file>)
   masq-node [--<parameter> <value> …]             run the Node directly
   masq-node --version | --help
 
