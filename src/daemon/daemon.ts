@@ -4,15 +4,17 @@
 // it, and never touches the network beyond its UI port.
 
 import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type Answers, type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
+import { type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
 import type { Banner } from './banner.js';
-import { Box, BoxRefusal } from './box.js';
+import { Box } from './box.js';
+import { BOX_ERRORS, BoxDesk, BoxRefusal, isBoxOpcode, unattended } from './box-desk.js';
 import { KeptSetup } from './kept-setup.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import { NO_SEALER, type Sealer } from './sealer.js';
 import type { SetupChange, SetupState } from './setup-state.js';
 import { MemoryState, type StateStore } from './state-dir.js';
 import { envName, findParam, type Resolution } from '../config/index.js';
+import { launchArguments, setupReport } from './launch-args.js';
 
 export interface DaemonDeps {
   setup: SetupState;
@@ -38,41 +40,12 @@ export interface DaemonDeps {
   autoStartRetryMs?: readonly number[];
 }
 
-/** The opcodes of the box's state: the Daemon answers them whether the Node runs or not. */
-const BOX_OPCODES = ['boxStatus', 'setupCode', 'checkSetupCode', 'claimBox', 'checkAdminPassword', 'changeAdminPassword'] as const;
-type BoxOpcode = (typeof BOX_OPCODES)[number];
-const isBoxOpcode = (op: string): op is BoxOpcode => (BOX_OPCODES as readonly string[]).includes(op);
-
-/** The UI error a refused box request answers with (MASQ's codes, read as their names say). */
-export const BOX_ERRORS: Readonly<Record<BoxRefusal['reason'], bigint>> = {
-  claimed: UI_ERRORS.ALREADY_INITIALIZED_ERROR,
-  unclaimed: UI_ERRORS.EARLY_QUESTIONING_ABOUT_DATA,
-  password: UI_ERRORS.NON_PARSABLE_VALUE,
-};
-
 /** About 60 s from the first attempt to the last: "within a minute of boot". */
 export const AUTO_START_RETRY_MS = [5000, 10_000, 15_000, 30_000] as const;
-/** The console banner is rewritten this often while unclaimed: the box's addresses come and go with DHCP. */
-const BANNER_REFRESH_MS = 60_000;
 
 interface Running {
   node: LaunchedNode;
   uiPort: number;
-}
-
-/** The Node's command line and secret environment from a resolved setup: what setup shows is what runs. */
-export function launchArguments(r: Resolution, uiPort: number): { args: string[]; secrets: Record<string, string> } {
-  const args: string[] = [];
-  const secrets: Record<string, string> = {};
-  const sorted = [...r.values.values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const v of sorted) {
-    const p = findParam(v.name);
-    if (v.value === '' || p?.daemonOnly) continue;
-    if (p?.secret) secrets[envName(v.name)] = v.value;
-    else args.push(`--${v.name}`, v.value);
-  }
-  args.push('--ui-port', String(uiPort));
-  return { args, secrets };
 }
 
 /**
@@ -89,6 +62,7 @@ export class Daemon {
   private readonly state: StateStore;
   private readonly kept: KeptSetup;
   private box: Box | undefined;
+  private desk: BoxDesk | undefined;
   private ready: Promise<void> | undefined;
   /** Names of the secrets UIs had Set before the Daemon's restart (kept in setup.json; their values perhaps not). */
   private secretsGiven: string[] = [];
@@ -100,7 +74,6 @@ export class Daemon {
   private retry: { timer: NodeJS.Timeout; wake: () => void } | undefined;
   /** A start is under way (launching, or waiting for the Node's UI): a second one is refused as already running. */
   private starting = false;
-  private bannerTimer: NodeJS.Timeout | undefined;
   /** The Daemon's own start of the Node after its restart (tests wait for it). */
   autoStart: Promise<void> = Promise.resolve();
 
@@ -126,6 +99,10 @@ export class Daemon {
   private async load(): Promise<void> {
     const log = this.deps.log;
     this.box = new Box({ state: this.state, clock: this.clock, log, ...(this.deps.readSetupCodeSeed ? { readSeed: this.deps.readSetupCodeSeed } : {}) });
+    this.desk = new BoxDesk(this.box, {
+      resolve: () => this.deps.setup.resolve(), nodeRunning: () => this.running !== undefined, waitingForPassword: () => this.waitingForPassword(),
+      ...(this.deps.banner ? { banner: this.deps.banner } : {}),
+    });
     const kept = this.kept.load();
     this.secretsGiven = kept.secretsGiven;
     const plain = Object.entries(kept.values).filter(([name]) => !findParam(name)?.secret).map(([name, value]) => ({ name, value }));
@@ -142,7 +119,7 @@ export class Daemon {
     } else if (this.kept.hasSealed()) {
       this.tryOrLog(() => this.kept.removeSealed());
     }
-    this.showBanner(r);
+    this.desk.showBanner(r);
     if (this.box.wantedRunning) this.autoStart = this.startByItself();
   }
 
@@ -190,7 +167,7 @@ export class Daemon {
     await this.init();
     if (isBoxOpcode(msg.opcode)) {
       try {
-        reply(await this.answerBox(msg.opcode, msg.payload ?? {}));
+        reply(await (this.desk as BoxDesk).answer(msg.opcode, msg.payload ?? {}));
       } catch (e) {
         if (e instanceof BoxRefusal) fail(BOX_ERRORS[e.reason], e.message);
         else if (e instanceof MasqError) fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, describeError(e));
@@ -222,9 +199,9 @@ export class Daemon {
   }
 
   private async setup(clientId: number, changes: readonly SetupChange[]): Promise<SetupResponse> {
-    if (this.running) return this.report(await this.deps.setup.resolve(), true);
+    if (this.running) return setupReport(await this.deps.setup.resolve(), true);
     const wasEmpty = this.deps.setup.isEmpty();
-    if (!Array.isArray(changes)) return this.report(await this.deps.setup.resolve(), false, [['values', 'must be a list of {name, value}']]);
+    if (!Array.isArray(changes)) return setupReport(await this.deps.setup.resolve(), false, [['values', 'must be a list of {name, value}']]);
     const cleaned = changes.filter((c) => typeof c === 'object' && c !== null && typeof c.name === 'string');
     const before = this.deps.setup.given()['unattended-restart'];
     const wasOn = unattended(await this.deps.setup.resolve());
@@ -235,7 +212,7 @@ export class Daemon {
       errors.push(...kept.errors);
       if (kept.reverted) r = await this.deps.setup.resolve();
     }
-    const response = this.report(r, false, errors);
+    const response = setupReport(r, false, errors);
     if (changed && !wasEmpty) this.deps.broadcast({ opcode: 'setup', payload: response }, clientId);
     return response;
   }
@@ -282,75 +259,8 @@ export class Daemon {
     }
   }
 
-  // ---- the box ----
-
-  private async answerBox(op: BoxOpcode, p: Record<string, unknown>): Promise<Answers[BoxOpcode]> {
-    const box = this.box as Box;
-    const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-    switch (op) {
-      case 'boxStatus': {
-        const lock = box.lockStatus();
-        return {
-          claimed: box.claimed, setupDone: box.setupDone, nodeRunning: this.running !== undefined,
-          unattendedRestart: unattended(await this.deps.setup.resolve()) ? 'on' : 'off',
-          waitingForPassword: this.waitingForPassword(),
-          ...(lock.lockedForS !== undefined ? { lockedForS: lock.lockedForS } : {}),
-        };
-      }
-      case 'setupCode': {
-        if (p.reset === true) {
-          const code = box.reset();
-          this.showBanner(await this.deps.setup.resolve());
-          return { claimed: false, code };
-        }
-        const code = box.code();
-        return code !== undefined ? { claimed: false, code } : { claimed: true };
-      }
-      case 'checkSetupCode':
-        return box.checkSetupCode(text(p.code));
-      case 'claimBox': {
-        const g = await box.claim(text(p.code), text(p.adminPassword));
-        if (g.matches) this.hideBanner();
-        return g;
-      }
-      case 'checkAdminPassword':
-        return box.checkAdminPassword(text(p.password));
-      case 'changeAdminPassword':
-        return box.changeAdminPassword(text(p.oldPassword), text(p.newPassword));
-    }
-  }
-
   private waitingForPassword(): boolean {
     return this.waiting && this.running === undefined && (this.box?.wantedRunning ?? false);
-  }
-
-  private showBanner(r: Resolution): void {
-    const code = this.box?.code();
-    if (!this.deps.banner || code === undefined) return;
-    this.deps.banner.show(code, r.values.get('setup-page-lan')?.value === 'on');
-    if (!this.bannerTimer) {
-      this.bannerTimer = setInterval(() => {
-        void this.deps.setup.resolve().then((now) => this.showBanner(now), () => undefined);
-      }, BANNER_REFRESH_MS);
-      this.bannerTimer.unref();
-    }
-  }
-
-  private hideBanner(): void {
-    clearInterval(this.bannerTimer);
-    this.bannerTimer = undefined;
-    this.deps.banner?.hide();
-  }
-
-  private report(r: Resolution, running: boolean, extra: Array<[string, string]> = []): SetupResponse {
-    const values = [...r.values.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((v) => {
-        const p = findParam(v.name);
-        const value = p?.secret && v.value !== '' ? '*'.repeat(p.censorWidth ?? 16) : v.value;
-        return { name: v.name, value, status: v.status };
-      });
-    return { running, values, errors: [...extra, ...r.errors] };
   }
 
   private async start(): Promise<StartResponse | { error: { code: bigint; message: string } }> {
@@ -427,14 +337,9 @@ export class Daemon {
       clearTimeout(this.retry.timer);
       this.retry.wake();
     }
-    clearInterval(this.bannerTimer);
-    this.bannerTimer = undefined;
+    this.desk?.stop();
     const r = this.running;
     this.running = undefined;
     if (r) await r.node.stop(graceMs);
   }
-}
-
-function unattended(r: Resolution): boolean {
-  return r.values.get('unattended-restart')?.value === 'on';
 }

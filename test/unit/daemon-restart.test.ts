@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOX_ERRORS, Daemon } from '../../src/daemon/daemon.js';
+import { BOX_ERRORS } from '../../src/daemon/box-desk.js';
+import { Daemon } from '../../src/daemon/daemon.js';
 import type { LaunchedNode, Launcher, NodeExit } from '../../src/daemon/launcher.js';
 import { SetupState } from '../../src/daemon/setup-state.js';
 import { MemoryState } from '../../src/daemon/state-dir.js';

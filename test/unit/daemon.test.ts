@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Daemon, launchArguments } from '../../src/daemon/daemon.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { launchArguments } from '../../src/daemon/launch-args.js';
 import { type LaunchedNode, type Launcher, type NodeExit, crashReason } from '../../src/daemon/launcher.js';
 import { SetupState } from '../../src/daemon/setup-state.js';
 import type { Environment } from '../../src/config/resolve.js';
