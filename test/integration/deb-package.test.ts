@@ -56,10 +56,12 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
     assert.equal(field('Architecture'), arch);
     assert.match(field('Depends'), /nodejs \(>= 18\)/);
     assert.match(field('Depends'), /systemd/);
-    assert.equal(sh('dpkg-deb', ['--info', deb(arch), 'conffiles']).trim(), '/etc/masq/config.toml');
+    assert.equal(sh('dpkg-deb', ['--info', deb(arch), 'conffiles']).trim(), '/etc/masq/config.toml\n/etc/update-motd.d/60-masq-setup-code');
     const postinst = sh('dpkg-deb', ['--info', deb(arch), 'postinst']);
     assert.match(postinst, /systemd-sysusers .*masq\.conf/);
-    assert.match(postinst, /deb-systemd-helper enable masq-daemon\.service/);
+    assert.match(postinst, /for unit in masq-daemon\.service masq-setup\.socket; do/);
+    assert.match(postinst, /deb-systemd-helper enable "\$unit"/);
+    assert.match(postinst, /systemd-creds setup/, 'the host key unattended restarts seal with');
     assert.doesNotMatch(postinst, /enable masq-node|#DEBHELPER#/);
     assert.match(sh('dpkg-deb', ['--info', deb(arch), 'postrm']), /rm -rf \/var\/lib\/masq/);
   });
@@ -72,7 +74,10 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
       `${APP}/masq.js`, `${APP}/masq-node.js`, `${APP}/package.json`, `${APP}/node_modules/lmdb/package.json`,
       './etc/masq/config.toml', './usr/lib/sysusers.d/masq.conf', './usr/lib/tmpfiles.d/masq.conf',
       './usr/lib/systemd/system/masq-daemon.service', './usr/lib/systemd/system/masq-node.service',
-      './usr/share/man/man1/masq.1.gz', './usr/share/man/man1/masq-node.1.gz',
+      './usr/share/man/man1/masq.1.gz', './usr/share/man/man1/masq-node.1.gz', './usr/share/man/man1/masq-setup.1.gz',
+      `${APP}/masq-setup.js`, `${APP}/web-setup/index.html`, `${APP}/web-setup/app.js`, `${APP}/web-setup/app.css`,
+      './usr/lib/systemd/system/masq-setup.service', './usr/lib/systemd/system/masq-setup.socket',
+      './etc/issue.d/masq-setup.issue', './etc/update-motd.d/60-masq-setup-code', './usr/share/doc/masq/SETUP.md',
       './usr/share/doc/masq/copyright', './usr/share/doc/masq/changelog.Debian.gz',
       './usr/share/lintian/overrides/masq',
     ]) assert.ok(paths.has(p), `${p} is in the package`);
@@ -82,6 +87,8 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
       assert.equal(entry?.mode, '-rwxr-xr-x', `/usr/bin/${w} is executable`);
       assert.match(member(arch, `./usr/bin/${w}`).toString(), new RegExp(`^#!/bin/sh\n[^]*node /usr/lib/masq/${w}\\.js "\\$@"`));
     }
+    assert.match(member(arch, './usr/bin/masq-setup').toString(), /^#!\/bin\/sh\n[^]*node [^\n]*\/usr\/lib\/masq\/masq-setup\.js --web-root \/usr\/lib\/masq\/web-setup "\$@"/);
+    assert.equal(entries.find((e) => e.path === './etc/issue.d/masq-setup.issue')?.mode.startsWith('l'), true, 'the console banner is a link to the Daemon\'s file');
     assert.ok(!entries.some((e) => e.path.endsWith('.map')), 'no source maps (they would carry the source)');
 
     const { cpu, elfMachine } = ARCHS[arch];
