@@ -9,32 +9,18 @@ import type { LaunchedNode, Launcher, NodeExit } from '../../src/daemon/launcher
 import { SetupState } from '../../src/daemon/setup-state.js';
 import { MemoryState } from '../../src/daemon/state-dir.js';
 import { SECRETS_FILE, SETUP_FILE } from '../../src/daemon/kept-setup.js';
-import type { Sealer } from '../../src/daemon/sealer.js';
 import type { Banner } from '../../src/daemon/banner.js';
 import type { Environment } from '../../src/config/resolve.js';
 import type { ConfigIo } from '../../src/config/layered.js';
 import type { UiMessage } from '../../src/ui/envelope.js';
 import { UI_ERRORS } from '../../src/ui/error-codes.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
-import { MasqError } from '../../src/system/errors.js';
+import { FakeSealer } from '../helpers/fake-sealer.js';
 
 const env: Environment = { role: 'daemon', home: '/home/u', systemResolvers: ['9.9.9.9'], stored: {} };
 const KEY = 'A'.repeat(43);
 const PAST = `masq://base-mainnet:${KEY}@1.2.3.4:5678`;
 
-class FakeSealer implements Sealer {
-  broken: string | undefined;
-  async seal(name: string, plaintext: string): Promise<Buffer> {
-    if (this.broken) throw new MasqError('LAUNCH', this.broken);
-    return Buffer.from(JSON.stringify({ name, p: Buffer.from(plaintext).reverse().toString('base64') }));
-  }
-  async unseal(name: string, sealed: Buffer): Promise<string> {
-    if (this.broken) throw new MasqError('LAUNCH', this.broken);
-    const o = JSON.parse(sealed.toString()) as { name: string; p: string };
-    if (o.name !== name) throw new MasqError('LAUNCH', 'name does not match');
-    return Buffer.from(o.p, 'base64').reverse().toString();
-  }
-}
 
 /** Each launch is a "process" the test ends; `dieAtOnce` makes the next launches die before their UI answers. */
 class FakeLauncher implements Launcher {

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DirectoryState, MemoryState, readJson, stateDirectoryPath } from '../../src/daemon/state-dir.js';
 import { CREDENTIAL_NAME, KeptSetup, SECRETS_FILE, SETUP_FILE } from '../../src/daemon/kept-setup.js';
-import { type Sealer, SystemdCredsSealer } from '../../src/daemon/sealer.js';
+import { SystemdCredsSealer } from '../../src/daemon/sealer.js';
 import { BANNER_FILE, bannerText, IssueBanner } from '../../src/daemon/banner.js';
 import { readSeedFile } from '../../src/daemon/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { MasqError } from '../../src/system/errors.js';
+import { FakeSealer } from '../helpers/fake-sealer.js';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -25,20 +26,6 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return d;
 }
 
-/** Reversible and name-checked, like systemd-creds, but no secret in the clear either. */
-class FakeSealer implements Sealer {
-  broken: string | undefined;
-  async seal(name: string, plaintext: string): Promise<Buffer> {
-    if (this.broken) throw new MasqError('LAUNCH', this.broken);
-    return Buffer.from(JSON.stringify({ name, p: Buffer.from(plaintext).reverse().toString('base64') }));
-  }
-  async unseal(name: string, sealed: Buffer): Promise<string> {
-    if (this.broken) throw new MasqError('LAUNCH', this.broken);
-    const o = JSON.parse(sealed.toString()) as { name: string; p: string };
-    if (o.name !== name) throw new MasqError('LAUNCH', `Embedded credential name '${o.name}' does not match`);
-    return Buffer.from(o.p, 'base64').reverse().toString();
-  }
-}
 
 test('the state directory: --state-directory, else $STATE_DIRECTORY, else the XDG state home', () => {
   assert.equal(stateDirectoryPath('/x', { STATE_DIRECTORY: '/var/lib/masq-daemon', HOME: '/root' }), '/x');

@@ -1,0 +1,19 @@
+// A stand-in for systemd-creds in unit tests of the Daemon: reversible and name-checked like the real one, with
+// no secret in the clear either, and a switch that makes it fail.
+
+import type { Sealer } from '../../src/daemon/sealer.js';
+import { MasqError } from '../../src/system/errors.js';
+
+export class FakeSealer implements Sealer {
+  broken: string | undefined;
+  async seal(name: string, plaintext: string): Promise<Buffer> {
+    if (this.broken) throw new MasqError('LAUNCH', this.broken);
+    return Buffer.from(JSON.stringify({ name, p: Buffer.from(plaintext).reverse().toString('base64') }));
+  }
+  async unseal(name: string, sealed: Buffer): Promise<string> {
+    if (this.broken) throw new MasqError('LAUNCH', this.broken);
+    const o = JSON.parse(sealed.toString()) as { name: string; p: string };
+    if (o.name !== name) throw new MasqError('LAUNCH', `Embedded credential name '${o.name}' does not match`);
+    return Buffer.from(o.p, 'base64').reverse().toString();
+  }
+}
