@@ -199,10 +199,13 @@ export class Daemon {
   }
 
   private async setup(clientId: number, changes: readonly SetupChange[]): Promise<SetupResponse> {
-    if (this.running) return setupReport(await this.deps.setup.resolve(), true);
-    const wasEmpty = this.deps.setup.isEmpty();
-    if (!Array.isArray(changes)) return setupReport(await this.deps.setup.resolve(), false, [['values', 'must be a list of {name, value}']]);
+    const running = this.running !== undefined;
+    if (!Array.isArray(changes)) return setupReport(await this.deps.setup.resolve(), running, [['values', 'must be a list of {name, value}']]);
     const cleaned = changes.filter((c) => typeof c === 'object' && c !== null && typeof c.name === 'string');
+    // As MASQ's, the Daemon takes no setup while the Node runs: what the Node runs with is what setup shows. The
+    // Daemon's own parameters (the setup page's LAN, unattended restart) are not the Node's, so they may change.
+    if (running && !cleaned.every((c) => findParam(c.name)?.daemonOnly)) return setupReport(await this.deps.setup.resolve(), true);
+    const wasEmpty = this.deps.setup.isEmpty();
     const before = this.deps.setup.given()['unattended-restart'];
     const wasOn = unattended(await this.deps.setup.resolve());
     const { changed, errors } = await this.deps.setup.apply(cleaned);
@@ -212,7 +215,7 @@ export class Daemon {
       errors.push(...kept.errors);
       if (kept.reverted) r = await this.deps.setup.resolve();
     }
-    const response = setupReport(r, false, errors);
+    const response = setupReport(r, running, errors);
     if (changed && !wasEmpty) this.deps.broadcast({ opcode: 'setup', payload: response }, clientId);
     return response;
   }

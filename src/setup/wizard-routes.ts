@@ -42,7 +42,9 @@ export function wizardRoutes(ctx: PageContext, node: NodeControl): Handlers {
     async putSetup({ body }) {
       const values = body.values as Array<{ name: string; value: string }>;
       const box = await ctx.link.daemon('boxStatus', {});
-      if (box.nodeRunning && values.length > 0) {
+      // The Daemon's own parameters (the page's LAN, unattended restart) change while the Node runs.
+      const nodes = values.filter((v) => !findParam(v.name)?.daemonOnly);
+      if (box.nodeRunning && nodes.length > 0) {
         // The Daemon takes no setup while the Node runs (as MASQ's). During the wizard, the Node the box came up
         // with gives way to the one being set up; on the dashboard, stopping it is the administrator's choice.
         if (box.setupDone) throw pageError(409, 'NODE_RUNNING', 'These settings cannot change while the Node runs.', { fix: 'Stop the Node, change them, and start it again.' });

@@ -2,7 +2,8 @@
 // (test/helpers/mesh-lab.ts), one of whose hosts becomes the box — its own Daemon, masq-setup and, driven by them,
 // its Node. Chromium runs inside that host's namespace (playwright drives it over a pipe), so the page is at
 // 127.0.0.1 there, as on a box. The owner walks the wizard with the first Node's descriptor as neighbor; the live
-// view shows the Debut and the route, and the dashboard shows the real neighbors.
+// view shows the Debut and the route, and the dashboard shows the real neighbors. Another host of the LAN gets
+// the page only once setup-page-lan is on.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +37,8 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
   };
   const daemon = host.spawn(MASQ_NODE, ['--initialization', '--ui-port', String(UI_PORT)], env);
   await waitFor('the box\'s Daemon', () => daemon.output().includes(`UI port ${UI_PORT}`), 15_000);
-  const page = host.spawn(join(ROOT, 'bin', 'masq-setup'), ['--port', String(PAGE_PORT), '--ui-port', String(UI_PORT)], env);
+  // On all addresses, as the box's socket listens; whether the LAN may use it is the page's own decision.
+  const page = host.spawn(join(ROOT, 'bin', 'masq-setup'), ['--port', String(PAGE_PORT), '--address', '0.0.0.0', '--ui-port', String(UI_PORT)], env);
   await waitFor('the box\'s setup page', () => page.output().includes('setup page:'), 15_000);
   const masq = (...args: string[]) => host.exec(MASQ, ['--ui-port', String(UI_PORT), ...args], { timeoutMs: 15_000, env: { HOME: home } });
   const code = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec((await masq('setup-code')).stdout)?.[1];
@@ -107,6 +109,15 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
       await p.screenshot('mesh-2-dashboard');
       assert.deepEqual(p.problems(), []);
     }, wrapper);
+
+    // Another host of the LAN is refused until the owner turns the LAN on (while the Node runs: it is the
+    // Daemon's parameter, not the Node's); then it gets the page.
+    const neighbor = lab.nodes[0]?.host;
+    assert.ok(neighbor);
+    const fromLan = () => neighbor.exec('curl', ['-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', `http://${host.address}:${PAGE_PORT}/api/state`], { timeoutMs: 10_000 });
+    assert.notEqual((await fromLan()).stdout, '200', 'the LAN gets nothing while setup-page-lan is off');
+    assert.match((await masq('setup', '--setup-page-lan', 'on')).stdout, /setup-page-lan\s+on\s+Set/);
+    await waitFor('the page to let the LAN in', async () => (await fromLan()).stdout === '200', 40_000, 500);
 
     // The box's Node carries traffic over the mesh it joined.
     const got = await host.exec('curl', ['-sS', '--max-time', '60', '-x', `http://127.0.0.1:${PROXY_PORT}`, `http://${lab.web.host.address}:${WEB_PORT}/from-the-box`], { timeoutMs: 70_000 });

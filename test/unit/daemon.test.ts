@@ -102,6 +102,14 @@ test('start launches with values as arguments and secrets in the environment, th
   assert.deepEqual(redirect, { opcode: 'redirect', payload: { port: 40000, opcode: 'descriptor', contextId: 9, payload: '{}' } });
   const frozen = await h.ask('setup', { values: [{ name: 'log-level', value: 'trace' }] });
   assert.equal(frozen.payload?.running, true);
+  const valueOf = (r: typeof frozen, name: string): unknown => (r.payload?.values as Array<{ name: string; value: string }>).find((v) => v.name === name)?.value;
+  assert.notEqual(valueOf(frozen, 'log-level'), 'trace', 'the Node\'s parameters wait until it stops');
+  // The Daemon's own parameters are not the Node's: they change while it runs.
+  const lan = await h.ask('setup', { values: [{ name: 'setup-page-lan', value: 'on' }] });
+  assert.equal(valueOf(lan, 'setup-page-lan'), 'on');
+  assert.equal(lan.payload?.running, true);
+  const mixed = await h.ask('setup', { values: [{ name: 'setup-page-lan', value: 'off' }, { name: 'log-level', value: 'trace' }] });
+  assert.equal(valueOf(mixed, 'setup-page-lan'), 'on', 'a change that also touches the Node\'s waits as a whole');
 });
 
 test('the Node\'s death is broadcast as crashed to all, and the setup is open again', async () => {
