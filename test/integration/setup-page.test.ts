@@ -48,6 +48,13 @@ async function startBox(): Promise<Box> {
   return { lab, page, url: `http://127.0.0.1:${port}/`, code };
 }
 
+/** Waits for a text on the page; if it does not come, the error says what the page shows instead. */
+async function shows(page: CheckedPage['page'], text: string | RegExp, timeout = 30_000): Promise<void> {
+  await page.getByText(text).first().waitFor({ timeout }).catch(async (e: unknown) => {
+    throw new Error(`${String(e)}\nThe page shows: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 3000)}`);
+  });
+}
+
 /** The store's node key, unsealed with the store's password (LMDB lets a test read beside the running Node). */
 async function nodeKey(dataDir: string, password: string): Promise<string | undefined> {
   const store = await openStore({ dataDir, chain: 'dev' });
@@ -84,14 +91,14 @@ async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string
   await page.getByLabel('Blockchain', { exact: true }).selectOption('dev');
   await page.getByLabel('Blockchain service URL').fill(chain.url);
   await page.getByRole('button', { name: 'Test the connection' }).click();
-  await page.getByText('The service works.').waitFor();
+  await shows(page, 'The service works.');
   assert.match(await page.locator('.result').innerText(), /Chain id\s+2 \(this chain's is 2\)/);
   if (shots) await p.screenshot('4-chain');
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByRole('heading', { name: 'Wallets' }).waitFor();
   await page.getByRole('button', { name: 'Create the wallets' }).click();
-  await page.getByText('Write these words down on paper').waitFor({ timeout: 30_000 });
+  await shows(page, 'Write these words down on paper');
   const words = await page.locator('ol.phrase .word').allTextContents();
   assert.equal(words.length, 12);
   if (shots) await p.screenshot('5-phrase');
@@ -102,7 +109,7 @@ async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string
     await input.fill(words[n - 1] as string);
   }
   await page.getByRole('button', { name: 'Check the words' }).click();
-  await page.getByText('The wallets are ready.').waitFor();
+  await shows(page, 'The wallets are ready.');
   const earning = (await page.locator('dd.mono').last().innerText()).trim();
   if (shots) await p.screenshot('6-wallets');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -111,7 +118,7 @@ async function wizard(p: CheckedPage, shots: boolean): Promise<{ earning: string
   // Markup in a value comes back in the Daemon's error and shows as text; it never runs.
   await page.getByLabel('Neighbors').fill(XSS);
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText(/is not a usable node descriptor/).waitFor();
+  await shows(page, /is not a usable node descriptor/);
   assert.ok((await page.locator('main').innerText()).includes('onerror'), 'the value shows as text');
   assert.equal(await page.evaluate(() => (window as unknown as { __x?: number }).__x), undefined, 'and did not run');
   await page.getByLabel('Neighbors').fill('');
@@ -198,9 +205,7 @@ for (const size of ['phone', 'desktop'] as Size[]) {
       await restore.getByRole('textbox', { name: 'Backup password' }).fill(BACKUP);
       await restore.getByRole('textbox', { name: 'Database password' }).fill(DB_B);
       await q.page.getByRole('button', { name: 'Restore and continue' }).click();
-      await q.page.getByText('The backup is restored').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
-        throw new Error(`${String(e)}\nThe page said: ${await q.page.locator('main').innerText()}`);
-      });
+      await shows(q.page, 'The backup is restored');
       if (shots) await q.screenshot('11-restored');
       assert.deepEqual(q.problems(), []);
 
