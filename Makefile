@@ -6,7 +6,7 @@ APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-supp
 NODE_BIN := node_modules/.bin
 
 # `make demo`: a local network of Nodes on loopback addresses (scripts/demo.ts); Ctrl-C stops it.
-.PHONY: all deps build run demo deb apt-repo deb-test test test-deps typecheck lint unit integration bench clean
+.PHONY: all deps build run demo deb apt-repo deb-test test test-deps typecheck lint unit integration bench screenshots clean
 
 all: build
 
@@ -56,6 +56,10 @@ unit: deps
 
 integration: test-deps build
 	scripts/run-tests.sh integration
+
+# The setup page's screenshots in docs/setup/ (make test takes them too, into a temp dir).
+screenshots: test-deps build
+	MASQ_UPDATE_SCREENSHOTS=1 node --import tsx --test --test-concurrency=1 test/unit/web-render.test.ts test/integration/setup-page.test.ts test/integration/setup-page-mesh.test.ts
 
 bench: test-deps build
 	node --import tsx bench/run.ts

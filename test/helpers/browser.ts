@@ -3,13 +3,19 @@
 // screenshots saved under docs/setup/, and everything closed in a finally whatever the test did. The page's clock
 // shows one fixed moment (timers still run) in UTC, so the screenshots do not change from run to run.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ROOT } from './processes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = join(ROOT, 'docs', 'setup');
+/**
+ * Where the screenshots go: docs/setup/ when they are to be updated (make screenshots), else a temp dir removed at
+ * exit, so that make test takes them (and fails if it cannot) but leaves the work tree as it was.
+ */
+export const SCREENSHOTS = process.env.MASQ_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'setup') : mkdtempSync(join(tmpdir(), 'masq-screenshots-'));
+if (!SCREENSHOTS.startsWith(ROOT)) process.on('exit', () => rmSync(SCREENSHOTS, { recursive: true, force: true }));
 
 export const SIZES = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
