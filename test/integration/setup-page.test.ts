@@ -26,7 +26,8 @@ const ADMIN = 'tulip hammer lantern 42';
 const DB_A = 'copper meadow falcon 9';
 const DB_B = 'another box entirely 7';
 const BACKUP = 'a long backup secret';
-const XSS = '"><img src=x onerror="window.__x=1"><script>window.__x=1</script>';
+/** No blanks: the page splits the neighbors' box into descriptors at blanks. */
+const XSS = '"><img/src=x/onerror=window.__x=1><script>window.__x=1</script>';
 
 interface Box {
   lab: Lab;
