@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { join } from 'node:path';
 import { ROOT, Sandbox } from '../helpers/processes.js';
 
-const UNITS_DIR = join(ROOT, 'packaging', 'systemd');
+const UNITS_DIR = join(ROOT, 'systemd');
 const HOST_UNITS = '/usr/lib/systemd/system';
 const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket'] as const;
 /** Measured 1.3 with systemd 252; the brief's bound for the Node. */
