@@ -3,6 +3,15 @@ SHELL := /bin/sh
 APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc
 # What `make deb-test` needs on top (clean Debian roots, containers, arm64 emulation).
 APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-support
+# What `make deb` and `make apt-repo` need: strip for both architectures' addons, the repository's index and signature.
+APT_DEB_PACKAGES := binutils-multiarch xz-utils apt-utils gnupg
+
+# Installs those of the Debian packages given that are missing.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+endef
 NODE_BIN := node_modules/.bin
 
 # `make demo`: a local network of Nodes on loopback addresses (scripts/demo.ts); Ctrl-C stops it.
@@ -35,9 +44,7 @@ demo: build
 	@node --import tsx scripts/demo.ts
 
 test-deps: deps
-	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	$(call apt_install,$(APT_TEST_PACKAGES))
 
 typecheck: deps
 	$(NODE_BIN)/tsc --noEmit -p .
@@ -67,6 +74,7 @@ bench: test-deps build
 # Debian packages for both architectures (dist/deb/), then a signed apt repository of them (dist/apt/).
 # They need dpkg-deb, binutils-multiarch (strip for arm64), and for the repository apt-utils and gnupg.
 deb: build
+	$(call apt_install,$(APT_DEB_PACKAGES))
 	scripts/build-deb.sh amd64
 	scripts/build-deb.sh arm64
 
@@ -76,9 +84,7 @@ apt-repo: deb
 # The package installed, restarted, upgraded and purged in booted Debian 12 and 13 roots, and the arm64 package
 # under qemu-user (slow: see docs/PACKAGING.md for the time it takes).
 deb-test: test-deps build
-	@missing=""; for p in $(APT_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	$(call apt_install,$(APT_SYSTEM_PACKAGES))
 	scripts/deb-test.sh
 
 clean:
