@@ -18,8 +18,10 @@ export function dashboardRoutes(ctx: PageContext, node: NodeControl): Handlers {
   const earnings = new EarningsHistory();
   return {
     async panelStatus(): Promise<StatusPanel> {
+      // The Daemon's answers cost the Node nothing; the stage is the panel's one question to the Node.
       const box = await ctx.link.daemon('boxStatus', {});
-      const base = { nodeRunning: box.nodeRunning, unattendedRestart: box.unattendedRestart, waitingForPassword: box.waitingForPassword };
+      const mode = (await ctx.link.daemon('setup', { values: [] })).values.find((v) => v.name === 'neighborhood-mode')?.value;
+      const base = { nodeRunning: box.nodeRunning, unattendedRestart: box.unattendedRestart, waitingForPassword: box.waitingForPassword, ...(mode ? { mode } : {}) };
       if (!box.nodeRunning) return base;
       return { ...base, stage: (await ctx.link.node('connectionStatus', {})).stage };
     },

@@ -46,7 +46,8 @@ export const statusPanel: PanelSpec<'panelStatus'> = {
   body: (s) => [
     h('p', { class: `big ${s.nodeRunning ? 'good' : 'bad'}` }, s.nodeRunning ? 'The Node is running' : s.waitingForPassword ? 'The Node waits for its password' : 'The Node is stopped'),
     facts([
-      ['Network', s.nodeRunning && s.stage ? STAGE_WORDS[s.stage] : undefined],
+      // A zero-hop Node never joins a network: its proxy goes straight out.
+      ['Network', s.nodeRunning && s.stage ? (s.mode === 'zero-hop' ? 'None: zero-hop mode connects straight to the internet' : STAGE_WORDS[s.stage]) : undefined],
       ['Mode', s.mode],
       ['Starts by itself after a power cut', s.unattendedRestart === 'on' ? 'yes' : 'no'],
     ]),
