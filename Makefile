@@ -58,7 +58,7 @@ lint: deps
 test: test-deps build typecheck lint
 	scripts/run-tests.sh all
 
-unit: deps
+unit: test-deps
 	scripts/run-tests.sh unit
 
 integration: test-deps build
