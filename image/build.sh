@@ -126,7 +126,8 @@ in_root systemctl enable --quiet "$@"
 # No login has a usable password, and nothing secret or box-specific is shipped: each box makes its own ssh host
 # keys, credential key, machine id and random seed at first boot (the first-boot units above).
 in_root passwd --quiet --lock root
-if awk -F: '$2 !~ /^[!*]/ && $2 != "" { bad = 1 } END { exit !bad }' "$root/etc/shadow"; then
+# An empty hash field would be a login without any password: only locked (! or *) fields pass.
+if awk -F: '$2 !~ /^[!*]/ { bad = 1 } END { exit !bad }' "$root/etc/shadow"; then
   echo "image/build.sh: a user of the image has a usable password" >&2; exit 1
 fi
 rm -f "$root"/etc/ssh/ssh_host_* "$root/var/lib/systemd/credential.secret" "$root/var/lib/systemd/random-seed" \
