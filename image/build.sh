@@ -102,10 +102,11 @@ sed "s|^URIs: .*|URIs: ${MASQ_APT_PUBLIC_URL:-https://masq-apt.example.invalid/d
 chmod 0644 "$root/etc/apt/sources.list.d/masq.sources"
 cat "$files/config-appliance.toml" >> "$root/etc/masq/config.toml"
 
-# The boot partition: the kernel command line finds the root by its label; its console is the screen (HDMI),
-# the last console= being the one /dev/console is.
-sed -i '/^#\{0,1\}ROOTPART=/d; /^#\{0,1\}CONSOLES=/d' "$root/etc/default/raspi-firmware"
-printf 'ROOTPART=LABEL=masq-root\nCONSOLES="serial0,115200 tty1"\n' >> "$root/etc/default/raspi-firmware"
+# The boot partition: the kernel command line finds the root by its label. Consoles: the serial port of the Pi 3
+# and 4 (ttyS1), then the screen (HDMI), the last console= being /dev/console. The hook would probe the build
+# machine for both (and for a Pi 4, which must not get cma=64M): it is told instead, CMA=0 leaving out cma=.
+sed -i '/^#\{0,1\}\(ROOTPART\|CONSOLES\|CMA\)=/d' "$root/etc/default/raspi-firmware"
+printf 'ROOTPART=LABEL=masq-root\nCONSOLES="ttyS1,115200 tty0"\nCMA=0\n' >> "$root/etc/default/raspi-firmware"
 kver=$(basename "$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 | head -n 1)")
 in_root /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
 install -m 0644 "$files/masq-setup-code.txt" "$root/boot/firmware/masq-setup-code.txt"
