@@ -108,7 +108,8 @@ cat "$files/config-appliance.toml" >> "$root/etc/masq/config.toml"
 sed -i '/^#\{0,1\}\(ROOTPART\|CONSOLES\|CMA\)=/d' "$root/etc/default/raspi-firmware"
 printf 'ROOTPART=LABEL=masq-root\nCONSOLES="ttyS1,115200 tty0"\nCMA=0\n' >> "$root/etc/default/raspi-firmware"
 kver=$(basename "$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 | head -n 1)")
-in_root /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
+# The hook does its work only when told it runs for a package's configure step.
+in_root env DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
 install -m 0644 "$files/masq-setup-code.txt" "$root/boot/firmware/masq-setup-code.txt"
 
 install -m 0644 "$files/fstab" "$root/etc/fstab"
