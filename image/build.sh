@@ -149,7 +149,7 @@ rm -f "$out/$name" "$out/$name.xz" "$out/$name.xz.sha256" "$out/$name.bmap"
 boot_start=8192                  # sectors of 512 bytes: the partitions start at 4 MiB, as on Raspberry Pi OS
 boot_sectors=$((256 * 2048))     # 256 MiB
 root_start=$((boot_start + boot_sectors))
-used_mib=$(du -sm --exclude=./boot/firmware "$root" | cut -f1)
+used_mib=$(($(du -sm "$root" | cut -f1) - $(du -sm "$root/boot/firmware" | cut -f1)))  # the FAT gets /boot/firmware
 root_mib=$((used_mib + used_mib / 5 + 160))  # room for the journal, ext4's metadata and the first updates
 img=$work/$name
 truncate -s $(((root_start / 2048 + root_mib) * 1024 * 1024)) "$img"
