@@ -127,6 +127,9 @@ install -m 0644 "$files"/masq-firstboot-*.service "$root/etc/systemd/system/"
 set -- fstrim.timer systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
 for u in "$files"/masq-firstboot-*.service; do set -- "$@" "$(basename "$u")"; done
 in_root systemctl enable --quiet "$@"
+# An empty machine id makes systemd run its first-boot wizard, which would wait on the console for a locale,
+# keymap, time zone and root password: the box is set up from its setup page instead.
+in_root systemctl mask --quiet systemd-firstboot.service
 
 # No login has a usable password, and nothing secret or box-specific is shipped: each box makes its own ssh host
 # keys, credential key, machine id and random seed at first boot (the first-boot units above).

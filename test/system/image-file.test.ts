@@ -114,6 +114,8 @@ describe('the image file', () => {
       assert.ok(wants.includes(u), `${u} is enabled`);
     }
     assert.ok((await rootList('/etc/systemd/system/timers.target.wants')).includes('fstrim.timer'), 'fstrim.timer is enabled');
+    const wizard = await ok('debugfs', ['-R', 'stat /etc/systemd/system/systemd-firstboot.service', rootFs]);
+    assert.match(wizard, /Fast link dest: "\/dev\/null"/, 'systemd-firstboot is masked (it would wait on the console)');
   });
 
   test('the boot partition: the kernel finds the root by label, the seed file holds comments only', async () => {
