@@ -48,8 +48,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # 1. The bare Debian root, cached by its package list and options (building it takes minutes under emulation).
-files=$top/image/files
-key=$(printf '%s\n' v1 "$packages" "$dpkgopts" "$(cat "$files/initramfs.conf")" | sha256sum | cut -c1-12)
+key=$(printf '%s\n' v1 "$packages" "$dpkgopts" | sha256sum | cut -c1-12)
 tarball=$cache/image-trixie-arm64-$key.tar
 if [ -f "$tarball" ]; then
   step "reusing the Debian root $tarball"
@@ -59,11 +58,8 @@ else
   set -f --
   for o in $dpkgopts; do set -- "$@" "--dpkgopt=$o"; done
   set +f
-  # The initramfs settings are there before initramfs-tools first runs.
   mmdebstrap --quiet --architectures=arm64 --variant=minbase --components=main,non-free-firmware --format=tar \
     --include="$(echo "$packages" | tr -s '[:space:]' ',' | sed 's/,$//')" "$@" \
-    --essential-hook="mkdir -p \"\$1/etc/initramfs-tools/conf.d\"" \
-    --essential-hook="copy-in $files/initramfs.conf /etc/initramfs-tools/conf.d/" \
     trixie "$tarball.part" "deb $mirror trixie main non-free-firmware"
   mv "$tarball.part" "$tarball"
   step "Debian root built, $(du -m "$tarball" | cut -f1) MiB"
@@ -80,6 +76,7 @@ mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 
 step "installing masq from the signed repository dist/apt"
+files=$top/image/files
 install -d -m 0755 "$root/etc/apt/keyrings" "$root/var/tmp/masq-apt"
 install -m 0644 "$top/dist/apt/masq-archive-keyring.gpg" "$root/etc/apt/keyrings/"
 cp -r "$top/dist/apt/dists" "$top/dist/apt/pool" "$root/var/tmp/masq-apt/"
