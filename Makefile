@@ -5,6 +5,8 @@ APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdu
 APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-support
 # What `make deb` and `make apt-repo` need: strip for both architectures' addons, the repository's index and signature.
 APT_DEB_PACKAGES := binutils-multiarch xz-utils apt-utils gnupg
+# What `make image` needs: an arm64 root under emulation, the partitions written without loop devices, bmap and xz.
+APT_IMAGE_PACKAGES := mmdebstrap qemu-user-static binfmt-support dosfstools mtools e2fsprogs fdisk xz-utils bmap-tools
 
 # Installs those of the Debian packages given that are missing.
 define apt_install
@@ -15,7 +17,7 @@ endef
 NODE_BIN := node_modules/.bin
 
 # `make demo`: a local network of Nodes on loopback addresses (scripts/demo.ts); Ctrl-C stops it.
-.PHONY: all deps build run demo deb apt-repo deb-test test test-deps typecheck lint unit integration bench screenshots clean
+.PHONY: all deps build run demo deb apt-repo image deb-test test test-deps typecheck lint unit integration bench screenshots clean
 
 all: build
 
@@ -80,6 +82,11 @@ deb: build
 
 apt-repo: deb
 	scripts/apt-repo.sh
+
+# The Raspberry Pi image (dist/image/): Debian trixie arm64 with our package from dist/apt (image/README.md).
+image: apt-repo
+	$(call apt_install,$(APT_IMAGE_PACKAGES))
+	image/build.sh
 
 # The package installed, restarted, upgraded and purged in booted Debian 12 and 13 roots, and the arm64 package
 # under qemu-user (slow: see docs/PACKAGING.md for the time it takes).
