@@ -33,6 +33,7 @@ export const REAL_SYSTEM: SystemIo = {
 
 export async function readSystemPanel(io: SystemIo, diskPath: string): Promise<SystemPanel> {
   const mem = io.memory();
+  // Either may be missing (a VM has no thermal zone; /proc may be hidden): the panel then leaves the figure out.
   const meminfo = await io.readText('/proc/meminfo').catch(() => '');
   const temp = await io.readText(THERMAL).then((t) => Number(t.trim()) / 1000).catch(() => Number.NaN);
   const disk = await io.diskOf(diskPath);

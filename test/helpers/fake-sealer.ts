@@ -1,6 +1,7 @@
-// A stand-in for systemd-creds in unit tests of the Daemon: reversible and name-checked like the real one, with
-// no secret in the clear either, and a switch that makes it fail.
+// A stand-in for systemd-creds in unit tests of the Daemon (reversible and name-checked like the real one, with
+// no secret in the clear either, and a switch that makes it fail), and whether the real one is here.
 
+import { execFileSync } from 'node:child_process';
 import type { Sealer } from '../../src/daemon/sealer.js';
 import { MasqError } from '../../src/system/errors.js';
 
@@ -17,3 +18,13 @@ export class FakeSealer implements Sealer {
     return Buffer.from(o.p, 'base64').reverse().toString();
   }
 }
+
+/** Whether the real systemd-creds is here (make test-deps installs it, with the package systemd). */
+export const hasCreds = ((): boolean => {
+  try {
+    execFileSync('systemd-creds', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false; // not installed: the tests that need it fail with the way to install it
+  }
+})();

@@ -5,27 +5,18 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MASQ, MASQ_NODE, Sandbox, type Tracked, freePort, run, waitFor } from '../helpers/processes.js';
 import { UiClient } from '../../src/ui/index.js';
+import { hasCreds } from '../helpers/fake-sealer.js';
 
 const sandbox = new Sandbox();
 /** Nodes the Daemons started, by pid: killed at the end should a test fail half-way. */
 const nodePids = new Set<number>();
 let web: Server;
 let webPort: number;
-
-const hasCreds = (() => {
-  try {
-    execFileSync('systemd-creds', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 before(async () => {
   web = createServer((req, res) => res.end(`hello from ${req.url}`));

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { DirectoryState, MemoryState, readJson, stateDirectoryPath } from '../../src/daemon/state-dir.js';
 import { CREDENTIAL_NAME, KeptSetup, SECRETS_FILE, SETUP_FILE } from '../../src/daemon/kept-setup.js';
 import { SystemdCredsSealer } from '../../src/daemon/sealer.js';
@@ -13,7 +12,7 @@ import { BANNER_FILE, bannerText, IssueBanner } from '../../src/daemon/banner.js
 import { readSeedFile } from '../../src/daemon/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { MasqError } from '../../src/system/errors.js';
-import { FakeSealer } from '../helpers/fake-sealer.js';
+import { FakeSealer, hasCreds } from '../helpers/fake-sealer.js';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -104,15 +103,6 @@ test('kept setup: a corrupt setup.json or sealed file is logged, kept as .bad, a
   assert.ok(state.files.has(`${SECRETS_FILE}.bad`));
   assert.ok(lines.some((l) => /sealed secrets .* cannot be unsealed \(Embedded credential name.*waits for its database password/.test(l)), lines.join(''));
 });
-
-const hasCreds = (() => {
-  try {
-    execFileSync('systemd-creds', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 test('systemd-creds seals with the host key: the plaintext is not in the output, another name is refused', async (t) => {
   // make test-deps installs it (package systemd): missing, this test fails rather than skips.
