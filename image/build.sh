@@ -14,10 +14,16 @@ step() { echo "image: $1 ($(($(date +%s) - start)) s)"; }
 # What makes the bare root a Pi system with a network, ssh and mDNS; the masq package comes on top of it.
 packages="raspi-firmware linux-image-arm64 firmware-brcm80211 systemd-sysv udev initramfs-tools zstd dbus nodejs
 openssh-server avahi-daemon libnss-mdns systemd-timesyncd systemd-resolved wpasupplicant ca-certificates netbase
-e2fsprogs fdisk iproute2 kmod less nano sudo"
+e2fsprogs fdisk iproute2 kmod less nano sudo wireless-regdb"
 # Manual pages, documentation and translations stay out of the image (the image size limit); copyrights stay.
 dpkgopts="path-exclude=/usr/share/man/* path-exclude=/usr/share/doc/* path-include=/usr/share/doc/*/copyright
 path-exclude=/usr/share/locale/* path-include=/usr/share/locale/locale.alias path-exclude=/usr/share/info/*"
+# Kernel modules for hardware no Raspberry Pi has (PC graphics cards, InfiniBand, data-centre NICs, TV tuners): the
+# image's size limit. As dpkg options they stay out after kernel upgrades too.
+for m in gpu/drm/amd gpu/drm/nouveau gpu/drm/radeon infiniband net/ethernet/mellanox media/dvb-frontends \
+  media/pci media/tuners media/usb/dvb-usb-v2 media/usb/dvb-usb; do
+  dpkgopts="$dpkgopts path-exclude=/lib/modules/*/kernel/drivers/$m/* path-exclude=/usr/lib/modules/*/kernel/drivers/$m/*"
+done
 
 debian_mirror() {
   sed -n 's/^URIs:[[:space:]]*//p; s/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]*\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
