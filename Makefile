@@ -7,6 +7,8 @@ APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-supp
 APT_DEB_PACKAGES := binutils-multiarch xz-utils apt-utils gnupg
 # What `make image` needs: an arm64 root under emulation, the partitions written without loop devices, bmap and xz.
 APT_IMAGE_PACKAGES := mmdebstrap qemu-user-static binfmt-support dosfstools mtools e2fsprogs fdisk xz-utils bmap-tools
+# What `make image-test` needs on top: the arm64 boards emulated, ssh into the box, the partitions read in place.
+APT_IMAGE_TEST_PACKAGES := qemu-system-arm openssh-client
 
 # Installs those of the Debian packages given that are missing.
 define apt_install
@@ -88,10 +90,11 @@ image: apt-repo
 	$(call apt_install,$(APT_IMAGE_PACKAGES))
 	image/build.sh
 
-# The built image's file checks (no key, no password, our repository and units); booting it under QEMU is still to
-# come (issue 13).
+# The built image's file checks (no key, no password, our repository and units), then the image booted under QEMU
+# (software emulation: about half an hour, image/README.md).
 image-test: image
-	node --import tsx --test test/image/image-file.test.ts
+	$(call apt_install,$(APT_IMAGE_TEST_PACKAGES))
+	node --import tsx --test --test-concurrency=1 --test-timeout=7200000 test/image/image-file.test.ts test/image/image-boot.test.ts
 
 # The package installed, restarted, upgraded and purged in booted Debian 12 and 13 roots, and the arm64 package
 # under qemu-user (slow: see docs/PACKAGING.md for the time it takes).
