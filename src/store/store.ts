@@ -379,7 +379,11 @@ class LmdbStore implements Store {
 
 function openEnv(file: string, readOnly: boolean): RootDatabase {
   try {
-    return open({ path: file, maxDbs: 8, readOnly, noSubdir: true });
+    // A power cut must never leave the store unreadable (a Pi has no battery). LMDB keeps its integrity through
+    // its two meta pages as long as commits are synced and the map is not written in place: so no noSync, no
+    // noMetaSync, no useWritemap. overlappingSync (lmdb-js's default on Linux) flushes a commit after the write
+    // lock is released, updating the meta pointers in steps; a cut may lose the last commits, never the store.
+    return open({ path: file, maxDbs: 8, readOnly, noSubdir: true, noSync: false, noMetaSync: false, useWritemap: false, overlappingSync: true });
   } catch (err) {
     throw new MasqError('STORE_OPEN', `The database ${file} cannot be opened: ${(err as Error).message}.`, 'Check its permissions, or that no other program holds it.');
   }
