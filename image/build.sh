@@ -100,13 +100,9 @@ in_root apt-get clean
 rm -rf "$root"/var/lib/apt/lists/*
 
 step "configuring the image"
-# apt: Debian's own mirrors (not the build machine's) and our repository at its public address.
+# apt: Debian's own mirrors (not the build machine's).
 rm -f "$root/etc/apt/sources.list"
 install -m 0644 "$files/debian.sources" "$root/etc/apt/sources.list.d/debian.sources"
-sed "s|^URIs: .*|URIs: ${MASQ_APT_PUBLIC_URL:-https://masq-apt.example.invalid/debian}|" "$top/dist/apt/masq.sources" \
-  > "$root/etc/apt/sources.list.d/masq.sources"
-chmod 0644 "$root/etc/apt/sources.list.d/masq.sources"
-cat "$files/config-appliance.toml" >> "$root/etc/masq/config.toml"
 
 # The boot partition: the kernel command line finds the root by its label. Consoles: the serial port of the Pi 3
 # and 4 (ttyS1), then the screen (HDMI), the last console= being /dev/console. The hook would probe the build
@@ -116,20 +112,15 @@ printf 'ROOTPART=LABEL=masq-root\nCONSOLES="ttyS1,115200 tty0"\nCMA=0\n' >> "$ro
 kver=$(basename "$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 | head -n 1)")
 # The hook does its work only when told it runs for a package's configure step.
 in_root env DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
-install -m 0644 "$files/masq-setup-code.txt" "$root/boot/firmware/masq-setup-code.txt"
 
 install -m 0644 "$files/fstab" "$root/etc/fstab"
-install -d -m 0755 "$root/etc/systemd/journald.conf.d" "$root/etc/systemd/system.conf.d" \
-  "$root/etc/systemd/resolved.conf.d" "$root/etc/systemd/network" "$root/usr/lib/masq-image"
-install -m 0644 "$files/journald.conf" "$root/etc/systemd/journald.conf.d/masq-image.conf"
-install -m 0644 "$files/system.conf" "$root/etc/systemd/system.conf.d/masq-image.conf"
+install -d -m 0755 "$root/etc/systemd/resolved.conf.d" "$root/etc/systemd/network"
 install -m 0644 "$files/resolved.conf" "$root/etc/systemd/resolved.conf.d/masq-image.conf"
 install -m 0644 "$files/10-masq-wired.network" "$root/etc/systemd/network/"
-install -m 0755 "$files"/*.sh "$root/usr/lib/masq-image/"
-install -m 0644 "$files"/masq-firstboot-*.service "$root/etc/systemd/system/"
-set -- fstrim.timer systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
-for u in "$files"/masq-firstboot-*.service; do set -- "$@" "$(basename "$u")"; done
-in_root systemctl enable --quiet "$@"
+# What this image shares with the pi-gen stage: our apt source, config.toml, the setup-code file, the journal, the
+# watchdog, fstrim and the first-boot units.
+"$top/image/configure-appliance.sh" "$root"
+in_root systemctl enable --quiet systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
 # An empty machine id makes systemd run its first-boot wizard, which would wait on the console for a locale,
 # keymap, time zone and root password: the box is set up from its setup page instead.
 in_root systemctl mask --quiet systemd-firstboot.service
@@ -141,8 +132,7 @@ in_root passwd --quiet --lock root
 if awk -F: '$2 !~ /^[!*]/ { bad = 1 } END { exit !bad }' "$root/etc/shadow"; then
   echo "image/build.sh: a user of the image has a usable password" >&2; exit 1
 fi
-rm -f "$root"/etc/ssh/ssh_host_* "$root/var/lib/systemd/credential.secret" "$root/var/lib/systemd/random-seed" \
-  "$root/etc/hostname"
+rm -f "$root"/etc/ssh/ssh_host_* "$root/var/lib/systemd/random-seed" "$root/etc/hostname"
 [ -L "$root/var/lib/dbus/machine-id" ] || rm -f "$root/var/lib/dbus/machine-id"
 : > "$root/etc/machine-id"
 for m in dev/pts dev sys proc; do umount "$root/$m"; done

@@ -94,7 +94,7 @@ install -D -m 0644 packaging/debian/config.toml "$root/etc/masq/config.toml"
 install -D -m 0644 packaging/debian/sysusers.conf "$root/usr/lib/sysusers.d/masq.conf"
 install -D -m 0644 packaging/debian/tmpfiles.conf "$root/usr/lib/tmpfiles.d/masq.conf"
 install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/masq"
-for unit in systemd/*.service systemd/*.socket; do
+for unit in systemd/*.service systemd/*.socket systemd/*.timer; do
   [ -f "$unit" ] || { echo "build-deb.sh: no unit in systemd/" >&2; exit 1; }
   install -D -m 0644 "$unit" "$root/usr/lib/systemd/system/$(basename "$unit")"
 done

@@ -113,7 +113,9 @@ describe('the image file', () => {
     for (const u of ['masq-firstboot-hostname.service', 'masq-firstboot-grow-root.service', 'masq-firstboot-keys.service', 'masq-firstboot-setup-code.service', 'masq-daemon.service']) {
       assert.ok(wants.includes(u), `${u} is enabled`);
     }
-    assert.ok((await rootList('/etc/systemd/system/timers.target.wants')).includes('fstrim.timer'), 'fstrim.timer is enabled');
+    const timers = await rootList('/etc/systemd/system/timers.target.wants');
+    assert.ok(timers.includes('fstrim.timer'), 'fstrim.timer is enabled');
+    assert.ok(!timers.includes('masq-upgrade.timer'), 'automatic upgrades are off until the owner turns them on');
     const wizard = await ok('debugfs', ['-R', 'stat /etc/systemd/system/systemd-firstboot.service', rootFs]);
     assert.match(wizard, /Fast link dest: "\/dev\/null"/, 'systemd-firstboot is masked (it would wait on the console)');
   });

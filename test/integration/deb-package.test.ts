@@ -62,7 +62,8 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
     assert.match(postinst, /for unit in masq-daemon\.service masq-setup\.socket; do/);
     assert.match(postinst, /deb-systemd-helper enable "\$unit"/);
     assert.match(postinst, /systemd-creds setup/, 'the host key unattended restarts seal with');
-    assert.doesNotMatch(postinst, /enable masq-node|#DEBHELPER#/);
+    assert.doesNotMatch(postinst, /enable masq-node|enable masq-upgrade|#DEBHELPER#/);
+    assert.match(postinst, /update-state masq-upgrade\.timer/, 'the upgrade timer is off, but its link is known to purge');
     assert.match(sh('dpkg-deb', ['--info', deb(arch), 'postrm']), /rm -rf \/var\/lib\/masq/);
   });
 
@@ -77,6 +78,7 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
       './usr/share/man/man1/masq.1.gz', './usr/share/man/man1/masq-node.1.gz', './usr/share/man/man1/masq-setup.1.gz',
       `${APP}/masq-setup.js`, `${APP}/web-setup/index.html`, `${APP}/web-setup/app.js`, `${APP}/web-setup/app.css`,
       './usr/lib/systemd/system/masq-setup.service', './usr/lib/systemd/system/masq-setup.socket',
+      './usr/lib/systemd/system/masq-upgrade.service', './usr/lib/systemd/system/masq-upgrade.timer',
       './etc/issue.d/masq-setup.issue', './etc/update-motd.d/60-masq-setup-code', './usr/share/doc/masq/SETUP.md',
       './usr/share/doc/masq/copyright', './usr/share/doc/masq/changelog.Debian.gz',
       './usr/share/lintian/overrides/masq',

@@ -87,6 +87,7 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q masq', 300_000);
         await active(c, 'masq-daemon.service');
         assert.equal((await c.sh('systemctl is-enabled masq-node.service')).stdout.trim() !== 'enabled', true, 'the Daemon starts the Node, not boot');
+        assert.equal((await c.sh('systemctl is-enabled masq-upgrade.timer')).stdout.trim(), 'disabled', 'automatic upgrades are off by default');
         // The conffile is the Daemon's config file: a value uncommented there shows as Configured after a restart.
         await ok(c, 'sed -i "s/^#min-hops = .*/min-hops = 2/" /etc/masq/config.toml && grep -q "^min-hops = 2" /etc/masq/config.toml');
         await ok(c, 'systemctl restart masq-daemon.service');
@@ -138,10 +139,16 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await active(c, 'masq-node.service');
         assert.equal(await descriptor(c), first, 'unlocked from the page: same key');
 
-        // Upgrade to this build with apt: the units restart, the data stays.
+        // Upgrade to this build: the units restart, the data stays. On Debian 13 through masq-upgrade.service, the
+        // unit masq-upgrade.timer starts, under its sandbox; on Debian 12 with apt itself.
         useRepository(root, REPO);
-        await ok(c, 'apt-get update -q', 120_000);
-        await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q', 300_000);
+        if (release === 'trixie') {
+          await ok(c, 'systemctl start masq-upgrade.service', 300_000);
+        } else {
+          await ok(c, 'apt-get update -q', 120_000);
+          await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q', 300_000);
+        }
+        assert.match(await ok(c, "dpkg-query -W -f '${Version}' masq"), /-1$/, 'this build is installed');
         await active(c, 'masq-daemon.service');
         assert.equal(await startNode(c), first, 'same key after an upgrade');
 
