@@ -4,14 +4,18 @@
 import { envName, findParam, type Resolution } from '../config/index.js';
 import type { SetupResponse } from '../ui/index.js';
 
-/** The Node's command line and secret environment from a resolved setup: what setup shows is what runs. */
+/**
+ * The Node's command line and secret environment from a resolved setup: what setup shows is what runs. A stored
+ * parameter at its default is left to the Node, which reads its own store: the packaged Daemon has no capability
+ * to read the Node's data directory (0700, user masq), so its default would overwrite what set-configuration stored.
+ */
 export function launchArguments(r: Resolution, uiPort: number): { args: string[]; secrets: Record<string, string> } {
   const args: string[] = [];
   const secrets: Record<string, string> = {};
   const sorted = [...r.values.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const v of sorted) {
     const p = findParam(v.name);
-    if (v.value === '' || p?.daemonOnly) continue;
+    if (v.value === '' || p?.daemonOnly || (p?.storeRow && v.status === 'Default')) continue;
     if (p?.secret) secrets[envName(v.name)] = v.value;
     else args.push(`--${v.name}`, v.value);
   }

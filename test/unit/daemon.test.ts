@@ -154,6 +154,14 @@ test('launch arguments are sorted by name and skip blanks', () => {
   assert.deepEqual(names, [...names].sort());
 });
 
+test('a stored parameter at its default is left to the Node, which reads its own store', () => {
+  const given = launchArguments(resolveFor({ 'neighborhood-mode': 'zero-hop', 'gas-price': '9' }), 1234).args;
+  assert.deepEqual(given.slice(given.indexOf('--gas-price'), given.indexOf('--gas-price') + 2), ['--gas-price', '9']);
+  const defaulted = launchArguments(resolveFor({ 'neighborhood-mode': 'zero-hop' }), 1234).args;
+  assert.equal(defaulted.includes('--gas-price'), false, 'the default 1 would overwrite a gas price set with set-configuration');
+  assert.equal(defaulted.includes('--log-level'), true, 'defaults of parameters the store does not keep are still passed');
+});
+
 import { resolve } from '../../src/config/resolve.js';
 function resolveFor(values: Record<string, string>) {
   return resolve([{ source: 'x', status: 'Set', values }], env);
