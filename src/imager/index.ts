@@ -1,0 +1,96 @@
+// masq-imager: applies Raspberry Pi Imager's OS-customisation settings from the card's boot partition at first
+// boot (masq-firstboot-imager.service, and the systemd.run shim), then removes their secrets from the card.
+// Reads → parses → plans → applies → scrubs; the journal gets what was applied and what was not, never a secret.
+
+import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createLogCore, createLogger, type Logger } from '../system/index.js';
+import { applyActions, type Outcome, type RunProgram } from './apply.js';
+import { readBootInputs, readCmdline, scrub, stripCmdline } from './boot-partition.js';
+import { regulatoryDomain } from './cmdline.js';
+import { ImagerError } from './errors.js';
+import { parseFirstrun } from './firstrun.js';
+import { parseNetworkConfig } from './network-config.js';
+import { planActions } from './plan.js';
+import { put, readOptional } from './root-files.js';
+import { runProgram } from './run-program.js';
+import { emptySettings, mergeSettings, settingsSecrets, type ImagerFile, type ImagerSettings } from './settings.js';
+import { parseUserData } from './user-data.js';
+
+export { parseUserData, parseNetworkConfig, parseFirstrun, planActions, applyActions, mergeSettings, ImagerError };
+export type { ImagerSettings, Outcome };
+
+const PARSERS: Record<ImagerFile, (text: string) => ImagerSettings> = {
+  'user-data': parseUserData,
+  'network-config': parseNetworkConfig,
+  'firstrun.sh': parseFirstrun,
+};
+/** The digest of the settings last applied: the same files seen again (not scrubbed) are not applied twice. */
+const STAMP = 'var/lib/masq-image/imager-applied';
+
+function digest(files: ReadonlyMap<ImagerFile, string>): string {
+  const h = createHash('sha256');
+  for (const [name, text] of files) h.update(`${name}\0${text.length}\0${text}`);
+  return h.digest('hex');
+}
+
+function logOutcome(log: Logger, o: Outcome): void {
+  if (o.status === 'applied') log.info(`applied: ${o.action}${o.detail ? ` (${o.detail})` : ''}`);
+  else if (o.status === 'skipped') log.warn(`not applied: ${o.action}: ${o.detail ?? ''}`);
+  else log.error(`failed: ${o.action}: ${o.detail ?? ''}`);
+}
+
+/** Each file's settings, the files that parsed, and whether any was refused. */
+function parseAll(files: ReadonlyMap<ImagerFile, string>, cmdline: string | undefined, log: Logger) {
+  const parts: ImagerSettings[] = [];
+  const parsed: ImagerFile[] = [];
+  let refused = false;
+  for (const [name, text] of files) {
+    try {
+      parts.push(PARSERS[name](text));
+      parsed.push(name);
+    } catch (e) {
+      if (!(e instanceof ImagerError)) throw e;
+      log.error(`${e.describe()} It stays on the card, not applied.`);
+      refused = true;
+    }
+  }
+  // The country on the command line (Imager 1.8 on) counts after the files' own.
+  const country = cmdline === undefined ? undefined : regulatoryDomain(cmdline);
+  if (country) parts.push({ ...emptySettings(), wifiCountry: country });
+  return { settings: mergeSettings(parts), parsed, refused };
+}
+
+export interface ImagerDeps {
+  run: RunProgram;
+}
+
+export async function runImager(argv: string[], deps: ImagerDeps = { run: runProgram }): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { boot: { type: 'string', default: '/boot/firmware' }, root: { type: 'string', default: '/' } } });
+  const boot = values.boot;
+  const root = values.root;
+  const core = createLogCore('info');
+  const log = createLogger(core, 'masq-imager');
+  const inputs = await readBootInputs(boot);
+  for (const e of inputs.refused) log.error(`${e.describe()} It stays on the card, not applied.`);
+  let failed = inputs.refused.length > 0;
+  const sum = digest(inputs.files);
+  if (inputs.files.size === 0) log.info('no Raspberry Pi Imager settings on the boot partition');
+  else if ((await readOptional(root, STAMP))?.trim() === sum) log.info('these Imager settings were applied at an earlier boot');
+  else {
+    const { settings, parsed, refused } = parseAll(inputs.files, await readCmdline(boot), log);
+    for (const s of settingsSecrets(settings)) core.secrets.add(s);
+    const plan = planActions(settings, { live: root === '/' });
+    const outcomes = await applyActions(root, plan.actions, deps.run);
+    outcomes.forEach((o) => logOutcome(log, o));
+    for (const n of plan.notes) log.info(`note: ${n}`);
+    await put(root, STAMP, `${sum}\n`, 0o644);
+    for (const name of parsed) {
+      await scrub(boot, name);
+      log.info(`${name} removed from the boot partition (its secrets overwritten first)`);
+    }
+    failed ||= refused || outcomes.some((o) => o.status === 'failed');
+  }
+  if (await stripCmdline(boot)) log.info('cmdline.txt: the systemd.run entries that boot firstrun.sh are taken out');
+  return failed ? 1 : 0;
+}
