@@ -127,6 +127,15 @@ install -m 0644 "$files/resolved.conf" "$root/etc/systemd/resolved.conf.d/masq-i
 install -m 0644 "$files/10-masq-wired.network" "$root/etc/systemd/network/"
 install -m 0755 "$files"/*.sh "$root/usr/lib/masq-image/"
 install -m 0644 "$files"/masq-firstboot-*.service "$root/etc/systemd/system/"
+# --- Raspberry Pi Imager's settings (image/README.md): the image's alone, the .deb also serves Debian desktops. ---
+# masq-imager applies user-data, network-config or firstrun.sh from the card (masq-firstboot-imager, enabled with
+# the units above); any systemd.run= on the kernel command line (Imager's firstrun.sh boot) runs our shim instead.
+[ -f "$top/dist/masq-imager.js" ] || { echo "image/build.sh: no dist/masq-imager.js; run make build" >&2; exit 1; }
+sed '/^\/\/# sourceMappingURL=/d' "$top/dist/masq-imager.js" > "$root/usr/lib/masq-image/masq-imager.js"
+chmod 0644 "$root/usr/lib/masq-image/masq-imager.js"
+install -D -m 0644 "$files/kernel-command-line-imager.conf" \
+  "$root/etc/systemd/system/kernel-command-line.service.d/masq-imager.conf"
+# --- end of Raspberry Pi Imager's settings ---
 set -- fstrim.timer systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
 for u in "$files"/masq-firstboot-*.service; do set -- "$@" "$(basename "$u")"; done
 in_root systemctl enable --quiet "$@"
