@@ -30,7 +30,7 @@ function pskValue(v: string | undefined, open: boolean): WifiKey {
 
 export function readWpaConf(lines: readonly string[]): WpaFacts {
   const out: WpaFacts = {};
-  const net: Record<string, string> = {};
+  const net = new Map<string, string>();
   let inNetwork = false;
   let networks = 0;
   for (const raw of lines) {
@@ -44,14 +44,15 @@ export function readWpaConf(lines: readonly string[]): WpaFacts {
       if (!kv) continue;
       const [, k = '', v = ''] = kv;
       if (!inNetwork && k === 'country') out.country = check.country(FILE, v);
-      if (inNetwork && networks === 1 && !(k in net)) net[k] = v;
+      if (inNetwork && networks === 1 && !net.has(k)) net.set(k, v);
     }
   }
-  if (net.ssid !== undefined) {
+  const ssid = net.get('ssid');
+  if (ssid !== undefined) {
     out.wifi = {
-      ssid: check.ssid(FILE, ssidValue(net.ssid)),
-      key: pskValue(net.psk, net.key_mgmt === 'NONE'),
-      hidden: net.scan_ssid === '1',
+      ssid: check.ssid(FILE, ssidValue(ssid)),
+      key: pskValue(net.get('psk'), net.get('key_mgmt') === 'NONE'),
+      hidden: net.get('scan_ssid') === '1',
     };
   }
   return out;

@@ -46,7 +46,7 @@ function topLevel(doc: YamlMap, s: ImagerSettings): void {
   if (doc.enable_ssh === false) s.notes.push('user-data: ssh stays on: the box is looked after over ssh');
   for (const [k, why] of Object.entries(NOT_APPLIED)) if (doc[k] !== undefined) s.notes.push(`user-data: ${k} is not applied: ${why}`);
   for (const k of Object.keys(doc)) {
-    if (!(k in NOT_APPLIED) && !NOTHING_TO_DO.has(k)) s.notes.push(`user-data: unknown key ${k.slice(0, 40)} is ignored`);
+    if (!Object.hasOwn(NOT_APPLIED, k) && !NOTHING_TO_DO.has(k)) s.notes.push(`user-data: unknown key ${k.slice(0, 40)} is ignored`);
   }
 }
 
