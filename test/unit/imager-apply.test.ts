@@ -11,13 +11,7 @@ import { applyActions } from '../../src/imager/apply.js';
 import { scrub } from '../../src/imager/boot-partition.js';
 import { runProgram } from '../../src/imager/run-program.js';
 import { CMDLINE, makeImagerRoot, type ImagerRoot } from '../helpers/imager-root.js';
-import { ROOT } from '../helpers/processes.js';
-
-const FIX = join(ROOT, 'test', 'fixtures', 'imager');
-const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
-const K1 = fixture('user-data-1.9').match(/ssh-ed25519 \S+ owner@laptop/)![0];
-const K2 = fixture('firstrun-1.8.sh').match(/ecdsa-sha2-nistp256 \S+ owner@desk/)![0];
-const YESCRYPT = '$y$j9T$F5Jx5fExrKuPp53xLKQ..1$zwtVrjrUCmXcyLTs6oxLTQlzifSUkF8RHJ./tK5KU79';
+import { fixture, K1, K2, YESCRYPT } from '../helpers/imager-fixtures.js';
 const FIRSTRUN_BOOT = ' systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target';
 
 /** The minimal user-data the image's QEMU boot test puts on the card. */

@@ -3,15 +3,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { ImagerError, parseFirstrun, parseNetworkConfig, parseUserData } from '../../src/imager/index.js';
-import { ROOT } from '../helpers/processes.js';
+import { fixture, FIXTURE_NAMES } from '../helpers/imager-fixtures.js';
 
 const FUZZ = { seed: 7, numRuns: 400 };
-const FIX = join(ROOT, 'test', 'fixtures', 'imager');
-const fixtures = (prefix: string): string[] => readdirSync(FIX).filter((f) => f.startsWith(prefix)).map((f) => readFileSync(join(FIX, f), 'utf8'));
+const fixtures = (prefix: string): string[] => FIXTURE_NAMES.filter((f) => f.startsWith(prefix)).map(fixture);
 /** Time for one parse of at most 64 KiB, generous for a loaded CI machine. */
 const LIMIT_MS = 2000;
 

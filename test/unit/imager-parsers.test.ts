@@ -4,23 +4,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ImagerError, parseFirstrun, parseNetworkConfig, parseUserData } from '../../src/imager/index.js';
 import { regulatoryDomain, withoutFirstrun } from '../../src/imager/cmdline.js';
 import { ssidOctets } from '../../src/imager/network-config.js';
 import { shellWords } from '../../src/imager/shell-words.js';
 import { IMAGER_DEFAULT_GROUPS, type ImagerSettings, type ImagerUser } from '../../src/imager/settings.js';
-import { ROOT } from '../helpers/processes.js';
-
-const FIX = join(ROOT, 'test', 'fixtures', 'imager');
-const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
-const K1 = fixture('user-data-1.9').match(/ssh-ed25519 \S+ owner@laptop/)![0];
-const K2 = fixture('firstrun-1.8.sh').match(/ecdsa-sha2-nistp256 \S+ owner@desk/)![0];
-const YESCRYPT = '$y$j9T$F5Jx5fExrKuPp53xLKQ..1$zwtVrjrUCmXcyLTs6oxLTQlzifSUkF8RHJ./tK5KU79';
-const SHA256CRYPT = '$5$abcdefghij$OLkFN7NA2oqJbIibcqI8zeXBmTC95cSbPqJfdioIIgD';
-const PSK_CAFE = 'b8313eebabd478e9a432506800dd839731fd07635914b6483bb7df96b72ef348';
-const PSK_MYNET = '07a2fce1f03d0afef4765981afac4cd56e9bf1ea2be5689499effae0a8a8077a';
+import { fixture, K1, K2, PSK_CAFE, PSK_MYNET, SHA256CRYPT, YESCRYPT } from '../helpers/imager-fixtures.js';
 
 function only(s: ImagerSettings): ImagerUser {
   assert.equal(s.users.length, 1);

@@ -6,10 +6,7 @@ import assert from 'node:assert/strict';
 import { describeAction, planActions } from '../../src/imager/plan.js';
 import { hostsFile, wpaSupplicantConf } from '../../src/imager/render.js';
 import { emptySettings, mergeSettings, settingsSecrets, type ImagerSettings } from '../../src/imager/settings.js';
-
-const HASH = '$y$j9T$F5Jx5fExrKuPp53xLKQ..1$zwtVrjrUCmXcyLTs6oxLTQlzifSUkF8RHJ./tK5KU79';
-const PSK = 'b8313eebabd478e9a432506800dd839731fd07635914b6483bb7df96b72ef348';
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK1wHxxm110FZYqvYEvb/XwMLwoVD638QozelboSqrBM owner@laptop';
+import { K1 as KEY, PSK_CAFE as PSK, YESCRYPT as HASH } from '../helpers/imager-fixtures.js';
 
 function full(): ImagerSettings {
   return {
