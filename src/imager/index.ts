@@ -56,8 +56,13 @@ function parseAll(files: ReadonlyMap<ImagerFile, string>, cmdline: string | unde
     }
   }
   // The country on the command line (Imager 1.8 on) counts after the files' own.
-  const country = cmdline === undefined ? undefined : regulatoryDomain(cmdline);
-  if (country) parts.push({ ...emptySettings(), wifiCountry: country });
+  try {
+    const country = cmdline === undefined ? undefined : regulatoryDomain(cmdline);
+    if (country) parts.push({ ...emptySettings(), wifiCountry: country });
+  } catch (e) {
+    if (!(e instanceof ImagerError)) throw e;
+    log.warn(`${e.describe()} The country is not taken from it.`);
+  }
   return { settings: mergeSettings(parts), parsed, refused };
 }
 

@@ -96,11 +96,11 @@ describe('masq-imager against a root', () => {
     });
   });
 
-  test('a bad file stays on the card and fails the run; the good one is still applied', async () => {
-    await withRoot({ 'user-data': '#cloud-config\nuser:\n  name: a\n  plain_text_passwd: hunter2\n', 'network-config': fixture('network-config-2.0.0') }, CMDLINE, async (r) => {
+  test('a bad file (or country on cmdline.txt) stays and fails the run; the good one is still applied', async () => {
+    await withRoot({ 'user-data': '#cloud-config\nuser:\n  name: a\n  plain_text_passwd: hunter2\n', 'network-config': fixture('network-config-2.0.0') }, `${CMDLINE} cfg80211.ieee80211_regdom=XYZ`, async (r) => {
       assert.equal(await runImager(['--root', r.root, '--boot', r.boot]), 1);
       assert.deepEqual(readdirSync(r.boot).sort(), ['cmdline.txt', 'user-data']);
-      assert.match(read(r, 'etc/wpa_supplicant/wpa_supplicant-wlan0.conf'), /scan_ssid=1/);
+      assert.match(read(r, 'etc/wpa_supplicant/wpa_supplicant-wlan0.conf'), /country=US\n[\s\S]*scan_ssid=1/);
     });
   });
 
