@@ -25,13 +25,17 @@ const PARSERS: Record<ImagerFile, (text: string) => ImagerSettings> = {
   'network-config': parseNetworkConfig,
   'firstrun.sh': parseFirstrun,
 };
-/** The digest of the settings last applied: the same files seen again (not scrubbed) are not applied twice. */
+/** The digests of the files applied so far: one seen again (its scrub failed, or the same copied back) is not
+ * applied twice, only removed. */
 const STAMP = 'var/lib/masq-image/imager-applied';
+const MAX_STAMPS = 64;
 
-function digest(files: ReadonlyMap<ImagerFile, string>): string {
-  const h = createHash('sha256');
-  for (const [name, text] of files) h.update(`${name}\0${text.length}\0${text}`);
-  return h.digest('hex');
+function fileDigest(name: ImagerFile, text: string): string {
+  return createHash('sha256').update(`${name}\0${text}`).digest('hex');
+}
+
+async function appliedDigests(root: string): Promise<string[]> {
+  return ((await readOptional(root, STAMP)) ?? '').split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l));
 }
 
 function logOutcome(log: Logger, o: Outcome): void {
@@ -79,22 +83,32 @@ export async function runImager(argv: string[], deps: ImagerDeps = { run: runPro
   const inputs = await readBootInputs(boot);
   for (const e of inputs.refused) log.error(`${e.describe()} It stays on the card, not applied.`);
   let failed = inputs.refused.length > 0;
-  const sum = digest(inputs.files);
   if (inputs.files.size === 0) log.info('no Raspberry Pi Imager settings on the boot partition');
-  else if ((await readOptional(root, STAMP))?.trim() === sum) log.info('these Imager settings were applied at an earlier boot');
-  else {
-    const { settings, parsed, refused } = parseAll(inputs.files, await readCmdline(boot), log);
+  const done = await appliedDigests(root);
+  const fresh = new Map<ImagerFile, string>();
+  const toScrub: ImagerFile[] = [];
+  for (const [name, text] of inputs.files) {
+    if (!done.includes(fileDigest(name, text))) fresh.set(name, text);
+    else {
+      log.info(`${name} was applied at an earlier boot: it is only removed`);
+      toScrub.push(name);
+    }
+  }
+  if (fresh.size > 0) {
+    const { settings, parsed, refused } = parseAll(fresh, await readCmdline(boot), log);
     for (const s of settingsSecrets(settings)) core.secrets.add(s);
     const plan = planActions(settings, { live: root === '/' });
     const outcomes = await applyActions(root, plan.actions, deps.run);
     outcomes.forEach((o) => logOutcome(log, o));
     for (const n of plan.notes) log.info(`note: ${n}`);
-    await put(root, STAMP, `${sum}\n`, 0o644);
-    for (const name of parsed) {
-      await scrub(boot, name);
-      log.info(`${name} removed from the boot partition (its secrets overwritten first)`);
-    }
+    const digests = [...done, ...parsed.map((name) => fileDigest(name, fresh.get(name) ?? ''))].slice(-MAX_STAMPS);
+    await put(root, STAMP, `${digests.join('\n')}\n`, 0o644);
+    toScrub.push(...parsed);
     failed ||= refused || outcomes.some((o) => o.status === 'failed');
+  }
+  for (const name of toScrub) {
+    await scrub(boot, name);
+    log.info(`${name} removed from the boot partition (its secrets overwritten first)`);
   }
   if (await stripCmdline(boot)) log.info('cmdline.txt: the systemd.run entries that boot firstrun.sh are taken out');
   return failed ? 1 : 0;

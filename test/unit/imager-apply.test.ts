@@ -4,7 +4,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runImager, type Outcome } from '../../src/imager/index.js';
 import { applyActions } from '../../src/imager/apply.js';
@@ -68,6 +68,11 @@ describe('masq-imager against a root', () => {
         assert.deepEqual(readdirSync(r.boot).sort(), ['cmdline.txt', 'meta-data'], 'user-data and network-config gone');
         assert.equal(read({ ...r, root: r.boot }, 'cmdline.txt'), `${CMDLINE} cfg80211.ieee80211_regdom=DE\n`);
         assert.equal(await runImager(['--root', r.root, '--boot', r.boot]), 0, 'a second run finds nothing to do');
+        // The same file back on the card (as when its removal failed) is removed, not applied again.
+        rmSync(keys);
+        writeFileSync(join(r.boot, 'user-data'), fixture('user-data-2.0.11'));
+        assert.equal(await runImager(['--root', r.root, '--boot', r.boot]), 0);
+        assert.ok(!existsSync(keys) && !existsSync(join(r.boot, 'user-data')));
       });
   });
 
