@@ -17,7 +17,7 @@ import { runProgram } from './run-program.js';
 import { emptySettings, mergeSettings, settingsSecrets, type ImagerFile, type ImagerSettings } from './settings.js';
 import { parseUserData } from './user-data.js';
 
-export { parseUserData, parseNetworkConfig, parseFirstrun, planActions, applyActions, mergeSettings, ImagerError };
+export { parseUserData, parseNetworkConfig, parseFirstrun, ImagerError };
 export type { ImagerSettings, Outcome };
 
 const PARSERS: Record<ImagerFile, (text: string) => ImagerSettings> = {

@@ -17,8 +17,6 @@ export const PATHS = {
   wirelessNetwork: 'etc/systemd/network/20-masq-wireless.network',
   wpaWants: 'etc/systemd/system/multi-user.target.wants/wpa_supplicant@wlan0.service',
   wpaTemplate: '/usr/lib/systemd/system/wpa_supplicant@.service',
-  passwd: 'etc/passwd',
-  group: 'etc/group',
 } as const;
 
 /** /etc/hosts with the box's own name on 127.0.1.1 (sudo and others want it resolvable without DNS). */
