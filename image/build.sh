@@ -121,6 +121,17 @@ install -m 0644 "$files/10-masq-wired.network" "$root/etc/systemd/network/"
 # watchdog, fstrim and the first-boot units.
 "$top/image/configure-appliance.sh" "$root"
 in_root systemctl enable --quiet systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
+# Raspberry Pi Imager's settings (image/README.md), on this image alone: Raspberry Pi OS applies them itself, and
+# the .deb also serves Debian desktops. masq-firstboot-imager applies user-data, network-config or firstrun.sh from
+# the card; any systemd.run= on the kernel command line (Imager's firstrun.sh boot) runs our shim instead.
+[ -f "$top/dist/masq-imager.js" ] || { echo "image/build.sh: no dist/masq-imager.js; run make build" >&2; exit 1; }
+sed '/^\/\/# sourceMappingURL=/d' "$top/dist/masq-imager.js" > "$root/usr/lib/masq-image/masq-imager.js"
+chmod 0644 "$root/usr/lib/masq-image/masq-imager.js"
+install -m 0755 "$files/imager-firstrun.sh" "$root/usr/lib/masq-image/"
+install -m 0644 "$files/masq-firstboot-imager.service" "$root/etc/systemd/system/"
+install -D -m 0644 "$files/kernel-command-line-imager.conf" \
+  "$root/etc/systemd/system/kernel-command-line.service.d/masq-imager.conf"
+in_root systemctl enable --quiet masq-firstboot-imager.service
 # An empty machine id makes systemd run its first-boot wizard, which would wait on the console for a locale,
 # keymap, time zone and root password: the box is set up from its setup page instead.
 in_root systemctl mask --quiet systemd-firstboot.service

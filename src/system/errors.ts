@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   WALLET: 'a wallet phrase, path, key or address is invalid or cannot be stored',
   ACCOUNTANT: 'the books refused an update or a financials query (bad wallet, amount, hash or range)',
   AUTOMAP: 'the router refused or did not answer a port-mapping request',
+  IMAGER: 'Raspberry Pi Imager\'s settings on the card\'s boot partition cannot be used (too large, malformed, a plain-text password or a bad value)',
   BACKUP: 'a backup file cannot be made, read or restored (not one, damaged, from a newer masq-pi, wrong password or chain)',
 } as const;
 
