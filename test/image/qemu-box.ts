@@ -47,6 +47,14 @@ export function qemuAppend(cmdline: string): string {
   return [...kept, 'console=ttyAMA0,115200'].join(' ');
 }
 
+/** The kernel and initramfs a Pi's firmware loads, as config.txt names them (`kernel=`, `initramfs NAME`). */
+export function firmwareFiles(configTxt: string): { kernel: string; initramfs: string } {
+  const kernel = /^kernel=(\S+)$/m.exec(configTxt)?.[1];
+  const initramfs = /^initramfs\s+(\S+)/m.exec(configTxt)?.[1];
+  if (!kernel || !initramfs) throw new Error(`config.txt names no kernel or initramfs:\n${configTxt}`);
+  return { kernel, initramfs };
+}
+
 export type MachineKind = 'virt' | 'raspi3b';
 
 export interface BootOptions {
