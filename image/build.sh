@@ -4,6 +4,7 @@
 # mmdebstrap, qemu-user-static, dosfstools, mtools, e2fsprogs, fdisk, xz-utils, bmap-tools (make image installs them).
 # MASQ_DEBIAN_MIRROR: the Debian mirror to build from (default: the first Debian one in this machine's apt sources).
 # MASQ_APT_PUBLIC_URL: where the image's apt source for masq points (default: a placeholder, see image/README.md).
+# MASQ_IMAGE_PUBLIC_URL: where the image is published, for Raspberry Pi Imager's OS list entry (default: a placeholder).
 # MASQ_ROOT_CACHE: where the bare Debian root tarball is kept between builds (default /var/tmp/masq-roots).
 set -eu
 cd "$(dirname "$0")/.."
@@ -155,7 +156,7 @@ version=$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$top
 out=$top/dist/image
 name=masq-pi-$version-arm64.img
 mkdir -p "$out"
-rm -f "$out/$name" "$out/$name.xz" "$out/$name.xz.sha256" "$out/$name.bmap"
+rm -f "$out/$name" "$out/$name.xz" "$out/$name.xz.sha256" "$out/$name.bmap" "$out/masq-pi-$version.rpi-imager.json"
 boot_start=8192                  # sectors of 512 bytes: the partitions start at 4 MiB, as on Raspberry Pi OS
 boot_sectors=$((256 * 2048))     # 256 MiB
 root_start=$((boot_start + boot_sectors))
@@ -179,4 +180,11 @@ step "compressing with xz"
 xz -T0 -6 -c "$img" > "$out/$name.xz.part"
 mv "$out/$name.xz.part" "$out/$name.xz"
 (cd "$out" && sha256sum "$name.xz" > "$name.xz.sha256")
+# Raspberry Pi Imager 2 offers its OS customisation (user, ssh key, Wi-Fi, time zone) only for an OS list entry
+# that says how to pass it on (init_format): this one, opened in Imager as a custom content repository.
+printf '{"os_list":[{"name":"MASQ Node %s (masq-pi)","description":"%s","url":"%s","release_date":"%s","extract_size":%s,"extract_sha256":"%s","image_download_size":%s,"image_download_sha256":"%s","devices":["pi3-64bit","pi4-64bit"],"architecture":"arm64","init_format":"cloudinit"}]}\n' \
+  "$version" "A MASQ Node appliance: set it up from a phone at http://masq-XXXX.local/" \
+  "${MASQ_IMAGE_PUBLIC_URL:-https://masq-images.example.invalid}/$name.xz" "$(date -u +%F)" \
+  "$(stat -c %s "$img")" "$(sha256sum "$img" | cut -d' ' -f1)" "$(stat -c %s "$out/$name.xz")" \
+  "$(cut -d' ' -f1 "$out/$name.xz.sha256")" > "$out/masq-pi-$version.rpi-imager.json"
 step "done: $out/$name.xz, $(($(stat -c %s "$out/$name.xz") / 1000000)) MB (the limit is 250 MB)"

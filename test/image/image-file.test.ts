@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, run } from '../helpers/processes.js';
 
@@ -130,5 +130,27 @@ describe('the image file', () => {
     const files = await ok('mdir', ['-b', '-i', bootFs, '::']);
     assert.match(files, /config\.txt/);
     assert.match(files, /initrd\.img/);
+  });
+
+  test('Raspberry Pi Imager\'s settings: masq-imager, its first-boot unit and the systemd.run= drop-in', async () => {
+    const bundle = (await rootFile('/usr/lib/masq-image/masq-imager.js'))?.toString() ?? '';
+    assert.ok(bundle.length > 1000, 'masq-imager.js is on the image');
+    assert.doesNotMatch(bundle, /sourceMappingURL/, 'without a pointer to a source map the image does not hold');
+    assert.ok((await rootList('/etc/systemd/system/sysinit.target.wants')).includes('masq-firstboot-imager.service'));
+    const dropIn = (await rootFile('/etc/systemd/system/kernel-command-line.service.d/masq-imager.conf'))?.toString() ?? '';
+    assert.match(dropIn, /^ExecStart=\/usr\/lib\/masq-image\/imager-firstrun\.sh$/m);
+  });
+
+  test('the OS list entry for Raspberry Pi Imager 2 describes this image exactly', async () => {
+    const entry = (JSON.parse(readFileSync(join(IMAGE_DIR, `masq-pi-${version}.rpi-imager.json`), 'utf8')) as {
+      os_list: Array<{ url: string; init_format: string; extract_size: number; extract_sha256: string; image_download_size: number; image_download_sha256: string }>;
+    }).os_list[0];
+    assert.ok(entry);
+    assert.equal(entry.init_format, 'cloudinit', 'Imager 2 writes user-data and network-config for it');
+    assert.ok(entry.url.endsWith(`/${NAME}.xz`));
+    assert.equal(entry.extract_size, statSync(img).size);
+    assert.equal(entry.extract_sha256, (await ok('sha256sum', [img], 120_000)).split(' ')[0], 'Imager refuses to finish a card whose image differs');
+    assert.equal(entry.image_download_size, statSync(join(IMAGE_DIR, `${NAME}.xz`)).size);
+    assert.equal(entry.image_download_sha256, readFileSync(join(IMAGE_DIR, `${NAME}.xz.sha256`), 'utf8').split(' ')[0]);
   });
 });
