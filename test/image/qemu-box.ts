@@ -41,10 +41,15 @@ export async function writeBootFile(card: Card, from: string, name: string): Pro
   if (r.code !== 0) throw new Error(`mcopy to ::${name}: ${r.stderr}`);
 }
 
-/** The kernel command line of the card, with the console moved to the emulated board's serial port. */
-export function qemuAppend(cmdline: string): string {
+/**
+ * The kernel command line of the card, with the console moved to the emulated board's serial port. On the Pi 3
+ * model the hardware watchdog is emulated too, and its 14 s run in host time while the emulated board runs many
+ * times slower than a Pi: systemd's pings come late and the board resets in the middle of its boot. So there,
+ * and only there, systemd leaves the watchdog alone (on a real Pi it is on; `virt` has none).
+ */
+export function qemuAppend(cmdline: string, machine: MachineKind): string {
   const kept = cmdline.trim().split(/\s+/).filter((w) => w !== '' && !w.startsWith('console='));
-  return [...kept, 'console=ttyAMA0,115200'].join(' ');
+  return [...kept, 'console=ttyAMA0,115200', ...(machine === 'raspi3b' ? ['systemd.watchdog_sec=off'] : [])].join(' ');
 }
 
 /** The kernel and initramfs a Pi's firmware loads, as config.txt names them (`kernel=`, `initramfs NAME`). */
