@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   ACCOUNTANT: 'the books refused an update or a financials query (bad wallet, amount, hash or range)',
   AUTOMAP: 'the router refused or did not answer a port-mapping request',
   BACKUP: 'a backup file cannot be made, read or restored (not one, damaged, from a newer masq-pi, wrong password or chain)',
+  SSH_ACCESS: 'an ssh public key or login name is refused, ssh access from the setup page is off, or it cannot be applied',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
