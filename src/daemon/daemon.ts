@@ -128,6 +128,7 @@ export class Daemon {
       this.tryOrLog(() => this.kept.removeSealed());
     }
     this.desk.showBanner(r);
+    this.tryOrLog(() => this.ssh.resume());
     if (this.box.wantedRunning) this.autoStart = this.startByItself();
   }
 

@@ -1,10 +1,11 @@
 // The Daemon's answers about ssh logins: the login name and the keys the owner wants, kept in ssh-access.json of the
-// state directory. The Daemon only records them (it has no capability to make users); masq-ssh-access.service,
-// started by a path unit when the file changes, applies them and leaves its status where the Daemon reads it.
+// state directory. The Daemon only records them (it has no capability to make users) and asks for them to be
+// applied (ssh-access.pending); masq-ssh-access.service, which a path unit starts while that file exists, applies
+// them and leaves its status where the Daemon reads it.
 
 import { type Logger } from '../system/index.js';
 import {
-  ACCESS_FILE, type AccessRecord, accessRecordText, type AccountFacts, checkLoginName, DEFAULT_LOGIN, idsByName, loginIsOurs,
+  ACCESS_FILE, ACCESS_REQUEST_FILE, type AccessRecord, accessRecordText, type AccountFacts, checkLoginName, DEFAULT_LOGIN, idsByName, loginIsOurs,
   MAX_KEYS, parseAccessRecord, parseApplyStatus, parseAuthorizedKey, parseMade, SshAccessError, type SshKey,
 } from '../ssh-keys/index.js';
 import type { Answers, Requests } from '../ui/index.js';
@@ -39,6 +40,20 @@ export class SshDesk {
     }
     if (op === 'sshAccess') return this.view();
     return this.change(p as Requests['setSshKeys']);
+  }
+
+  /** At the Daemon's start: a change the applier never got to (a reboot came first) is asked for again. */
+  resume(): void {
+    const r = this.record();
+    if (r.serial > (this.status()?.serial ?? 0)) {
+      this.deps.log.info(`ssh access: change ${r.serial} was not applied yet; asking for it again`);
+      this.request(r.serial);
+    }
+  }
+
+  /** Only after ssh-access.json is whole: the applier reads it once this file exists. */
+  private request(serial: number): void {
+    this.deps.state.write(ACCESS_REQUEST_FILE, `${serial}\n`);
   }
 
   private record(): AccessRecord {
@@ -76,6 +91,7 @@ export class SshDesk {
     const next: AccessRecord = { serial, user, keys };
     this.deps.state.write(ACCESS_FILE, accessRecordText(next));
     this.kept = next;
+    this.request(serial);
     this.logChange(before, next);
     return this.view();
   }

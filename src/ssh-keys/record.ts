@@ -7,6 +7,12 @@ import { parseAuthorizedKey, type SshKey } from './authorized-key.js';
 import { SshAccessError } from './errors.js';
 
 export const ACCESS_FILE = 'ssh-access.json';
+/**
+ * Written after each change of ACCESS_FILE; masq-ssh-access.path starts the applier while it exists, and the applier's
+ * unit removes it first. Unlike a watch on ACCESS_FILE itself, a change made while the applier runs is not lost:
+ * systemd looks at the path again when the applier ends.
+ */
+export const ACCESS_REQUEST_FILE = 'ssh-access.pending';
 export const MAX_KEYS = 16;
 /** Larger than any file of MAX_KEYS keys of the largest size: a reader refuses more before parsing. */
 export const MAX_ACCESS_FILE_BYTES = 512 * 1024;

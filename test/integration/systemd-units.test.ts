@@ -69,7 +69,7 @@ test('every unit passes systemd-analyze verify in a root laid out as the package
   cpSync(HOST_UNITS, unitDir, { recursive: true });
   for (const u of UNITS) cpSync(join(UNITS_DIR, u), join(unitDir, u));
   mkdirSync(join(root, 'usr/bin'), { recursive: true });
-  for (const program of ['masq-node', 'masq-setup', 'node']) {
+  for (const program of ['masq-node', 'masq-setup', 'node', 'rm']) {
     writeFileSync(join(root, 'usr/bin', program), '#!/bin/sh\n');
     chmodSync(join(root, 'usr/bin', program), 0o755);
   }
@@ -137,9 +137,12 @@ test(`masq-ssh-access.service: exposure at most ${SSH_ACCESS_MAX_EXPOSURE}, two 
   assert.deepEqual(s.get('RestrictAddressFamilies'), ['AF_UNIX']);
   assert.deepEqual(s.get('NoNewPrivileges'), ['yes']);
   assert.deepEqual(s.get('StateDirectory'), ['masq-ssh-access']);
+  // Started while the Daemon's request exists, which it takes first: a change made during a run starts it again.
   const path = settings(unitText('masq-ssh-access.path'));
-  assert.deepEqual(path.get('PathChanged'), ['/var/lib/masq-daemon/ssh-access.json']);
+  assert.deepEqual(path.get('PathExists'), ['/var/lib/masq-daemon/ssh-access.pending']);
   assert.deepEqual(path.get('Unit'), ['masq-ssh-access.service']);
+  assert.deepEqual(s.get('ExecStartPre'), ['+/usr/bin/rm -f /var/lib/masq-daemon/ssh-access.pending']);
+  assert.deepEqual(s.get('StartLimitIntervalSec'), ['0'], 'quick changes never trip the start limit');
   // The Daemon itself stays without any capability: it only writes the file.
   assert.deepEqual(settings(unitText('masq-daemon.service')).get('CapabilityBoundingSet'), ['']);
 });

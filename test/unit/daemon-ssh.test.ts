@@ -97,7 +97,8 @@ test('on: a key is recorded whole in ssh-access.json (0600, no temporary file le
   assert.equal(r.error, undefined, r.error?.message);
   assert.deepEqual(h.file(), { version: 1, serial: 1, user: 'owner', keys: [keys.ed25519.line] });
   assert.equal(statSync(join(h.dir, 'ssh-access.json')).mode & 0o777, 0o600);
-  assert.deepEqual(readdirSync(h.dir).filter((f) => f.includes('ssh')), ['ssh-access.json']);
+  assert.deepEqual(readdirSync(h.dir).filter((f) => f.includes('ssh')).sort(), ['ssh-access.json', 'ssh-access.pending']);
+  assert.equal(readFileSync(join(h.dir, 'ssh-access.pending'), 'utf8'), '1\n', 'the request for masq-ssh-access.path, after the file');
   const [, listed] = /^256 (SHA256:\S+) you@ed25519 \(ED25519\)$/.exec(keys.ed25519.listed) ?? [];
   assert.deepEqual(r.payload, {
     user: 'owner', keys: [{ type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint: listed, comment: 'you@ed25519' }],
@@ -155,14 +156,23 @@ test('the login name: a new name or one this box made is taken; an existing acco
   assert.deepEqual(h.file().keys, []);
 });
 
-test('the serial grows past the applier\'s (a Daemon whose state was lost); a restarted Daemon reads the record back, a damaged one is set aside', async (t) => {
+test('the serial grows past the applier\'s (a Daemon whose state was lost); a restarted Daemon reads the record back and asks again for what was not applied; a damaged one is set aside', async (t) => {
   const h = harness(t, { ...ON, system: { status: JSON.stringify({ version: 1, serial: 7, ok: true, message: 'old', at: 1 }) } });
   assert.equal((await h.ask('sshAccess')).payload?.applied, 'none');
   await h.ask('setSshKeys', { add: [keys.ed25519.line] });
   assert.equal(h.file().serial, 8);
   assert.equal((await h.ask('sshAccess')).payload?.applied, 'pending');
+  // A reboot before the applier ran: the request is gone (say), the new Daemon makes it again.
+  rmSync(join(h.dir, 'ssh-access.pending'));
   const again = harness(t, { ...ON, dir: h.dir, system: h.system });
   assert.equal(((await again.ask('sshAccess')).payload?.keys as unknown[]).length, 1);
+  assert.equal(readFileSync(join(h.dir, 'ssh-access.pending'), 'utf8'), '8\n');
+  assert.ok(again.lines.some((l) => l.includes('ssh access: change 8 was not applied yet; asking for it again')));
+  // Applied since: a restart asks for nothing.
+  rmSync(join(h.dir, 'ssh-access.pending'));
+  h.system.status = JSON.stringify({ version: 1, serial: 8, ok: true, message: 'done', at: 2 });
+  await harness(t, { ...ON, dir: h.dir, system: h.system }).ask('sshAccess');
+  assert.ok(!readdirSync(h.dir).includes('ssh-access.pending'));
   writeFileSync(join(h.dir, 'ssh-access.json'), JSON.stringify({ version: 1, serial: 9, user: 'owner', keys: ['ssh-rsa AAAA'] }));
   const third = harness(t, { ...ON, dir: h.dir, system: h.system });
   assert.deepEqual((await third.ask('sshAccess')).payload?.keys, []);
