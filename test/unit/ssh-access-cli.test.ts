@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sshAccessText } from '../../src/cli/box-commands.js';
-import type { CommandIo } from '../../src/cli/command.js';
 import { runCommand } from '../../src/cli/commands.js';
 import { parseAuthorizedKey } from '../../src/ssh-keys/index.js';
-import type { UiClient } from '../../src/ui/index.js';
 import { Sandbox } from '../helpers/processes.js';
 import { type KeygenKind, type MadeKey, makeKeys } from '../helpers/ssh-keys.js';
+import { scriptedIo as io } from '../helpers/cli-io.js';
 
 const sandbox = new Sandbox();
 let keys: Record<KeygenKind, MadeKey>;
@@ -21,14 +20,6 @@ before(() => {
 });
 after(() => sandbox.cleanup());
 
-function io(answer: Record<string, unknown>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const asked: Array<[string, unknown]> = [];
-  const client = { request: async (op: string, payload: unknown) => { asked.push([op, payload]); return answer; } } as unknown as UiClient;
-  const cio: CommandIo = { client: async () => client, out: (t) => out.push(t), err: (t) => err.push(t), nodeAnswers: async () => false };
-  return { cio, out, err, asked };
-}
 
 const NONE = { user: 'owner', keys: [], applied: 'none' };
 
