@@ -3,7 +3,10 @@
 
 import { rootTarball, SSH_PACKAGES } from '../test/helpers/container.js';
 
-const ROOTS = [['bookworm', 'amd64', []], ['trixie', 'amd64', []], ['bookworm', 'arm64', []], ['trixie', 'amd64', SSH_PACKAGES]] as const;
+const ROOTS = [
+  ['bookworm', 'amd64', []], ['trixie', 'amd64', []], ['bookworm', 'arm64', []],
+  ['bookworm', 'amd64', SSH_PACKAGES], ['trixie', 'amd64', SSH_PACKAGES],
+] as const;
 for (const [release, arch, extra] of ROOTS) {
   const started = Date.now();
   const tar = await rootTarball(release, arch, extra);
