@@ -16,7 +16,7 @@ esac
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/web-setup/index.html; do
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/web-setup/index.html; do
   [ -f "$f" ] || { echo "build-deb.sh: $f is missing; run make build first" >&2; exit 1; }
 done
 
@@ -76,7 +76,7 @@ find "$app/node_modules" -name '*.node' -type f | while read -r addon; do
 done
 
 # The bundles without their source maps: the maps would carry the whole TypeScript source.
-for b in masq masq-node masq-setup; do
+for b in masq masq-node masq-setup masq-ssh-access; do
   sed '/^\/\/# sourceMappingURL=/d' "dist/$b.js" > "$app/$b.js"
 done
 cp "$work/npm/package.json" "$app/package.json"
@@ -94,7 +94,7 @@ install -D -m 0644 packaging/debian/config.toml "$root/etc/masq/config.toml"
 install -D -m 0644 packaging/debian/sysusers.conf "$root/usr/lib/sysusers.d/masq.conf"
 install -D -m 0644 packaging/debian/tmpfiles.conf "$root/usr/lib/tmpfiles.d/masq.conf"
 install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/masq"
-for unit in systemd/*.service systemd/*.socket systemd/*.timer; do
+for unit in systemd/*.service systemd/*.socket systemd/*.timer systemd/*.path; do
   [ -f "$unit" ] || { echo "build-deb.sh: no unit in systemd/" >&2; exit 1; }
   install -D -m 0644 "$unit" "$root/usr/lib/systemd/system/$(basename "$unit")"
 done

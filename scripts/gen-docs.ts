@@ -12,7 +12,7 @@ export function configurationDoc(): string {
   const rows = PARAMS.map((p) => {
     const dflt = p.defaultValue?.(env) ?? '';
     const required = p.requiredIn ? ['standard', 'originate-only', 'consume-only', 'zero-hop'].filter((m) => p.requiredIn?.(m as never)).join(', ') : '';
-    return `| \`${p.name}\` | \`${envName(p.name)}\` | ${p.help.replace(/\|/g, '\\|')} | ${dflt ? `\`${dflt.replace(/\|/g, '\\|')}\`` : ''} | ${required} |${p.secret ? ' secret' : ''}${p.nodeOnly ? ' Node command line only' : ''} |`;
+    return `| \`${p.name}\` | \`${envName(p.name)}\` | ${p.help.replace(/\|/g, '\\|')} | ${dflt ? `\`${dflt.replace(/\|/g, '\\|')}\`` : ''} | ${required} |${p.secret ? ' secret' : ''}${p.nodeOnly ? ' Node command line only' : ''}${p.rootOnly ? ' root only: config.toml or the environment, not masq setup' : ''} |`;
   });
   return `# Configuration reference
 

@@ -43,6 +43,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   'scan-intervals': KEPT,
   scans: KEPT,
   'setup-page-lan': 'the Daemon\'s setting, not the Node\'s',
+  'ssh-access-from-page': 'root\'s choice for this machine, not the Node\'s',
   'unattended-restart': 'the Daemon\'s setting, not the Node\'s',
   'ui-port': 'a port of this machine, chosen by its Daemon',
   'ui-token': 'a secret of this machine',

@@ -44,6 +44,11 @@ export interface Param {
   nodeOnly?: boolean;
   /** Part of the Daemon's setup, for the Daemon and the setup page; never on the Node's command line. */
   daemonOnly?: boolean;
+  /**
+   * Only root sets it: in config.toml or the Daemon's environment, never through a UI's setup (masq setup, the setup
+   * page), and the config file it is read from is the one root named, whatever config-file a UI set.
+   */
+  rootOnly?: boolean;
   /** config-file itself is never taken from the config file. */
   notFromFile?: boolean;
   /** The store's config row that keeps this value across runs (MASQ's names). */
@@ -339,6 +344,15 @@ const PARAM_TABLE = [
     name: 'unattended-restart', valueName: 'on|off',
     help: 'on: after a reboot or power cut the Daemon starts the Node with its last setup by itself, the database password sealed on this machine for root alone (systemd-creds); off: it waits for the password.',
     daemonOnly: true,
+    check: onOff,
+    defaultValue: () => 'off',
+  },
+  {
+    // Whoever may use masq must not be able to turn it on: a key added through it logs in with sudo, that is root.
+    name: 'ssh-access-from-page', valueName: 'on|off',
+    help: 'on: the setup page (an admin session) and masq ssh-access may add ssh public keys that log in to this machine as a user with sudo, that is as root; off: they may not. Root alone sets it, in config.toml or the Daemon\'s environment.',
+    daemonOnly: true,
+    rootOnly: true,
     check: onOff,
     defaultValue: () => 'off',
   },

@@ -4,10 +4,11 @@
 // it, and never touches the network beyond its UI port.
 
 import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, type UiMessage } from '../ui/index.js';
+import { type CrashedPayload, type SetupResponse, type StartResponse, UI_ERRORS, type UiClientHandle, uiErrorFor, type UiMessage } from '../ui/index.js';
 import type { Banner } from './banner.js';
 import { Box } from './box.js';
 import { BOX_ERRORS, BoxDesk, BoxRefusal, isBoxOpcode, unattended } from './box-desk.js';
+import { isSshOpcode, SshDesk, type SystemFile } from './ssh-desk.js';
 import { KeptSetup } from './kept-setup.js';
 import { type LaunchedNode, type Launcher, crashReason } from './launcher.js';
 import { NO_SEALER, type Sealer } from './sealer.js';
@@ -38,6 +39,8 @@ export interface DaemonDeps {
   readSetupCodeSeed?: () => string | undefined;
   /** Pauses between the attempts of a start the Daemon makes by itself (a Node that fails at boot, say before the network is up). */
   autoStartRetryMs?: readonly number[];
+  /** The system's accounts and the ssh access applier's files, for the ssh opcodes; none when not given. */
+  readSystemFile?: (file: SystemFile) => string | undefined;
 }
 
 /** About 60 s from the first attempt to the last: "within a minute of boot". */
@@ -63,6 +66,7 @@ export class Daemon {
   private readonly kept: KeptSetup;
   private box: Box | undefined;
   private desk: BoxDesk | undefined;
+  private readonly ssh: SshDesk;
   private ready: Promise<void> | undefined;
   /** Names of the secrets UIs had Set before the Daemon's restart (kept in setup.json; their values perhaps not). */
   private secretsGiven: string[] = [];
@@ -81,6 +85,10 @@ export class Daemon {
     this.clock = deps.clock ?? SYSTEM_CLOCK;
     this.state = deps.state ?? new MemoryState();
     this.kept = new KeptSetup(this.state, deps.sealer ?? NO_SEALER, deps.log);
+    this.ssh = new SshDesk({
+      state: this.state, log: deps.log, read: deps.readSystemFile ?? (() => undefined),
+      offered: async () => (await deps.setup.resolve()).values.get('ssh-access-from-page')?.value === 'on',
+    });
   }
 
   isRunning(): boolean {
@@ -120,6 +128,7 @@ export class Daemon {
       this.tryOrLog(() => this.kept.removeSealed());
     }
     this.desk.showBanner(r);
+    this.tryOrLog(() => this.ssh.resume());
     if (this.box.wantedRunning) this.autoStart = this.startByItself();
   }
 
@@ -165,11 +174,13 @@ export class Daemon {
     const fail = (code: bigint, message: string): void => client.send({ opcode: msg.opcode, ...(msg.contextId !== undefined ? { contextId: msg.contextId } : {}), error: { code, message } });
 
     await this.init();
-    if (isBoxOpcode(msg.opcode)) {
+    const op = msg.opcode;
+    if (isBoxOpcode(op) || isSshOpcode(op)) {
       try {
-        reply(await (this.desk as BoxDesk).answer(msg.opcode, msg.payload ?? {}));
+        reply(isBoxOpcode(op) ? await (this.desk as BoxDesk).answer(op, msg.payload ?? {}) : await this.ssh.answer(op, msg.payload ?? {}));
       } catch (e) {
-        if (e instanceof BoxRefusal) fail(BOX_ERRORS[e.reason], e.message);
+        const refused = e instanceof BoxRefusal ? { code: BOX_ERRORS[e.reason], message: e.message } : uiErrorFor(op, e);
+        if (refused) fail(refused.code, refused.message);
         else if (e instanceof MasqError) fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, describeError(e));
         else throw e;
       }

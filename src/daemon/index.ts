@@ -1,6 +1,7 @@
 // Composition root of the Daemon (`masq-node --initialization`).
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DAEMON_UI_PORT, envName, readConfigFile, readEnv } from '../config/index.js';
 import { readStoredRows } from '../store/index.js';
 import { createLogCore, createLogger, describeError, type Logger, onShutdownSignals, systemEnvironment } from '../system/index.js';
@@ -11,12 +12,34 @@ import { ChildLauncher, type Launcher, findFreePort, waitForUi } from './launche
 import { readPastNeighbors } from './past-neighbors.js';
 import { SystemdCredsSealer } from './sealer.js';
 import { SetupState } from './setup-state.js';
+import type { SystemFile } from './ssh-desk.js';
+import { APPLIER_DIRECTORY, MADE_FILE, STATUS_FILE } from '../ssh-keys/index.js';
 import { DirectoryState, MemoryState, type StateStore, stateDirectoryPath } from './state-dir.js';
 import { DEFAULT_RUNTIME_DIRECTORY, SystemdLauncher } from './systemd-launcher.js';
 
 const LAUNCHERS = ['child', 'systemd'] as const;
 const USAGE = 'The Daemon takes only --initialization, --ui-port <port>, --launcher child|systemd, --state-directory <dir> and --setup-code-seed <file>';
 const MAX_SEED_BYTES = 4096;
+/** What the ssh opcodes read: the accounts, and what masq-ssh-access.service made and did. */
+const SYSTEM_FILES: Record<SystemFile, string> = {
+  passwd: '/etc/passwd', group: '/etc/group', made: join(APPLIER_DIRECTORY, MADE_FILE), status: join(APPLIER_DIRECTORY, STATUS_FILE),
+};
+/** Far more than any of those holds: a larger one is not read. */
+const MAX_SYSTEM_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A file's text, or undefined when it is absent (silently) or unreadable or too large (logged). */
+function readSmallFile(path: string, log: Logger): string | undefined {
+  try {
+    if (statSync(path).size > MAX_SYSTEM_FILE_BYTES) {
+      log.warn(`${path} is larger than ${MAX_SYSTEM_FILE_BYTES} bytes; it is not read`);
+      return undefined;
+    }
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`Cannot read ${path}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
 
 /**
  * The owner's own setup code: the first line of the seed file that is neither blank nor a # comment (the image
@@ -125,6 +148,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     // Only under systemd (RuntimeDirectory=masq): /etc/issue.d/masq-setup.issue links to it.
     banner: new IssueBanner(process.env.RUNTIME_DIRECTORY || undefined, (m) => log.warn(m)),
     ...(seedFile !== undefined ? { readSetupCodeSeed: () => readSeedFile(seedFile, log) } : {}),
+    readSystemFile: (file) => readSmallFile(SYSTEM_FILES[file], log),
   });
   try {
     server = await startUiServer({ port: uiPort, log, onMessage: (c, m) => daemon.handle(c, m), onConnect: (c) => daemon.greet(c), ...(token ? { token } : {}) });

@@ -5,6 +5,10 @@ import { type ConfigIo, findParam, ParamProblem, type Resolution, resolveWithCon
 import { createHash } from 'node:crypto';
 import type { MachineFacts } from '../system/index.js';
 
+const ROOT_ONLY = SETUP_PARAMS.filter((p) => p.rootOnly);
+/** Where the package's Daemon reads its config file (masq-daemon.service's MASQ_CONFIG_FILE). */
+const ROOT_CONFIG_HINT = '/etc/masq/config.toml';
+
 export interface SetupChange {
   name: string;
   /** Absent, null or empty: clear the value a UI set. */
@@ -26,12 +30,21 @@ export class SetupState {
     this.io = read ? { ...io, readPastNeighbors: (dir, chain, pw) => this.pastNeighbors(read, dir, chain, pw) } : io;
   }
 
-  /** Resolves the cluster from what UIs set, the environment, config.toml and defaults. */
-  resolve(): Promise<Resolution> {
-    return resolveWithConfigFile([
-      { source: 'setup', status: 'Set', values: Object.fromEntries(this.set) },
-      { source: 'environment', status: 'Configured', values: this.envValues },
-    ], this.env, this.io);
+  /**
+   * Resolves the cluster from what UIs set, the environment, config.toml and defaults. Root-only parameters come
+   * from the environment and the config file root named: a UI that set config-file or data-directory (where the
+   * file is looked for) changes nothing of theirs.
+   */
+  async resolve(): Promise<Resolution> {
+    const env = { source: 'environment', status: 'Configured' as const, values: this.envValues };
+    const r = await resolveWithConfigFile([{ source: 'setup', status: 'Set', values: Object.fromEntries(this.set) }, env], this.env, this.io);
+    if (!this.set.has('config-file') && !this.set.has('data-directory')) return r;
+    const asRoot = await resolveWithConfigFile([env], this.env, this.io);
+    for (const p of ROOT_ONLY) {
+      const v = asRoot.values.get(p.name);
+      if (v) r.values.set(p.name, v);
+    }
+    return r;
   }
 
   isEmpty(): boolean {
@@ -63,6 +76,10 @@ export class SetupState {
       const p = findParam(c.name);
       if (!p || !SETUP_PARAMS.includes(p)) {
         errors.push([c.name, `Unknown parameter '${c.name}'; see masq help setup for the list`]);
+        continue;
+      }
+      if (p.rootOnly) {
+        errors.push([p.name, `only root sets it, in ${ROOT_CONFIG_HINT} or the Daemon's environment, then restarts the Daemon (systemctl restart masq-daemon); masq setup and the setup page cannot`]);
         continue;
       }
       if (c.value === undefined || c.value === null || c.value === '') {

@@ -23,6 +23,8 @@ export interface RouteSpec {
 export const SMALL_BODY = 4096;
 /** A backup file is a few KB; this leaves room for many past neighbors. */
 export const BACKUP_BODY = 262_144;
+/** A few pasted ssh public keys (an RSA key of 16384 bits is under 3 KB). */
+export const SSH_KEY_BODY = 65_536;
 
 export const ROUTES = {
   state: { method: 'GET', path: '/api/state', access: 'public' },
@@ -54,6 +56,10 @@ export const ROUTES = {
   changePassword: { method: 'POST', path: '/api/password', access: 'session', bodyLimit: SMALL_BODY },
   backup: { method: 'POST', path: '/api/backup', access: 'session', bodyLimit: SMALL_BODY },
   restore: { method: 'POST', path: '/api/restore', access: 'session', bodyLimit: BACKUP_BODY },
+  panelSsh: { method: 'GET', path: '/api/panel/ssh', access: 'session' },
+  sshAddKey: { method: 'POST', path: '/api/ssh/keys', access: 'session', bodyLimit: SSH_KEY_BODY },
+  sshRemoveKey: { method: 'POST', path: '/api/ssh/keys/remove', access: 'session', bodyLimit: SMALL_BODY },
+  sshUser: { method: 'POST', path: '/api/ssh/user', access: 'session', bodyLimit: SMALL_BODY },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
@@ -189,3 +195,14 @@ export interface BackupBody { dbPassword: string; backupPassword: string }
 export interface BackupAnswer { fileName: string; file: string }
 export interface RestoreBody { dbPassword: string; backupPassword: string; file: string }
 export interface RestoreAnswer { ok: true; nodeKeyChanged: boolean }
+
+/** A key of the ssh login, as ssh-keygen -l shows it: never the key's data. */
+export interface SshKeyRow { type: string; label: string; bits: number; fingerprint: string; comment: string }
+/** The ssh login the owner's keys open, or why the page does not offer it (root turns ssh-access-from-page on). */
+export type SshPanel =
+  | { offered: false; message: string }
+  | { offered: true; user: string; keys: SshKeyRow[]; applied: 'none' | 'pending' | 'applied' | 'failed'; message?: string };
+/** One or more public key lines, as pasted. */
+export interface SshKeyBody { key: string }
+export interface SshRemoveBody { fingerprint: string }
+export interface SshUserBody { user: string }

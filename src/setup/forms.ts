@@ -27,4 +27,7 @@ export const FORMS: Partial<Record<RouteName, unknown>> = {
   changePassword: object({ oldPassword: PASSWORD, newPassword: PASSWORD }, ['oldPassword', 'newPassword']),
   backup: object({ dbPassword: PASSWORD, backupPassword: PASSWORD }, ['dbPassword', 'backupPassword']),
   restore: object({ dbPassword: PASSWORD, backupPassword: PASSWORD, file: str(200_000, 1) }, ['dbPassword', 'backupPassword', 'file']),
+  sshAddKey: object({ key: str(60_000, 1) }, ['key']),
+  sshRemoveKey: object({ fingerprint: str(100, 1) }, ['fingerprint']),
+  sshUser: object({ user: str(64, 1) }, ['user']),
 };

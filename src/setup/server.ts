@@ -14,6 +14,7 @@ import { csrfProblem, hostAllowed, peerAllowed, SECURITY_HEADERS } from './guard
 import type { Call, Handlers } from './handler.js';
 import { NodeControl } from './node-control.js';
 import { clearedCookie, cookieValue, SESSION_COOKIE, type Session, sessionCookie } from './sessions.js';
+import { sshRoutes } from './ssh-routes.js';
 import { pickEncoding, type StaticFile } from './static-files.js';
 import { wizardRoutes } from './wizard-routes.js';
 
@@ -55,6 +56,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
     ...accountRoutes(ctx),
     ...wizardRoutes(ctx, node),
     ...dashboardRoutes(ctx, node),
+    ...sshRoutes(ctx),
     events: async ({ reply, session }) => {
       const id = session?.id;
       void reply.hijack();

@@ -31,6 +31,13 @@ const CRASH_REASON = anyOf(oneOf('NoInformation', 'DaemonCrashed'), { ChildWaitF
 const ATTEMPTS = list({ protocol: 'string', reason: 'string', message: 'string' });
 /** A guess at the setup code or admin password: right or not, and how many more wrong ones before the lockout. */
 const GUESS = { matches: 'boolean', triesLeft: 'number', 'lockedForS?': 'number' } as const;
+/** The login the keys open, the keys (never their data), and whether the applier has made it so. */
+const SSH_ACCESS = {
+  user: 'string',
+  keys: list({ type: 'string', label: 'string', bits: 'number', fingerprint: 'string', comment: 'string' }),
+  applied: oneOf('none', 'pending', 'applied', 'failed'),
+  'message?': 'string',
+} as const;
 const ACCOUNT_ROWS = list({ wallet: 'string', ageS: 'number', balanceGwei: 'number', 'pendingPayableHashOpt?': 'string' });
 
 export const CATALOGUE = {
@@ -109,6 +116,10 @@ export const CATALOGUE = {
   claimBox: { kind: 'conv', owner: 'daemon', request: { code: 'string', adminPassword: 'string' }, answer: GUESS, timeoutMs: 10_000 },
   checkAdminPassword: { kind: 'conv', owner: 'daemon', request: { password: 'string' }, answer: GUESS, timeoutMs: 10_000 },
   changeAdminPassword: { kind: 'conv', owner: 'daemon', request: { oldPassword: 'string', newPassword: 'string' }, answer: GUESS, timeoutMs: 10_000 },
+  // Not in MASQ: ssh logins from the setup page (docs/SETUP.md). The Daemon keeps the login name and the keys the
+  // owner wants; masq-ssh-access.service applies them. Refused unless ssh-access-from-page is on (root's choice).
+  sshAccess: { kind: 'conv', owner: 'daemon', request: NONE, answer: SSH_ACCESS },
+  setSshKeys: { kind: 'conv', owner: 'daemon', request: { 'user?': 'string', 'add?': list('string'), 'remove?': list('string') }, answer: SSH_ACCESS },
   // Not in MASQ: one encrypted file of the node key, wallets, past neighbors and settings (docs/SETUP.md).
   exportBackup: { kind: 'conv', owner: 'node', request: { dbPassword: 'string', backupPassword: 'string' }, answer: { file: 'string' }, timeoutMs: 20_000 },
   importBackup: {

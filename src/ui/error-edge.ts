@@ -25,11 +25,14 @@ export const UI_ERROR_BY_PROBLEM = {
   // BackupError.problem: a wrong backup password and a backup of another chain; any other is a file that does not parse.
   'backup-password': UI_ERRORS.CONFIGURATOR_READ_ERROR,
   'backup-chain': UI_ERRORS.CONFIGURATOR_WRITE_ERROR,
+  // SshAccessError.problem: ssh access off in the setup (a UI tells it from a refused key or name, which are unparsable values).
+  'access-off': UI_ERRORS.SETUP_ERROR,
 } as const satisfies Record<string, bigint>;
 
 export const UI_ERROR_BY_CODE: Readonly<Partial<Record<ErrorCode, bigint>>> = {
   UI_PROTOCOL: UI_ERRORS.UNMARSHAL_ERROR,
   BACKUP: UI_ERRORS.NON_PARSABLE_VALUE,
+  SSH_ACCESS: UI_ERRORS.NON_PARSABLE_VALUE,
 };
 
 /** Whatever fails while answering these opcodes is answered with their own error, as MASQ does. */

@@ -13,6 +13,9 @@ const MIRROR = process.env.MASQ_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 /** What a test root holds besides the minimal system: what the package depends on and what the tests use. */
 const INCLUDE = ['systemd', 'systemd-sysv', 'dbus', 'nodejs', 'adduser', 'curl', 'procps', 'iproute2', 'ca-certificates'];
 
+/** What the appliance image has besides, for the tests of ssh logins (test/system/ssh-access.test.ts). */
+export const SSH_PACKAGES = ['openssh-server', 'sudo'] as const;
+
 export type Release = 'bookworm' | 'trixie';
 /** SIGRTMIN (34 on Linux) + 4; Node.js has no name for real-time signals. */
 const SIGRTMIN_PLUS_4 = 38;
@@ -26,14 +29,17 @@ async function ensureBinfmt(arch: string): Promise<void> {
   if (!existsSync(`/proc/sys/fs/binfmt_misc/${qemu}`)) throw new Error(`${arch} binaries cannot run here: install qemu-user-static and binfmt-support`);
 }
 
-/** A cached tarball of a minimal Debian root (built once with mmdebstrap, about 20 s for amd64). */
-export async function rootTarball(release: Release, arch = 'amd64'): Promise<string> {
+/**
+ * A cached tarball of a minimal Debian root (built once with mmdebstrap, about 20 s for amd64). `extra` packages
+ * go in too (the roots have no network, so a test cannot apt-get them later); they name a tarball of their own.
+ */
+export async function rootTarball(release: Release, arch = 'amd64', extra: readonly string[] = []): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   await ensureBinfmt(arch);
-  const tar = join(CACHE, `${release}-${arch}-v1.tar`);
+  const tar = join(CACHE, `${release}-${arch}-v1${extra.map((p) => `+${p}`).join('')}.tar`);
   if (existsSync(tar)) return tar;
   const r = await run('mmdebstrap', [
-    '--variant=apt', '--format=tar', `--architectures=${arch}`, `--include=${INCLUDE.join(',')}`,
+    '--variant=apt', '--format=tar', `--architectures=${arch}`, `--include=${[...INCLUDE, ...extra].join(',')}`,
     release, `${tar}.part`, `deb ${MIRROR} ${release} main`,
   ], {}, 20 * 60_000);
   if (r.code !== 0) throw new Error(`mmdebstrap ${release} ${arch} failed: ${r.stderr.slice(-2000)}`);
@@ -42,8 +48,8 @@ export async function rootTarball(release: Release, arch = 'amd64'): Promise<str
 }
 
 /** A fresh root from the tarball, in a temp dir the caller removes (see removeRoot). */
-export async function debianRoot(release: Release, arch = 'amd64'): Promise<string> {
-  const tar = await rootTarball(release, arch);
+export async function debianRoot(release: Release, arch = 'amd64', extra: readonly string[] = []): Promise<string> {
+  const tar = await rootTarball(release, arch, extra);
   const dir = mkdtempSync(join(CACHE, `root-${release}-${arch}-`));
   const r = await run('tar', ['-C', dir, '-xf', tar], {}, 120_000);
   if (r.code !== 0) throw new Error(`unpacking ${tar}: ${r.stderr}`);
@@ -65,6 +71,15 @@ export interface Container {
   stop(): Promise<void>;
 }
 
+function commandName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    // Gone already: not the init.
+    return undefined;
+  }
+}
+
 function childOf(pid: number): number | undefined {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
   const first = r.stdout.split('\n').find(Boolean);
@@ -76,10 +91,13 @@ export async function boot(root: string): Promise<Container> {
   let out = '';
   nspawn.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   const exited = new Promise<void>((r) => nspawn.once('exit', () => r()));
-  // script → systemd-nspawn → the container's PID 1.
+  // script → systemd-nspawn → the container's PID 1. nspawn's first child may still be its own helper, not yet
+  // systemd: only a child that runs systemd is the init (a helper's pid made every nsenter fail, so the boot
+  // seemed never to end).
   const init = await waitFor('the container\'s init', () => {
     const ns = childOf(nspawn.pid ?? 0);
-    return ns !== undefined ? childOf(ns) : undefined;
+    const pid = ns !== undefined ? childOf(ns) : undefined;
+    return pid !== undefined && commandName(pid) === 'systemd' ? pid : undefined;
   }, 15_000);
   const sh = (command: string, timeoutMs = 120_000): Promise<Result> =>
     run('nsenter', ['-t', String(init), '-m', '-u', '-i', '-n', '-p', '--', '/bin/sh', '-c', command], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' }, timeoutMs);

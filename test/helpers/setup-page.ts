@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers, Broadcast, ConvOpcode, Requests } from '../../src/ui/index.js';
-import { UiRequestError } from '../../src/ui/index.js';
+import { UI_ERRORS, UiRequestError } from '../../src/ui/index.js';
 import { buildPageServer, type PageServer } from '../../src/setup/server.js';
 import { Sessions } from '../../src/setup/sessions.js';
 import { loadStaticFiles } from '../../src/setup/static-files.js';
@@ -20,6 +20,9 @@ export class ScriptedBox implements Link {
   setupDone = false;
   running = false;
   failures = 0;
+  /** ssh-access-from-page: root's choice, which the Daemon answers sshAccess and setSshKeys by. */
+  sshOffered = false;
+  readonly sshChanges: Array<Record<string, unknown>> = [];
   readonly asked: string[] = [];
   private readonly listeners = new Set<(b: Broadcast) => void>();
 
@@ -43,10 +46,24 @@ export class ScriptedBox implements Link {
       checkAdminPassword: () => this.guess(this.claimed && req.password === ADMIN_PASSWORD),
       changeAdminPassword: () => this.guess(req.oldPassword === ADMIN_PASSWORD),
       setup: () => ({ running: this.running, values: [{ name: 'neighborhood-mode', value: 'zero-hop', status: 'Set' }, { name: 'db-password', value: '****', status: 'Set' }], errors: [] }),
+      sshAccess: () => this.ssh(),
+      setSshKeys: () => {
+        const answer = this.ssh();
+        if (req.user === 'pi') throw new UiRequestError(op, { code: UI_ERRORS.NON_PARSABLE_VALUE, message: 'pi is an existing account of this system (uid 1000). Choose another login name.' });
+        this.sshChanges.push(req);
+        return { ...answer, user: typeof req.user === 'string' ? req.user : answer.user, applied: 'pending' };
+      },
     };
     const a = answers[op];
     if (!a) throw new UiRequestError(op, { code: 1n, message: `${op} is not scripted` });
     return a() as Answers[Op];
+  }
+
+  /** The Daemon's ssh answer: one key, with a field the page must not pass on. */
+  private ssh(): Answers['sshAccess'] {
+    if (!this.sshOffered) throw new UiRequestError('sshAccess', { code: UI_ERRORS.SETUP_ERROR, message: 'ssh access from the setup page is off on this box. As root, add the line ssh-access-from-page = "on" to /etc/masq/config.toml.' });
+    const key = { type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint: 'SHA256:abc', comment: 'me@laptop', line: 'ssh-ed25519 AAAAsecret-looking-data' };
+    return { user: 'owner', keys: [key], applied: 'applied', message: 'The login owner opens with one key.' };
   }
 
   async node<Op extends ConvOpcode>(op: Op, _p: Requests[Op]): Promise<Answers[Op]> {

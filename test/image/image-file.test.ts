@@ -104,6 +104,9 @@ describe('the image file', () => {
     const config = (await rootFile('/etc/masq/config.toml'))?.toString() ?? '';
     assert.match(config, /^setup-page-lan = "on"$/m);
     assert.match(config, /^unattended-restart = "on"$/m);
+    // The owner of a card written with dd gets a login from the dashboard; the path unit applies it.
+    assert.match(config, /^ssh-access-from-page = "on"$/m);
+    assert.ok((await rootList('/etc/systemd/system/paths.target.wants')).includes('masq-ssh-access.path'));
     const fstab = (await rootFile('/etc/fstab'))?.toString() ?? '';
     assert.match(fstab, /^LABEL=masq-root\s+\/\s+ext4\s+\S*noatime/m);
     assert.match(fstab, /^LABEL=MASQ-BOOT\s+\/boot\/firmware\s+vfat\s+\S*noatime/m);

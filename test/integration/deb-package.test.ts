@@ -59,12 +59,14 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
     assert.equal(sh('dpkg-deb', ['--info', deb(arch), 'conffiles']).trim(), '/etc/masq/config.toml\n/etc/update-motd.d/60-masq-setup-code');
     const postinst = sh('dpkg-deb', ['--info', deb(arch), 'postinst']);
     assert.match(postinst, /systemd-sysusers .*masq\.conf/);
-    assert.match(postinst, /for unit in masq-daemon\.service masq-setup\.socket; do/);
+    assert.match(postinst, /for unit in masq-daemon\.service masq-setup\.socket masq-ssh-access\.path; do/);
     assert.match(postinst, /deb-systemd-helper enable "\$unit"/);
     assert.match(postinst, /systemd-creds setup/, 'the host key unattended restarts seal with');
     assert.doesNotMatch(postinst, /enable masq-node|enable masq-upgrade|#DEBHELPER#/);
     assert.match(postinst, /update-state masq-upgrade\.timer/, 'the upgrade timer is off, but its link is known to purge');
-    assert.match(sh('dpkg-deb', ['--info', deb(arch), 'postrm']), /rm -rf \/var\/lib\/masq/);
+    const postrm = sh('dpkg-deb', ['--info', deb(arch), 'postrm']);
+    assert.match(postrm, /rm -rf \/var\/lib\/masq \/var\/lib\/masq-daemon \/var\/lib\/masq-ssh-access /);
+    assert.match(postrm, /for f in \/etc\/sudoers\.d\/masq-\*; do/, 'purge takes the sudo rights of the page\'s ssh logins');
   });
 
   test(`${arch}: layout, wrappers, man pages, and only this architecture's addons`, () => {
@@ -82,6 +84,7 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
       './etc/issue.d/masq-setup.issue', './etc/update-motd.d/60-masq-setup-code', './usr/share/doc/masq/SETUP.md',
       './usr/share/doc/masq/copyright', './usr/share/doc/masq/changelog.Debian.gz',
       './usr/share/lintian/overrides/masq',
+      `${APP}/masq-ssh-access.js`, './usr/lib/systemd/system/masq-ssh-access.service', './usr/lib/systemd/system/masq-ssh-access.path',
     ]) assert.ok(paths.has(p), `${p} is in the package`);
     assert.ok(entries.every((e) => e.owner === 'root/root'), 'every file belongs to root');
     for (const w of ['masq', 'masq-node']) {

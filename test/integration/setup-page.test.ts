@@ -2,16 +2,20 @@
 // masq-setup as a process, a local chain for the connection test, and Debian's Chromium at phone size. The owner
 // claims the box with the code masq setup-code shows, walks the wizard, starts the Node and watches it come up,
 // runs it from the dashboard (every panel real), downloads a backup and restores it on a second, fresh box: same
-// node key, same wallets. The screenshots of every step go to docs/setup/.
+// node key, same wallets. The screenshots of every step go to docs/setup/. Then ssh access through the page's API:
+// off unless the Daemon's environment turns it on, and on, a pasted key recorded by the real Daemon.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CSRF_HEADER } from '../../src/setup/api.js';
 import { openStore } from '../../src/store/index.js';
 import { type CheckedPage, type Size, withBrowser } from '../helpers/browser.js';
 import { startChain, type TestChain } from '../helpers/chain.js';
 import { type Lab, startDaemon } from '../helpers/lab.js';
 import { ROOT, Sandbox, type Tracked, freePort, waitFor } from '../helpers/processes.js';
+import { makeKeys } from '../helpers/ssh-keys.js';
 
 const sandbox = new Sandbox();
 const boxes: Lab[] = [];
@@ -36,8 +40,8 @@ interface Box {
   code: string;
 }
 
-async function startBox(): Promise<Box> {
-  const lab = await startDaemon(sandbox, { MASQ_SCANS: 'off', SYSTEMD_CREDENTIAL_SECRET: join(sandbox.tempDir('masq-creds-'), 'host.secret') });
+async function startBox(env: Record<string, string> = {}): Promise<Box> {
+  const lab = await startDaemon(sandbox, { MASQ_SCANS: 'off', SYSTEMD_CREDENTIAL_SECRET: join(sandbox.tempDir('masq-creds-'), 'host.secret'), ...env });
   boxes.push(lab);
   const port = await freePort();
   const page = sandbox.spawn(join(ROOT, 'bin', 'masq-setup'), ['--port', String(port), '--ui-port', String(lab.uiPort)], { HOME: lab.home });
@@ -227,3 +231,53 @@ for (const size of ['phone', 'desktop'] as Size[]) {
     });
   });
 }
+
+/** The page's API as the page calls it, keeping its session cookie. */
+function apiOf(box: Box): (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }> {
+  let cookie = '';
+  return async (method, path, body) => {
+    const res = await fetch(new URL(path, box.url), {
+      method, headers: { cookie, ...(method === 'POST' ? { 'content-type': 'application/json', [CSRF_HEADER]: '1' } : {}) },
+      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+    });
+    cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+    return { status: res.status, json: await res.json() as Record<string, unknown> };
+  };
+}
+
+test('ssh access against a real Daemon: off unless root\'s environment turns it on; then a pasted key reaches ssh-access.json and asks for the applier', { timeout: 60_000 }, async () => {
+  const keys = makeKeys(sandbox.tempDir('masq-ssh-keys-'));
+  const envs: Array<Record<string, string>> = [{}, { MASQ_SSH_ACCESS_FROM_PAGE: 'on' }];
+  for (const env of envs) {
+    const box = await startBox(env);
+    const api = apiOf(box);
+    assert.equal((await api('POST', '/api/claim/code', { code: box.code })).status, 200);
+    assert.equal((await api('POST', '/api/claim/password', { password: ADMIN })).status, 200);
+    const panel = (await api('GET', '/api/panel/ssh')).json;
+    const state = join(box.lab.home, '.local', 'state', 'masq-daemon');
+    if (!('MASQ_SSH_ACCESS_FROM_PAGE' in env)) {
+      assert.equal(panel.offered, false);
+      assert.match(String(panel.message), /ssh access from the setup page is off on this box/);
+      assert.equal((await api('POST', '/api/ssh/keys', { key: keys.ed25519.line })).status, 409);
+      assert.ok(!existsSync(join(state, 'ssh-access.json')));
+      continue;
+    }
+    assert.deepEqual(panel, { offered: true, user: 'owner', keys: [], applied: 'none' });
+    const priv = await api('POST', '/api/ssh/keys', { key: readFileSync(keys.ed25519.privateFile, 'utf8') });
+    assert.deepEqual([priv.status, (priv.json.error as { field: string }).field], [400, 'key']);
+    const added = await api('POST', '/api/ssh/keys', { key: `${keys.ed25519.line}\n` });
+    assert.equal(added.status, 200, JSON.stringify(added.json));
+    const fingerprint = keys.ed25519.listed.split(' ')[1];
+    assert.deepEqual(added.json.keys, [{ type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint, comment: 'you@ed25519' }]);
+    assert.equal(added.json.applied, 'pending', 'no applier runs outside systemd: the change waits for it');
+    assert.deepEqual(JSON.parse(readFileSync(join(state, 'ssh-access.json'), 'utf8')), { version: 1, serial: 1, user: 'owner', keys: [keys.ed25519.line] });
+    assert.equal(readFileSync(join(state, 'ssh-access.pending'), 'utf8'), '1\n');
+    const taken = await api('POST', '/api/ssh/user', { user: 'root' });
+    assert.deepEqual([taken.status, (taken.json.error as { field: string }).field], [400, 'user']);
+    // masq sees what the page did.
+    const cli = await box.lab.masq('ssh-access');
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.ok(cli.stdout.includes(`Keys (1):\n  ED25519 256   ${fingerprint}  you@ed25519`), cli.stdout);
+    for (const out of [box.page.output(), box.lab.daemon.output()]) assert.ok(!out.includes(readFileSync(keys.ed25519.privateFile, 'utf8').split('\n')[1] as string), 'no private key in a log');
+  }
+});

@@ -11,9 +11,9 @@ import { ROOT, Sandbox } from '../helpers/processes.js';
 
 const UNITS_DIR = join(ROOT, 'systemd');
 const HOST_UNITS = '/usr/lib/systemd/system';
-const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-upgrade.service', 'masq-upgrade.timer'] as const;
+const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-upgrade.service', 'masq-upgrade.timer', 'masq-ssh-access.service', 'masq-ssh-access.path'] as const;
 /** The units running Node.js, whose V8 aborts under MemoryDenyWriteExecute=. */
-const NODE_UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service'] as const;
+const NODE_UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-ssh-access.service'] as const;
 /** Measured 1.3 with systemd 252; the brief's bound for the Node. */
 const NODE_MAX_EXPOSURE = 2.0;
 /**
@@ -30,6 +30,11 @@ const SETUP_MAX_EXPOSURE = 2.5;
  * switch to its _apt user; the rest is shut. The tenth above the measure is for newer systemd versions.
  */
 const UPGRADE_MAX_EXPOSURE = 3.2;
+/**
+ * Measured 1.4 with systemd 252. Open by its role: root with CAP_CHOWN and CAP_DAC_OVERRIDE (it makes an account and
+ * writes into its 0700 home), /etc and /home writable, chown allowed (no ~@privileged), V8's writable code.
+ */
+const SSH_ACCESS_MAX_EXPOSURE = 1.6;
 
 const analyze = existsSync('/usr/bin/systemd-analyze') ? '/usr/bin/systemd-analyze' : undefined;
 const unavailable = analyze ? false : 'systemd-analyze is not installed (apt-get install systemd)';
@@ -72,7 +77,7 @@ test('every unit passes systemd-analyze verify in a root laid out as the package
   cpSync(HOST_UNITS, unitDir, { recursive: true });
   for (const u of UNITS) cpSync(join(UNITS_DIR, u), join(unitDir, u));
   mkdirSync(join(root, 'usr/bin'), { recursive: true });
-  for (const program of ['masq-node', 'masq-setup', 'apt-get']) {
+  for (const program of ['masq-node', 'masq-setup', 'apt-get', 'node', 'rm']) {
     writeFileSync(join(root, 'usr/bin', program), '#!/bin/sh\n');
     chmodSync(join(root, 'usr/bin', program), 0o755);
   }
@@ -141,6 +146,32 @@ test(`masq-upgrade.service: exposure at most ${UPGRADE_MAX_EXPOSURE}, masq alone
   assert.deepEqual(t.get('Persistent'), ['true']);
   assert.ok(t.get('RandomizedDelaySec'), 'boxes spread their requests');
   assert.deepEqual(t.get('WantedBy'), ['timers.target']);
+});
+
+test(`masq-ssh-access.service: exposure at most ${SSH_ACCESS_MAX_EXPOSURE}, two capabilities, no network; its path unit watches the Daemon's file`, async () => {
+  assert.equal(unavailable, false, String(unavailable));
+  const level = await exposure('masq-ssh-access.service');
+  process.stdout.write(`masq-ssh-access.service exposure ${level}\n`);
+  assert.ok(level <= SSH_ACCESS_MAX_EXPOSURE, `exposure ${level} > ${SSH_ACCESS_MAX_EXPOSURE}`);
+  const s = settings(unitText('masq-ssh-access.service'));
+  assert.deepEqual(s.get('Type'), ['oneshot']);
+  assert.deepEqual(s.get('ExecStart'), ['/usr/bin/node /usr/lib/masq/masq-ssh-access.js /var/lib/masq-daemon/ssh-access.json']);
+  assert.deepEqual(s.get('CapabilityBoundingSet'), ['CAP_CHOWN CAP_DAC_OVERRIDE'], 'the fewest it works with (measured in test/system/ssh-access.test.ts)');
+  assert.deepEqual(s.get('AmbientCapabilities'), ['']);
+  assert.deepEqual(s.get('ProtectSystem'), ['strict']);
+  assert.deepEqual(s.get('ReadWritePaths'), ['/etc /home']);
+  assert.deepEqual(s.get('PrivateNetwork'), ['yes']);
+  assert.deepEqual(s.get('RestrictAddressFamilies'), ['AF_UNIX']);
+  assert.deepEqual(s.get('NoNewPrivileges'), ['yes']);
+  assert.deepEqual(s.get('StateDirectory'), ['masq-ssh-access']);
+  // Started while the Daemon's request exists, which it takes first: a change made during a run starts it again.
+  const path = settings(unitText('masq-ssh-access.path'));
+  assert.deepEqual(path.get('PathExists'), ['/var/lib/masq-daemon/ssh-access.pending']);
+  assert.deepEqual(path.get('Unit'), ['masq-ssh-access.service']);
+  assert.deepEqual(s.get('ExecStartPre'), ['+/usr/bin/rm -f /var/lib/masq-daemon/ssh-access.pending']);
+  assert.deepEqual(s.get('StartLimitIntervalSec'), ['0'], 'quick changes never trip the start limit');
+  // The Daemon itself stays without any capability: it only writes the file.
+  assert.deepEqual(settings(unitText('masq-daemon.service')).get('CapabilityBoundingSet'), ['']);
 });
 
 test('no unit running Node.js sets MemoryDenyWriteExecute (V8 aborts under it)', () => {

@@ -5,9 +5,9 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Container, type Release, boot, debianRoot, removeRoot } from '../helpers/container.js';
+import { active, ok, page, useRepository } from '../helpers/deb-box.js';
 import { ROOT, run, waitFor } from '../helpers/processes.js';
 
 const REPO = join(ROOT, 'dist', 'apt');
@@ -15,37 +15,9 @@ const PREVIOUS_REPO = join(ROOT, 'dist', 'apt-previous');
 const roots: string[] = [];
 after(() => { for (const r of roots) removeRoot(r); });
 
-/** Points the root's apt at a local repository (copied in) and its keyring, and at nothing else. */
-function useRepository(root: string, repo: string): void {
-  cpSync(repo, join(root, 'srv', 'masq-apt'), { recursive: true });
-  mkdirSync(join(root, 'etc', 'apt', 'keyrings'), { recursive: true });
-  cpSync(join(repo, 'masq-archive-keyring.gpg'), join(root, 'etc', 'apt', 'keyrings', 'masq-archive-keyring.gpg'));
-  writeFileSync(join(root, 'etc', 'apt', 'sources.list'), '');
-  writeFileSync(join(root, 'etc', 'apt', 'sources.list.d', 'masq.sources'),
-    'Types: deb\nURIs: file:///srv/masq-apt\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/masq-archive-keyring.gpg\n');
-}
-
-async function ok(c: Container, command: string, timeoutMs?: number): Promise<string> {
-  const r = await c.sh(command, timeoutMs);
-  assert.equal(r.code, 0, `${command} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-async function active(c: Container, unit: string): Promise<void> {
-  await waitFor(`${unit} to be active`, async () => (await c.sh(`systemctl is-active ${unit}`)).stdout.trim() === 'active', 30_000, 250);
-}
-
 const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev --unattended-restart on';
 const DESCRIPTOR = /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/;
 const ADMIN = 'a long admin password';
-
-/** One request to the setup page on the box's port 80, as the page makes it; the cookie jar keeps the session. */
-async function page(c: Container, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const data = body === undefined ? '' : ` -H 'content-type: application/json' -H 'x-masq-setup: 1' --data '${JSON.stringify(body)}'`;
-  const out = await ok(c, `curl -sS -b /root/page-cookies -c /root/page-cookies -X ${method} -w '\\n%{http_code}'${data} http://127.0.0.1${path}`);
-  const [text, status] = [out.slice(0, out.lastIndexOf('\n')), Number(out.slice(out.lastIndexOf('\n') + 1))];
-  return { status, json: JSON.parse(text) as Record<string, unknown> };
-}
 
 async function startNode(c: Container): Promise<string> {
   await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);

@@ -3,17 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCommand } from '../../src/cli/commands.js';
-import type { CommandIo } from '../../src/cli/command.js';
-import type { UiClient } from '../../src/ui/index.js';
+import { scriptedIo as io } from '../helpers/cli-io.js';
 
-function io(answer: Record<string, unknown>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const asked: Array<[string, unknown]> = [];
-  const client = { request: async (op: string, payload: unknown) => { asked.push([op, payload]); return answer; } } as unknown as UiClient;
-  const cio: CommandIo = { client: async () => client, out: (t) => out.push(t), err: (t) => err.push(t), nodeAnswers: async () => false };
-  return { cio, out, err, asked };
-}
 
 test('masq setup-code prints the code and where to type it', async () => {
   const h = io({ claimed: false, code: 'ABCD-EFGH' });

@@ -219,3 +219,72 @@ test('bodies are bounded before parsing and checked field by field; random bodie
     await p.close();
   }
 });
+
+test('ssh access, off: the panel says how root turns it on (not a failure); every change is refused with 409', async () => {
+  const p = scriptedPage();
+  try {
+    const cookie = await loggedIn(p);
+    const panel = await call(p, 'panelSsh', {}, { cookie });
+    assert.equal(panel.statusCode, 200, panel.body);
+    assert.deepEqual(panel.json(), { offered: false, message: 'ssh access from the setup page is off on this box. As root, add the line ssh-access-from-page = "on" to /etc/masq/config.toml.' });
+    for (const [name, body] of [['sshAddKey', { key: 'ssh-ed25519 AAAA x' }], ['sshRemoveKey', { fingerprint: 'SHA256:abc' }], ['sshUser', { user: 'me' }]] as const) {
+      const res = await call(p, name, body, { cookie });
+      assert.equal(res.statusCode, 409, `${name}: ${res.body}`);
+      assert.equal(res.json().error.code, 'SSH_ACCESS_OFF');
+    }
+  } finally {
+    await p.close();
+  }
+});
+
+test('ssh access, on: pasted keys go to the Daemon as lines; a private key stops at the page; refusals name their field; no key data is answered', async () => {
+  const p = scriptedPage();
+  try {
+    const cookie = await loggedIn(p);
+    p.box.sshOffered = true;
+    const panel = await call(p, 'panelSsh', {}, { cookie });
+    assert.deepEqual(panel.json(), {
+      offered: true, user: 'owner', applied: 'applied', message: 'The login owner opens with one key.',
+      keys: [{ type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint: 'SHA256:abc', comment: 'me@laptop' }],
+    });
+    assert.doesNotMatch(panel.body, /secret-looking-data/, 'only the fields the page shows');
+    const added = await call(p, 'sshAddKey', { key: '# mine\r\nssh-ed25519 AAAAC3Nz one\n\nssh-rsa AAAAB3Nz two\n' }, { cookie });
+    assert.equal(added.statusCode, 200, added.body);
+    assert.equal(added.json().applied, 'pending');
+    assert.deepEqual(p.box.sshChanges.at(-1), { add: ['ssh-ed25519 AAAAC3Nz one', 'ssh-rsa AAAAB3Nz two'] });
+    const secret = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+    const before = p.box.sshChanges.length;
+    const priv = await call(p, 'sshAddKey', { key: secret }, { cookie });
+    assert.equal(priv.statusCode, 400);
+    assert.equal(priv.json().error.field, 'key');
+    assert.match(priv.json().error.message, /^This is a private key: paste the line from id_ed25519\.pub/);
+    assert.doesNotMatch(priv.body, /b3BlbnNzaC1rZXktdjEA/, 'the private key is not echoed');
+    assert.equal(p.box.sshChanges.length, before, 'and never reached the Daemon');
+    const taken = await call(p, 'sshUser', { user: 'pi' }, { cookie });
+    assert.equal(taken.statusCode, 400);
+    assert.deepEqual([taken.json().error.code, taken.json().error.field], ['SSH_ACCESS', 'user']);
+    assert.match(taken.json().error.message, /pi is an existing account/);
+    assert.equal((await call(p, 'sshRemoveKey', { fingerprint: 'SHA256:abc' }, { cookie })).statusCode, 200);
+    assert.deepEqual(p.box.sshChanges.at(-1), { remove: ['SHA256:abc'] });
+  } finally {
+    await p.close();
+  }
+});
+
+test('ssh access: the forms are bounded before parsing and checked field by field', async () => {
+  const p = scriptedPage();
+  try {
+    const cookie = await loggedIn(p);
+    p.box.sshOffered = true;
+    assert.equal((await call(p, 'sshAddKey', { key: 'x'.repeat(70_000) }, { cookie })).statusCode, 413);
+    assert.equal((await call(p, 'sshRemoveKey', { fingerprint: 'x'.repeat(5000) }, { cookie })).statusCode, 413);
+    for (const [name, body] of [['sshAddKey', { key: '' }], ['sshAddKey', { key: 'k', user: 'x' }], ['sshRemoveKey', { fingerprint: 'x'.repeat(101) }], ['sshUser', { user: 7 }], ['sshUser', {}]] as const) {
+      const res = await call(p, name, body, { cookie });
+      assert.equal(res.statusCode, 400, `${name} ${JSON.stringify(body)}`);
+      assert.equal(res.json().error.code, 'FORM_INVALID');
+    }
+    assert.equal(p.box.sshChanges.length, 0);
+  } finally {
+    await p.close();
+  }
+});

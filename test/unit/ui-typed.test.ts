@@ -10,6 +10,7 @@ import { MasqError, type Logger } from '../../src/system/index.js';
 import { WalletError, type WalletProblem } from '../../src/wallet/index.js';
 import { FinancialsRequestError, type FinancialsProblem } from '../../src/accountant/index.js';
 import { BackupError } from '../../src/backup/index.js';
+import { SshAccessError } from '../../src/ssh-keys/index.js';
 
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
 
@@ -77,8 +78,8 @@ test('the typed client hands well-formed broadcasts to listeners and the rest to
 });
 
 test('the UI edge table: every wallet, financials and backup problem has its UI error; codes and opcodes next', () => {
-  const covered: Record<WalletProblem | FinancialsProblem | 'backup-password' | 'backup-chain', bigint> = UI_ERROR_BY_PROBLEM;
-  assert.equal(Object.keys(covered).length, 11);
+  const covered: Record<WalletProblem | FinancialsProblem | 'backup-password' | 'backup-chain' | 'access-off', bigint> = UI_ERROR_BY_PROBLEM;
+  assert.equal(Object.keys(covered).length, 12);
   assert.deepEqual(uiErrorFor('generateWallets', new WalletError('path', 'Bad path.', 'Use m/44\'/60\'/0\'/0/0.')),
     { code: UI_ERRORS.DERIVATION_PATH_ERROR, message: "Bad path. Use m/44'/60'/0'/0/0." });
   assert.equal(uiErrorFor('financials', new FinancialsRequestError('no-values', 'none'))?.code, UI_ERRORS.REQUEST_WITH_NO_VALUES);
@@ -87,6 +88,9 @@ test('the UI edge table: every wallet, financials and backup problem has its UI 
   assert.equal(uiErrorFor('importBackup', new BackupError('backup-password', 'wrong'))?.code, UI_ERRORS.CONFIGURATOR_READ_ERROR);
   assert.equal(uiErrorFor('importBackup', new BackupError('backup-chain', 'other chain'))?.code, UI_ERRORS.CONFIGURATOR_WRITE_ERROR);
   assert.equal(uiErrorFor('importBackup', new BackupError('backup-newer', 'v2'))?.code, UI_ERRORS.NON_PARSABLE_VALUE);
+  // ssh access off is the setup's refusal; any other ssh problem is a key or name that does not parse.
+  assert.equal(uiErrorFor('sshAccess', new SshAccessError('access-off', 'off'))?.code, UI_ERRORS.SETUP_ERROR);
+  assert.equal(uiErrorFor('setSshKeys', new SshAccessError('key-private', 'private'))?.code, UI_ERRORS.NON_PARSABLE_VALUE);
   assert.deepEqual(uiErrorFor('scan', new Error('RPC down')), { code: UI_ERRORS.SCAN_ERROR, message: 'RPC down' });
   assert.equal(uiErrorFor('descriptor', new Error('bug')), undefined);
 });

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type {
-  ApiError, ConfigurationPanel, EarningsPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, StatusPanel, SystemPanel,
+  ApiError, ConfigurationPanel, EarningsPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, SshPanel, StatusPanel, SystemPanel,
 } from '../../src/setup/api.js';
 import { CHAINS } from '../../src/chains/index.js';
 import { RUNTIME_SETTINGS } from '../../src/config/index.js';
@@ -105,6 +105,7 @@ interface Box {
   phase: Phase;
   lockedForS?: number;
   status: StatusPanel;
+  ssh: SshPanel;
   /** Answers given once, before the usual one, by 'METHOD /path'. */
   once: Map<string, Array<[number, unknown]>>;
   posts: Array<{ path: string; body: Record<string, unknown> }>;
@@ -141,11 +142,41 @@ function usual(box: Box, path: string, body: Record<string, unknown>): [number, 
     case '/api/panel/configuration': return [200, configuration()];
     case '/api/configuration': return [200, { ok: true }];
     case '/api/backup': return [200, { fileName: 'masq-7F3A.backup', file: 'BACKUP-FILE-TEXT' }];
+    case '/api/panel/ssh': return [200, box.ssh];
+    case '/api/ssh/keys': return sshChange(box, body);
+    case '/api/ssh/keys/remove': return sshChange(box, body);
+    case '/api/ssh/user': return sshChange(box, body);
     default:
       box.unknown.push(path);
       return refuse(404, { code: 'NOT_FOUND', message: `No route ${path}.` });
   }
 }
+
+/** The ssh card's changes, as masq-setup answers them: the private key refused next to its field, pi taken. */
+function sshChange(box: Box, body: Record<string, unknown>): [number, unknown] {
+  const s = box.ssh;
+  if (!s.offered) return refuse(409, { code: 'SSH_ACCESS_OFF', message: s.message });
+  if (typeof body['key'] === 'string') {
+    if (body['key'].includes('PRIVATE KEY')) {
+      return refuse(400, { code: 'SSH_ACCESS', message: 'This is a private key: paste the line from id_ed25519.pub instead (the file of the same name ending in .pub).', fix: 'Keep the private key on your own computer: whoever has it can log in as you.', field: 'key' });
+    }
+    s.keys.push({ type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint: 'SHA256:Qm9uam91ciBsZSBtb25kZSwgcXVlbGxlIGJlbGxlIGpv', comment: String(body['key']).split(' ')[2] ?? '' });
+  }
+  if (typeof body['fingerprint'] === 'string') s.keys = s.keys.filter((k) => k.fingerprint !== body['fingerprint']);
+  if (body['user'] === 'pi') return refuse(400, { code: 'SSH_ACCESS', message: 'pi is an existing account of this system (uid 1000), not one made for the setup page\'s keys. Choose another login name.', field: 'user' });
+  if (typeof body['user'] === 'string') s.user = body['user'];
+  s.applied = 'pending';
+  s.message = 'The box is applying the last change; this takes a few seconds.';
+  return [200, s];
+}
+
+const SSH_ON = (): Extract<SshPanel, { offered: true }> => ({
+  offered: true, user: 'owner', applied: 'applied', message: 'The login owner opens with 2 keys; it may use masq and may run any command as root with sudo, without a password.',
+  keys: [
+    { type: 'ssh-ed25519', label: 'ED25519', bits: 256, fingerprint: 'SHA256:gN+DX1rbFX7iEnV4mebJODt/fT8ZXiZs2MWzJnnNTfM', comment: 'me@laptop' },
+    { type: 'ssh-rsa', label: 'RSA', bits: 3072, fingerprint: 'SHA256:ShIWkdYrpqC0Q2EpSPrszw+m22EG46dNo/c8H6LbFdQ', comment: PROBES[1] as string },
+  ],
+});
 
 /** The live start: the Node comes up, meets its neighbors, finds a route; one log line carries markup. */
 function events(res: ServerResponse): void {
@@ -202,7 +233,7 @@ async function serve(box: Box): Promise<{ url: string; server: Server }> {
 
 function newBox(phase: Phase): Box {
   return {
-    phase, once: new Map(), posts: [], unknown: [],
+    phase, once: new Map(), posts: [], unknown: [], ssh: SSH_ON(),
     status: { nodeRunning: true, stage: 'RouteFound', mode: 'standard', unattendedRestart: 'on', waitingForPassword: false },
   };
 }
@@ -351,7 +382,7 @@ test('wizard: five steps, each validated by the box, then the live start and the
 test('dashboard: every panel from its own route; markup in labels, logs and values shows as text', async () => {
   await eachSize('dashboard', () => undefined, async (p, box) => {
     const { page } = p;
-    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration']) {
+    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration', 'panelSsh']) {
       await page.locator(`[data-panel="${panel}"] .updated`).filter({ hasText: 'Updated' }).waitFor();
     }
     const text = await page.evaluate(() => document.body.textContent ?? '');
@@ -402,5 +433,55 @@ test('dashboard after a reboot without unattended restart: the Node waits for th
     // At once, not at the next 5 s refresh: the unlock refreshes every panel.
     await status.getByText('The Node is running').waitFor({ timeout: 3000 });
     assert.deepEqual(posted(box, '/api/node/unlock'), { dbPassword: 'copper meadow falcon 9' });
+  });
+});
+
+test('dashboard, ssh access: the login, its keys and the command; a private key refused next to the field; add, remove, rename', async () => {
+  await eachSize('dashboard', () => undefined, async (p, box) => {
+    const { page } = p;
+    const card = page.getByRole('region', { name: 'ssh access' });
+    await card.locator('.updated').filter({ hasText: 'Updated' }).waitFor();
+    await card.getByText('Whoever holds one of these keys is root on this box.').waitFor();
+    assert.equal(await card.locator('code.command').innerText(), 'ssh owner@masq-7F3A.local');
+    assert.deepEqual(await card.locator('ul.ssh-keys .fingerprint').allInnerTexts(), SSH_ON().keys.map((k) => k.fingerprint));
+    assert.ok(await card.locator('ul.ssh-keys .comment').filter({ hasText: PROBES[1] as string }).count() === 1, 'a comment holding markup shows as text');
+
+    await card.getByLabel('Public key').fill('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n-----END OPENSSH PRIVATE KEY-----');
+    await card.getByRole('button', { name: 'Add the key' }).click();
+    await card.getByText('This is a private key: paste the line from id_ed25519.pub').waitFor();
+    assert.equal(await card.getByLabel('Public key').evaluate((e) => e.getAttribute('aria-describedby')?.split(' ').some((id) => document.getElementById(id)?.textContent?.includes('private key'))), true, 'the error belongs to the field');
+    await p.screenshot('states/dashboard-ssh');
+
+    await card.getByLabel('Public key').fill('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPh me@phone');
+    await card.getByRole('button', { name: 'Add the key' }).click();
+    await card.getByText('Added. The box applies it within a few seconds.').waitFor();
+    assert.deepEqual(posted(box, '/api/ssh/keys'), { key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPh me@phone' });
+    await card.locator('ul.ssh-keys li').nth(2).waitFor();
+    await card.getByText('Being applied…').waitFor();
+
+    await card.getByRole('button', { name: `Remove the key ${SSH_ON().keys[0]?.fingerprint}` }).click();
+    await page.waitForFunction(() => document.querySelectorAll('ul.ssh-keys li').length === 2);
+    assert.deepEqual(posted(box, '/api/ssh/keys/remove'), { fingerprint: SSH_ON().keys[0]?.fingerprint });
+
+    await card.getByText('Change the login name').click();
+    await card.getByLabel('Login name').fill('pi');
+    await card.getByRole('button', { name: 'Save the name' }).click();
+    await card.getByText('pi is an existing account of this system').waitFor();
+    await card.getByLabel('Login name').fill('me');
+    await card.getByRole('button', { name: 'Save the name' }).click();
+    await card.locator('code.command').filter({ hasText: 'ssh me@masq-7F3A.local' }).waitFor();
+    assert.deepEqual(posted(box, '/api/ssh/user'), { user: 'me' });
+  });
+});
+
+test('dashboard, ssh access off: the card says so and how root turns it on, with no form', async () => {
+  await eachSize('dashboard', (box) => {
+    box.ssh = { offered: false, message: 'ssh access from the setup page is off on this box, so no key can be added or listed here. As root, add the line ssh-access-from-page = "on" to /etc/masq/config.toml and run systemctl restart masq-daemon (the Raspberry Pi image has it on).' };
+  }, async (p) => {
+    const card = p.page.getByRole('region', { name: 'ssh access' });
+    await card.getByText('ssh-access-from-page = "on"').waitFor();
+    assert.equal(await card.getByLabel('Public key').isHidden(), true);
+    assert.equal(await card.locator('code.command').count(), 0);
+    await p.screenshot('states/dashboard-ssh-off');
   });
 });

@@ -5,8 +5,8 @@ import type {
   BackupAnswer, BackupBody, ChainTestAnswer, ChainTestBody, ChangePasswordBody, CodeBody, ConfigurationPanel,
   ConfirmBody, DescriptorPanel, EarningsPanel, GenerateAnswer, GenerateBody, LogsPanel,
   NeighborhoodPanel, OkAnswer, PasswordBody, RecoverBody, RestoreAnswer, RestoreBody, RouteName,
-  SetConfigurationBody, SetupAnswer, SetupBody, StartAnswer, StateAnswer, StatusPanel, SystemPanel, UnlockBody,
-  WalletsAnswer, AutomapPanel,
+  SetConfigurationBody, SetupAnswer, SetupBody, SshKeyBody, SshPanel, SshRemoveBody, SshUserBody, StartAnswer,
+  StateAnswer, StatusPanel, SystemPanel, UnlockBody, WalletsAnswer, AutomapPanel,
 } from '../../src/setup/api.js';
 import { CSRF_HEADER, CSRF_VALUE, ROUTES } from '../../src/setup/api.js';
 
@@ -45,6 +45,10 @@ export type Calls = OfRoutes<{
   changePassword: [ChangePasswordBody, OkAnswer];
   backup: [BackupBody, BackupAnswer];
   restore: [RestoreBody, RestoreAnswer];
+  panelSsh: [undefined, SshPanel];
+  sshAddKey: [SshKeyBody, SshPanel];
+  sshRemoveKey: [SshRemoveBody, SshPanel];
+  sshUser: [SshUserBody, SshPanel];
 }>;
 
 /** Only names of the route table, each with a [body, answer] pair. */

@@ -1,5 +1,5 @@
 // The dashboard: one card per panel route, each refreshed every 5 s while the tab shows (core/poller.ts), and the
-// cards that change things: admin password, backup and restore. Log out is in the header.
+// cards that change things: admin password, backup and restore, ssh access. Log out is in the header.
 
 import { Poller } from '../core/poller.js';
 import { backupCard } from '../panels/backup.js';
@@ -11,6 +11,7 @@ import { logsPanel } from '../panels/logs.js';
 import { neighborhoodPanel } from '../panels/neighborhood.js';
 import { mountPanel, type PanelContext } from '../panels/panel.js';
 import { passwordCard } from '../panels/password.js';
+import { sshPanel } from '../panels/ssh.js';
 import { statusPanel } from '../panels/status.js';
 import { systemPanel } from '../panels/system.js';
 import { h } from '../ui/dom.js';
@@ -30,18 +31,18 @@ const visibility = {
 export function dashboardView(app: App): void {
   const poller = new Poller({ setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t as ReturnType<typeof setTimeout>) }, visibility, REFRESH_MS);
   const ctx: PanelContext = { app, refreshAll: () => poller.refreshAll() };
-  const [status, descriptor, automap, neighborhood, earnings, system, logs, configuration] = [
+  const [status, descriptor, automap, neighborhood, earnings, system, logs, configuration, ssh] = [
     mountPanel(statusPanel, ctx), mountPanel(descriptorPanel, ctx), mountPanel(automapPanel, ctx),
     mountPanel(neighborhoodPanel, ctx), mountPanel(earningsPanel, ctx), mountPanel(systemPanel, ctx),
-    mountPanel(logsPanel, ctx), mountPanel(configurationPanel, ctx),
+    mountPanel(logsPanel, ctx), mountPanel(configurationPanel, ctx), mountPanel(sshPanel, ctx),
   ];
-  const panels = [status, descriptor, automap, neighborhood, earnings, system, logs, configuration];
+  const panels = [status, descriptor, automap, neighborhood, earnings, system, logs, configuration, ssh];
   const logout = buttonRow({ label: 'Log out', run: async () => { await app.call('logout'); await app.reload(); } });
   const el = h('section', { class: 'dashboard' },
     h('div', { class: 'dash-head' }, h('h1', {}, app.state.boxName), h('span', { class: 'muted' }, `MASQ Node ${app.state.version}`), logout.el),
     // In this order three columns fill without holes: the wide cards take whole rows, configuration two columns.
     h('div', { class: 'grid' }, status.el, descriptor.el, automap.el, neighborhood.el, earnings.el, system.el, passwordCard(app),
-      logs.el, configuration.el, backupCard(app, ctx.refreshAll)));
+      logs.el, configuration.el, backupCard(app, ctx.refreshAll), ssh.el));
   app.show(el, () => poller.stop());
   for (const p of panels) poller.add(p.refresh);
 }
