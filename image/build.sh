@@ -55,7 +55,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # 1. The bare Debian root, cached by its package list and options (building it takes minutes under emulation).
-key=$(printf '%s\n' v1 "$packages" "$dpkgopts" "$(cat "$top/image/files/fstab")" | sha256sum | cut -c1-12)
+key=$(printf '%s\n' v1 "$packages" "$dpkgopts" "$(cat "$top/image/files/initramfs-fstype.conf")" | sha256sum | cut -c1-12)
 tarball=$cache/image-trixie-arm64-$key.tar
 if [ -f "$tarball" ]; then
   step "reusing the Debian root $tarball"
@@ -65,10 +65,12 @@ else
   set -f --
   for o in $dpkgopts; do set -- "$@" "--dpkgopt=$o"; done
   set +f
-  # The fstab is there before the kernel's package makes the initramfs: its fsck hook puts fsck.ext4 in the
-  # initramfs only for the filesystems fstab names, and the root is checked (fsck.repair=yes) before it is mounted.
+  # The root's type is known before the kernel's package makes the initramfs, so its fsck hook puts fsck.ext4 in
+  # it and the root is checked (fsck.repair=yes) before it is mounted.
+  # shellcheck disable=SC2016 # $1 is mmdebstrap's, expanded when it runs the hook
   mmdebstrap --quiet --architectures=arm64 --variant=minbase --components=main,non-free-firmware --format=tar \
-    --setup-hook="copy-in $top/image/files/fstab /etc" \
+    --setup-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
+    --setup-hook="copy-in $top/image/files/initramfs-fstype.conf /etc/initramfs-tools/conf.d" \
     --include="$(echo "$packages" | tr -s '[:space:]' ',' | sed 's/,$//')" "$@" \
     trixie "$tarball.part" "deb $mirror trixie main non-free-firmware"
   mv "$tarball.part" "$tarball"
