@@ -181,6 +181,13 @@ describe('the first boot on the virt board', () => {
     assert.ok(bytes > 3.5 * 1024 ** 3, `the root is ${bytes} bytes on a 4 GiB card`);
   });
 
+  test('the root filesystem is checked by fsck.ext4 before it is mounted', () => {
+    const text = box!.console();
+    assert.doesNotMatch(text, /fsck not present/, 'the initramfs holds fsck');
+    assert.match(text, /Will now check root file system/);
+    assert.match(text, /fsck\.ext4/);
+  });
+
   test('no login has a usable password; the time zone Imager gave is set', async () => {
     const usable = await sh('sudo awk -F: \'$2 !~ /^[!*]/ { print $1 }\' /etc/shadow');
     assert.equal(usable.trim(), '', 'every password field is locked');
