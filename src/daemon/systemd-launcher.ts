@@ -68,6 +68,12 @@ export interface SystemdLauncherOptions {
 }
 
 const SYSTEMCTL_TIMEOUT_MS = 30_000;
+/**
+ * `systemctl start` of a Type=notify unit returns when the Node is ready, and systemd itself ends the start after
+ * the unit's TimeoutStartSec= (90 s): waiting less would take a slow start (a loaded Pi) for a failed one while
+ * systemd goes on starting the Node.
+ */
+const START_TIMEOUT_MS = 100_000;
 const JOURNAL_LINES = '20';
 
 export class SystemdLauncher implements Launcher {
@@ -88,7 +94,7 @@ export class SystemdLauncher implements Launcher {
     // A user's start is deliberate: earlier failures must not hold it back behind StartLimitBurst.
     await this.run('systemctl', ['reset-failed', NODE_UNIT], SYSTEMCTL_TIMEOUT_MS);
     // Type=notify: this returns once the Node said READY=1, or failed.
-    const start = await this.run('systemctl', ['start', NODE_UNIT], SYSTEMCTL_TIMEOUT_MS);
+    const start = await this.run('systemctl', ['start', NODE_UNIT], START_TIMEOUT_MS);
     const pid = Number(parseShow((await this.show('MainPID')).output).MainPID ?? '0');
     if (start.code !== 0) {
       const exit = exitFromShow(parseShow((await this.show('ExecMainCode,ExecMainStatus')).output), await this.journalTail() || start.output);

@@ -73,6 +73,20 @@ test('launch writes node.env (0600) atomically, starts the unit, reports its pid
   assert.ok(s.calls.includes('journalctl -u masq-node.service -n 20 -o cat --no-pager'));
 });
 
+test('the start is given as long as the unit\'s TimeoutStartSec, so a slow start is not taken for a failed one', async () => {
+  const timeouts: number[] = [];
+  const s = scripted({ 'systemctl show': [{ code: 0, output: 'MainPID=4711' }, { code: 0, output: 'ActiveState=inactive' }] });
+  const run: RunCommand = async (cmd, args, timeoutMs) => {
+    if (args[0] === 'start') timeouts.push(timeoutMs);
+    return s.run(cmd, args, timeoutMs);
+  };
+  const launcher = new SystemdLauncher({ runtimeDirectory: sandbox.tempDir(), run, pollMs: 5 });
+  await (await launcher.launch(['--data-directory', '/var/lib/masq/dev'], {})).exited;
+  const unit = /^TimeoutStartSec=(\d+)s$/m.exec(readFileSync(join(import.meta.dirname, '..', '..', 'systemd', 'masq-node.service'), 'utf8'))?.[1];
+  assert.ok(unit, 'masq-node.service states its TimeoutStartSec');
+  assert.ok((timeouts[0] ?? 0) > Number(unit) * 1000, `systemctl start may run ${timeouts[0]} ms, the unit ${unit} s`);
+});
+
 test('a start systemd refuses is a Node that died at once, with the journal as its reason', async () => {
   const s = scripted({
     'systemctl start': [{ code: 1, output: 'Job for masq-node.service failed.' }],
