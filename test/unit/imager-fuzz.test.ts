@@ -9,18 +9,16 @@ import { fixture, FIXTURE_NAMES } from '../helpers/imager-fixtures.js';
 
 const FUZZ = { seed: 7, numRuns: 400 };
 const fixtures = (prefix: string): string[] => FIXTURE_NAMES.filter((f) => f.startsWith(prefix)).map(fixture);
-/** Time for one parse of at most 64 KiB, generous for a loaded CI machine. */
-const LIMIT_MS = 2000;
 
+// A parser that backtracked without bound would hang this file until the runner's time limit: no timing assertion
+// here (speed is make bench's business).
 function survives(parse: (text: string) => unknown, text: string): void {
-  const started = Date.now();
   try {
     parse(text);
   } catch (e) {
     assert.ok(e instanceof ImagerError, `only ImagerErrors escape: ${String(e)}`);
     assert.ok(e.fix && !e.message.includes('\n'), 'one sentence and what to do');
   }
-  assert.ok(Date.now() - started < LIMIT_MS, `parsed in under ${LIMIT_MS} ms`);
 }
 
 /** A fixture cut, spliced with random text, or with its lines shuffled. */
