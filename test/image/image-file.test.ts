@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, run } from '../helpers/processes.js';
+import { bootFs as bootFsOf, cardOf, rootFs as rootFsOf } from './qemu-box.js';
 
 const IMAGE_DIR = join(ROOT, 'dist', 'image');
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const NAME = `masq-pi-${version}-arm64.img`;
-const SECTOR = 512;
 
 let tmp = '';
 let img = '';
@@ -52,13 +52,11 @@ before(async () => {
   const xz = join(IMAGE_DIR, `${NAME}.xz`);
   assert.ok(readdirSync(IMAGE_DIR).includes(`${NAME}.xz`), `${xz} is missing: run make image first`);
   await ok('sh', ['-c', `xz -dc '${xz}' > '${img}'`], 300_000);
-  const table = JSON.parse(await ok('sfdisk', ['--json', img])) as { partitiontable: { partitions: { start: number; type: string }[] } };
-  const [boot, root] = table.partitiontable.partitions;
-  assert.ok(boot && root, 'two partitions');
-  assert.equal(boot.type, 'c', 'the boot partition is FAT32 (LBA)');
-  assert.equal(root.type, '83', 'the root partition is Linux');
-  rootFs = `${img}?offset=${root.start * SECTOR}`;
-  bootFs = `${img}@@${boot.start * SECTOR}`;
+  const card = await cardOf(img);
+  assert.equal(card.bootType, 'c', 'the boot partition is FAT32 (LBA)');
+  assert.equal(card.rootType, '83', 'the root partition is Linux');
+  rootFs = rootFsOf(card);
+  bootFs = bootFsOf(card);
 });
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 

@@ -10,20 +10,27 @@ import { freePort, run, waitFor, type Result } from '../helpers/processes.js';
 
 const SECTOR = 512;
 
-/** The card: a raw disk file and where its two partitions start. */
+/** The card: a raw disk file, where its two partitions start and their MBR types. */
 export interface Card {
   disk: string;
   bootOffset: number;
   rootOffset: number;
+  bootType: string;
+  rootType: string;
 }
 
 export async function cardOf(disk: string): Promise<Card> {
   const r = await run('sfdisk', ['--json', disk]);
   if (r.code !== 0) throw new Error(`sfdisk ${disk}: ${r.stderr}`);
-  const parts = (JSON.parse(r.stdout) as { partitiontable: { partitions: { start: number }[] } }).partitiontable.partitions;
+  const parts = (JSON.parse(r.stdout) as { partitiontable: { partitions: { start: number; type: string }[] } }).partitiontable.partitions;
   const [boot, root] = parts;
   if (!boot || !root) throw new Error(`${disk} does not have two partitions`);
-  return { disk, bootOffset: boot.start * SECTOR, rootOffset: root.start * SECTOR };
+  return { disk, bootOffset: boot.start * SECTOR, rootOffset: root.start * SECTOR, bootType: boot.type, rootType: root.type };
+}
+
+/** debugfs's name for the card's ext4 root filesystem. */
+export function rootFs(card: Card): string {
+  return `${card.disk}?offset=${card.rootOffset}`;
 }
 
 /** mtools' name for the card's FAT boot partition. */
