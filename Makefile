@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 
-dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-imager.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
+dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
 	node scripts/build.mjs
 
 # The setup page's few static files (web-setup/ → dist/web-setup/).
@@ -91,7 +91,7 @@ image: apt-repo
 	image/build.sh
 
 # The built image's file checks (no key, no password, our repository and units), then the image booted under QEMU
-# (software emulation: about half an hour, image/README.md).
+# (software emulation: about 12 minutes with the Debian root cached, image/README.md).
 image-test: image
 	$(call apt_install,$(APT_IMAGE_TEST_PACKAGES))
 	node --import tsx --test --test-concurrency=1 --test-timeout=7200000 test/image/image-file.test.ts test/image/image-boot.test.ts
