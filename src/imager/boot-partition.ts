@@ -2,10 +2,11 @@
 // overwritten with zeros before deletion, because a deleted FAT file's clusters keep its text for anyone holding
 // the card — and cmdline.txt freed of the entries that boot firstrun.sh.
 
-import { lstat, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withoutFirstrun, MAX_CMDLINE_BYTES } from './cmdline.js';
 import { ImagerError, MAX_INPUT_BYTES } from './errors.js';
+import { lstatIfAny } from './root-files.js';
 import { IMAGER_FILES, type ImagerFile } from './settings.js';
 
 export interface BootInputs {
@@ -15,10 +16,7 @@ export interface BootInputs {
 }
 
 async function sizeIfFile(path: string): Promise<number | 'absent' | 'not a file'> {
-  const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  });
+  const st = await lstatIfAny(path);
   if (!st) return 'absent';
   return st.isFile() ? st.size : 'not a file';
 }

@@ -24,7 +24,7 @@ export async function put(root: string, rel: string, text: string, mode: number,
 }
 
 /** What is at path, or undefined when nothing is (any other failure is thrown). */
-async function lstatIfAny(path: string): Promise<Stats | undefined> {
+export async function lstatIfAny(path: string): Promise<Stats | undefined> {
   return lstat(path).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return undefined;
     throw e;
