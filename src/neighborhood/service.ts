@@ -51,6 +51,8 @@ export const CULL_INTERVAL_MS = 60_000;
 /** The payload size of the test route that decides RouteFound (as MASQ). */
 export const PROBE_PAYLOAD_BYTES = 10_000;
 const MAX_PASS_TARGETS = 256;
+/** Known Nodes a Node that lost every neighbor Debuts to again. */
+const REJOIN_TARGETS = 8;
 const GOSSIP_BYTES = MAX_LINK_RECORD_BYTES - 1;
 
 export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
@@ -308,8 +310,30 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       this.o.log.info(`Lost the link to neighbor ${shortKey(peer)}`);
       this.gossipAll();
       if (a?.ports[0] !== undefined) this.redial.schedule({ ip: a.ip, port: a.ports[0], x25519: Buffer.from(peer.slice(0, 64), 'hex') });
+      if (this.neighbors.size === 0) this.rejoin(peer);
     }
     this.review();
+  }
+
+  /**
+   * The last neighbor is gone: waiting for it alone could leave this Node cut off for good (a consume-only Node
+   * is never dialed). It Debuts again to the Nodes it knows an address of, the initial neighbors first.
+   */
+  private rejoin(lost: string): void {
+    const known = this.db.keys().flatMap((k) => {
+      const at = this.db.get(k)?.address;
+      return k !== lost && k !== this.publicKeyHex && at?.ports[0] !== undefined ? [{ x25519: k.slice(0, 64), ip: at.ip, port: at.ports[0] }] : [];
+    });
+    const seen = new Set<string>([lost.slice(0, 64)]);
+    const targets = [...this.initial, ...known].filter((t) => !seen.has(t.x25519) && seen.add(t.x25519)).slice(0, REJOIN_TARGETS);
+    if (targets.length === 0) return;
+    this.o.log.info(`Lost every neighbor: Debuting again to ${targets.length} known Node(s)`);
+    for (const t of targets) {
+      const target = { ip: t.ip, port: t.port, x25519: Buffer.from(t.x25519, 'hex') };
+      void this.debutTo(target).then((ok) => {
+        if (!ok) this.redial.schedule(target);
+      });
+    }
   }
 
   private received(peer: string, kind: RecordKind, body: Buffer, ip: string): void {
