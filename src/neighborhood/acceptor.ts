@@ -10,6 +10,11 @@ import { type GossipKind, classifyGossip } from './gossip-kind.js';
 
 /** Most half-neighbors a Node keeps (MASQ's MAX_DEGREE). */
 export const MAX_DEGREE = 5;
+/**
+ * Fewest half-neighbors a Node should keep. A neighbor whose changed record lists fewer (it lost a neighbor that
+ * was its bridge to the rest) is introduced to one of ours, so the mesh heals without anyone restarting.
+ */
+export const WANTED_DEGREE = 3;
 /** A Pass to an address we re-Debuted to this recently is a loop (MASQ: PassLoopFound). */
 export const PASS_MEMORY_MS = 60_000;
 /** Most records the database takes; beyond it only known records are updated. */
@@ -259,5 +264,17 @@ function standard(records: readonly Opened[], ctx: AcceptorContext): Decision {
   }
   const ours = db.halfNeighbors(db.rootKey);
   const addNeighbors = !ours.includes(ctx.source.key) && ours.length < MAX_DEGREE ? [ctx.source.key] : [];
-  return { ...nothing('standard'), store, addNeighbors, broadcast: store.length > 0 || addNeighbors.length > 0 };
+  const changed = store.find((s) => keyOf(s.opened.record.publicKey) === ctx.source.key)?.opened;
+  const reply = changed ? introductionFor(changed, ctx) : undefined;
+  return { ...nothing('standard'), store, addNeighbors, broadcast: store.length > 0 || addNeighbors.length > 0, ...(reply ? { reply } : {}) };
+}
+
+/** An Introduction for a source with fewer than WANTED_DEGREE neighbors, to our least connected one it lacks. */
+function introductionFor(source: Opened, ctx: AcceptorContext): Reply | undefined {
+  const theirs = new Set(source.record.neighbors.map(keyOf));
+  const { db } = ctx;
+  // An introducer must give its own address (an Introduction without it is malformed).
+  if (theirs.size >= WANTED_DEGREE || !reachable(db, db.rootKey)) return undefined;
+  const introducee = leastConnected(db, db.fullNeighbors(db.rootKey).filter((k) => k !== ctx.source.key && !theirs.has(k) && reachable(db, k)));
+  return introducee ? { kind: 'introduction', introducee } : undefined;
 }

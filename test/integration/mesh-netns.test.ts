@@ -198,7 +198,7 @@ describe('a mesh of Node processes in network namespaces', () => {
     } finally {
       await node.host.exec('ip', ['link', 'set', 'eth0', 'up']);
     }
-    await waitFor('the restarted Node to find routes again', async () => (await node.masq('connection-status')).stdout.includes('RouteFound'), 45_000, 500);
+    await (lab as MeshLab).routeFound(node, 45_000);
     await watch.exited;
     assert.match(watch.output(), /connectionChange RouteFound/, `a connectionChange broadcast reached the UI; it saw:\n${watch.output()}`);
     assert.match(node.process.output(), /Joining through \d+ past neighbor/);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, decide, receiveGossip } from '../../src/neighborhood/acceptor.js';
+import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, receiveGossip } from '../../src/neighborhood/acceptor.js';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { classifyGossip } from '../../src/neighborhood/gossip-kind.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -246,4 +246,18 @@ test('receiveGossip: a record held with the same signature is taken as verified;
   assert.equal(receiveGossip(encodeGossip([held.signed]), ctx(db, b)).offence, undefined);
   const otherSignature = { ...held.signed, signature: Buffer.from(held.signed.signature).fill(1, 0, 4) };
   assert.equal(receiveGossip(encodeGossip([otherSignature]), ctx(db, b)).offence?.offence, 'forgedSignature');
+});
+
+test('Standard Gossip: a neighbor whose new record lists fewer than WANTED_DEGREE Nodes is introduced to one of ours it lacks', () => {
+  const { others, db } = neighborhood(3, [[testNode()], [], [testNode(), testNode()]]);
+  const thin = others[0] as TestNode;
+  // Its new version lists us alone: it lost its other neighbor.
+  const d = run([opened(thin, { address: true, neighbors: [me], version: 9 })], ctx(db, thin));
+  assert.equal(d.kind, 'standard');
+  assert.deepEqual(keysStored(d), [thin.key]);
+  assert.deepEqual(d.reply, { kind: 'introduction', introducee: others[1]?.key });
+  // With WANTED_DEGREE neighbors listed, no Introduction.
+  const fine = run([opened(thin, { address: true, neighbors: [me, others[1] as TestNode, others[2] as TestNode], version: 10 })], ctx(db, thin));
+  assert.equal(fine.reply, undefined);
+  assert.equal(WANTED_DEGREE, 3);
 });
