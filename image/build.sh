@@ -15,7 +15,7 @@ step() { echo "image: $1 ($(($(date +%s) - start)) s)"; }
 # What makes the bare root a Pi system with a network, ssh and mDNS; the masq package comes on top of it.
 packages="raspi-firmware linux-image-arm64 firmware-brcm80211 systemd-sysv udev initramfs-tools zstd dbus nodejs
 openssh-server avahi-daemon libnss-mdns systemd-timesyncd systemd-resolved wpasupplicant ca-certificates netbase
-e2fsprogs fdisk iproute2 kmod less nano sudo wireless-regdb tzdata"
+e2fsprogs fdisk iproute2 kmod less nano sudo wireless-regdb tzdata hostapd dnsmasq-base iw nftables"
 # Manual pages, documentation and translations stay out of the image (the image size limit); copyrights stay.
 dpkgopts="path-exclude=/usr/share/man/* path-exclude=/usr/share/doc/* path-include=/usr/share/doc/*/copyright
 path-exclude=/usr/share/locale/* path-include=/usr/share/locale/locale.alias path-exclude=/usr/share/info/*"

@@ -64,7 +64,6 @@ async function perform(root: string, a: Action, run: RunProgram): Promise<{ skip
     case 'wifi':
       await put(root, PATHS.wpaConf, wpaSupplicantConf(a.wifi, a.country), 0o600);
       await put(root, PATHS.wirelessNetwork, WIRELESS_NETWORK, 0o644);
-      await link(root, PATHS.wpaWants, PATHS.wpaTemplate);
       return {};
     case 'run':
       await run(a.command, a.args);

@@ -15,7 +15,8 @@ export type Action =
   | { kind: 'wifi'; wifi: ImagerWifi; country?: string }
   | { kind: 'run'; what: string; command: string; args: string[] };
 
-export const WIFI_UNIT = 'wpa_supplicant@wlan0.service';
+/** The box's Wi-Fi manager, which joins the network in wpa_supplicant's file (or opens the setup hotspot). */
+export const WIFI_UNIT = 'masq-wifi.service';
 
 export interface Plan {
   actions: Action[];
@@ -48,8 +49,8 @@ export function planActions(s: ImagerSettings, opts: { live: boolean }): Plan {
   if (s.wifi) {
     actions.push({ kind: 'wifi', wifi: s.wifi, country: s.wifiCountry });
     if (!s.wifiCountry) notes.push('no wireless country is given: the radio keeps to the world regulatory domain');
-    // Enabled units join the boot only from the next one on: this boot starts it by name.
-    if (opts.live) actions.push({ kind: 'run', what: `the Wi-Fi unit ${WIFI_UNIT}`, command: 'systemctl', args: ['start', '--no-block', WIFI_UNIT] });
+    // Written while the manager may already run (a live apply): it reads the file again when restarted.
+    if (opts.live) actions.push({ kind: 'run', what: `the Wi-Fi manager ${WIFI_UNIT}`, command: 'systemctl', args: ['try-restart', '--no-block', WIFI_UNIT] });
   }
   return { actions, notes };
 }

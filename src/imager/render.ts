@@ -15,8 +15,6 @@ export const PATHS = {
   keyboardPackage: 'var/lib/dpkg/info/keyboard-configuration.list',
   wpaConf: 'etc/wpa_supplicant/wpa_supplicant-wlan0.conf',
   wirelessNetwork: 'etc/systemd/network/20-masq-wireless.network',
-  wpaWants: 'etc/systemd/system/multi-user.target.wants/wpa_supplicant@wlan0.service',
-  wpaTemplate: '/usr/lib/systemd/system/wpa_supplicant@.service',
 } as const;
 
 /** /etc/hosts with the box's own name on 127.0.1.1 (sudo and others want it resolvable without DNS). */
@@ -64,7 +62,7 @@ export function wpaSupplicantConf(wifi: ImagerWifi, country: string | undefined)
   return `${lines.join('\n')}\n`;
 }
 
-export const WIRELESS_NETWORK = `# The Wi-Fi network set with Raspberry Pi Imager (wpa_supplicant@wlan0 joins it): DHCP, like the wired ports.
+export const WIRELESS_NETWORK = `# The Wi-Fi network set with Raspberry Pi Imager (masq-wifi joins it): DHCP, like the wired ports.
 [Match]
 Name=wlan*
 

@@ -10,13 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, run, waitFor } from '../helpers/processes.js';
-import { cardCmdline, cardOf, firmwareFiles, QemuBox, qemuAppend, readBootFile, writeBootFile, type Card, type MachineKind } from './qemu-box.js';
+import { waitFor } from '../helpers/processes.js';
+import { bootCard, freshCard, giveSshKey, IMAGE, USER } from './card-box.js';
+import { readBootFile, writeBootFile, type Card, type MachineKind, type QemuBox } from './qemu-box.js';
 
-const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const IMAGE = join(ROOT, 'dist', 'image', `masq-pi-${version}-arm64.img.xz`);
-const CARD_BYTES = 4 * 1024 ** 3;
-const USER = 'owner';
 const MAC = '52:54:00:12:ab:cd';
 const BOX = 'masq-abcd';
 const FIRST_BOOT_MS = 20 * 60_000;
@@ -37,42 +34,10 @@ function note(what: string): void {
   timings.push(`${what} at ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
-/** A copy of the released image as a 4 GiB card (sparse), the size a Pi 3 board model accepts (a power of two). */
-async function freshCard(name: string): Promise<Card> {
-  const disk = join(tmp, name);
-  const r = await run('sh', ['-c', `xz -dc '${IMAGE}' > '${disk}' && truncate -s ${CARD_BYTES} '${disk}'`], {}, 300_000);
-  assert.equal(r.code, 0, r.stderr);
-  return cardOf(disk);
-}
-
-/** What Raspberry Pi Imager writes to the boot partition for "allow public-key authentication only". */
-function imagerUserData(publicKey: string): string {
-  return ['#cloud-config', 'manage_etc_hosts: true', 'users:', `- name: ${USER}`,
-    '  groups: users,adm,dialout,audio,netdev,video,plugdev,cdrom,games,input,gpio,spi,i2c,render,sudo',
-    '  shell: /bin/bash', '  lock_passwd: true', '  ssh_authorized_keys:', `    - ${publicKey}`,
-    '  sudo: ALL=(ALL) NOPASSWD:ALL', 'ssh_pwauth: false', 'timezone: Europe/Prague', ''].join('\n');
-}
-
 async function boot(c: Card, machine: MachineKind, label: string, rtcBase?: string): Promise<QemuBox> {
   // One box at a time: a box still running (its test failed) must not share the card with the next.
   await box?.kill();
-  const dir = join(tmp, label);
-  await run('mkdir', ['-p', dir]);
-  // The files the Pi's firmware would load: config.txt names them (Debian's hook writes the kernel's version in).
-  const config = join(dir, 'config.txt');
-  await readBootFile(c, 'config.txt', config);
-  const files = firmwareFiles(readFileSync(config, 'utf8'));
-  const kernel = join(dir, 'kernel');
-  const initrd = join(dir, 'initrd');
-  await readBootFile(c, files.kernel, kernel);
-  await readBootFile(c, files.initramfs, initrd);
-  let dtb: string | undefined;
-  if (machine === 'raspi3b') {
-    dtb = join(dir, 'pi3.dtb');
-    await readBootFile(c, 'bcm2837-rpi-3-b.dtb', dtb);
-  }
-  const append = qemuAppend(await cardCmdline(c, dir), machine);
-  return QemuBox.boot({ dir: tmp, card: c, machine, mac: MAC, kernel, initrd, ...(dtb ? { dtb } : {}), append, label, ...(rtcBase ? { rtcBase } : {}) });
+  return bootCard({ dir: tmp, card: c, machine, label, mac: MAC, ...(rtcBase ? { rtcBase } : {}) });
 }
 
 async function sh(command: string, timeoutMs = 120_000): Promise<string> {
@@ -109,15 +74,8 @@ function page(method: 'GET' | 'POST', path: string, body?: unknown, cookie?: str
 before(async () => {
   assert.ok(readFileSync(IMAGE).length > 0, `${IMAGE} is missing: run make image first`);
   tmp = mkdtempSync('/var/tmp/masq-boot-test-');
-  key = join(tmp, 'id_ed25519');
-  const kg = await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'image-test', '-f', key]);
-  assert.equal(kg.code, 0, kg.stderr);
-  card = await freshCard('card.img');
-  const userData = join(tmp, 'user-data');
-  writeFileSync(userData, imagerUserData(readFileSync(`${key}.pub`, 'utf8').trim()));
-  await writeBootFile(card, userData, 'user-data');
-  writeFileSync(join(tmp, 'meta-data'), 'instance-id: rpi-imager-1\n');
-  await writeBootFile(card, join(tmp, 'meta-data'), 'meta-data');
+  card = await freshCard(tmp, 'card.img');
+  key = await giveSshKey(card, tmp);
 });
 
 after(async () => {
@@ -260,7 +218,7 @@ describe('the first boot on the virt board', () => {
 
 describe('a fresh card on the emulated Raspberry Pi 3 B', () => {
   test('boots with the Pi 3 device tree to the setup code on its console', async () => {
-    const pi = await freshCard('card-pi3.img');
+    const pi = await freshCard(tmp, 'card-pi3.img');
     // The owner's own code, pre-seeded in the file before the first boot.
     const seed = join(tmp, 'seed.txt');
     await readBootFile(pi, 'masq-setup-code.txt', seed);

@@ -26,7 +26,7 @@ test('every setting becomes its action, in order; the running box also sets its 
   assert.deepEqual(kinds(false), ['hostname', 'user', 'authorized-keys', 'sudoers', 'ssh-password-auth', 'timezone', 'keyboard', 'wifi']);
   assert.deepEqual(kinds(true), ['hostname', 'run hostname', 'user', 'authorized-keys', 'sudoers', 'ssh-password-auth', 'timezone', 'keyboard', 'wifi', 'run systemctl']);
   const start = planActions(full(), { live: true }).actions.at(-1);
-  assert.deepEqual(start, { kind: 'run', what: 'the Wi-Fi unit wpa_supplicant@wlan0.service', command: 'systemctl', args: ['start', '--no-block', 'wpa_supplicant@wlan0.service'] });
+  assert.deepEqual(start, { kind: 'run', what: 'the Wi-Fi manager masq-wifi.service', command: 'systemctl', args: ['try-restart', '--no-block', 'masq-wifi.service'] });
 });
 
 test('nothing asked, nothing done; key-only ssh without a key and Wi-Fi without a country are noted', () => {
