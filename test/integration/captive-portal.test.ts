@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CAPTIVE_API_PATH, CAPTIVE_API_TYPE, CAPTIVE_API_URL, CAPTIVE_PROBES, DHCP_OPTION_CAPTIVE_PORTAL, dnsmasqConfig, HOTSPOT_NET, NO_CACHE_HEADERS, PORTAL_URL,
@@ -22,6 +22,9 @@ let lan: Lan | undefined;
 let box: Host;
 let phone: Host;
 let dnsmasq: Tracked;
+let dnsmasqLogFile = '';
+/** dnsmasq's log (its own file: with --log-facility=- a fatal start-up error is lost) and what it printed. */
+const dnsmasqSaid = (): string => `${existsSync(dnsmasqLogFile) ? readFileSync(dnsmasqLogFile, 'utf8') : ''}${dnsmasq.output()}`.slice(-3000);
 let page: Tracked;
 /** What the phone leased. */
 let lease: { address: string; dns: string };
@@ -48,6 +51,13 @@ async function curl(url: string, extra: readonly string[] = []): Promise<Http> {
   return { exit: r.code, status: Number(/^HTTP\/[\d.]+ (\d{3})/.exec(statusLine)?.[1] ?? 0), headers, body: heads.slice(i + 1).join('\r\n\r\n'), stderr: r.stderr };
 }
 
+/** Fails, with all the process said, when it has stopped. */
+async function assertRunning(t: Tracked, what: string, said: () => string = () => t.output()): Promise<void> {
+  if (t.child.exitCode === null && t.child.signalCode === null) return;
+  await new Promise((r) => setTimeout(r, 200)); // its last lines, still in the pipe
+  assert.fail(`${what} stopped (${t.child.exitCode ?? t.child.signalCode}): ${said()}`);
+}
+
 function assertNoCache(res: Http, what: string): void {
   for (const [k, v] of Object.entries(NO_CACHE_HEADERS)) assert.equal(res.headers.get(k), v, `${what}: ${k}`);
 }
@@ -55,7 +65,7 @@ function assertNoCache(res: Http, what: string): void {
 /** The phone's lease, as ipconfig wrote it; /run is a fresh tmpfs of this one command, so nothing lands on the host. */
 async function dhcpLease(): Promise<{ address: string; dns: string }> {
   const r = await phone.exec('sh', ['-c', `mount -t tmpfs tmpfs /run && ${IPCONFIG} -t 20 eth0 >&2 && cat /run/net-eth0.conf`], { timeoutMs: 40_000 });
-  assert.equal(r.code, 0, `ipconfig got no lease: ${r.stderr}\ndnsmasq said: ${dnsmasq.output()}`);
+  assert.equal(r.code, 0, `ipconfig got no lease: ${r.stderr}\ndnsmasq said: ${dnsmasqSaid()}`);
   const field = (name: string): string => new RegExp(`^${name}='([^']*)'$`, 'm').exec(r.stdout)?.[1] ?? '';
   return { address: field('IPV4ADDR'), dns: field('IPV4DNS0') };
 }
@@ -76,13 +86,14 @@ describe('the hotspot\'s captive portal, from a phone', () => {
     const dir = sandbox.tempDir('masq-portal-');
     const conf = join(dir, 'dnsmasq.conf');
     writeFileSync(conf, dnsmasqConfig({ iface: 'eth0', leaseFile: join(dir, 'leases'), pidFile: join(dir, 'dnsmasq.pid') }));
-    dnsmasq = box.spawn('dnsmasq', ['--keep-in-foreground', `--conf-file=${conf}`, '--log-facility=-', '--log-dhcp']);
+    dnsmasqLogFile = join(dir, 'dnsmasq.log');
+    dnsmasq = box.spawn('dnsmasq', ['--keep-in-foreground', `--conf-file=${conf}`, `--log-facility=${dnsmasqLogFile}`, '--log-dhcp']);
     // Nothing answers on the Daemon's port in the box: the page runs without one, as on a fresh box's hotspot.
     page = box.spawn(process.execPath, [MASQ_SETUP, '--port', '80', '--address', '0.0.0.0', '--ui-port', String(await freePort())], { HOME: dir });
-    await waitFor('dnsmasq to start', () => dnsmasq.output().includes('DHCP, sockets bound') || dnsmasq.child.exitCode !== null, 10_000);
-    assert.equal(dnsmasq.child.exitCode, null, `dnsmasq stopped: ${dnsmasq.output()}`);
+    await waitFor('dnsmasq to start', () => dnsmasqSaid().includes('DHCP, sockets bound') || dnsmasq.child.exitCode !== null, 10_000);
+    await assertRunning(dnsmasq, 'dnsmasq', dnsmasqSaid);
     await waitFor('the setup page', () => page.output().includes('setup page:') || page.child.exitCode !== null, 15_000);
-    assert.equal(page.child.exitCode, null, `masq-setup stopped: ${page.output()}`);
+    await assertRunning(page, 'masq-setup');
 
     lease = await dhcpLease();
     // `ip netns exec` mounts this over /etc/resolv.conf for the phone's commands.
@@ -154,7 +165,7 @@ describe('the hotspot\'s captive portal, from a phone', () => {
 
   test('DHCP offers option 114 (RFC 8910): a DHCPINFORM from the phone\'s lease gets the API\'s URL', async () => {
     const ack = await dhcpInform(phone, lease.address, HOTSPOT_NET.address, [DHCP_OPTION_CAPTIVE_PORTAL]);
-    assert.deepEqual([...(ack.options.get(DHCP.MESSAGE_TYPE) ?? [])], [DHCP.ACK], `a DHCPACK; dnsmasq said: ${dnsmasq.output().slice(-1500)}`);
+    assert.deepEqual([...(ack.options.get(DHCP.MESSAGE_TYPE) ?? [])], [DHCP.ACK], `a DHCPACK; dnsmasq said: ${dnsmasqSaid()}`);
     assert.equal(ack.options.get(DHCP_OPTION_CAPTIVE_PORTAL)?.toString('latin1'), CAPTIVE_API_URL);
   });
 
