@@ -4,14 +4,10 @@
 
 import type { Host } from './netns.js';
 
-const BOOTREQUEST = 1;
-const BOOTREPLY = 2;
-const MAGIC_COOKIE = 0x63825363;
-/** Fixed fields before the options: op … file (RFC 2131 figure 1), then the magic cookie. */
-const OPTIONS_AT = 240;
+/** RFC 2131's layout: op … file (figure 1), the magic cookie at 236, the options from 240. */
+const LAYOUT = { bootRequest: 1, bootReply: 2, cookie: 0x63825363, cookieAt: 236, optionsAt: 240, minSize: 300 } as const;
 /** A reply bigger than an Ethernet frame is not one. */
 const MAX_PACKET = 1500;
-const MIN_PACKET = 300;
 export const DHCP = { MESSAGE_TYPE: 53, PARAMETER_LIST: 55, PAD: 0, END: 255, INFORM: 8, ACK: 5 } as const;
 
 export interface DhcpPacket {
@@ -27,24 +23,24 @@ const ipText = (b: Buffer, at: number): string => [...b.subarray(at, at + 4)].jo
 
 /** A DHCPINFORM from `address` (hardware address `mac`, aa:bb:…) asking for the options in `wanted`. */
 export function informPacket(xid: number, address: string, mac: string, wanted: readonly number[]): Buffer {
-  const p = Buffer.alloc(MIN_PACKET);
-  p.writeUInt8(BOOTREQUEST, 0);
+  const p = Buffer.alloc(LAYOUT.minSize);
+  p.writeUInt8(LAYOUT.bootRequest, 0);
   p.writeUInt8(1, 1); // Ethernet
   p.writeUInt8(6, 2);
   p.writeUInt32BE(xid >>> 0, 4);
   Buffer.from(ipBytes(address)).copy(p, 12);
   Buffer.from(mac.split(':').map((h) => parseInt(h, 16))).copy(p, 28);
-  p.writeUInt32BE(MAGIC_COOKIE, 236);
-  Buffer.from([DHCP.MESSAGE_TYPE, 1, DHCP.INFORM, DHCP.PARAMETER_LIST, wanted.length, ...wanted, DHCP.END]).copy(p, OPTIONS_AT);
+  p.writeUInt32BE(LAYOUT.cookie, LAYOUT.cookieAt);
+  Buffer.from([DHCP.MESSAGE_TYPE, 1, DHCP.INFORM, DHCP.PARAMETER_LIST, wanted.length, ...wanted, DHCP.END]).copy(p, LAYOUT.optionsAt);
   return p;
 }
 
 /** Parses a DHCP packet, or throws when it is not one; never reads past the packet. */
 export function parseDhcp(p: Buffer): DhcpPacket {
-  if (p.length < OPTIONS_AT || p.length > MAX_PACKET) throw new Error(`A DHCP packet has ${OPTIONS_AT} to ${MAX_PACKET} bytes, not ${p.length}`);
-  if (p.readUInt32BE(236) !== MAGIC_COOKIE) throw new Error('No DHCP magic cookie');
+  if (p.length < LAYOUT.optionsAt || p.length > MAX_PACKET) throw new Error(`A DHCP packet has ${LAYOUT.optionsAt} to ${MAX_PACKET} bytes, not ${p.length}`);
+  if (p.readUInt32BE(LAYOUT.cookieAt) !== LAYOUT.cookie) throw new Error('No DHCP magic cookie');
   const options = new Map<number, Buffer>();
-  let i = OPTIONS_AT;
+  let i = LAYOUT.optionsAt;
   while (i < p.length) {
     const code = p[i] ?? DHCP.END;
     if (code === DHCP.END) break;
@@ -77,6 +73,6 @@ export async function dhcpInform(host: Host, address: string, server: string, wa
   const r = await host.exec('node', ['-e', NS_SIDE, server, informPacket(xid, address, mac, wanted).toString('hex'), String(timeoutMs)], { timeoutMs: timeoutMs + 5000 });
   if (r.code !== 0) throw new Error(`DHCPINFORM to ${server} got no answer (${r.code}): ${r.stderr.trim()}`);
   const reply = parseDhcp(Buffer.from(r.stdout.trim(), 'hex'));
-  if (reply.op !== BOOTREPLY || reply.xid !== xid >>> 0) throw new Error(`The answer to DHCPINFORM is not ours (op ${reply.op}, xid ${reply.xid})`);
+  if (reply.op !== LAYOUT.bootReply || reply.xid !== xid >>> 0) throw new Error(`The answer to DHCPINFORM is not ours (op ${reply.op}, xid ${reply.xid})`);
   return reply;
 }
