@@ -8,7 +8,7 @@ const FLOORS = [
   { name: 'primitives', folders: ['crypto'] },
   { name: 'codecs and storage', folders: ['wire', 'store'] },
   { name: 'configuration', folders: ['config'] },
-  { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys'] },
+  { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal'] },
   { name: 'subsystems', folders: ['neighborhood', 'hopper', 'proxy', 'accountant'] },
   { name: 'streams', folders: ['stream'] },
   { name: 'programs', folders: ['daemon', 'node', 'cli', 'setup', 'ssh-access'] },

@@ -2,6 +2,8 @@
 // does not pop the page up. 192.168.4.0/24 is what RaspAP and many setup hotspots use; the box offers it only while
 // it is on no other network, so it cannot clash with the home LAN it later joins.
 
+import { BlockList, isIPv4 } from 'node:net';
+
 export const HOTSPOT_NET = {
   address: '192.168.4.1',
   prefix: 24,
@@ -15,3 +17,13 @@ export const HOTSPOT_NET = {
 export const PORTAL_URL = `http://${HOTSPOT_NET.address}/`;
 /** The RFC 8908 captive portal API, named by DHCP option 114 (RFC 8910). */
 export const CAPTIVE_API_PATH = '/captive-portal/api';
+/** The API's full address, as DHCP option 114 gives it. */
+export const CAPTIVE_API_URL = `http://${HOTSPOT_NET.address}${CAPTIVE_API_PATH}`;
+
+const hotspotRange = new BlockList();
+hotspotRange.addSubnet(HOTSPOT_NET.address, HOTSPOT_NET.prefix, 'ipv4');
+
+/** Whether a plain IPv4 address (no ::ffff: form) is on the hotspot's network. */
+export function inHotspotNet(ip: string): boolean {
+  return isIPv4(ip) && hotspotRange.check(ip, 'ipv4');
+}

@@ -1,9 +1,11 @@
-// Who may talk to the page at all, and how: which peers (loopback, or the LAN when setup-page-lan is on), which
-// Host names (DNS rebinding), which POSTs (cross-site request forgery), and the headers every answer carries.
-// Pure: the server's hooks call these with what the request says.
+// Who may talk to the page at all, and how: which peers (loopback, phones on the hotspot, or the LAN when
+// setup-page-lan is on), which Host names (DNS rebinding; on the hotspot the captive portal answers foreign ones),
+// which POSTs (cross-site request forgery), and the headers every answer carries. Pure: the server's hooks call
+// these with what the request and its connection say.
 
 import { isIP } from 'node:net';
 import { isPrivateAddress } from '../address-ranges/index.js';
+import { asksCaptiveApi, captiveApiAnswer, HOTSPOT_NET, inHotspotNet, portalAnswer, type PortalAnswer } from '../portal/index.js';
 import { CSRF_HEADER, CSRF_VALUE } from './api.js';
 
 /** Node.js reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d. */
@@ -16,13 +18,21 @@ export function isLoopback(ip: string): boolean {
   return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
 }
 
+/** Whether a connection came in on the hotspot: its local end (`local`) is the hotspot's own address. */
+export function onHotspot(local: string | undefined): boolean {
+  return local !== undefined && plainAddress(local) === HOTSPOT_NET.address;
+}
+
 /**
- * Loopback always; with the LAN on, addresses of local networks (private, link-local, unique local) too. A public
- * address never: the page is not for the internet, even if a router forwards the port by mistake.
+ * Loopback always; a phone on the hotspot always (the hotspot is the box's own network, and the setup code and the
+ * password still guard the claim); with the LAN on, addresses of local networks (private, link-local, unique
+ * local) too. A public address never: the page is not for the internet, even if a router forwards the port by
+ * mistake. `local` is the address the connection arrived at.
  */
-export function peerAllowed(ip: string | undefined, lan: boolean): boolean {
+export function peerAllowed(ip: string | undefined, lan: boolean, local?: string): boolean {
   if (ip === undefined) return false;
   if (isLoopback(ip)) return true;
+  if (onHotspot(local) && inHotspotNet(plainAddress(ip))) return true;
   return lan && isPrivateAddress(plainAddress(ip)) && isIP(plainAddress(ip)) !== 0;
 }
 
@@ -41,6 +51,19 @@ export function hostName(header: string | undefined): string | undefined {
 export function hostAllowed(header: string | undefined, own: ReadonlySet<string>): boolean {
   const name = hostName(header);
   return name !== undefined && own.has(name);
+}
+
+/**
+ * What a request's Host makes of it: the page (one of the box's own names; on the hotspot its fixed address too,
+ * before the names are refreshed), the captive portal's answer (the RFC 8908 API under an own name; on the
+ * hotspot, every foreign name, so that a phone's probe pops the page up), or a refusal ('foreign', DNS rebinding).
+ */
+export function hostDecision(req: { host: string | undefined; url: string; method: string }, local: string | undefined, own: ReadonlySet<string>): 'page' | 'foreign' | PortalAnswer {
+  const hotspot = onHotspot(local);
+  if (hostAllowed(req.host, own) || (hotspot && hostName(req.host) === HOTSPOT_NET.address)) {
+    return asksCaptiveApi({ path: req.url, method: req.method }) ? captiveApiAnswer(req.method) : 'page';
+  }
+  return hotspot ? portalAnswer({ host: req.host, path: req.url, method: req.method }) : 'foreign';
 }
 
 export function ownHostNames(hostname: string, addresses: readonly string[]): Set<string> {

@@ -2,6 +2,7 @@
 // session) and with the security headers on every answer. No sockets are opened here: index.ts listens, tests
 // use inject().
 
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ROUTES, type RouteName, SMALL_BODY } from './api.js';
 import { describeError } from '../system/index.js';
@@ -10,7 +11,7 @@ import { failureAnswer, type PageContext, pageError, send } from './context.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { EventStreams, pageEvent } from './events.js';
 import { FORMS } from './forms.js';
-import { csrfProblem, hostAllowed, peerAllowed, SECURITY_HEADERS } from './guard.js';
+import { csrfProblem, hostDecision, peerAllowed, SECURITY_HEADERS } from './guard.js';
 import type { Call, Handlers } from './handler.js';
 import { NodeControl } from './node-control.js';
 import { clearedCookie, cookieValue, SESSION_COOKIE, type Session, sessionCookie } from './sessions.js';
@@ -24,6 +25,8 @@ export interface ServerOptions {
   lan(): boolean;
   /** The names and addresses the page answers under (DNS rebinding defence). */
   ownNames(): ReadonlySet<string>;
+  /** The address a connection arrived at (the hotspot's or another); its socket's, unless a test's inject() says. */
+  localAddress?(socket: Socket): string | undefined;
 }
 
 export interface PageServer {
@@ -74,16 +77,24 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
     },
   };
 
+  const arrivedAt = (socket: Socket): string | undefined => (opts.localAddress ? opts.localAddress(socket) : socket.localAddress);
   // A connection from where the page must not be seen is closed before it says anything.
   app.server.on('connection', (socket) => {
-    if (!peerAllowed(socket.remoteAddress, opts.lan())) socket.destroy();
+    if (!peerAllowed(socket.remoteAddress, opts.lan(), arrivedAt(socket))) socket.destroy();
   });
 
   const sessions = new WeakMap<FastifyRequest, Session>();
   app.addHook('onRequest', async (req, reply) => {
-    if (!peerAllowed(req.socket.remoteAddress, opts.lan())) return send(reply, pageError(403, 'NOT_LOCAL', 'This page answers only this machine and its local network.'), ctx.log);
-    if (!hostAllowed(req.headers.host, opts.ownNames())) {
+    const local = arrivedAt(req.socket);
+    if (!peerAllowed(req.socket.remoteAddress, opts.lan(), local)) return send(reply, pageError(403, 'NOT_LOCAL', 'This page answers only this machine and its local network.'), ctx.log);
+    const byHost = hostDecision({ host: req.headers.host, url: req.url, method: req.method }, local, opts.ownNames());
+    if (byHost === 'foreign') {
       return send(reply, pageError(421, 'FOREIGN_HOST', `This page does not answer under the name '${String(req.headers.host ?? '').slice(0, 100)}'.`, { fix: 'Open it at the box\'s own name or address.' }), ctx.log);
+    }
+    if (byHost !== 'page') {
+      if (byHost.probe) ctx.log.debug(`A captive probe (${byHost.probe}) is sent to the setup page`);
+      // As bytes: fastify would add a charset to a string's content type, and RFC 8908's type has none.
+      return reply.code(byHost.status).headers(byHost.headers).send(Buffer.from(byHost.body));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const why = csrfProblem(req.headers);
@@ -95,7 +106,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
   });
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) void reply.header(k, v);
-    if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown[] }, _req, reply) => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers, Broadcast, ConvOpcode, Requests } from '../../src/ui/index.js';
 import { UI_ERRORS, UiRequestError } from '../../src/ui/index.js';
-import { buildPageServer, type PageServer } from '../../src/setup/server.js';
+import { buildPageServer, type PageServer, type ServerOptions } from '../../src/setup/server.js';
 import { Sessions } from '../../src/setup/sessions.js';
 import { loadStaticFiles } from '../../src/setup/static-files.js';
 import { createLogCore, createLogger, type Clock } from '../../src/system/index.js';
@@ -97,7 +97,7 @@ export class TestClock implements Clock {
 }
 
 /** A page server on a scripted box, with one static file; `close` removes what it made. */
-export function scriptedPage(box = new ScriptedBox(), opts: { lan?: boolean } = {}): { page: PageServer; box: ScriptedBox; clock: TestClock; close(): Promise<void> } {
+export function scriptedPage(box = new ScriptedBox(), opts: { lan?: boolean; localAddress?: ServerOptions['localAddress'] } = {}): { page: PageServer; box: ScriptedBox; clock: TestClock; close(): Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'masq-page-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
   const clock = new TestClock();
@@ -105,7 +105,7 @@ export function scriptedPage(box = new ScriptedBox(), opts: { lan?: boolean } = 
     link: box, sessions: new Sessions(clock), clock, log: createLogger(createLogCore('off'), 'Setup'), boxName: 'masq-test', version: '0.0.0',
     system: { readText: async () => '', diskOf: async () => ({ total: 100, free: 50 }), memory: () => ({ total: 10, available: 5 }), uptimeS: () => 1, load1: () => 0 },
     diskPath: '/', testChain: async () => ({ chainId: 2, expectedChainId: 2, matches: true, blockNumber: 1, latencyMs: 1 }),
-  }, { files: loadStaticFiles(dir), lan: () => opts.lan ?? false, ownNames: () => new Set(['localhost', '127.0.0.1', 'masq-test.local']) });
+  }, { files: loadStaticFiles(dir), lan: () => opts.lan ?? false, ownNames: () => new Set(['localhost', '127.0.0.1', 'masq-test.local']), ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   return {
     page, box, clock,
     async close() {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CSRF_HEADER, ROUTES, type RouteName } from '../../src/setup/api.js';
 import { SECURITY_HEADERS } from '../../src/setup/guard.js';
+import { CAPTIVE_API_PATH, CAPTIVE_API_TYPE, CAPTIVE_PROBES, HOTSPOT_NET, NO_CACHE_HEADERS, PORTAL_URL } from '../../src/portal/index.js';
 import { IDLE_MS } from '../../src/setup/sessions.js';
 import { ADMIN_PASSWORD, SETUP_CODE, scriptedPage } from '../helpers/setup-page.js';
 
@@ -286,5 +287,88 @@ test('ssh access: the forms are bounded before parsing and checked field by fiel
     assert.equal(p.box.sshChanges.length, 0);
   } finally {
     await p.close();
+  }
+});
+
+// inject()'s socket has no local end: the seam says where the request arrived, as a real socket's localAddress would.
+const arrivingAt = (local: string) => scriptedPage(undefined, { localAddress: () => local });
+const PHONE = '192.168.4.23';
+
+test('hotspot: a phone\'s captive probes and every foreign name are sent to the page, with no-cache headers', async () => {
+  const p = arrivingAt(HOTSPOT_NET.address);
+  try {
+    for (const probe of CAPTIVE_PROBES) {
+      const res = await p.page.app.inject({ method: 'GET', url: probe.path, headers: { host: probe.host }, remoteAddress: PHONE });
+      assert.equal(res.statusCode, 302, `${probe.host}${probe.path}: ${res.body}`);
+      assert.equal(res.headers.location, PORTAL_URL);
+      for (const [k, v] of Object.entries({ ...NO_CACHE_HEADERS, ...SECURITY_HEADERS })) assert.equal(res.headers[k], v, `${probe.host}: ${k}`);
+    }
+    for (const [host, url] of [['example.com', '/anything'], ['evil.example', '/api/state'], ['x'.repeat(300), '/']]) {
+      const res = await p.page.app.inject({ method: 'GET', url, headers: { host }, remoteAddress: PHONE });
+      assert.equal(res.statusCode, 302, host);
+      assert.equal(res.headers['cache-control'], NO_CACHE_HEADERS['cache-control'], `${host}${url}: the API's no-store does not replace it`);
+    }
+    const post = await p.page.app.inject({ method: 'POST', url: ROUTES.login.path, headers: { host: 'evil.example', 'content-type': 'application/json' }, payload: '{}', remoteAddress: PHONE });
+    assert.equal(post.statusCode, 303, 'a foreign POST reaches no route');
+    assert.deepEqual(p.box.asked, [], 'nothing was asked of the Daemon');
+  } finally {
+    await p.close();
+  }
+});
+
+test('hotspot: the box\'s own names and its hotspot address give the page; the claim works from a phone with the LAN off', async () => {
+  const p = arrivingAt(`::ffff:${HOTSPOT_NET.address}`);
+  try {
+    for (const host of [HOTSPOT_NET.address, `${HOTSPOT_NET.address}:80`, 'masq-test.local']) {
+      const res = await p.page.app.inject({ method: 'GET', url: '/', headers: { host }, remoteAddress: `::ffff:${PHONE}` });
+      assert.equal(res.statusCode, 200, `${host}: ${res.body}`);
+      assert.match(res.body, /<title>t<\/title>/);
+    }
+    const hotspotHost = { host: HOTSPOT_NET.address, [CSRF_HEADER]: '1', 'content-type': 'application/json' };
+    const code = await p.page.app.inject({ method: 'POST', url: ROUTES.claimCode.path, headers: hotspotHost, payload: JSON.stringify({ code: SETUP_CODE }), remoteAddress: PHONE });
+    assert.equal(code.statusCode, 200, code.body);
+    const forged = await p.page.app.inject({ method: 'POST', url: ROUTES.claimCode.path, headers: { host: HOTSPOT_NET.address, 'content-type': 'application/json' }, payload: JSON.stringify({ code: SETUP_CODE }), remoteAddress: PHONE });
+    assert.equal(forged.statusCode, 403, 'the CSRF guard still holds on the hotspot');
+  } finally {
+    await p.close();
+  }
+});
+
+test('the RFC 8908 API answers under the box\'s names anywhere, and under any name on the hotspot', async () => {
+  const hotspot = arrivingAt(HOTSPOT_NET.address);
+  const lan = scriptedPage(undefined, { lan: true, localAddress: () => '192.168.1.5' });
+  try {
+    const ask = (p: Page, host: string, remoteAddress: string) => p.page.app.inject({ method: 'GET', url: CAPTIVE_API_PATH, headers: { host }, remoteAddress });
+    for (const [p, host, from] of [[hotspot, HOTSPOT_NET.address, PHONE], [hotspot, 'captive.apple.com', PHONE], [lan, 'masq-test.local', '192.168.1.20'], [lan, '127.0.0.1', '127.0.0.1']] as const) {
+      const res = await ask(p, host, from);
+      assert.equal(res.statusCode, 200, `${host}: ${res.body}`);
+      assert.equal(res.headers['content-type'], CAPTIVE_API_TYPE);
+      assert.equal(res.headers['cache-control'], NO_CACHE_HEADERS['cache-control']);
+      assert.deepEqual(res.json(), { captive: true, 'user-portal-url': PORTAL_URL });
+    }
+    assert.equal((await ask(lan, 'evil.example', '192.168.1.20')).statusCode, 421, 'off the hotspot a foreign name is still refused');
+  } finally {
+    await hotspot.close();
+    await lan.close();
+  }
+});
+
+test('off the hotspot nothing changes: foreign names refused, phones\' addresses need the LAN, arriving elsewhere', async () => {
+  const p = arrivingAt('10.1.2.3');
+  const onLan = scriptedPage(undefined, { lan: true, localAddress: () => '192.168.1.5' });
+  try {
+    assert.equal((await p.page.app.inject({ method: 'GET', url: '/', headers: { host: 'captive.apple.com' }, remoteAddress: '127.0.0.1' })).statusCode, 421);
+    assert.equal((await p.page.app.inject({ method: 'GET', url: '/', headers: { host: HOTSPOT_NET.address }, remoteAddress: PHONE })).statusCode, 403, 'a hotspot address arriving elsewhere is a LAN peer');
+    assert.equal((await onLan.page.app.inject({ method: 'GET', url: '/hotspot-detect.html', headers: { host: 'captive.apple.com' }, remoteAddress: '192.168.1.20' })).statusCode, 421);
+    const outsider = await arrivingAt(HOTSPOT_NET.address);
+    try {
+      assert.equal((await outsider.page.app.inject({ method: 'GET', url: '/', headers: { host: HOTSPOT_NET.address }, remoteAddress: '192.168.1.20' })).statusCode, 403, 'only the hotspot\'s own network');
+      assert.equal((await outsider.page.app.inject({ method: 'GET', url: '/', headers: { host: HOTSPOT_NET.address }, remoteAddress: '203.0.113.9' })).statusCode, 403);
+    } finally {
+      await outsider.close();
+    }
+  } finally {
+    await p.close();
+    await onLan.close();
   }
 });
