@@ -1,6 +1,7 @@
 // The setup page's server with a scripted masq-wifi: the networks in range are plain values and each join's outcome
 // is the next of a script, reported after `joinMs` as the real manager reports it (status.lastJoin). `onHotspot`
-// lets a test take the hotspot's link down while the box tries a network, as the one radio does.
+// lets a test take the page's link down while the box tries a network, as the one radio does, and up again after
+// (the hotspot back after a failure; after a success, the network the phone would then be on).
 
 import { createLogCore, createLogger } from '../../src/system/index.js';
 import { buildPageServer, type PageServer } from '../../src/setup/server.js';
@@ -26,6 +27,8 @@ const MESSAGES: Record<JoinOutcome, string> = {
   joined: 'Joined.', 'wrong-password': 'The password was not accepted.', 'not-found': 'No network of that name answered.',
   'no-lease': 'No address from DHCP.', failed: 'The radio refused to start.',
 };
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A connection error as node:net gives it for a socket file that is not there. */
 export const noSocket = (): Error => Object.assign(new Error('connect ENOENT /run/masq-wifi/api.sock'), { code: 'ENOENT' });
@@ -57,14 +60,16 @@ export class ScriptedWifi implements WifiControl {
     this.state = { ...this.state, mode: 'joining', country: req.country };
     const outcome = this.outcomes.shift() ?? 'joined';
     void (async () => {
+      // The manager answers first, then the radio leaves the hotspot.
+      await pause(100);
       await this.onHotspot(false);
-      await new Promise((r) => setTimeout(r, this.joinMs));
+      await pause(this.joinMs);
       const joined = outcome === 'joined';
       this.state = {
         ...this.state, mode: joined ? 'online' : 'hotspot', addresses: joined ? ['192.168.1.57'] : [], ...(joined ? { ssid: req.ssid } : {}),
         lastJoin: { outcome, ssid: req.ssid, name: BOX_NAME, message: MESSAGES[outcome], at: Date.now(), ...(joined ? { address: '192.168.1.57' } : {}) },
       };
-      if (!joined) await this.onHotspot(true);
+      await this.onHotspot(true);
     })();
     return structuredClone(this.state);
   }

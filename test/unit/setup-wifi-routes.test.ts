@@ -82,7 +82,7 @@ test('join: masq-wifi gets the password; no answer and no log line holds it; the
     assert.equal(started.statusCode, 200, started.body);
     assert.equal(started.json().mode, 'joining');
     assert.deepEqual(wifi.joins, [{ ...JOIN, hidden: true }]);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     const after = await call(p, 'wifiStatus', {}, cookie);
     answers.push(after.body);
     assert.equal(after.json().lastJoin.outcome, 'wrong-password');
