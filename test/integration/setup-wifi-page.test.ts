@@ -54,6 +54,29 @@ async function shows(page: CheckedPage['page'], text: string | RegExp, timeout =
   });
 }
 
+async function claim(page: CheckedPage['page']): Promise<void> {
+  await page.getByLabel('Setup code').pressSequentially(SETUP_CODE);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('The same password again').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Save the password' }).click();
+}
+
+/** A page server with this masq-wifi (or none) at http://192.168.4.1/ for `f`; closed afterwards. */
+async function atHotspot(wifi: ScriptedWifi | undefined, logLines: string[], f: () => Promise<void>): Promise<void> {
+  const box = lan.hosts[0];
+  assert.ok(box);
+  const server = wifiPage(webRoot, wifi, logLines);
+  await server.page.app.listen({ port: 0, host: '127.0.0.1' });
+  const forward = await forwardIntoLan(sandbox, box, (server.page.app.server.address() as { port: number }).port, 80);
+  try {
+    await f();
+  } finally {
+    await forward.close();
+    await server.close();
+  }
+}
+
 for (const size of ['phone', 'desktop'] as Size[]) {
   test(`${size}: on the hotspot, claim, the networks, a wrong password, then joined; the home network's page says where`, { timeout: 180_000 }, async () => {
     const [box, phone] = lan.hosts;
@@ -68,12 +91,7 @@ for (const size of ['phone', 'desktop'] as Size[]) {
     };
     wifi.onHotspot = link;
     const logLines: string[] = [];
-    const server = wifiPage(webRoot, wifi, logLines);
-    await server.page.app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (server.page.app.server.address() as { port: number }).port;
-    const forward = await forwardIntoLan(sandbox, box, port, 80);
-    try {
-      await withBrowser(async (browser) => {
+    await atHotspot(wifi, logLines, () => withBrowser(async (browser) => {
         const p = await browser.open(size, 'http://192.168.4.1/');
         const { page } = p;
         const answers: string[] = [];
@@ -83,11 +101,7 @@ for (const size of ['phone', 'desktop'] as Size[]) {
           if (new URL(r.url()).pathname.startsWith('/api/')) void r.text().then((t) => answers.push(t), () => undefined);
         });
 
-        await page.getByLabel('Setup code').pressSequentially(SETUP_CODE);
-        await page.getByRole('button', { name: 'Continue' }).click();
-        await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
-        await page.getByLabel('The same password again').fill(ADMIN_PASSWORD);
-        await page.getByRole('button', { name: 'Save the password' }).click();
+        await claim(page);
 
         // The networks, strongest first, every name as the characters it is.
         await page.getByRole('heading', { name: 'Connect the box to your network' }).waitFor();
@@ -156,11 +170,42 @@ for (const size of ['phone', 'desktop'] as Size[]) {
         await shows(home.page, 'The box is online on HomeNet (address 192.168.1.57).');
         assert.equal(await home.page.getByText('The page did not pop up').count(), 0, 'no hotspot help on the home network');
         assert.deepEqual(problemsOf(home), []);
-      }, chromium);
-    } finally {
-      await link(true).catch(() => undefined);
-      await forward.close();
-      await server.close();
-    }
+      }, chromium)).finally(() => link(true).catch(() => undefined));
   });
 }
+
+test('a network that hides its name is typed in; Back from the explanation keeps it', { timeout: 60_000 }, async () => {
+  const wifi = new ScriptedWifi();
+  await atHotspot(wifi, [], () => withBrowser(async (browser) => {
+    const p = await browser.open('phone', 'http://192.168.4.1/');
+    const { page } = p;
+    await claim(page);
+    await page.getByRole('radio', { name: /^Other network/ }).check();
+    const name = 'Hidden "net" <i>';
+    await page.getByLabel('Network name').fill(name);
+    await page.getByLabel('Country').selectOption('GB');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await shows(page, `The box leaves its hotspot to try ${name}.`);
+    await page.getByRole('button', { name: 'Back' }).click();
+    assert.equal(await page.getByLabel('Network name').inputValue(), name);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.getByRole('button', { name: `Join ${name}` }).click();
+    await shows(page, `Joined ${name} as 192.168.1.57`);
+    assert.deepEqual(wifi.joins, [{ ssid: name, country: 'GB', hidden: true }]);
+    assert.deepEqual(problemsOf(p), []);
+  }, chromium));
+});
+
+test('where masq-wifi does not manage the network, the step is skipped and says why', { timeout: 60_000 }, async () => {
+  await atHotspot(undefined, [], () => withBrowser(async (browser) => {
+    const p = await browser.open('desktop', 'http://192.168.4.1/');
+    const { page } = p;
+    const entries = await page.evaluate(() => history.length);
+    await claim(page);
+    await page.getByRole('heading', { name: 'Secure the box' }).waitFor();
+    await shows(page, 'This machine\'s network is not managed by masq (no masq-wifi): connect it with a cable or your system\'s own tools.');
+    assert.equal(new URL(page.url()).hash, '#step-2');
+    assert.equal(await page.evaluate(() => history.length), entries, 'the skipped step is not in the history');
+    assert.deepEqual(problemsOf(p), []);
+  }, chromium));
+});

@@ -46,7 +46,7 @@ function choose(c: Ctx, keep: Keep, outcome?: JoinResult): void {
   show(c, outcome ? outcomeBlock(outcome) : null,
     h('p', { class: 'intro' }, 'Choose the Wi-Fi network the box should use: the next steps need the internet.'),
     chooseNetwork(c.w.app, c.status, keep, (req) => {
-      const again: Keep = { ssid: req.ssid, ...(req.hidden ? { hidden: true } : {}) };
+      const again: Keep = { ssid: req.ssid, country: req.country, ...(req.hidden ? { hidden: true } : {}) };
       show(c, explainJoin(c.w.app, c.status, req, {
         back: () => choose(c, again),
         trying: (started) => void trying(c, again, started.lastJoin?.at),

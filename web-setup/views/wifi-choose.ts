@@ -10,8 +10,8 @@ import { fill, h, s } from '../ui/dom.js';
 import { field, Form, Invalid } from '../ui/form.js';
 import type { App } from './app.js';
 
-/** What the form starts with: the network of the last attempt (its password never kept). */
-export interface Keep { ssid?: string; hidden?: boolean }
+/** What the form starts with: the network and country of the last attempt (its password never kept). */
+export interface Keep { ssid?: string; hidden?: boolean; country?: string }
 
 const OTHER = '\u0000other';
 
@@ -51,7 +51,7 @@ export function chooseNetwork(app: App, status: WifiStatus, keep: Keep, onJoin: 
   });
   password.control.after(toggle);
   const nameOf = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : undefined;
-  const preset = isCountry(status.country) ? status.country : countryOfLanguage(navigator.language) ?? '';
+  const preset = [keep.country, status.country].find((c) => c !== undefined && isCountry(c)) ?? countryOfLanguage(navigator.language) ?? '';
   const country = field({
     name: 'country', label: 'Country', value: preset, options: [['', 'Choose the country…'], ...countryChoices((c) => nameOf?.of(c))],
     hint: 'The radio may use only the channels allowed where it is.',
