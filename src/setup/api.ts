@@ -1,6 +1,8 @@
 // The setup page's HTTP API: one table of routes, read by the server (its handlers and limits) and by the page
 // (web-setup/, which imports these types only). Every answer is JSON; a failure is { error: ApiError }.
 
+import type { JoinRequest, WifiNetwork } from '../wifi/index.js';
+
 /** Who may call a route. */
 export type Access =
   /** Anyone who reaches the page (static files, the phase). */
@@ -60,6 +62,9 @@ export const ROUTES = {
   sshAddKey: { method: 'POST', path: '/api/ssh/keys', access: 'session', bodyLimit: SSH_KEY_BODY },
   sshRemoveKey: { method: 'POST', path: '/api/ssh/keys/remove', access: 'session', bodyLimit: SMALL_BODY },
   sshUser: { method: 'POST', path: '/api/ssh/user', access: 'session', bodyLimit: SMALL_BODY },
+  wifiStatus: { method: 'GET', path: '/api/wifi', access: 'session' },
+  wifiNetworks: { method: 'GET', path: '/api/wifi/networks', access: 'session' },
+  wifiJoin: { method: 'POST', path: '/api/wifi/join', access: 'session', bodyLimit: SMALL_BODY },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
@@ -206,3 +211,9 @@ export type SshPanel =
 export interface SshKeyBody { key: string }
 export interface SshRemoveBody { fingerprint: string }
 export interface SshUserBody { user: string }
+
+/** The box's network, as masq-wifi tells it (WIFI_UNAVAILABLE where masq-wifi does not manage it). */
+export type { JoinOutcome, JoinResult, WifiMode, WifiNetwork, WifiSecurity, WifiStatus } from '../wifi/index.js';
+/** The networks in range, strongest first. */
+export interface WifiNetworksAnswer { networks: WifiNetwork[] }
+export type WifiJoinBody = JoinRequest;

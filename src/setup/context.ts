@@ -5,6 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import { type Clock, describeError, type Logger, MasqError } from '../system/index.js';
 import { UI_ERRORS, UiRequestError } from '../ui/index.js';
+import type { WifiControl } from '../wifi/index.js';
 import type { ApiError, ChainTestAnswer } from './api.js';
 import type { Link } from './box-link.js';
 import type { Session, Sessions } from './sessions.js';
@@ -22,6 +23,8 @@ export interface PageContext {
   diskPath: string;
   /** The chain test's call; tests point it at their own chain. */
   testChain(chain: string, url: string): Promise<ChainTestAnswer>;
+  /** masq-wifi, where it manages the box's network; absent, the Wi-Fi step is skipped. */
+  wifi?: WifiControl;
 }
 
 /** A refusal of the page itself: a form field, a wrong code, a missing session. */

@@ -1,5 +1,6 @@
 // The shape of every request body the page accepts, checked before a handler sees it (fastify's JSON schema
-// validation, after its body-size limit). Strings are bounded; nothing else is allowed in.
+// validation, after its body-size limit). Strings are bounded; nothing else is allowed in. What a schema cannot say
+// (an SSID's length in bytes, a Wi-Fi password's two forms) is joinProblem's, which the page runs too.
 
 import type { RouteName } from './api.js';
 
@@ -30,4 +31,32 @@ export const FORMS: Partial<Record<RouteName, unknown>> = {
   sshAddKey: object({ key: str(60_000, 1) }, ['key']),
   sshRemoveKey: object({ fingerprint: str(100, 1) }, ['fingerprint']),
   sshUser: object({ user: str(64, 1) }, ['user']),
+  // Characters bound the SSID here; joinProblem counts its bytes.
+  wifiJoin: object({ ssid: str(32, 1), password: str(64), hidden: { type: 'boolean' }, country: { type: 'string', pattern: '^[A-Z]{2}$' } }, ['ssid', 'country']),
 };
+
+/** 802.11 limits an SSID to 32 bytes; WPA's passphrase is 8 to 63 characters, or the key itself as 64 hex digits. */
+export const SSID_MAX_BYTES = 32;
+export const WIFI_PASSWORD = { min: 8, max: 63, hexKey: 64 } as const;
+
+export interface FieldProblem { field: 'ssid' | 'password' | 'country'; message: string; fix: string }
+
+/** What is wrong with a Wi-Fi join form, for the field it is about; undefined when nothing is. */
+export function joinProblem(form: { ssid: string; password?: string; country: string }): FieldProblem | undefined {
+  const bytes = new TextEncoder().encode(form.ssid).length;
+  if (bytes === 0) return { field: 'ssid', message: 'Give the network\'s name.', fix: 'Choose a network from the list, or type its name exactly.' };
+  if (bytes > SSID_MAX_BYTES) {
+    return { field: 'ssid', message: `A network name has at most ${SSID_MAX_BYTES} bytes; this one has ${bytes}.`, fix: 'Check the name: an emoji or an accented letter takes several bytes.' };
+  }
+  const pw = form.password ?? '';
+  const chars = [...pw].length;
+  const hexKey = pw.length === WIFI_PASSWORD.hexKey && /^[0-9a-fA-F]+$/.test(pw);
+  if (pw !== '' && !hexKey && (chars < WIFI_PASSWORD.min || chars > WIFI_PASSWORD.max)) {
+    return {
+      field: 'password', message: `A Wi-Fi password has ${WIFI_PASSWORD.min} to ${WIFI_PASSWORD.max} characters (or is ${WIFI_PASSWORD.hexKey} hexadecimal digits); this one has ${chars}.`,
+      fix: 'Check the password: it is often on a sticker on the router.',
+    };
+  }
+  if (!/^[A-Z]{2}$/.test(form.country)) return { field: 'country', message: 'Choose the country the box is in.', fix: 'The radio may use only the channels allowed there.' };
+  return undefined;
+}

@@ -17,6 +17,7 @@ import { NodeControl } from './node-control.js';
 import { clearedCookie, cookieValue, SESSION_COOKIE, type Session, sessionCookie } from './sessions.js';
 import { sshRoutes } from './ssh-routes.js';
 import { pickEncoding, type StaticFile } from './static-files.js';
+import { wifiRoutes } from './wifi-routes.js';
 import { wizardRoutes } from './wizard-routes.js';
 
 export interface ServerOptions {
@@ -60,6 +61,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
     ...wizardRoutes(ctx, node),
     ...dashboardRoutes(ctx, node),
     ...sshRoutes(ctx),
+    ...wifiRoutes(ctx),
     events: async ({ reply, session }) => {
       const id = session?.id;
       void reply.hijack();

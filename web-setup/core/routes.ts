@@ -6,7 +6,7 @@ import type {
   ConfirmBody, DescriptorPanel, EarningsPanel, GenerateAnswer, GenerateBody, LogsPanel,
   NeighborhoodPanel, OkAnswer, PasswordBody, RecoverBody, RestoreAnswer, RestoreBody, RouteName,
   SetConfigurationBody, SetupAnswer, SetupBody, SshKeyBody, SshPanel, SshRemoveBody, SshUserBody, StartAnswer,
-  StateAnswer, StatusPanel, SystemPanel, UnlockBody, WalletsAnswer, AutomapPanel,
+  StateAnswer, StatusPanel, SystemPanel, UnlockBody, WalletsAnswer, AutomapPanel, WifiJoinBody, WifiNetworksAnswer, WifiStatus,
 } from '../../src/setup/api.js';
 import { CSRF_HEADER, CSRF_VALUE, ROUTES } from '../../src/setup/api.js';
 
@@ -49,6 +49,9 @@ export type Calls = OfRoutes<{
   sshAddKey: [SshKeyBody, SshPanel];
   sshRemoveKey: [SshRemoveBody, SshPanel];
   sshUser: [SshUserBody, SshPanel];
+  wifiStatus: [undefined, WifiStatus];
+  wifiNetworks: [undefined, WifiNetworksAnswer];
+  wifiJoin: [WifiJoinBody, WifiStatus];
 }>;
 
 /** Only names of the route table, each with a [body, answer] pair. */

@@ -1,4 +1,4 @@
-// Step 2: the blockchain the Node pays and earns on, and the JSON-RPC service it reaches that chain through,
+// Step 3: the blockchain the Node pays and earns on, and the JSON-RPC service it reaches that chain through,
 // with a button that asks the box to try the service (its chain id against the chain's, its latest block, the time).
 
 import type { ChainTestAnswer } from '../../src/setup/api.js';

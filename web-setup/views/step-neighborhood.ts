@@ -1,4 +1,4 @@
-// Step 4: how the Node takes part in the network (neighborhood-mode), the Nodes it joins through (neighbors, pre-
+// Step 5: how the Node takes part in the network (neighborhood-mode), the Nodes it joins through (neighbors, pre-
 // filled with its past neighbors when nobody set them), and how the router port mapping went once the Node runs.
 
 import { neighborLines, neighborList } from '../core/text-lists.js';

@@ -1,4 +1,4 @@
-// Step 1: the database password, and whether the box may start the Node by itself after a power cut (the
+// Step 2: the database password, and whether the box may start the Node by itself after a power cut (the
 // unattended-restart parameter) — with what each choice protects and what it does not. Or: restore a backup.
 
 import { h } from '../ui/dom.js';

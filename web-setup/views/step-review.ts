@@ -1,4 +1,4 @@
-// Step 5: what will start, read back from the box (GET /api/setup), with whatever it still finds missing or wrong
+// Step 6: what will start, read back from the box (GET /api/setup), with whatever it still finds missing or wrong
 // and a button to the step that asks it; then Start, and the live view of the Node coming up.
 
 import type { SetupAnswer } from '../../src/setup/api.js';

@@ -1,4 +1,4 @@
-// Step 3: the wallets. Create new ones (the recovery phrase shown once, in a numbered grid, then some of its words
+// Step 4: the wallets. Create new ones (the recovery phrase shown once, in a numbered grid, then some of its words
 // typed back to prove it was written down), recover them from a phrase, or give only an address to earn into.
 
 import type { GenerateAnswer, WalletsAnswer } from '../../src/setup/api.js';
@@ -26,8 +26,8 @@ function addresses(a: WalletsAnswer): HTMLElement {
 
 function render(w: Wizard): HTMLElement {
   const body = h('div');
-  // Asked here only when this visit did not pass step 1 (the page was reloaded): it is kept nowhere but in memory.
-  const db = w.dbPassword === undefined ? field({ name: 'dbPassword', label: 'Database password', type: 'password', autocomplete: 'current-password', hint: 'The one you chose in step 1: it seals the wallet keys.' }) : undefined;
+  // Asked here only when this visit did not pass step 2 (the page was reloaded): it is kept nowhere but in memory.
+  const db = w.dbPassword === undefined ? field({ name: 'dbPassword', label: 'Database password', type: 'password', autocomplete: 'current-password', hint: 'The one you chose in step 2: it seals the wallet keys.' }) : undefined;
   const dbPassword = (): string => w.dbPassword ?? db?.control.value ?? '';
   /** Once the box accepted the password typed here, it is not asked again. */
   const accepted = (): void => { w.dbPassword = dbPassword(); };

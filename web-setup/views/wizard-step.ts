@@ -22,14 +22,16 @@ export interface Wizard {
   next(): void;
   back(): void;
   goTo(step: number): void;
+  /** Goes on to the next step, leaving this one out of the history (a step with nothing to ask). */
+  skip(): void;
 }
 
 export interface Step { title: string; render(w: Wizard): HTMLElement }
 
 /** The step where each parameter is asked, so the review can send the user back to it. */
 export const STEP_OF: Readonly<Record<string, number>> = {
-  'db-password': 0, 'unattended-restart': 0, chain: 1, 'blockchain-service-url': 1,
-  'earning-wallet': 2, 'consuming-private-key': 2, 'neighborhood-mode': 3, neighbors: 3,
+  'db-password': 1, 'unattended-restart': 1, chain: 2, 'blockchain-service-url': 2,
+  'earning-wallet': 3, 'consuming-private-key': 3, 'neighborhood-mode': 4, neighbors: 4,
 };
 
 /** Puts a Back button before the form's own Next. */

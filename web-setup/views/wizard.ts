@@ -1,6 +1,7 @@
-// The first setup, in five steps with a progress bar. Each step's "Next" sends its values with POST /api/setup and
-// goes on only when the answer has no error about them; the step shows in the address (#step-3) so the phone's back
-// button goes back a step. The database password stays in this page's memory only, for the wallets step.
+// The first setup, in six steps with a progress bar: the network first, since the chain test needs the internet.
+// Each step's "Next" sends its values with POST /api/setup and goes on only when the answer has no error about them;
+// the step shows in the address (#step-3) so the phone's back button goes back a step. The database password stays
+// in this page's memory only, for the wallets step.
 
 import { fill, h } from '../ui/dom.js';
 import type { App } from './app.js';
@@ -9,16 +10,19 @@ import { neighborhoodStep } from './step-neighborhood.js';
 import { passwordStep } from './step-password.js';
 import { reviewStep } from './step-review.js';
 import { walletsStep } from './step-wallets.js';
+import { wifiStep } from './step-wifi.js';
 import type { Step, Wizard } from './wizard-step.js';
 
-const STEPS: readonly Step[] = [passwordStep, chainStep, walletsStep, neighborhoodStep, reviewStep];
+const STEPS: readonly Step[] = [wifiStep, passwordStep, chainStep, walletsStep, neighborhoodStep, reviewStep];
 
 const stepFromHash = (): number => {
   const m = /^#step-([1-9])$/.exec(location.hash);
   return m ? Math.min(Number(m[1]) - 1, STEPS.length - 1) : 0;
 };
 
-/** The steps as a bar; their names show where there is room, a phone shows "Step 2 of 5" instead. */
+const hashOf = (step: number): string => `step-${Math.max(0, Math.min(step, STEPS.length - 1)) + 1}`;
+
+/** The steps as a bar; their names show where there is room, a phone shows "Step 2 of 6" instead. */
 function progress(at: number): HTMLElement[] {
   return [
     h('ol', { class: 'progress', attrs: { 'aria-label': `Step ${at + 1} of ${STEPS.length}` } },
@@ -41,7 +45,8 @@ export async function wizardView(app: App): Promise<void> {
     },
     next: () => w.goTo(stepFromHash() + 1),
     back: () => w.goTo(stepFromHash() - 1),
-    goTo: (step) => { location.hash = `step-${Math.max(0, Math.min(step, STEPS.length - 1)) + 1}`; },
+    goTo: (step) => { location.hash = hashOf(step); },
+    skip: () => location.replace(`#${hashOf(stepFromHash() + 1)}`),
   };
   const render = (): void => {
     const at = stepFromHash();
