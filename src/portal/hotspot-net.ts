@@ -2,7 +2,7 @@
 // does not pop the page up. 192.168.4.0/24 is what RaspAP and many setup hotspots use; the box offers it only while
 // it is on no other network, so it cannot clash with the home LAN it later joins.
 
-import { BlockList, isIPv4 } from 'node:net';
+// No node: imports here: the page (web-setup) imports these constants into the browser too.
 
 export const HOTSPOT_NET = {
   address: '192.168.4.1',
@@ -19,11 +19,3 @@ export const PORTAL_URL = `http://${HOTSPOT_NET.address}/`;
 export const CAPTIVE_API_PATH = '/captive-portal/api';
 /** The API's full address, as DHCP option 114 gives it. */
 export const CAPTIVE_API_URL = `http://${HOTSPOT_NET.address}${CAPTIVE_API_PATH}`;
-
-const hotspotRange = new BlockList();
-hotspotRange.addSubnet(HOTSPOT_NET.address, HOTSPOT_NET.prefix, 'ipv4');
-
-/** Whether a plain IPv4 address (no ::ffff: form) is on the hotspot's network. */
-export function inHotspotNet(ip: string): boolean {
-  return isIPv4(ip) && hotspotRange.check(ip, 'ipv4');
-}

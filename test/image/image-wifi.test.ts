@@ -81,6 +81,9 @@ describe('the hotspot and the captive portal on mac80211_hwsim radios', () => {
     assert.equal(await radioType(), 'AP');
     assert.match(await sh('iw dev wlan0 info'), new RegExp(`ssid ${SSID}`));
     assert.match(await sh('ip -4 -o addr show wlan0'), /192\.168\.4\.1\/24/);
+    // What the hotspot costs the box: resident memory of each process that serves it (docs/PERFORMANCE.md).
+    const rss = await sh('for p in $(systemctl show -p MainPID --value masq-wifi.service) $(pgrep -x hostapd) $(pgrep -x dnsmasq); do ps -o comm=,rss= -p $p; done');
+    console.log(`hotspot memory (KiB): ${rss.trim().replace(/\s*\n\s*/g, '; ')}`);
   });
 
   test('a phone joins it, gets a lease and DNS, and every probe leads to the page', async () => {

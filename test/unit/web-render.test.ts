@@ -123,6 +123,7 @@ function usual(box: Box, path: string, body: Record<string, unknown>): [number, 
     case '/api/login': box.phase = 'dashboard'; return [200, { ok: true }];
     case '/api/logout': box.phase = 'login'; return [200, { ok: true }];
     case '/api/setup': return [200, setupAnswer()];
+    case '/api/wifi': return refuse(503, { code: 'WIFI_UNAVAILABLE', message: 'This machine\'s network is not managed by masq (no masq-wifi): connect it with a cable or your system\'s own tools.' });
     case '/api/chain/test': return [200, { chainId: 8453, expectedChainId: 8453, matches: true, blockNumber: 23_456_789, latencyMs: 84 }];
     case '/api/wallets/generate': return [200, { mnemonic: MNEMONIC, consumingAddress: '0xC0fFee0000000000000000000000000000000001', earningAddress: '0xEa7000000000000000000000000000000000beef', confirmPositions: CONFIRM }];
     case '/api/wallets/confirm': {
