@@ -143,8 +143,22 @@ export class WifiManager {
   private feed(e: PolicyEvent, delayMs = 0): void {
     const r = step(this.policy, e, this.d.clock.now(), this.d.policy);
     this.policy = r.state;
-    if (delayMs > 0 && r.actions.length > 0) this.enqueue(() => new Promise((resolve) => this.d.timers.setTimeout(resolve, delayMs)));
+    if (delayMs > 0 && r.actions.length > 0) this.enqueue(() => this.pause(delayMs));
     this.schedule(r.actions);
+  }
+
+  /** A wait in the queue that a stop cuts short. */
+  private pause(ms: number): Promise<void> {
+    if (this.aborts.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.d.timers.clearTimeout(h);
+        this.aborts.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const h = this.d.timers.setTimeout(done, ms);
+      this.aborts.signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private schedule(actions: readonly PolicyAction[]): void {
