@@ -34,15 +34,18 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new WifiError('bad-request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'Send only the join request.'));
-        req.destroy();
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(c);
         return;
       }
-      chunks.push(c);
-    });
+      // The rest is read and dropped (within the request timeout), so the refusal reaches the client.
+      req.off('data', onData);
+      req.resume();
+      reject(new WifiError('bad-request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 'Send only the join request.'));
+    };
+    req.on('data', onData);
     req.on('end', () => {
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
