@@ -152,7 +152,7 @@ export class FakeRadio implements Radio {
 
 /** A manager on the scripted radio, with its state in memory and its log lines kept (secrets already scrubbed). */
 export function scriptedManager(radio: FakeRadio, time: ManualTime, opts: { delayMs?: number; setupCode?: SetupCodeAnswer | Error; state?: WifiState } = {}): {
-  manager: WifiManager; state: WifiState; logs: string[]; secrets: Set<string>;
+  manager: WifiManager; state(): WifiState; logs: string[]; secrets: Set<string>;
 } {
   const core = createLogCore('debug', { write: (l) => void logs.push(l) });
   const logs: string[] = [];
@@ -171,5 +171,16 @@ export function scriptedManager(radio: FakeRadio, time: ManualTime, opts: { dela
     policy: { delayMs: opts.delayMs ?? 60_000, lookMs: 300_000 },
     join: JOIN_LIMITS, tickMs: 2000, retryMs: 30_000, iface: 'wlan0', channel: 6, scanMaxAgeMs: 30_000, answerGraceMs: 1000,
   });
-  return { manager, get state() { return box.state; }, logs, secrets: core.secrets };
+  return { manager, state: () => box.state, logs, secrets: core.secrets };
+}
+
+/** A manager started on a scripted radio (a fresh one unless given), stopped when the test ends. */
+export function booted(t: { after(f: () => Promise<void>): void }, opts: Parameters<typeof scriptedManager>[2] & { saved?: string; radio?: FakeRadio; time?: ManualTime } = {}) {
+  const radio = opts.radio ?? new FakeRadio();
+  const time = opts.time ?? new ManualTime();
+  if (opts.saved !== undefined) radio.saved = opts.saved;
+  const box = scriptedManager(radio, time, opts);
+  box.manager.start();
+  t.after(() => box.manager.stop());
+  return { radio, time, ...box };
 }

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeRadio, ManualTime, scriptedManager } from '../helpers/wifi-radio.js';
+import { booted, FakeRadio } from '../helpers/wifi-radio.js';
 import { wpaPsk } from '../../src/wifi/psk.js';
 
 const CONNECTED = 'wlan0: CTRL-EVENT-CONNECTED - Connection to 00:11:22:33:44:55 completed [id=0 id_str=]';
@@ -14,11 +14,8 @@ const PASSWORD = 'correct horse battery';
 
 /** A box that has been without a network for the delay: its hotspot is up. */
 async function onHotspot(t: { after(f: () => Promise<void>): void }) {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  const box = scriptedManager(radio, time);
-  box.manager.start();
-  t.after(() => box.manager.stop());
+  const box = booted(t);
+  const { radio, time } = box;
   await time.advance(58_000);
   assert.equal(box.manager.status().mode, 'waiting', 'no hotspot before the delay');
   assert.equal(radio.hotspotStarts, 0);
@@ -26,7 +23,7 @@ async function onHotspot(t: { after(f: () => Promise<void>): void }) {
   assert.equal(box.manager.status().mode, 'hotspot');
   assert.equal(radio.hotspot?.ssid, 'MASQ-Setup-3F2A');
   assert.deepEqual(radio.scans, [false], 'scanned before the hotspot came up');
-  return { radio, time, ...box };
+  return box;
 }
 
 async function joinHome(box: Awaited<ReturnType<typeof onHotspot>>, script: (say: (...l: string[]) => void) => void) {
@@ -50,7 +47,7 @@ function assertHotspotBack(box: Awaited<ReturnType<typeof onHotspot>>): void {
 test('the hotspot: WPA2 with the setup code\'s PSK, remembered for later, never logged', async (t) => {
   const box = await onHotspot(t);
   assert.equal(box.radio.hotspot?.psk, wpaPsk('ABCD-EFGH', Buffer.from('MASQ-Setup-3F2A')));
-  assert.equal(box.state.hotspotCode, 'ABCD-EFGH');
+  assert.equal(box.state().hotspotCode, 'ABCD-EFGH');
   assert.ok(box.secrets.has('ABCD-EFGH'));
   assert.ok(!box.logs.join('').includes('ABCD-EFGH'));
 });
@@ -152,12 +149,9 @@ test('an open network joins without a key', async (t) => {
 });
 
 test('a wired link: no hotspot; losing it for the delay brings the hotspot; it goes when the cable is back', async (t) => {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  const box = scriptedManager(radio, time);
+  const box = booted(t);
+  const { radio, time } = box;
   radio.wired = ['192.168.1.9'];
-  box.manager.start();
-  t.after(() => box.manager.stop());
   await time.advance(5 * 60_000);
   assert.equal(box.manager.status().mode, 'online');
   assert.deepEqual(box.manager.status().addresses, ['192.168.1.9']);
@@ -174,12 +168,8 @@ test('a wired link: no hotspot; losing it for the delay brings the hotspot; it g
 });
 
 test('the saved network runs as the client at boot; an idle hotspot finds it again after a power cut', async (t) => {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  radio.saved = 'network={\n\tssid="Home"\n\tpsk=0000\n}\n';
-  const box = scriptedManager(radio, time, { state: { country: 'GB', savedSsid: 'Home', hotspotCode: 'WXYZ-2345' } });
-  box.manager.start();
-  t.after(() => box.manager.stop());
+  const box = booted(t, { saved: 'network={\n\tssid="Home"\n\tpsk=0000\n}\n', state: { country: 'GB', savedSsid: 'Home', hotspotCode: 'WXYZ-2345' } });
+  const { radio, time } = box;
   await time.advance(0);
   assert.equal(radio.clients.length, 1, 'wpa_supplicant started with the saved network');
   assert.equal(radio.country, 'GB', 'the remembered country is applied');
@@ -202,12 +192,8 @@ test('the saved network runs as the client at boot; an idle hotspot finds it aga
 });
 
 test('a phone on the hotspot keeps it: the saved network is not tried meanwhile', async (t) => {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  radio.saved = 'network={\n\tssid="Home"\n}\n';
-  const box = scriptedManager(radio, time, { state: { country: '', savedSsid: 'Home' } });
-  box.manager.start();
-  t.after(() => box.manager.stop());
+  const box = booted(t, { saved: 'network={\n\tssid="Home"\n}\n', state: { country: '', savedSsid: 'Home' } });
+  const { radio, time } = box;
   await time.advance(62_000);
   radio.hotspotLine?.('wlan0: AP-STA-CONNECTED 02:aa:bb:cc:dd:ee');
   await time.advance(20 * 60_000);
@@ -222,23 +208,17 @@ test('a phone on the hotspot keeps it: the saved network is not tried meanwhile'
 });
 
 test('a claimed box with nothing remembered: a new passphrase of the setup code\'s form, and the log says where it is', async (t) => {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  const box = scriptedManager(radio, time, { setupCode: { claimed: true } });
-  box.manager.start();
-  t.after(() => box.manager.stop());
+  const box = booted(t, { setupCode: { claimed: true } });
+  const { time } = box;
   await time.advance(62_000);
-  assert.match(box.state.hotspotCode ?? '', /^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+  assert.match(box.state().hotspotCode ?? '', /^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
   assert.ok(box.logs.some((l) => l.includes('/var/lib/masq-wifi/state.json')));
-  assert.ok(!box.logs.join('').includes(box.state.hotspotCode ?? '?'));
+  assert.ok(!box.logs.join('').includes(box.state().hotspotCode ?? '?'));
 });
 
 test('the Daemon not answering: no hotspot yet, tried again later; no radio: said once, status radio false', async (t) => {
-  const radio = new FakeRadio();
-  const time = new ManualTime();
-  const box = scriptedManager(radio, time, { setupCode: new Error('masq setup-code failed: connection refused') });
-  box.manager.start();
-  t.after(() => box.manager.stop());
+  const box = booted(t, { setupCode: new Error('masq setup-code failed: connection refused') });
+  const { radio, time } = box;
   await time.advance(62_000);
   assert.equal(radio.hotspot, undefined);
   assert.ok(box.logs.some((l) => /hotspot could not be started.*connection refused/.test(l)));
@@ -247,9 +227,7 @@ test('the Daemon not answering: no hotspot yet, tried again later; no radio: sai
 
   const none = new FakeRadio();
   none.isPresent = false;
-  const other = scriptedManager(none, time);
-  other.manager.start();
-  t.after(() => other.manager.stop());
+  const other = booted(t, { radio: none, time });
   await time.advance(10 * 60_000);
   assert.equal(other.manager.status().radio, false);
   assert.equal(other.manager.status().mode, 'waiting');
