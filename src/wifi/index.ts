@@ -72,12 +72,13 @@ export async function runWifi(argv: readonly string[], io: WifiProgramIo): Promi
     process.stderr.write(`Usage: ${USAGE}\n`);
     return 2;
   }
-  let delayMs: number;
+  // The hotspot is how an owner without a cable reaches a box whose configuration went wrong: a bad file costs
+  // the parameter, never the hotspot.
+  let delayMs = hotspotDelayMs({}, {});
   try {
     delayMs = hotspotDelayMs(readConfigFile(ROOT_CONFIG), readEnv(process.env).values);
   } catch (e) {
-    log.error(`hotspot-delay: ${describeError(e)}`);
-    return 1;
+    log.error(`hotspot-delay: ${describeError(e)} The default, ${delayMs / 1000} s, is used.`);
   }
   const manager = new WifiManager({
     radio, clock: SYSTEM_CLOCK, timers: BACKGROUND_TIMERS, log, hostname: hostname(), iface: IFACE,

@@ -207,7 +207,9 @@ export class WifiManager {
 
   private async hotspotSettings(): Promise<HotspotSettings> {
     const ssid = hotspotSsid(this.d.hostname, this.d.radio.mac());
-    return { iface: this.d.iface, ssid, psk: pskOf(await this.passphrase(), Buffer.from(ssid)), channel: this.d.channel, country: this.state.country };
+    const psk = pskOf(await this.passphrase(), Buffer.from(ssid));
+    this.d.hideSecret(psk);
+    return { iface: this.d.iface, ssid, psk, channel: this.d.channel, country: this.state.country };
   }
 
   /** The remembered passphrase, else the setup code (remembered from now on), else, on a claimed box, a new code. */
