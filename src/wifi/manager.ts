@@ -62,6 +62,7 @@ export class WifiManager {
   private scanning: Promise<void> | undefined;
   private lastJoin: JoinResult | undefined;
   private radioSaid = false;
+  private tickWaiting = false;
 
   constructor(private readonly d: ManagerDeps) {
     this.state = d.state.load();
@@ -183,7 +184,12 @@ export class WifiManager {
 
   private tick(): void {
     if (this.stopped) return;
+    this.timer = this.d.timers.setTimeout(() => this.tick(), this.d.tickMs);
+    // While a long action runs (a hotspot start, a scan), ticks do not pile up behind it: one waits, the rest skip.
+    if (this.tickWaiting) return;
+    this.tickWaiting = true;
     this.enqueue(async () => {
+      this.tickWaiting = false;
       const present = this.d.radio.present();
       if (present !== this.policy.radio) {
         this.radioSaid = false;
@@ -196,7 +202,6 @@ export class WifiManager {
       this.feed({ kind: 'tick' });
       await this.roles.retry(this.d.clock.now());
     });
-    this.timer = this.d.timers.setTimeout(() => this.tick(), this.d.tickMs);
   }
 
   private sayRadio(): void {
