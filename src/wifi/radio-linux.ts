@@ -11,7 +11,7 @@ import { hotspotRuleset, HOTSPOT_TABLE } from './firewall.js';
 import { parseIwScan, SCAN_LIMITS } from './iw-scan.js';
 import { runTool, startLineProcess } from './processes.js';
 import { type LineProcess, networkFacts, type Radio } from './radio.js';
-import { hostapdConf, hotspotNetworkFile, MAX_WPA_CONF_BYTES, WIRELESS_NETWORK_FILE } from './render.js';
+import { dnsmasqArgs, dnsmasqConfProblem, hostapdConf, hotspotNetworkFile, MAX_WPA_CONF_BYTES, WIRELESS_NETWORK_FILE } from './render.js';
 
 export interface LinuxRadioOptions {
   iface: string;
@@ -73,7 +73,10 @@ export function createLinuxRadio(o: LinuxRadioOptions): Radio {
     },
     async startHotspot(h, onLine, onExit) {
       writePrivate(file('hostapd.conf'), hostapdConf(h));
-      writePrivate(file('dnsmasq.conf'), o.dnsmasqConf(h.iface));
+      const dns = o.dnsmasqConf(h.iface);
+      const problem = dnsmasqConfProblem(dns);
+      if (problem) throw new Error(problem);
+      writePrivate(file('dnsmasq.conf'), dns);
       writePrivate(file('firewall.nft'), hotspotRuleset(h.iface));
       writePrivate(o.hotspotNetworkPath, hotspotNetworkFile(h.iface, o.hotspot.address, o.hotspot.prefix));
       await runTool('nft', ['-f', file('firewall.nft')], TOOL_MS);
@@ -83,12 +86,7 @@ export function createLinuxRadio(o: LinuxRadioOptions): Radio {
         if (waited >= ADDRESS_WAIT_MS) throw new Error(`${o.iface} did not get ${o.hotspot.address} from systemd-networkd within ${ADDRESS_WAIT_MS / 1000} s`);
         await sleep(250);
       }
-      // dnsmasq would switch to user nobody and group dip, which needs CAP_SETUID and CAP_SETGID: the unit does not
-      // grant them (to any of its programs), so dnsmasq keeps its user (--user=root) and group (an empty --group=),
-      // inside masq-wifi's sandbox with the network capabilities only (masq-wifi.service says more). Measured with
-      // dnsmasq 2.90 under that bounding set: the defaults fail with "failed to change group-id", these start.
-      // No pid file (/run is read-only in the sandbox); its log on stderr, which masq-wifi reads.
-      dnsmasq = startLineProcess('dnsmasq', ['--keep-in-foreground', `--conf-file=${file('dnsmasq.conf')}`, '--pid-file=', '--user=root', '--group=', '--log-facility=-'], onLine, onExit, o.log);
+      dnsmasq = startLineProcess('dnsmasq', dnsmasqArgs(file('dnsmasq.conf'), file('dnsmasq.leases')), onLine, onExit, o.log);
     },
     async stopHotspot() {
       const running = [dnsmasq, hostapd];

@@ -93,3 +93,23 @@ Name=wlan*
 [Network]
 DHCP=yes
 `;
+
+/**
+ * dnsmasq's command line. It would switch to user nobody and group dip, which needs CAP_SETUID and CAP_SETGID: the
+ * unit grants neither (to any of its programs), so dnsmasq keeps its user (--user=root) and group (an empty
+ * --group=), inside masq-wifi's sandbox with the network capabilities only. Measured with dnsmasq 2.90 under that
+ * bounding set: the defaults fail ("failed to change group-id"), these start. No pid file and the leases in
+ * masq-wifi's own directory (the sandbox's /run and /var/lib are read-only); its log on stderr, which masq-wifi reads.
+ */
+export function dnsmasqArgs(confPath: string, leasesPath: string): string[] {
+  return ['--keep-in-foreground', `--conf-file=${confPath}`, '--pid-file=', '--user=root', '--group=', '--log-facility=-', `--dhcp-leasefile=${leasesPath}`];
+}
+
+/** The options dnsmasqArgs owns: a file's value would win over the command line's (measured), so the file must not set them. */
+const OWNED_DNSMASQ_KEYS = /^[ \t]*(pid-file|user|group|log-facility|dhcp-leasefile|conf-file|conf-dir|keep-in-foreground)\b/m;
+
+/** Why the portal's dnsmasq configuration cannot be used here, or undefined. */
+export function dnsmasqConfProblem(text: string): string | undefined {
+  const m = OWNED_DNSMASQ_KEYS.exec(text);
+  return m ? `the hotspot's dnsmasq configuration sets ${m[1]}, which masq-wifi gives on dnsmasq's command line` : undefined;
+}

@@ -9,7 +9,7 @@ import { parseStationEvent, parseWpaEvent } from '../../src/wifi/wpa-events.js';
 import { newHotspotCode, parseSetupCodeOutput, usablePassphrase } from '../../src/wifi/hotspot-code.js';
 import { parseState } from '../../src/wifi/state-file.js';
 import { parseJoinRequest } from '../../src/wifi/validate.js';
-import { clientCopy, hasNetwork, hostapdConf, hotspotNetworkFile, wpaClientConf, wpaSsid } from '../../src/wifi/render.js';
+import { clientCopy, dnsmasqArgs, dnsmasqConfProblem, hasNetwork, hostapdConf, hotspotNetworkFile, wpaClientConf, wpaSsid } from '../../src/wifi/render.js';
 import { hotspotRuleset } from '../../src/wifi/firewall.js';
 import { pskOf, wpaPsk } from '../../src/wifi/psk.js';
 import { boxName, hotspotSsid } from '../../src/wifi/identity.js';
@@ -151,4 +151,15 @@ test('hotspot-delay: the environment over the file over the default, within 10..
   assert.equal(hotspotDelayMs({ 'hotspot-delay': '120' }, { 'hotspot-delay': '30' }), 30_000);
   assert.throws(() => hotspotDelayMs({ 'hotspot-delay': '5' }, {}), /between 10 and 3600/);
   assert.throws(() => hotspotDelayMs({ 'hotspot-delay': 'soon' }, {}), /whole number/);
+});
+
+test('dnsmasq: masq-wifi\'s own options on its command line, and a configuration that sets one of them refused', () => {
+  assert.deepEqual(dnsmasqArgs('/run/masq-wifi/radio/dnsmasq.conf', '/run/masq-wifi/radio/dnsmasq.leases'), [
+    '--keep-in-foreground', '--conf-file=/run/masq-wifi/radio/dnsmasq.conf', '--pid-file=', '--user=root', '--group=', '--log-facility=-',
+    '--dhcp-leasefile=/run/masq-wifi/radio/dnsmasq.leases',
+  ]);
+  assert.equal(dnsmasqConfProblem('interface=wlan0\nbind-interfaces\ndhcp-range=192.168.4.10,192.168.4.250,10m\naddress=/#/192.168.4.1\n'), undefined);
+  assert.match(dnsmasqConfProblem('interface=wlan0\nuser=dnsmasq\n') ?? '', /sets user/);
+  assert.match(dnsmasqConfProblem('  pid-file=/run/dnsmasq.pid\n') ?? '', /sets pid-file/);
+  assert.equal(dnsmasqConfProblem('# user=dnsmasq\n'), undefined, 'a comment is no option');
 });
