@@ -1,4 +1,4 @@
-// Bundles the four programs, and masq-imager (the Raspberry Pi image's alone, not in the .deb), into dist/. lmdb
+// Bundles the four programs, masq-imager (the Raspberry Pi image's alone, not in the .deb) and masq-wifi into dist/. lmdb
 // stays external: it carries a native addon. dist/bundled-packages.json
 // lists the npm packages compiled into the bundles, so the package's copyright can be checked against it.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const common = {
   define: { __MASQ_VERSION__: JSON.stringify(version) },
 };
 
-const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-imager': 'src/main-imager.ts' }, outdir: 'dist' });
+const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-imager': 'src/main-imager.ts', 'masq-wifi': 'src/main-wifi.ts' }, outdir: 'dist' });
 const packages = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);

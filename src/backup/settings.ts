@@ -27,6 +27,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   'earning-wallet': 'the wallets part holds the earning address',
   'exit-private-destinations': KEPT,
   'gas-price': KEPT,
+  'hotspot-delay': 'root\'s choice for this machine\'s radio, not the Node\'s',
   ip: KEPT,
   'log-level': KEPT,
   'mapping-lifetime': KEPT,

@@ -220,6 +220,15 @@ const PARAM_TABLE = [
     requiredIn: (m) => m !== 'zero-hop',
   },
   {
+    // Read by masq-wifi (root) from the Daemon's config file and environment variable; a UI has no say over the radio.
+    name: 'hotspot-delay', valueName: 'SECONDS',
+    help: 'Seconds without any network (no wired link, no Wi-Fi) after boot, or after losing every network, before masq-wifi opens the MASQ-Setup hotspot (10–3600). Root alone sets it, in /etc/masq/config.toml; restart masq-wifi after a change.',
+    daemonOnly: true,
+    rootOnly: true,
+    check: (v) => uint(v, 'hotspot-delay', 10n, 3600n).toString(),
+    defaultValue: () => '60',
+  },
+  {
     name: 'ip', valueName: 'IP',
     help: 'Public IPv4 address of this Node. Blank means: find it through the router (automatic mapping).',
     check: ipv4,

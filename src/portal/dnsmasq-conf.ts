@@ -8,9 +8,9 @@ import { CAPTIVE_API_URL, HOTSPOT_NET } from './hotspot-net.js';
 export interface DnsmasqOptions {
   /** The hotspot's interface (wlan0). */
   iface: string;
-  /** Where dnsmasq keeps its leases (absolute). */
-  leaseFile: string;
-  /** Where dnsmasq writes its pid (absolute); none when absent (its parent knows the pid). */
+  /** Where dnsmasq keeps its leases (absolute); left to the command line when absent (masq-wifi gives it there). */
+  leaseFile?: string;
+  /** Where dnsmasq writes its pid (absolute); left to the command line when absent. */
   pidFile?: string;
 }
 
@@ -33,8 +33,8 @@ function checked(what: string, value: string, pattern: RegExp, shape: string): s
 
 export function dnsmasqConfig(opts: DnsmasqOptions): string {
   const iface = checked('interface', opts.iface, IFACE, '1 to 15 letters, digits, \'.\', \'_\' or \'-\' (like wlan0)');
-  const leaseFile = checked('lease file', opts.leaseFile, PATH, 'an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'');
-  const pidFile = opts.pidFile === undefined ? '' : checked('pid file', opts.pidFile, PATH, 'an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'');
+  const path = (what: string, value: string | undefined, key: string): string[] =>
+    value === undefined ? [] : [`${key}=${checked(what, value, PATH, 'an absolute path of letters, digits, \'.\', \'_\', \'-\' and \'/\'')}`];
   const box = HOTSPOT_NET.address;
   return [
     '# The MASQ box\'s setup hotspot (written by masq-wifi; changes are lost).',
@@ -57,8 +57,8 @@ export function dnsmasqConfig(opts: DnsmasqOptions): string {
     `dhcp-option=${DHCP_OPTION_CAPTIVE_PORTAL},"${CAPTIVE_API_URL}"`,
     // The only DHCP server here: a phone asking for an address from another network gets a NAK at once.
     'dhcp-authoritative',
-    `dhcp-leasefile=${leaseFile}`,
-    `pid-file=${pidFile}`,
+    ...path('lease file', opts.leaseFile, 'dhcp-leasefile'),
+    ...path('pid file', opts.pidFile, 'pid-file'),
     '',
   ].join('\n');
 }

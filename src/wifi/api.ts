@@ -64,6 +64,27 @@ export interface JoinRequest {
   country: string;
 }
 
+/** Why the manager refused a request: the `code` of a failure's { error: { code, message, fix? } }. */
+export type WifiErrorCode =
+  /** The body is not JSON, too large, or a field breaks its rule (the message names it). */
+  | 'bad-request'
+  /** No such route or method. */
+  | 'no-route'
+  /** The box has no Wi-Fi radio (yet): use a cable. */
+  | 'no-radio'
+  /** A join is already under way. */
+  | 'busy'
+  /** The network's protection cannot be joined from the page (WEP, enterprise, WPA3 only). */
+  | 'unsupported'
+  /** The request took too long to arrive. */
+  | 'timeout'
+  /** Something on the box failed; the message says what. */
+  | 'internal';
+
+export interface WifiErrorBody {
+  error: { code: WifiErrorCode; message: string; fix?: string };
+}
+
 /** The manager's routes; answers are JSON, a failure is { error: { code, message, fix? } } with a 4xx/5xx status. */
 export const WIFI_ROUTES = {
   status: { method: 'GET', path: '/status' },
