@@ -1,7 +1,7 @@
 // The setup page's HTTP API: one table of routes, read by the server (its handlers and limits) and by the page
 // (web-setup/, which imports these types only). Every answer is JSON; a failure is { error: ApiError }.
 
-import type { JoinRequest, WifiNetwork } from '../wifi/index.js';
+import type { JoinRequest, WifiNetwork } from '../wifi/api.js';
 
 /** Who may call a route. */
 export type Access =
@@ -213,7 +213,7 @@ export interface SshRemoveBody { fingerprint: string }
 export interface SshUserBody { user: string }
 
 /** The box's network, as masq-wifi tells it (WIFI_UNAVAILABLE where masq-wifi does not manage it). */
-export type { JoinOutcome, JoinResult, WifiMode, WifiNetwork, WifiSecurity, WifiStatus } from '../wifi/index.js';
+export type { JoinOutcome, JoinResult, WifiMode, WifiNetwork, WifiSecurity, WifiStatus } from '../wifi/api.js';
 /** The networks in range, strongest first. */
 export interface WifiNetworksAnswer { networks: WifiNetwork[] }
 export type WifiJoinBody = JoinRequest;
