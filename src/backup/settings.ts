@@ -28,6 +28,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   'exit-private-destinations': KEPT,
   'gas-price': KEPT,
   'hotspot-delay': 'root\'s choice for this machine\'s radio, not the Node\'s',
+  'hotspot-ignore': 'root\'s choice for this machine\'s network ports, not the Node\'s',
   ip: KEPT,
   'log-level': KEPT,
   'mapping-lifetime': KEPT,

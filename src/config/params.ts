@@ -229,6 +229,21 @@ const PARAM_TABLE = [
     defaultValue: () => '60',
   },
   {
+    // Read by masq-wifi as hotspot-delay is.
+    name: 'hotspot-ignore', valueName: 'INTERFACES',
+    help: 'Network ports, comma-separated, that do not count as a network when masq-wifi decides whether to open the MASQ-Setup hotspot (for instance a USB cable to a computer, usb0). Root alone sets it, in /etc/masq/config.toml; restart masq-wifi after a change.',
+    daemonOnly: true,
+    rootOnly: true,
+    check: (v) => {
+      const list = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (list.length > 16) throw new ParamProblem(`hotspot-ignore names ${list.length} ports; at most 16 fit.`);
+      const bad = list.find((n) => !/^[A-Za-z0-9_.-]{1,15}$/.test(n));
+      if (bad !== undefined) throw new ParamProblem(`'${bad.slice(0, 40)}' is not a network port's name (1 to 15 letters, digits, '.', '_' or '-', like usb0).`);
+      return list.join(',');
+    },
+    defaultValue: () => '',
+  },
+  {
     name: 'ip', valueName: 'IP',
     help: 'Public IPv4 address of this Node. Blank means: find it through the router (automatic mapping).',
     check: ipv4,

@@ -16,7 +16,7 @@ import { WifiManager } from './manager.js';
 import { networkFacts } from './radio.js';
 import { createLinuxRadio } from './radio-linux.js';
 import { closeServer, createWifiServer, listenUnix } from './server.js';
-import { hotspotDelayMs, ROOT_CONFIG } from './settings.js';
+import { hotspotDelayMs, hotspotIgnored, ROOT_CONFIG } from './settings.js';
 import { loadState, saveState, STATE_FILE } from './state-file.js';
 
 export * from './api.js';
@@ -75,15 +75,29 @@ export async function runWifi(argv: readonly string[], io: WifiProgramIo): Promi
   // The hotspot is how an owner without a cable reaches a box whose configuration went wrong: a bad file costs
   // the parameter, never the hotspot.
   let delayMs = hotspotDelayMs({}, {});
+  let ignored: string[] = [];
+  let fileValues: Record<string, string> = {};
   try {
-    delayMs = hotspotDelayMs(readConfigFile(ROOT_CONFIG), readEnv(process.env).values);
+    fileValues = readConfigFile(ROOT_CONFIG);
+  } catch (e) {
+    log.error(`${ROOT_CONFIG}: ${describeError(e)} The hotspot's defaults are used.`);
+  }
+  const envValues = readEnv(process.env).values;
+  try {
+    delayMs = hotspotDelayMs(fileValues, envValues);
   } catch (e) {
     log.error(`hotspot-delay: ${describeError(e)} The default, ${delayMs / 1000} s, is used.`);
   }
+  try {
+    ignored = hotspotIgnored(fileValues, envValues);
+  } catch (e) {
+    log.error(`hotspot-ignore: ${describeError(e)} Every port counts as a network.`);
+  }
+  const ignoredSet = new Set(ignored);
   const manager = new WifiManager({
     radio, clock: SYSTEM_CLOCK, timers: BACKGROUND_TIMERS, log, hostname: hostname(), iface: IFACE,
     hotspotAddress: io.hotspotNet.address,
-    facts: () => networkFacts(networkInterfaces(), IFACE, io.hotspotNet.address),
+    facts: () => networkFacts(networkInterfaces(), IFACE, io.hotspotNet.address, ignoredSet),
     state: { load: () => loadState(stateDir), save: (s) => saveState(stateDir, s) },
     statePath: join(stateDir, STATE_FILE),
     hideSecret: (s) => core.secrets.add(s),

@@ -50,9 +50,10 @@ function usable(a: NetworkInterfaceInfo): boolean {
   return a.family === 'IPv4' ? !a.address.startsWith('169.254.') : !/^fe[89ab]/i.test(a.address);
 }
 
-export function networkFacts(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>, wlan: string, hotspotAddress: string): NetworkFacts {
+export function networkFacts(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]>, wlan: string, hotspotAddress: string, ignored: ReadonlySet<string> = new Set()): NetworkFacts {
   const out: NetworkFacts = { wired: [], wifi: [] };
   for (const [name, list] of Object.entries(ifaces)) {
+    if (ignored.has(name)) continue;
     for (const a of list ?? []) {
       if (!usable(a)) continue;
       if (name === wlan && a.address !== hotspotAddress) out.wifi.push(a.address);

@@ -14,7 +14,7 @@ import { hotspotRuleset } from '../../src/wifi/firewall.js';
 import { pskOf, wpaPsk } from '../../src/wifi/psk.js';
 import { boxName, hotspotSsid } from '../../src/wifi/identity.js';
 import { networkFacts } from '../../src/wifi/radio.js';
-import { hotspotDelayMs } from '../../src/wifi/settings.js';
+import { hotspotDelayMs, hotspotIgnored } from '../../src/wifi/settings.js';
 import { bss, SCAN } from '../helpers/wifi-samples.js';
 
 test('iw scan: one entry per name at its strongest, strongest first, hidden and non-UTF-8 names left out', () => {
@@ -143,6 +143,15 @@ test('networkd, the firewall, names and addresses', () => {
     docker0: [{ address: '172.17.0.1', family: 'IPv4', internal: false }],
   } as never;
   assert.deepEqual(networkFacts(ifaces, 'wlan0', '192.168.4.1'), { wired: ['192.168.1.9'], wifi: [] });
+  assert.deepEqual(networkFacts(ifaces, 'wlan0', '192.168.4.1', new Set(['eth0'])), { wired: [], wifi: [] }, 'an ignored port is no network');
+});
+
+test('hotspot-ignore: a comma-separated list of port names, none by default, anything else refused by name', () => {
+  assert.deepEqual(hotspotIgnored({}, {}), []);
+  assert.deepEqual(hotspotIgnored({ 'hotspot-ignore': ' usb0, enp0s1 ' }, {}), ['usb0', 'enp0s1']);
+  assert.deepEqual(hotspotIgnored({ 'hotspot-ignore': 'usb0' }, { 'hotspot-ignore': '' }), []);
+  assert.throws(() => hotspotIgnored({ 'hotspot-ignore': 'eth0;reboot' }, {}), /'eth0;reboot' is not a network port's name/);
+  assert.throws(() => hotspotIgnored({ 'hotspot-ignore': 'a-very-long-port-name' }, {}), /not a network port's name/);
 });
 
 test('hotspot-delay: the environment over the file over the default, within 10..3600 s', () => {
