@@ -8,8 +8,11 @@
 # Needs dist/apt (make apt-repo) next to image/, and chroot into ROOT (its systemctl enables the units).
 set -eu
 firstboot="grow-root hostname keys setup-code"
+# The Wi-Fi manager (the setup hotspot) is our image's: Raspberry Pi OS's NetworkManager owns the radio there.
+wifi=masq-wifi.service
 if [ "${1:-}" = --raspios ]; then
   firstboot="keys setup-code"
+  wifi=
   shift
 fi
 root=${1:?usage: image/configure-appliance.sh [--raspios] ROOT}
@@ -33,7 +36,7 @@ install -m 0644 "$files/journald.conf" "$root/etc/systemd/journald.conf.d/masq-i
 install -m 0644 "$files/system.conf" "$root/etc/systemd/system.conf.d/masq-image.conf"
 
 # Each first-boot unit with the script its ExecStart= runs.
-set -- fstrim.timer
+set -- fstrim.timer $wifi
 for name in $firstboot; do
   unit=$files/masq-firstboot-$name.service
   install -m 0644 "$unit" "$root/etc/systemd/system/"

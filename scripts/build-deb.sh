@@ -16,7 +16,7 @@ esac
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/web-setup/index.html; do
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/web-setup/index.html; do
   [ -f "$f" ] || { echo "build-deb.sh: $f is missing; run make build first" >&2; exit 1; }
 done
 
@@ -76,7 +76,7 @@ find "$app/node_modules" -name '*.node' -type f | while read -r addon; do
 done
 
 # The bundles without their source maps: the maps would carry the whole TypeScript source.
-for b in masq masq-node masq-setup masq-ssh-access; do
+for b in masq masq-node masq-setup masq-ssh-access masq-wifi; do
   sed '/^\/\/# sourceMappingURL=/d' "dist/$b.js" > "$app/$b.js"
 done
 cp "$work/npm/package.json" "$app/package.json"

@@ -8,6 +8,7 @@ import { DAEMON_UI_PORT, envName } from '../config/index.js';
 import { createLogCore, createLogger, describeError, MasqError, onShutdownSignals, SYSTEM_CLOCK } from '../system/index.js';
 import { readUiToken } from '../ui/index.js';
 import { VERSION } from '../version.js';
+import { createWifiClient, WIFI_SOCKET } from '../wifi/index.js';
 import { BoxLink } from './box-link.js';
 import { testChain } from './chain-test.js';
 import { ownHostNames } from './guard.js';
@@ -89,6 +90,8 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
   const page = buildPageServer({
     link, sessions, clock: SYSTEM_CLOCK, log, boxName, version: VERSION, system: REAL_SYSTEM, diskPath: '/',
     testChain: (chain, url) => testChain(chain, url),
+    // masq-wifi's socket: absent where it does not run (the .deb without appliance mode), and the page skips the step.
+    wifi: createWifiClient(WIFI_SOCKET),
   }, { files, lan: () => lan, ownNames: () => names });
   await page.app.ready();
   const activated = process.env.LISTEN_PID === String(process.pid) && process.env.LISTEN_FDS === '1';

@@ -69,7 +69,8 @@ export function createWifiClient(socketPath: string, timeoutMs = 30_000): WifiCo
     req.on('timeout', () => req.destroy(new WifiError('timeout', `masq-wifi did not answer within ${timeoutMs / 1000} s.`, 'Try again; if it lasts, see journalctl -u masq-wifi.')));
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (e instanceof WifiError) reject(e);
-      else reject(new WifiError('internal', `masq-wifi cannot be reached on ${socketPath} (${e.code ?? e.message}).`, 'Check that it runs: systemctl status masq-wifi.'));
+      // The cause keeps the errno: the page tells "no masq-wifi here" (ENOENT, ECONNREFUSED) from a failure.
+      else reject(Object.assign(new WifiError('internal', `masq-wifi cannot be reached on ${socketPath} (${e.code ?? e.message}).`, 'Check that it runs: systemctl status masq-wifi.'), { cause: e }));
     });
     req.end(text);
   });

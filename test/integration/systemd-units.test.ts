@@ -11,9 +11,9 @@ import { ROOT, Sandbox } from '../helpers/processes.js';
 
 const UNITS_DIR = join(ROOT, 'systemd');
 const HOST_UNITS = '/usr/lib/systemd/system';
-const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-upgrade.service', 'masq-upgrade.timer', 'masq-ssh-access.service', 'masq-ssh-access.path'] as const;
+const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-upgrade.service', 'masq-upgrade.timer', 'masq-ssh-access.service', 'masq-ssh-access.path', 'masq-wifi.service'] as const;
 /** The units running Node.js, whose V8 aborts under MemoryDenyWriteExecute=. */
-const NODE_UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-ssh-access.service'] as const;
+const NODE_UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-ssh-access.service', 'masq-wifi.service'] as const;
 /** Measured 1.3 with systemd 252; the brief's bound for the Node. */
 const NODE_MAX_EXPOSURE = 2.0;
 /**
@@ -35,6 +35,12 @@ const UPGRADE_MAX_EXPOSURE = 3.2;
  * writes into its 0700 home), /etc and /home writable, chown allowed (no ~@privileged), V8's writable code.
  */
 const SSH_ACCESS_MAX_EXPOSURE = 1.6;
+/**
+ * Measured 2.2 with systemd 252. Open by its role: root with the network capabilities hostapd, wpa_supplicant,
+ * dnsmasq, iw and nft need, raw and packet sockets (DHCP on the hotspot), its own files in /etc/wpa_supplicant and
+ * networkd's directories, V8's writable code.
+ */
+const WIFI_MAX_EXPOSURE = 2.3;
 
 const analyze = existsSync('/usr/bin/systemd-analyze') ? '/usr/bin/systemd-analyze' : undefined;
 const unavailable = analyze ? false : 'systemd-analyze is not installed (apt-get install systemd)';
@@ -77,7 +83,7 @@ test('every unit passes systemd-analyze verify in a root laid out as the package
   cpSync(HOST_UNITS, unitDir, { recursive: true });
   for (const u of UNITS) cpSync(join(UNITS_DIR, u), join(unitDir, u));
   mkdirSync(join(root, 'usr/bin'), { recursive: true });
-  for (const program of ['masq-node', 'masq-setup', 'apt-get', 'node', 'rm']) {
+  for (const program of ['masq-node', 'masq-setup', 'apt-get', 'node', 'rm', 'mkdir']) {
     writeFileSync(join(root, 'usr/bin', program), '#!/bin/sh\n');
     chmodSync(join(root, 'usr/bin', program), 0o755);
   }
@@ -176,4 +182,18 @@ test(`masq-ssh-access.service: exposure at most ${SSH_ACCESS_MAX_EXPOSURE}, two 
 
 test('no unit running Node.js sets MemoryDenyWriteExecute (V8 aborts under it)', () => {
   for (const u of NODE_UNITS) assert.equal(settings(unitText(u)).get('MemoryDenyWriteExecute'), undefined, u);
+});
+
+test(`masq-wifi.service: exposure at most ${WIFI_MAX_EXPOSURE}, the network capabilities only, not enabled by the package`, async () => {
+  const level = await exposure('masq-wifi.service');
+  assert.ok(level <= WIFI_MAX_EXPOSURE, `exposure ${level} > ${WIFI_MAX_EXPOSURE}`);
+  const s = settings(unitText('masq-wifi.service'));
+  assert.deepEqual(s.get('CapabilityBoundingSet'), ['CAP_NET_ADMIN CAP_NET_RAW CAP_NET_BIND_SERVICE']);
+  assert.deepEqual(s.get('ProtectSystem'), ['strict']);
+  assert.deepEqual(s.get('ReadWritePaths'), ['/etc/wpa_supplicant /etc/systemd/network /run/systemd/network']);
+  // The page's group opens the manager's socket; nobody else does.
+  assert.deepEqual(s.get('Group'), ['masq-setup']);
+  assert.deepEqual(s.get('RuntimeDirectoryMode'), ['0750']);
+  // The appliance enables it; the package leaves it off (postinst records its state only).
+  assert.doesNotMatch(readFileSync(join(ROOT, 'packaging', 'debian', 'postinst'), 'utf8'), /enable[^\n]*masq-wifi/);
 });

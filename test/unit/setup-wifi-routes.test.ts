@@ -13,6 +13,7 @@ import { isUnavailable, networksAnswer } from '../../src/setup/wifi-routes.js';
 import { ADMIN_PASSWORD } from '../helpers/setup-page.js';
 import { noSocket, ODD_NETWORKS, ScriptedWifi, type WifiPage, wifiPage } from '../helpers/wifi-page.js';
 import type { WifiControl, WifiNetwork } from '../../src/wifi/index.js';
+import { createWifiClient } from '../../src/wifi/index.js';
 
 const HOST = { host: '192.168.4.1' };
 const POST = { ...HOST, [CSRF_HEADER]: '1', 'content-type': 'application/json' };
@@ -143,7 +144,9 @@ test('join: any SSID of 1 to 32 bytes reaches masq-wifi exactly as typed', async
 test('WIFI_UNAVAILABLE: no masq-wifi given, or its socket not there', async () => {
   const missing = new ScriptedWifi();
   missing.missing = true;
-  for (const wifi of [undefined, missing]) {
+  // The real client on a socket path where nothing is.
+  const real = createWifiClient(join(tmpdir(), `masq-no-wifi-${process.pid}.sock`), 2000);
+  for (const wifi of [undefined, missing, real]) {
     await withPage(wifi, async ({ p, cookie }) => {
       for (const name of ['wifiStatus', 'wifiNetworks', 'wifiJoin'] as const) {
         const res = await call(p, name, JOIN, cookie);
