@@ -34,11 +34,16 @@ const SCAN_MS = 20_000;
 /** How long networkd may take to give wlan0 the hotspot's address once hostapd runs. */
 const ADDRESS_WAIT_MS = 10_000;
 
-function writePrivate(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(`${path}.new`, text, { mode: 0o600 });
+function writeAtomically(path: string, text: string, mode: number, dirMode: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: dirMode });
+  writeFileSync(`${path}.new`, text, { mode });
   renameSync(`${path}.new`, path);
 }
+
+/** Secrets and the programs' files: root's alone. */
+const writePrivate = (path: string, text: string): void => writeAtomically(path, text, 0o600, 0o700);
+/** systemd-networkd's files, which it reads as its own user systemd-network (they hold no secret). */
+const writeNetworkFile = (path: string, text: string): void => writeAtomically(path, text, 0o644, 0o755);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -78,7 +83,7 @@ export function createLinuxRadio(o: LinuxRadioOptions): Radio {
       if (problem) throw new Error(problem);
       writePrivate(file('dnsmasq.conf'), dns);
       writePrivate(file('firewall.nft'), hotspotRuleset(h.iface));
-      writePrivate(o.hotspotNetworkPath, hotspotNetworkFile(h.iface, o.hotspot.address, o.hotspot.prefix));
+      writeNetworkFile(o.hotspotNetworkPath, hotspotNetworkFile(h.iface, o.hotspot.address, o.hotspot.prefix));
       await runTool('nft', ['-f', file('firewall.nft')], TOOL_MS);
       hostapd = startLineProcess('hostapd', [file('hostapd.conf')], onLine, onExit, o.log);
       await reconfigure();
@@ -102,7 +107,7 @@ export function createLinuxRadio(o: LinuxRadioOptions): Radio {
     },
     async startClient(conf, onLine, onExit) {
       if (!existsSync(o.wirelessNetworkPath)) {
-        writePrivate(o.wirelessNetworkPath, WIRELESS_NETWORK_FILE);
+        writeNetworkFile(o.wirelessNetworkPath, WIRELESS_NETWORK_FILE);
         await runTool('networkctl', ['reload'], TOOL_MS);
       }
       writePrivate(file('wpa_supplicant.conf'), conf);
