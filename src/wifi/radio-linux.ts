@@ -3,7 +3,7 @@
 // firewall. Why this stack and not NetworkManager: the image already runs systemd-networkd (and wpa_supplicant),
 // and NetworkManager would add ≈15–20 MB resident and a second network stack beside it.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../system/index.js';
@@ -35,8 +35,13 @@ const SCAN_MS = 20_000;
 const ADDRESS_WAIT_MS = 10_000;
 
 function writeAtomically(path: string, text: string, mode: number, dirMode: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: dirMode });
-  writeFileSync(`${path}.new`, text, { mode });
+  if (!existsSync(dirname(path))) {
+    mkdirSync(dirname(path), { recursive: true });
+    chmodSync(dirname(path), dirMode);
+  }
+  writeFileSync(`${path}.new`, text);
+  // The unit's UMask (0077) would narrow a mode given at creation: set it as meant.
+  chmodSync(`${path}.new`, mode);
   renameSync(`${path}.new`, path);
 }
 

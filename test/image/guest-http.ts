@@ -7,7 +7,7 @@ import type { QemuBox } from './qemu-box.js';
 const SCRIPT = `
 const http = require('node:http');
 const net = require('node:net');
-const [method, url, body, cookie, port443] = process.argv.slice(1);
+const [method, url, body, cookie, port443] = process.argv.slice(2);
 if (port443) {
   const s = net.connect({ host: url, port: 443, timeout: 5000 });
   s.on('connect', () => { console.log(JSON.stringify({ connected: true })); s.destroy(); });

@@ -47,7 +47,7 @@ async function wifiStatus(): Promise<{ mode: string; lastJoin?: { outcome: strin
 
 /** What the box's radio is doing: 'AP' with the hotspot, 'managed' as a client. */
 async function radioType(): Promise<string> {
-  return /type (\S+)/.exec(await sh('iw dev wlan0 info'))?.[1] ?? '';
+  return /type (\S+)/.exec(await sh('sudo iw dev wlan0 info'))?.[1] ?? '';
 }
 
 before(async () => {
@@ -63,6 +63,8 @@ before(async () => {
 });
 
 after(async () => {
+  // What masq-wifi said, for whoever reads a failure.
+  if (box?.running) console.log((await box.ssh(key, USER, 'sudo journalctl -b --no-pager -o short-monotonic -u masq-wifi -u systemd-networkd | tail -n 150')).stdout);
   await box?.kill();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -72,14 +74,14 @@ describe('the hotspot and the captive portal on mac80211_hwsim radios', () => {
     assert.equal((await sh('systemctl is-enabled masq-wifi.service')).trim(), 'enabled');
     // Three radios: wlan0 the box's, wlan1 the phone's, wlan2 the home access point's, each in its namespace.
     await sh('sudo modprobe mac80211_hwsim radios=3');
-    await waitFor('three radios', async () => (await sh('iw dev')).match(/Interface wlan\d/g)?.length === 3, 60_000, 2000);
+    await waitFor('three radios', async () => (await sh('sudo iw dev')).match(/Interface wlan\d/g)?.length === 3, 60_000, 2000);
     await sh('sudo ip netns add phone && sudo ip netns add home && sudo iw phy phy1 set netns name phone && sudo iw phy phy2 set netns name home');
     const wired = (await sh(`ip -o link | awk -F': ' '/${MAC}/ { print $2 }'`)).trim();
     assert.ok(wired, 'the wired port');
     await sh(`printf 'hotspot-delay = 10\\nhotspot-ignore = "${wired}"\\n' | sudo tee -a /etc/masq/config.toml && sudo systemctl restart masq-wifi.service`);
     await waitFor('the hotspot', async () => (await wifiStatus()).mode === 'hotspot', 180_000, 3000);
     assert.equal(await radioType(), 'AP');
-    assert.match(await sh('iw dev wlan0 info'), new RegExp(`ssid ${SSID}`));
+    assert.match(await sh('sudo iw dev wlan0 info'), new RegExp(`ssid ${SSID}`));
     assert.match(await sh('ip -4 -o addr show wlan0'), /192\.168\.4\.1\/24/);
     // What the hotspot costs the box: resident memory of each process that serves it (docs/PERFORMANCE.md).
     const rss = await sh('for p in $(systemctl show -p MainPID --value masq-wifi.service) $(pgrep -x hostapd) $(pgrep -x dnsmasq); do ps -o comm=,rss= -p $p; done');
@@ -143,7 +145,7 @@ describe('the hotspot and the captive portal on mac80211_hwsim radios', () => {
     const address = joined.lastJoin?.address ?? '';
     assert.match(address, /^10\.99\.0\.\d+$/);
     assert.equal(await radioType(), 'managed');
-    assert.match(await sh('iw dev wlan0 link'), new RegExp(`SSID: ${HOME_SSID}`));
+    assert.match(await sh('sudo iw dev wlan0 link'), new RegExp(`SSID: ${HOME_SSID}`));
     const state = await guestHttp(box!, key, USER, 'home', { url: `http://${address}/api/state` });
     assert.equal(state.status, 200, JSON.stringify(state));
     assert.match(state.body ?? '', /"phase":"login"/, 'the claimed box asks this new browser to log in');
