@@ -94,7 +94,7 @@ image: apt-repo
 # (software emulation: about 12 minutes with the Debian root cached, image/README.md).
 image-test: image
 	$(call apt_install,$(APT_IMAGE_TEST_PACKAGES))
-	node --import tsx --test --test-concurrency=1 --test-timeout=7200000 test/image/image-file.test.ts test/image/image-boot.test.ts
+	node --import tsx --test --test-concurrency=1 --test-timeout=7200000 test/image/image-file.test.ts test/image/image-boot.test.ts test/image/image-wifi.test.ts
 
 # The package installed, restarted, upgraded and purged in booted Debian 12 and 13 roots, and the arm64 package
 # under qemu-user (slow: see docs/PACKAGING.md for the time it takes).
