@@ -20,6 +20,7 @@ import { REAL_SYSTEM } from './system-stats.js';
 /** systemd's first passed descriptor (sd_listen_fds). */
 const SD_LISTEN_FDS_START = 3;
 const LAN_REFRESH_MS = 30_000;
+const NAMES_MAX_AGE_MS = 2000;
 
 interface Flags {
   port: number;
@@ -83,16 +84,24 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
   link.onBroadcast((b) => void (b.opcode === 'setup' && refreshLan()));
   const lanTimer = setInterval(() => void refreshLan(), LAN_REFRESH_MS);
   lanTimer.unref();
+  // Asked per request, looked up at most every NAMES_MAX_AGE_MS: a box that just joined a network (from the
+  // hotspot) answers under its new address at once.
   let names = ownHostNames(boxName, interfaceAddresses());
-  const namesTimer = setInterval(() => { names = ownHostNames(boxName, interfaceAddresses()); }, LAN_REFRESH_MS);
-  namesTimer.unref();
+  let namesAt = Date.now();
+  const currentNames = (): ReadonlySet<string> => {
+    if (Date.now() - namesAt > NAMES_MAX_AGE_MS) {
+      names = ownHostNames(boxName, interfaceAddresses());
+      namesAt = Date.now();
+    }
+    return names;
+  };
 
   const page = buildPageServer({
     link, sessions, clock: SYSTEM_CLOCK, log, boxName, version: VERSION, system: REAL_SYSTEM, diskPath: '/',
     testChain: (chain, url) => testChain(chain, url),
     // masq-wifi's socket: absent where it does not run (the .deb without appliance mode), and the page skips the step.
     wifi: createWifiClient(WIFI_SOCKET),
-  }, { files, lan: () => lan, ownNames: () => names });
+  }, { files, lan: () => lan, ownNames: currentNames });
   await page.app.ready();
   const activated = process.env.LISTEN_PID === String(process.pid) && process.env.LISTEN_FDS === '1';
   try {
@@ -112,7 +121,6 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
   process.stdout.write(`setup page: ${where}\n`);
   await onShutdownSignals();
   clearInterval(lanTimer);
-  clearInterval(namesTimer);
   page.closeStreams();
   await page.app.close();
   link.close();
