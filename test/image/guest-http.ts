@@ -7,9 +7,9 @@ import type { QemuBox } from './qemu-box.js';
 const SCRIPT = `
 const http = require('node:http');
 const net = require('node:net');
-const [method, url, body, cookie, port443] = process.argv.slice(2);
-if (port443) {
-  const s = net.connect({ host: url, port: 443, timeout: 5000 });
+const [method, url, body, cookie, port] = process.argv.slice(2);
+if (port) {
+  const s = net.connect({ host: url, port: Number(port), timeout: 5000 });
   s.on('connect', () => { console.log(JSON.stringify({ connected: true })); s.destroy(); });
   s.on('timeout', () => { console.log(JSON.stringify({ error: 'TIMEOUT' })); s.destroy(); });
   s.on('error', (e) => console.log(JSON.stringify({ error: e.code })));
@@ -62,8 +62,8 @@ export async function guestHttp(box: QemuBox, key: string, user: string, ns: str
   }
 }
 
-/** Whether port 443 of `host` is refused at once from inside `ns` (not left hanging). */
-export async function guestPort443(box: QemuBox, key: string, user: string, ns: string, host: string): Promise<GuestAnswer> {
-  const r = await box.ssh(key, user, `sudo ip netns exec ${ns} node /tmp/guest-http.js GET ${quote(host)} '' '' 443`, 90_000);
+/** What a TCP connection to `host`:`port` from inside `ns` meets: connected, or the error (refused at once, or TIMEOUT). */
+export async function guestConnect(box: QemuBox, key: string, user: string, ns: string, host: string, port: number): Promise<GuestAnswer> {
+  const r = await box.ssh(key, user, `sudo ip netns exec ${ns} node /tmp/guest-http.js GET ${quote(host)} '' '' ${port}`, 90_000);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as GuestAnswer;
 }

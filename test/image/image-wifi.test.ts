@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { waitFor } from '../helpers/processes.js';
 import { bootCard, freshCard, giveSshKey, USER } from './card-box.js';
-import { type GuestAnswer, guestHttp, guestPort443, installGuestHttp } from './guest-http.js';
+import { type GuestAnswer, guestConnect, guestHttp, installGuestHttp } from './guest-http.js';
 import type { QemuBox } from './qemu-box.js';
 
 const MAC = '52:54:00:12:ab:ce';
@@ -79,7 +79,9 @@ describe('the hotspot and the captive portal on mac80211_hwsim radios', () => {
     const wired = (await sh(`ip -o link | awk -F': ' '/${MAC}/ { print $2 }'`)).trim();
     assert.ok(wired, 'the wired port');
     await sh(`printf 'hotspot-delay = 10\\nhotspot-ignore = "${wired}"\\n' | sudo tee -a /etc/masq/config.toml && sudo systemctl restart masq-wifi.service`);
+    const restarted = Date.now();
     await waitFor('the hotspot', async () => (await wifiStatus()).mode === 'hotspot' && (await radioType()) === 'AP', 180_000, 3000);
+    console.log(`hotspot up ${Math.round((Date.now() - restarted) / 1000)} s after masq-wifi restarted (hotspot-delay 10 s; emulated, no KVM)`);
     assert.match(await sh('sudo iw dev wlan0 info'), new RegExp(`ssid ${SSID}`));
     assert.match(await sh('ip -4 -o addr show wlan0'), /192\.168\.4\.1\/24/);
     // What the hotspot costs the box: resident memory of each process that serves it (docs/PERFORMANCE.md).
@@ -104,7 +106,9 @@ describe('the hotspot and the captive portal on mac80211_hwsim radios', () => {
     const page = await phone({ url: `${PAGE}/` });
     assert.equal(page.status, 200);
     assert.match(page.body ?? '', /<html/i);
-    assert.equal((await guestPort443(box!, key, USER, 'phone', 'captive.apple.com')).error, 'ECONNREFUSED', 'HTTPS is refused at once');
+    assert.equal((await guestConnect(box!, key, USER, 'phone', 'captive.apple.com', 443)).error, 'ECONNREFUSED', 'HTTPS is refused at once');
+    // The hotspot's firewall: only DHCP, DNS and the page; ssh (listening on every address) is refused there too.
+    assert.equal((await guestConnect(box!, key, USER, 'phone', '192.168.4.1', 22)).error, 'ECONNREFUSED', 'nothing but the page on the hotspot');
   });
 
   test('a wrong password for the home network is reported on the page, and the hotspot comes back', async () => {
