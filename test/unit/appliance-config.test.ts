@@ -56,6 +56,7 @@ function minimalRoot(top: string): string {
   }
   writeFileSync(join(root, 'etc/masq/config.toml'), PACKAGE_CONFIG);
   writeFileSync(join(root, 'usr/lib/systemd/system/fstrim.timer'), '[Timer]\nOnCalendar=weekly\n\n[Install]\nWantedBy=timers.target\n');
+  cpSync(join(ROOT, 'systemd', 'masq-wifi.service'), join(root, 'usr/lib/systemd/system/masq-wifi.service'));
   writeFileSync(join(root, 'var/lib/systemd/credential.secret'), 'made by the postinst');
   return root;
 }
@@ -72,7 +73,7 @@ function configure(top: string, root: string, ...options: string[]): void {
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const text = (path: string): string => readFileSync(path, 'utf8');
 
-function assertSettings(root: string, units: readonly FirstBoot[]): void {
+function assertSettings(root: string, units: readonly FirstBoot[], wifi: boolean): void {
   const sources = join(root, 'etc/apt/sources.list.d/masq.sources');
   assert.equal(text(sources), SOURCES.replace('file:///build/dist/apt', PUBLIC_URL), 'our source at its public address');
   assert.equal(mode(sources), 0o644);
@@ -89,6 +90,8 @@ function assertSettings(root: string, units: readonly FirstBoot[]): void {
     assert.equal(mode(join(root, installed)), 0o644, installed);
   }
   assert.equal(lstatSync(join(root, 'etc/systemd/system/timers.target.wants/fstrim.timer')).isSymbolicLink(), true, 'fstrim.timer is enabled');
+  // The hotspot's manager on our image; on Raspberry Pi OS NetworkManager owns the radio.
+  assert.equal(lstatSync(join(root, 'etc/systemd/system/multi-user.target.wants/masq-wifi.service'), { throwIfNoEntry: false })?.isSymbolicLink() ?? false, wifi, 'masq-wifi enabled on our image only');
 
   const installedUnits = readdirSync(join(root, 'etc/systemd/system')).filter((f) => f.startsWith('masq-firstboot-'));
   assert.deepEqual(installedUnits.sort(), units.map((u) => `masq-firstboot-${u}.service`).sort());
@@ -113,9 +116,9 @@ describe('image/configure-appliance.sh', () => {
     const top = checkout();
     const root = minimalRoot(top);
     configure(top, root);
-    assertSettings(root, ['grow-root', 'hostname', 'keys', 'setup-code']);
+    assertSettings(root, ['grow-root', 'hostname', 'keys', 'setup-code'], true);
     configure(top, root);
-    assertSettings(root, ['grow-root', 'hostname', 'keys', 'setup-code']);
+    assertSettings(root, ['grow-root', 'hostname', 'keys', 'setup-code'], true);
   });
 
   test('Raspberry Pi OS (--raspios): only the keys and the setup code at first boot', () => {
@@ -123,7 +126,7 @@ describe('image/configure-appliance.sh', () => {
     const top = checkout();
     const root = minimalRoot(top);
     configure(top, root, '--raspios');
-    assertSettings(root, ['keys', 'setup-code']);
+    assertSettings(root, ['keys', 'setup-code'], false);
   });
 
   test('without a root it fails and says how to call it', () => {
@@ -160,7 +163,7 @@ describe('image/stage-masq/00-masq/00-run.sh (pi-gen)', () => {
     assert.match(log, /^Signed-By: \/etc\/apt\/keyrings\/masq-archive-keyring\.gpg$/m);
     assert.equal(text(join(root, 'etc/apt/keyrings/masq-archive-keyring.gpg')), 'a key');
     assert.deepEqual(leftovers(root), []);
-    assertSettings(root, ['keys', 'setup-code']);
+    assertSettings(root, ['keys', 'setup-code'], false);
   });
 
   test('a failed install leaves neither the copy nor its source, and stops before the settings', () => {
