@@ -8,11 +8,11 @@ const FLOORS = [
   { name: 'primitives', folders: ['crypto'] },
   { name: 'codecs and storage', folders: ['wire', 'store'] },
   { name: 'configuration', folders: ['config'] },
-  { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal'] },
+  { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal', 'dns'] },
   { name: 'subsystems', folders: ['neighborhood', 'hopper', 'proxy', 'accountant', 'wifi'] },
   { name: 'streams', folders: ['stream'] },
   { name: 'programs', folders: ['daemon', 'node', 'cli', 'setup', 'ssh-access'] },
-  { name: 'entry points', folders: ['main-node.ts', 'main-cli.ts', 'main-setup.ts', 'main-ssh-access.ts', 'main-imager.ts', 'main-wifi.ts'] },
+  { name: 'entry points', folders: ['main-node.ts', 'main-cli.ts', 'main-setup.ts', 'main-ssh-access.ts', 'main-imager.ts', 'main-wifi.ts', 'main-dns-utility.ts'] },
 ];
 
 const esc = (s) => s.replace(/[.]/g, '\\.');

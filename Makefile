@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 
-dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js dist/masq-wifi.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
+dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js dist/masq-wifi.js dist/masq-dns-utility.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
 	node scripts/build.mjs
 
 # The setup page's few static files (web-setup/ → dist/web-setup/).

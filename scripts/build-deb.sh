@@ -16,7 +16,7 @@ esac
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/web-setup/index.html; do
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/masq-dns-utility.js dist/web-setup/index.html; do
   [ -f "$f" ] || { echo "build-deb.sh: $f is missing; run make build first" >&2; exit 1; }
 done
 
@@ -76,7 +76,7 @@ find "$app/node_modules" -name '*.node' -type f | while read -r addon; do
 done
 
 # The bundles without their source maps: the maps would carry the whole TypeScript source.
-for b in masq masq-node masq-setup masq-ssh-access masq-wifi; do
+for b in masq masq-node masq-setup masq-ssh-access masq-wifi masq-dns-utility; do
   sed '/^\/\/# sourceMappingURL=/d' "dist/$b.js" > "$app/$b.js"
 done
 cp "$work/npm/package.json" "$app/package.json"
@@ -85,6 +85,7 @@ cp -R dist/web-setup "$app/web-setup"
 install -D -m 0755 packaging/debian/masq.sh "$root/usr/bin/masq"
 install -D -m 0755 packaging/debian/masq-node.sh "$root/usr/bin/masq-node"
 install -D -m 0755 packaging/debian/masq-setup.sh "$root/usr/bin/masq-setup"
+install -D -m 0755 packaging/debian/masq-dns-utility.sh "$root/usr/bin/masq-dns-utility"
 # The setup code on the console before login (agetty reads /etc/issue.d) and after an ssh login (motd), from the
 # file the Daemon keeps in /run/masq while the box is unclaimed.
 mkdir -p "$root/etc/issue.d"

@@ -18,7 +18,7 @@ const common = {
   define: { __MASQ_VERSION__: JSON.stringify(version) },
 };
 
-const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-imager': 'src/main-imager.ts', 'masq-wifi': 'src/main-wifi.ts' }, outdir: 'dist' });
+const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-imager': 'src/main-imager.ts', 'masq-wifi': 'src/main-wifi.ts', 'masq-dns-utility': 'src/main-dns-utility.ts' }, outdir: 'dist' });
 const packages = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);

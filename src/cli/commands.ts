@@ -12,6 +12,7 @@ import { BOX_COMMANDS } from './box-commands.js';
 import { WALLET_COMMANDS } from './wallet-commands.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
+import { DNS_COMMAND } from './dns-command.js';
 import { SCAN_TYPES } from '../accountant/index.js';
 
 /** Exactly `--name value`. */
@@ -127,6 +128,7 @@ export const COMMANDS: readonly Command[] = [
   ...WALLET_COMMANDS,
   ...BACKUP_COMMANDS,
   FINANCIALS_COMMAND,
+  DNS_COMMAND,
   {
     name: 'version',
     usage: 'version',

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   IMAGER: 'Raspberry Pi Imager\'s settings on the card\'s boot partition cannot be used (too large, malformed, a plain-text password or a bad value)',
   BACKUP: 'a backup file cannot be made, read or restored (not one, damaged, from a newer masq-pi, wrong password or chain)',
   SSH_ACCESS: 'an ssh public key or login name is refused, ssh access from the setup page is off, or it cannot be applied',
+  DNS: 'the system\'s DNS settings cannot be read, changed or restored, or a DNS message does not parse',
   WIFI: 'the Wi-Fi manager refused a request (network name, password, country) or could not drive the radio (no radio, a tool failed or did not answer)',
 } as const;
 
