@@ -60,11 +60,23 @@ function syncDir(dir: string): void {
   }
 }
 
-/** Writes `content` as `path`, whole or not at all, and on disk before it returns. */
-export function writeAtomically(path: string, content: Buffer | string, mode: number): void {
+/** Makes the new version beside `path` with `make`, then renames it over `path`; a failure leaves `path` as it was. */
+function replaceBeside(path: string, doing: string, make: (next: string) => void): void {
   const next = besideName(path);
   try {
     rmSync(next, { force: true });
+    make(next);
+    renameSync(next, path);
+    syncDir(dirname(path));
+  } catch (e) {
+    rmSync(next, { force: true });
+    throw fileError(path, doing, e);
+  }
+}
+
+/** Writes `content` as `path`, whole or not at all, and on disk before it returns. */
+export function writeAtomically(path: string, content: Buffer | string, mode: number): void {
+  replaceBeside(path, 'written', (next) => {
     const fd = openSync(next, 'wx', mode);
     try {
       writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
@@ -74,26 +86,12 @@ export function writeAtomically(path: string, content: Buffer | string, mode: nu
     }
     // openSync's mode passes through the umask; the original's bits are wanted exactly.
     chmodSync(next, mode);
-    renameSync(next, path);
-    syncDir(dirname(path));
-  } catch (e) {
-    rmSync(next, { force: true });
-    throw fileError(path, 'written', e);
-  }
+  });
 }
 
 /** Makes `path` a symbolic link to `target`, replacing whatever is there in one rename. */
 export function linkAtomically(path: string, target: string): void {
-  const next = besideName(path);
-  try {
-    rmSync(next, { force: true });
-    symlinkSync(target, next);
-    renameSync(next, path);
-    syncDir(dirname(path));
-  } catch (e) {
-    rmSync(next, { force: true });
-    throw fileError(path, 'linked', e);
-  }
+  replaceBeside(path, 'linked', (next) => symlinkSync(target, next));
 }
 
 /** Puts back what `readOriginal` found. */
