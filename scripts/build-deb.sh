@@ -103,8 +103,8 @@ done
 doc=$root/usr/share/doc/masq
 install -D -m 0644 packaging/debian/copyright "$doc/copyright"
 install -m 0644 packaging/debian/README.Debian "$doc/README.Debian"
-# The units' Documentation= points at these two.
-install -m 0644 docs/SETUP.md docs/SECURITY.md "$doc/"
+# The units' Documentation= points at the first two; the man page of masq-dns-utility at the third.
+install -m 0644 docs/SETUP.md docs/SECURITY.md docs/DNS.md "$doc/"
 {
   printf 'masq (%s) unstable; urgency=medium\n\n' "$debversion"
   printf '  * masq-pi %s packaged for Debian.\n\n' "$version"
@@ -112,7 +112,7 @@ install -m 0644 docs/SETUP.md docs/SECURITY.md "$doc/"
     "$(LC_ALL=C date -u -R -d "@$SOURCE_DATE_EPOCH")"
 } | gzip -9n > "$doc/changelog.Debian.gz"
 mkdir -p "$root/usr/share/man/man1"
-for page in masq.1 masq-node.1 masq-setup.1; do
+for page in masq.1 masq-node.1 masq-setup.1 masq-dns-utility.1; do
   gzip -9n < "packaging/man/$page" > "$root/usr/share/man/man1/$page.gz"
 done
 
