@@ -53,21 +53,18 @@ async function proxy(opts: Partial<ProxyOptions> = {}): Promise<{ server: ProxyS
 const curl = (...args: string[]) => run('curl', ['-sS', '--max-time', '10', ...args]);
 const url = (path = '/'): string => `http://127.0.0.1:${webPort}${path}`;
 
-function rawClient(port: number, from = '127.0.0.1'): Socket {
-  const s = connect({ port, host: '127.0.0.1', localAddress: from });
-  s.on('error', () => undefined);
+/** Connects from `from`, sends `bytes`, and returns all the proxy answers until it closes (5 s at most). */
+function exchange(port: number, bytes: Buffer | string, from = '127.0.0.1'): Promise<Buffer> {
+  const s = connect({ port, host: '127.0.0.1', localAddress: from }, () => s.write(bytes));
   clients.push(s);
-  return s;
-}
-
-/** Everything a raw client receives until the proxy closes the connection (bounded by 5 s). */
-function received(s: Socket): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => s.destroy(), 5000);
-    s.on('data', (d: Buffer) => chunks.push(d));
-    s.once('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
-  });
+  const chunks: Buffer[] = [];
+  const timer = setTimeout(() => s.destroy(), 5000);
+  s.on('error', () => undefined);
+  s.on('data', (d: Buffer) => chunks.push(d));
+  return new Promise((resolve) => s.once('close', () => {
+    clearTimeout(timer);
+    resolve(Buffer.concat(chunks));
+  }));
 }
 
 test('several listen addresses on one port; address is the first; the proxy knows every one as itself', { timeout: 30_000 }, async () => {
@@ -106,9 +103,8 @@ test('one address that cannot listen: a clear error, and the others are closed a
 test('a source the rule refuses is closed before anything is read, and logged once a minute', { timeout: 30_000 }, async () => {
   const { port, lines, seen } = await proxy({ sourceAllowed: (ip) => localSource(ip) && ip !== '127.0.0.2' });
   for (let i = 0; i < 3; i++) {
-    const s = rawClient(port, '127.0.0.2');
-    s.write(`GET ${url('/refused')} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    assert.equal((await received(s)).length, 0, 'closed without an answer');
+    const answer = await exchange(port, `GET ${url('/refused')} HTTP/1.1\r\nHost: x\r\n\r\n`, '127.0.0.2');
+    assert.equal(answer.length, 0, 'closed without an answer');
   }
   const byCurl = await curl('--interface', '127.0.0.2', '-x', `http://127.0.0.1:${port}`, url());
   assert.notEqual(byCurl.code, 0);
@@ -147,12 +143,9 @@ test('credentials over SOCKS5 (RFC 1929), and TLS with SNI refused', { timeout: 
   const none = await curl('--socks5-hostname', `127.0.0.1:${port}`, url('/socks'));
   assert.equal(none.code, 97, none.stderr);
   // Raw: "no authentication" is not offered with credentials on; a wrong password gets status 1 and the close.
-  const onlyNone = rawClient(port);
-  onlyNone.write(encodeGreeting([0x00]));
-  assert.deepEqual([...(await received(onlyNone))], [5, 0xff]);
-  const raw = rawClient(port);
-  raw.write(Buffer.concat([encodeGreeting([0x00, 0x02]), encodeUserPass({ user: SECRET.user, password: 'bad' })]));
-  assert.deepEqual([...(await received(raw))], [5, 0x02, 1, 1]);
+  assert.deepEqual([...(await exchange(port, encodeGreeting([0x00])))], [5, 0xff]);
+  const wrongRaw = Buffer.concat([encodeGreeting([0x00, 0x02]), encodeUserPass({ user: SECRET.user, password: 'bad' })]);
+  assert.deepEqual([...(await exchange(port, wrongRaw))], [5, 0x02, 1, 1]);
   const sni = await curl('--connect-to', `localhost:443:127.0.0.1:${port}`, '-k', 'https://localhost/');
   assert.equal(sni.code, 35, sni.stderr);
   assert.match(sni.stderr, /access denied/i);
@@ -162,7 +155,12 @@ test('credentials over SOCKS5 (RFC 1929), and TLS with SNI refused', { timeout: 
 
 test('one source holds its fair share at most; others still get in; logged once per source', { timeout: 30_000 }, async () => {
   const { server, port, lines } = await proxy({ limits: { maxConnections: 80, maxPerSource: 30 } });
-  const held = Array.from({ length: 40 }, () => rawClient(port, '127.0.0.2'));
+  const held = Array.from({ length: 40 }, () => {
+    const s = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+    s.on('error', () => undefined);
+    clients.push(s);
+    return s;
+  });
   await waitFor('the share to fill', () => server.connections() === 30, 5000, 20);
   await waitFor('the rest to be closed', () => held.filter((s) => s.destroyed || s.readableEnded).length === 10, 5000, 20);
   const other = await curl('--interface', '127.0.0.3', '-x', `http://127.0.0.1:${port}`, url('/other'));
