@@ -87,31 +87,44 @@ async function closeWaitOn(port: number): Promise<string> {
   return r.stdout.trim();
 }
 
+/** Opens `n` clients from `from`, 200 at a time so that none waits for a place in the listen backlog. */
+async function openFlood(port: number, n: number, from: string): Promise<Array<{ sock: Socket; closed: Promise<void> }>> {
+  const all: Array<{ sock: Socket; closed: Promise<void> }> = [];
+  while (all.length < n) {
+    const batch = Array.from({ length: Math.min(200, n - all.length) }, () => client(port, from));
+    all.push(...batch);
+    await waitFor('a batch of the flood to connect', () => batch.every((c) => !c.sock.connecting), 10_000, 10);
+  }
+  return all;
+}
+
 test('1 100 silent clients that leave after 2 s: the legitimate client is served, nothing stays in CLOSE-WAIT', { timeout: 60_000 }, async () => {
   // A long header deadline, so that only the fix (closing a client that ends) can close the flood in time.
   const server = await proxy({ headerTimeoutMs: 60_000 });
   const port = server.address.port;
+  const started = Date.now();
   let leaving = false;
   let leftAt = 0;
   let closedBeforeLeaving = 0;
-  const flood = Array.from({ length: FLOOD }, () => {
-    const c = client(port, '127.0.0.2');
-    void c.closed.then(() => { if (!leaving) closedBeforeLeaving += 1; });
-    return c;
-  });
-  later(2000, () => {
+  let gone = false;
+  const flooding = (async () => {
+    const flood = await openFlood(port, FLOOD, '127.0.0.2');
+    for (const c of flood) void c.closed.then(() => { if (!leaving) closedBeforeLeaving += 1; });
+    void Promise.all(flood.map((c) => c.closed)).then(() => { gone = true; });
+    // Over its share the source is closed at once; the others stay (silent) until they leave, 2 s after the start.
+    await waitFor('the flood over the share to be closed', () => closedBeforeLeaving >= FLOOD - SHARE, 10_000, 10);
+    await new Promise<void>((r) => later(Math.max(0, started + 2000 - Date.now()), r));
     leaving = true;
     leftAt = Date.now();
     for (const c of flood) c.sock.end();
-  });
-  let gone = false;
-  void Promise.all(flood.map((c) => c.closed)).then(() => { gone = true; });
+  })();
   // Until the flood has gone, or 5 s after it left (when the proxy fails to close it).
   const served = await legitimate(port, () => gone || (leaving && Date.now() - leftAt > 5000), () => !leaving && server.connections() >= SHARE);
+  await flooding;
   assert.ok(gone, 'the proxy closed every flood connection after its client ended');
   assert.ok(served.whileBusy >= 1, `served while the flood held its share: ${JSON.stringify(served)}`);
-  assert.equal(closedBeforeLeaving, FLOOD - SHARE, 'beyond its share, the source is closed at once');
-  await waitFor('the proxy to close the flood', () => server.connections() === 0, 5000, 50);
+  assert.equal(closedBeforeLeaving, FLOOD - SHARE, 'beyond its share, the source is closed at once; within it, kept');
+  await waitFor('the proxy to count the flood gone', () => server.connections() === 0, 5000, 50);
   assert.equal(await closeWaitOn(port), '');
   // The source holds no share any more: a new client from it is served.
   const again = await run('curl', ['-sS', '--max-time', '5', '--interface', '127.0.0.2', '-x', `http://127.0.0.1:${port}`, `http://127.0.0.1:${webPort}/`]);
