@@ -48,7 +48,7 @@ export interface ProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** Paces the refusal warnings; SYSTEM_CLOCK by default. */
   clock?: Clock;
-  /** A connection from a source for which this is false is closed before anything is read (see localSource). */
+  /** A connection from a source (plain IPv4 or IPv6) for which this is false is closed before anything is read; called on every connection, so quick and never throwing (localSource in src/address-ranges is one). */
   sourceAllowed?: (ip: string) => boolean;
   /**
    * When set, every HTTP request and CONNECT needs them as Proxy-Authorization Basic, and SOCKS5 as username and
