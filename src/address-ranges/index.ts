@@ -66,3 +66,51 @@ export function whyNotPublic(ip: string): string | undefined {
 export function isPublicIPv4(ip: string): boolean {
   return isIPv4(ip) && whyNotPublic(ip) === undefined;
 }
+
+// Whether a connection's source is on the box's own networks, for services that a home network may use but the
+// internet must not. Carrier-grade NAT (100.64/10) is not one: addresses there are shared with strangers.
+const LOCAL_RANGES: ReadonlyArray<readonly [address: string, prefix: number]> = [
+  ['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16],
+  ['::1', 128], ['fc00::', 7], ['fe80::', 10],
+];
+const localLists = { ipv4: new BlockList(), ipv6: new BlockList() } as const;
+for (const [address, prefix] of LOCAL_RANGES) {
+  const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
+  localLists[family].addSubnet(address, prefix, family);
+}
+
+/** An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as a dual-stack socket reports IPv4 peers) as plain IPv4. */
+export function unmappedIPv4(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m && isIPv4(m[1] as string) ? (m[1] as string) : ip;
+}
+
+/** "a.b.c.d/n" or "v6/n" as a BlockList rule, or undefined when it is not a CIDR. */
+function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const slash = cidr.indexOf('/');
+  const address = unmappedIPv4(cidr.slice(0, slash));
+  const family = isIP(address);
+  const bits = cidr.slice(slash + 1);
+  if (slash < 0 || family === 0 || !/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128)) return undefined;
+  return { address, prefix: Number(bits), family: family === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/**
+ * True for loopback, private (RFC 1918), link-local (169.254/16, fe80::/10) and unique local (fc00::/7) addresses,
+ * and for any address inside one of `interfaceSubnets` (CIDR strings, as os.networkInterfaces() gives them; one
+ * that is not a CIDR is ignored: it cannot contain anything). False for anything that is not an IP literal.
+ */
+export function localSource(ip: string, interfaceSubnets: readonly string[] = []): boolean {
+  const address = unmappedIPv4(ip);
+  const family = isIP(address);
+  if (family === 0) return false;
+  const kind = family === 4 ? 'ipv4' : 'ipv6';
+  if (localLists[kind].check(address, kind)) return true;
+  return interfaceSubnets.some((cidr) => {
+    const c = parseCidr(cidr);
+    if (c?.family !== kind) return false;
+    const one = new BlockList();
+    one.addSubnet(c.address, c.prefix, kind);
+    return one.check(address, kind);
+  });
+}

@@ -4,7 +4,7 @@
 import { type FailureKind, type Target, formatTarget } from '../mesh/index.js';
 
 /** Stream failures plus the problems the entry finds in a request itself. */
-export type ProxyProblem = FailureKind | 'bad-request' | 'header-too-large' | 'loop';
+export type ProxyProblem = FailureKind | 'bad-request' | 'header-too-large' | 'loop' | 'auth-required';
 
 export interface FailureSpec {
   status: number;
@@ -18,6 +18,8 @@ export interface FailureSpec {
   alert: number;
   /** SOCKS5 REP field. */
   socks: number;
+  /** More header lines of the HTTP answer ("Name: value"). */
+  headers?: readonly string[];
 }
 
 export const TLS_ALERT = { internal_error: 0x50, unrecognized_name: 0x70, access_denied: 0x31 } as const;
@@ -74,6 +76,11 @@ export const FAILURES: Readonly<Record<ProxyProblem, FailureSpec>> = {
     advice: 'Do not visit the proxy address itself: enter it as the HTTP or SOCKS5 proxy in your browser or system settings, then visit any site.',
     alert: TLS_ALERT.internal_error, socks: SOCKS_REPLY.notAllowed,
   },
+  'auth-required': {
+    status: 407, reason: 'Proxy Authentication Required', title: 'Proxy Authentication Required', subtitle: () => 'This MASQ Node\'s proxy needs a user name and password',
+    advice: 'Enter the proxy user name and password set for this Node in the proxy settings of your browser or system. A wrong one is refused the same way.',
+    alert: TLS_ALERT.access_denied, socks: SOCKS_REPLY.notAllowed, headers: ['Proxy-Authenticate: Basic realm="MASQ"'],
+  },
 };
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -92,7 +99,8 @@ export function errorPage(problem: ProxyProblem, target: Target): Buffer {
 <p>${escapeHtml(f.advice)}</p>
 </body></html>
 `;
-  const head = `HTTP/1.1 ${f.status} ${f.reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n`;
+  const extra = (f.headers ?? []).map((h) => `${h}\r\n`).join('');
+  const head = `HTTP/1.1 ${f.status} ${f.reason}\r\n${extra}Content-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n`;
   return Buffer.from(head + body);
 }
 

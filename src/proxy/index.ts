@@ -3,20 +3,24 @@
 // otherwise) and splices the two. Failures are told in the client's own protocol: an HTTP page, a TLS alert or a
 // SOCKS5 reply, all from one table (failures.ts).
 
-import { type Server, type Socket, createServer, isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { type Socket, createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ConfigError } from '../config/index.js';
-import { type Clock, type Logger, SYSTEM_CLOCK } from '../system/index.js';
+import { unmappedIPv4 } from '../address-ranges/index.js';
+import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
-import { interpret, parseHead } from './http-head.js';
+import { headerValues, interpret, parseHead } from './http-head.js';
+import { type Credentials, MAX_USERPASS, USERPASS_METHOD, basicCredentials, checkCredentials, credentialsMatch, parseUserPass, userPassReply } from './auth.js';
+import { closeAll, listenAll, reachesListeners } from './listen.js';
+import { Refusals, SourceCounter, fairShare } from './sources.js';
 import { MAX_CLIENT_HELLO, parseClientHello } from './sni.js';
 import { CMD_CONNECT, MAX_GREETING, MAX_REQUEST, NO_ACCEPTABLE_METHOD, NO_AUTH, SOCKS_VERSION, encodeReply, parseGreeting, parseRequest } from './socks5.js';
 import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams.js';
 
 export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/index.js';
 export { createDirectExit, type DirectExitOptions } from './direct-exit.js';
+export { type Credentials, encodeBasic, encodeUserPass } from './auth.js';
+export { fairShare } from './sources.js';
 
 export interface ProxyLimits {
   /** Largest HTTP request head; beyond it the client gets 431. */
@@ -27,21 +31,35 @@ export interface ProxyLimits {
   idleTimeoutMs: number;
   /** Open client connections; more are closed at once. */
   maxConnections: number;
+  /** Open connections of one source address; more from it are closed at once. fairShare(maxConnections) unless given. */
+  maxPerSource: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<ProxyLimits> = { maxHeaderBytes: 16 * 1024, headerTimeoutMs: 10_000, idleTimeoutMs: 300_000, maxConnections: 1024 };
+export const DEFAULT_LIMITS: Readonly<ProxyLimits> = { maxHeaderBytes: 16 * 1024, headerTimeoutMs: 10_000, idleTimeoutMs: 300_000, maxConnections: 1024, maxPerSource: fairShare(1024) };
 
 export interface ProxyOptions {
-  host: string;
+  /** One address to listen on; `hosts` adds more. */
+  host?: string;
+  /** Addresses to listen on (127.0.0.1 and the box's LAN addresses), after `host`; duplicates are dropped. */
+  hosts?: string[];
   port: number;
   connector: Connector;
   log: Logger;
   limits?: Partial<ProxyLimits>;
   /** Paces the refusal warnings; SYSTEM_CLOCK by default. */
   clock?: Clock;
+  /** A connection from a source (plain IPv4 or IPv6) for which this is false is closed before anything is read; called on every connection, so quick and never throwing (localSource in src/address-ranges is one). */
+  sourceAllowed?: (ip: string) => boolean;
+  /**
+   * When set, every HTTP request and CONNECT needs them as Proxy-Authorization Basic, and SOCKS5 as username and
+   * password (RFC 1929). TLS with SNI cannot carry them, so it is refused then. The user name has no ":", and
+   * each has at most 255 bytes (SOCKS5 carries no more).
+   */
+  credentials?: Credentials;
 }
 
 export interface ProxyServer {
+  /** The first address listened on. */
   address: { host: string; port: number };
   connections(): number;
   /** Stops accepting, lets open connections run up to graceMs (default 5 s), then cuts them; resolves when all are gone. */
@@ -49,48 +67,25 @@ export interface ProxyServer {
 }
 
 const TLS_HANDSHAKE = 0x16;
-/** At most one "connection refused" warning per this many ms, so that a flood does not flood the log too. */
-const REFUSAL_WARN_MS = 10_000;
 
 type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string };
 /** Serves one protocol; calls `headRead` once it knows where the client wants to go. */
 type Step = (client: Socket, start: Buffer, headRead: () => void) => Promise<void>;
 
-const isLoopbackName = (h: string): boolean => h === 'localhost' || h.endsWith('.localhost') || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
-
-/** Whether `host` (a target's) reaches a listener on `listen`: loopback, wildcard and, on a wildcard, every local address. */
-function reachesListener(listen: string): (host: string) => boolean {
-  const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '';
-  const loopback = wildcard || isLoopbackName(listen);
-  const exact = new Set([listen.toLowerCase()]);
-  if (wildcard) for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) exact.add(i.address.toLowerCase());
-  return (host) => exact.has(host) || (loopback && (isLoopbackName(host) || host === '0.0.0.0' || host === '::'));
-}
-
-/** Why the proxy cannot listen, naming the parameter to change. */
-function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
-  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (e.code === 'EADDRINUSE') {
-    return new ConfigError('proxy-port', `The proxy cannot listen on ${where}: port ${port} is already in use. Stop the program that uses it, or choose another port with the parameter proxy-port.`, 'PORT_IN_USE');
-  }
-  if (e.code === 'EACCES') {
-    return new ConfigError('proxy-port', `The proxy may not listen on ${where}: port ${port} needs more privileges. Choose a port from 1024 up with the parameter proxy-port.`, 'PORT_IN_USE');
-  }
-  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-    return new ConfigError('proxy-address', `The proxy cannot listen on ${where}: ${host} is not an address of this machine. Set the parameter proxy-address to 127.0.0.1 or to an address of this machine.`);
-  }
-  return e;
-}
-
-export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
+export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  limits.maxPerSource = opts.limits?.maxPerSource ?? fairShare(limits.maxConnections);
+  const hosts = [...new Set([...(opts.host !== undefined ? [opts.host] : []), ...(opts.hosts ?? [])])];
+  if (hosts.length === 0) throw new MasqError('CONFIG_INVALID', 'The proxy was given no address to listen on.', 'Set the parameter proxy-address.');
+  const credentials = opts.credentials;
+  if (credentials) checkCredentials(credentials);
   const log = opts.log;
   const clock = opts.clock ?? SYSTEM_CLOCK;
   const active = new Set<Socket>();
+  const sources = new SourceCounter({ maxConnections: limits.maxConnections, maxPerSource: limits.maxPerSource, allowed: opts.sourceAllowed });
+  const refusals = new Refusals(log, clock, limits);
   let ownPort = opts.port;
-  const reachesUs = reachesListener(opts.host);
-  let refusedSinceWarn = 0;
-  let lastRefusalWarn = 0;
+  const reachesUs = reachesListeners(hosts);
   let whenEmpty: (() => void) | undefined;
 
   /** Whether the target is this proxy itself: a browser pointed at the proxy address as if it were a site. */
@@ -142,6 +137,9 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     if (value.kind !== 'head') {
       log.debug(`Bad HTTP request: ${value.why}`);
       return finish(client, errorPage('bad-request', none));
+    }
+    if (credentials && !allowed(client, basicCredentials(headerValues(value.head, 'proxy-authorization')))) {
+      return finish(client, errorPage('auth-required', none));
     }
     const req = interpret(value.head);
     if (req.kind === 'bad') {
@@ -198,12 +196,24 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return r.kind === 'incomplete' ? undefined : r;
     });
     if (g.value.kind !== 'ok') return void client.destroy();
-    if (!g.value.methods.includes(NO_AUTH)) {
-      log.debug('SOCKS5 client offers no method without authentication');
+    // With credentials only username/password is offered (RFC 1929), without them only "no authentication".
+    const method = credentials ? USERPASS_METHOD : NO_AUTH;
+    if (!g.value.methods.includes(method)) {
+      log.debug(`SOCKS5 client does not offer method ${method}`);
       return finish(client, Buffer.from([SOCKS_VERSION, NO_ACCEPTABLE_METHOD]));
     }
-    client.write(Buffer.from([SOCKS_VERSION, NO_AUTH]));
-    const q = await readPrefix(client, g.buf.subarray(g.value.length), MAX_REQUEST, (b) => {
+    client.write(Buffer.from([SOCKS_VERSION, method]));
+    let after = g.buf.subarray(g.value.length);
+    if (credentials) {
+      const a = await readPrefix(client, after, MAX_USERPASS, (b) => {
+        const r = parseUserPass(b);
+        return r.kind === 'incomplete' ? undefined : r;
+      });
+      if (a.value.kind !== 'ok' || !allowed(client, a.value)) return finish(client, userPassReply(false));
+      client.write(userPassReply(true));
+      after = a.buf.subarray(a.value.length);
+    }
+    const q = await readPrefix(client, after, MAX_REQUEST, (b) => {
       const r = parseRequest(b);
       return r.kind === 'incomplete' ? undefined : r;
     });
@@ -225,39 +235,46 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     splice(client, r.upstream, q.buf.subarray(req.length), limits.idleTimeoutMs);
   };
 
+  /** Whether `given` are the proxy's credentials; a refusal is logged once per source per minute, never the password. */
+  function allowed(client: Socket, given: Credentials | undefined): boolean {
+    if (credentials && given && credentialsMatch(credentials, given)) return true;
+    const source = unmappedIPv4(client.remoteAddress ?? '');
+    if (refusals.due(`auth ${source}`)) log.warn(`Refused a proxy client at ${source}: wrong or missing proxy user name and password`);
+    return false;
+  }
+
   async function serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
-    // The client has headerTimeoutMs in all to say where it goes, however it trickles. Opening the stream is
-    // then bounded by the connector (and the idle timeout).
+    // The client has headerTimeoutMs in all to say where it goes, however it trickles; the deadline holds until
+    // the step says the head is read, whatever path the step takes. Opening the stream is then bounded by the
+    // connector (and the idle timeout).
     const deadline = setTimeout(() => client.destroy(), limits.headerTimeoutMs);
-    try {
-      const first = await firstBytes(client, Buffer.alloc(0));
-      if (!first) return;
-      const kind = first[0];
-      const step = kind === SOCKS_VERSION ? serveSocks : kind === TLS_HANDSHAKE ? serveTls : serveHttp;
-      await step(client, first, () => clearTimeout(deadline));
-    } finally {
-      clearTimeout(deadline);
+    client.once('close', () => clearTimeout(deadline));
+    const first = await firstBytes(client, Buffer.alloc(0));
+    // A client that ends before saying where it goes is closed at once: with allowHalfOpen its socket would
+    // otherwise wait, half-closed, in CLOSE-WAIT and hold its place among maxConnections.
+    if (!first) return void client.destroy();
+    const kind = first[0];
+    if (kind === TLS_HANDSHAKE && credentials) {
+      // TLS with SNI carries no proxy credentials: with credentials on, only the other three protocols serve.
+      log.debug('TLS with SNI refused: the proxy needs credentials, which only HTTP, CONNECT and SOCKS5 carry');
+      return finish(client, tlsAlert('auth-required'));
     }
+    const step = kind === SOCKS_VERSION ? serveSocks : kind === TLS_HANDSHAKE ? serveTls : serveHttp;
+    await step(client, first, () => clearTimeout(deadline));
   }
 
-  function refuse(client: Socket): void {
-    client.on('error', () => undefined);
-    client.destroy();
-    refusedSinceWarn += 1;
-    const now = clock.now();
-    if (now - lastRefusalWarn >= REFUSAL_WARN_MS) {
-      log.warn(`Closed ${refusedSinceWarn} new connection(s) at once: ${limits.maxConnections} are open, the most this proxy takes`);
-      lastRefusalWarn = now;
-      refusedSinceWarn = 0;
+  const onConnection = (client: Socket): void => {
+    const a = sources.admit(client.remoteAddress);
+    if (!a.ok) {
+      client.on('error', () => undefined);
+      client.destroy();
+      return refusals.tell(a);
     }
-  }
-
-  const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => {
-    if (active.size >= limits.maxConnections) return refuse(client);
     active.add(client);
     client.once('close', () => {
       active.delete(client);
+      sources.release(a.source);
       if (active.size === 0) whenEmpty?.();
     });
     client.on('error', (e) => log.debug(`Client connection: ${e.message}`));
@@ -267,12 +284,14 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       if (!(e instanceof PrefixAborted)) log.debug(`Connection ended: ${e instanceof Error ? e.message : String(e)}`);
       client.destroy();
     });
-  });
+  };
+  const { servers, port } = await listenAll(hosts, opts.port, () => createServer({ allowHalfOpen: true, pauseOnConnect: true }, onConnection), (e) => log.error(`Proxy listener: ${e.message}`));
+  ownPort = port;
 
   let closing: Promise<void> | undefined;
   function close(graceMs = 5000): Promise<void> {
     closing ??= new Promise<void>((resolve) => {
-      const listenerClosed = new Promise<void>((r) => server.close(() => r()));
+      const listenerClosed = closeAll(servers);
       const emptied = new Promise<void>((r) => {
         if (active.size === 0) r();
         else whenEmpty = r;
@@ -289,15 +308,7 @@ export function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     return closing;
   }
 
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, opts.host, opts.port)));
-    server.listen(opts.port, opts.host, () => {
-      server.removeAllListeners('error');
-      server.on('error', (e) => log.error(`Proxy listener: ${e.message}`));
-      const addr = server.address();
-      ownPort = typeof addr === 'object' && addr ? addr.port : opts.port;
-      log.info(`Proxy listening on ${formatTarget({ host: opts.host, port: ownPort })} (HTTP, CONNECT, SOCKS5, TLS)`);
-      resolve({ address: { host: opts.host, port: ownPort }, connections: () => active.size, close });
-    });
-  });
+  const where = hosts.map((h) => formatTarget({ host: h, port })).join(', ');
+  log.info(`Proxy listening on ${where} (HTTP, CONNECT, SOCKS5${credentials ? ', with a user name and password' : ', TLS'})`);
+  return { address: { host: hosts[0] as string, port }, connections: () => active.size, close };
 }
