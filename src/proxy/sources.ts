@@ -55,13 +55,23 @@ export class SourceCounter {
   admit(remoteAddress: string | undefined): Admission {
     // A socket already reset has no address: refusing it costs nothing.
     const source = unmappedIPv4(remoteAddress ?? '');
-    if (source === '' || (this.rules.allowed && !this.rules.allowed(source))) return { ok: false, source, why: 'not-allowed' };
+    if (source === '' || !this.permitted(source)) return { ok: false, source, why: 'not-allowed' };
     if (this.total >= this.rules.maxConnections) return { ok: false, source, why: 'full' };
     const held = this.open.get(source) ?? 0;
     if (held >= this.rules.maxPerSource) return { ok: false, source, why: 'share' };
     this.open.set(source, held + 1);
     this.total += 1;
     return { ok: true, source };
+  }
+
+  /** The caller's rule; one that throws refuses, logged as any refusal (a mistaken rule must not take the Node down). */
+  private permitted(source: string): boolean {
+    if (!this.rules.allowed) return true;
+    try {
+      return this.rules.allowed(source);
+    } catch {
+      return false;
+    }
   }
 
   release(source: string): void {

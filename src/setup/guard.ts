@@ -4,14 +4,10 @@
 // these with what the request and its connection say.
 
 import { isIP } from 'node:net';
-import { isPrivateAddress } from '../address-ranges/index.js';
+// Node.js reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d: unmappedIPv4 gives the plain form.
+import { isPrivateAddress, unmappedIPv4 as plainAddress } from '../address-ranges/index.js';
 import { asksCaptiveApi, captiveApiAnswer, HOTSPOT_NET, inHotspotNet, portalAnswer, type PortalAnswer } from '../portal/index.js';
 import { CSRF_HEADER, CSRF_VALUE } from './api.js';
-
-/** Node.js reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d. */
-export function plainAddress(ip: string): string {
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-}
 
 export function isLoopback(ip: string): boolean {
   const a = plainAddress(ip);

@@ -107,3 +107,9 @@ test('localSource: loopback, RFC 1918, link-local, ULA and the given subnets; no
     assert.equal(typeof localSource(ip, nets), 'boolean');
   }), { numRuns: 2000, seed: 16 });
 });
+
+test('sources: a rule that throws refuses the source instead of taking the proxy down', () => {
+  const c = new SourceCounter({ maxConnections: 10, maxPerSource: 5, allowed: (ip) => { if (ip === '10.0.0.9') throw new Error('bad rule'); return true; } });
+  assert.deepEqual(c.admit('10.0.0.9'), { ok: false, source: '10.0.0.9', why: 'not-allowed' });
+  assert.deepEqual(c.admit('10.0.0.8'), { ok: true, source: '10.0.0.8' });
+});
