@@ -39,7 +39,16 @@ export interface ProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** Paces the refusal warnings; SYSTEM_CLOCK by default. */
   clock?: Clock;
+  // helper D implements
+  hosts?: string[];
+  // helper D implements
+  sourceAllowed?: (ip: string) => boolean;
+  // helper D implements
+  credentials?: { user: string; password: string };
 }
+
+// helper D implements
+export declare function localSource(ip: string, subnets: readonly string[]): boolean;
 
 export interface ProxyServer {
   address: { host: string; port: number };
