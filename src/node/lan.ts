@@ -4,7 +4,7 @@
 
 import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { isPublicIPv4 } from '../address-ranges/index.js';
+import { isPrivateAddress } from '../address-ranges/index.js';
 import { ConfigError, type NodeConfig, PROXY_USER } from '../config/index.js';
 import type { ProxyOptions } from '../proxy/index.js';
 
@@ -22,13 +22,14 @@ export function lanAddresses(ifs: Interfaces): string[] {
 
 /**
  * The IPv4 networks of the machine's ports as network/prefix, loopback's included (this machine's own clients). A
- * public network on a port (a server's uplink) is the internet, not a home network, and is left out.
+ * network outside the private ranges on a port (a server's uplink, a public block) is the internet, not a home
+ * network, and is left out.
  */
 export function interfaceSubnets(ifs: Interfaces): string[] {
   const nets = ipv4(ifs).map((i) => {
     const prefix = i.netmask.split('.').reduce((n, part) => n + Number(part).toString(2).replace(/0/g, '').length, 0);
     const network = toDotted(prefix === 0 ? 0 : (toInt(i.address) & toInt(i.netmask)) >>> 0);
-    return { cidr: `${network}/${prefix}`, local: i.internal || !isPublicIPv4(network) };
+    return { cidr: `${network}/${prefix}`, local: i.internal || isPrivateAddress(network) };
   });
   return [...new Set(nets.filter((n) => n.local).map((n) => n.cidr))];
 }
