@@ -4,11 +4,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BACKUP_SCOPE } from '../../src/backup/settings.js';
 import { nodeConfig } from '../../src/config/node-config.js';
 import { envName, findParam, PARAMS, PROXY_USER } from '../../src/config/params.js';
 import { type Environment, resolve } from '../../src/config/resolve.js';
 import { launchArguments, setupReport } from '../../src/daemon/launch-args.js';
+import { ROOT } from '../helpers/processes.js';
 
 const env: Environment = { role: 'node', home: '/home/u', systemResolvers: [], stored: {} };
 const resolved = (values: Record<string, string>) => resolve([{ source: 'command line', status: 'Set', values }], env, PARAMS);
@@ -56,4 +59,10 @@ test('the password is a secret: the Node\'s environment, not its command line; c
   assert.ok(c.secrets.includes(PASSWORD), 'the logger scrubs it');
   assert.notEqual(BACKUP_SCOPE['proxy-password'], true);
   assert.equal(BACKUP_SCOPE['lan-consuming'], true);
+});
+
+test('the appliance image turns lan-consuming on; the .deb leaves it at its default, off', () => {
+  const appliance = readFileSync(join(ROOT, 'image', 'files', 'config-appliance.toml'), 'utf8');
+  assert.equal(appliance.match(/^lan-consuming = "on"$/gm)?.length, 1, appliance);
+  assert.equal(findParam('lan-consuming')?.defaultValue?.({ role: 'daemon', home: '/root', systemResolvers: [], chain: 'base-mainnet', stored: {} }), 'off');
 });
