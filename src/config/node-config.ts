@@ -27,6 +27,8 @@ export interface NodeConfig {
   /** `configured`: the user chose it; otherwise the blockchain service's price is used. */
   readonly gasPrice: { readonly gwei: number; readonly configured: boolean };
   readonly ip: string | undefined;
+  /** The proxy also serves the machine's local networks (node/lan.ts). */
+  readonly lanConsuming: boolean;
   readonly logLevel: LogLevel;
   readonly mappingProtocol: MappingProtocol | undefined;
   readonly mappingLifetimeSec: number;
@@ -36,6 +38,8 @@ export interface NodeConfig {
   readonly newPublicKey: 'on' | 'off' | undefined;
   readonly paymentThresholds: PaymentThresholds;
   readonly proxyAddress: string;
+  /** What devices of the local networks must give the proxy, with the user name masq. */
+  readonly proxyPassword: string | undefined;
   readonly proxyPort: number;
   readonly ratePack: RatePack;
   readonly scanIntervalsSec: ScanIntervalsSec;
@@ -72,6 +76,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     exitPrivateDestinations: text('exit-private-destinations') === 'on',
     gasPrice: { gwei: Number(text('gas-price')), configured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default' },
     ip: opt('ip'),
+    lanConsuming: text('lan-consuming') === 'on',
     logLevel: text('log-level') as LogLevel,
     mappingProtocol: opt('mapping-protocol') as MappingProtocol | undefined,
     mappingLifetimeSec: Number(text('mapping-lifetime')),
@@ -80,6 +85,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     newPublicKey: opt('new-public-key') as 'on' | 'off' | undefined,
     paymentThresholds: parsePaymentThresholds(text('payment-thresholds')),
     proxyAddress: text('proxy-address'),
+    proxyPassword: opt('proxy-password'),
     proxyPort: Number(text('proxy-port')),
     ratePack: parseRatePack(text('rate-pack')),
     scanIntervalsSec: parseScanIntervals(text('scan-intervals')),

@@ -10,6 +10,9 @@ import type { ConfigRow } from '../store/index.js';
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;
 
+/** The user name devices give the proxy with proxy-password (ours: MASQ's proxy asks none). */
+export const PROXY_USER = 'masq';
+
 /** The router port-mapping protocols, in the order the Node tries them when none has worked before. */
 export const MAPPING_PROTOCOLS = ['pcp', 'pmp', 'igdp'] as const;
 export type MappingProtocol = (typeof MAPPING_PROTOCOLS)[number];
@@ -254,6 +257,13 @@ const PARAM_TABLE = [
     },
   },
   {
+    // Ours, not MASQ's (its proxy serves its own machine only): the appliance is the home network's proxy.
+    name: 'lan-consuming', valueName: 'on|off',
+    help: 'on: the proxy also listens on this machine\'s local network addresses (every IPv4 address of its network ports at the Node\'s start, never 0.0.0.0) and serves devices of those networks only; the setup page serves /proxy.pac for them. off: this machine only. Not a MASQ parameter: masq-pi\'s own.',
+    check: onOff,
+    defaultValue: () => 'off',
+  },
+  {
     name: 'log-level', valueName: 'LEVEL',
     help: `How much the Node logs: ${LOG_LEVELS.join(', ')}.`,
     check: enumOf(LOG_LEVELS, true),
@@ -323,6 +333,13 @@ const PARAM_TABLE = [
     help: 'Address the proxy (HTTP, CONNECT, SOCKS5) listens on. 127.0.0.1 serves this machine only; an appliance serving its LAN uses its LAN address.',
     check: (v) => (isIP(v) !== 0 ? v : fail(`'${v}' is not an IP address`)),
     defaultValue: () => '127.0.0.1',
+  },
+  {
+    // Ours, not MASQ's. Read by the Node from its secret environment, as db-password is.
+    name: 'proxy-password', valueName: 'PASSWORD',
+    help: `With lan-consuming on, the password devices of the local network must give the proxy, with the user name ${PROXY_USER} (HTTP proxy authentication and SOCKS5 user/password); blank: none is asked. Not a MASQ parameter: masq-pi's own.`,
+    secret: true, censorWidth: 16,
+    check: (v) => (/^[\x21-\x7e]{8,128}$/.test(v) ? v : fail('must be 8 to 128 printable ASCII characters without spaces (a device types it in its proxy settings)')),
   },
   {
     name: 'proxy-port', valueName: 'PORT',

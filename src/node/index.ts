@@ -5,6 +5,8 @@
 import { ConfigError, forParam, type NodeConfig, nodeConfig, PARAMS, parseParamArgs, readConfigFile, readEnv, type Resolution, resolveWithConfigFile } from '../config/index.js';
 import { backupSettings } from '../backup/index.js';
 import type { Connector } from '../mesh/index.js';
+import { networkInterfaces } from 'node:os';
+import { localSource } from '../address-ranges/index.js';
 import { createDirectExit, startProxy } from '../proxy/index.js';
 import { type ConfigRow, type Store, openStore, readStoredRows } from '../store/index.js';
 import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
@@ -17,6 +19,7 @@ import { type AutomapStatus, PROTOCOL_NAMES } from '../automap/index.js';
 import { createNodeUiHandler } from './ui-handlers.js';
 import { checksumAddress, Wallets } from '../wallet/index.js';
 import { ResourceStack } from './resources.js';
+import { proxyListening } from './lan.js';
 
 /** Exit codes, as in MASQ Node: 0 after an orderly stop, 1 for a configuration error. */
 export const EXIT_OK = 0;
@@ -150,7 +153,9 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
     started.neighborhood.on('stage', startScans);
   }
   // The proxy names which of its two parameters a listen failure is about.
-  const proxy = await forParam('proxy-port', () => startProxy({ host: c.proxyAddress, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }));
+  const { lan, ...listening } = proxyListening(c, networkInterfaces(), localSource);
+  if (c.lanConsuming && lan.length === 0) log.warn('lan-consuming is on, but this machine has no IPv4 address on a network yet: the proxy serves this machine only until the Node restarts on a network');
+  const proxy = await forParam('proxy-port', () => startProxy({ ...listening, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }));
   resources.push('proxy', () => proxy.close(5000));
   const neighborhood = network?.neighborhood;
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };
@@ -161,15 +166,18 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
 
   const mapped = network?.automap?.status();
   const proxyAt = `${proxy.address.host.includes(':') ? `[${proxy.address.host}]` : proxy.address.host}:${proxy.address.port}`;
+  // Where the local network reaches the proxy too, for the ready message and systemctl status.
+  const proxyWhere = [proxyAt, ...lan.map((a) => `${a}:${proxy.address.port}`)].join(', ');
   process.stdout.write(
     `MASQ Node ready in ${c.mode} mode (process ${process.pid})\n` +
     `  proxy:          ${proxyAt}  (HTTP proxy, CONNECT and SOCKS5: curl -x http://${proxyAt} … or --socks5-hostname ${proxyAt})\n` +
+    (c.lanConsuming ? `  local network:  ${lan.length > 0 ? lan.map((a) => `${a}:${proxy.address.port}`).join(', ') : '(no address yet)'}  (lan-consuming; password ${c.proxyPassword !== undefined ? 'on' : 'off'}; devices: http://<this machine>/proxy.pac)\n` : '') +
     `  UI port:        ${ui.port}\n` +
     (neighborhood ? `  descriptor:     ${neighborhood.descriptor() ?? (c.mode === 'standard' ? '(none until the port is mapped: masq automap)' : '(none: this Node accepts no connections)')}\n` : '') +
     (mapped ? `  port mapping:   ${mapped.summary}${mapped.state === 'failed' ? ` ${mapped.fix}` : ''}\n` : '') +
     `  data directory: ${c.dataDirectory}\n`,
   );
-  log.info(`Ready: proxy on ${proxyAt}, UI on 127.0.0.1:${ui.port}`);
+  log.info(`Ready: proxy on ${proxyWhere}, UI on 127.0.0.1:${ui.port}`);
   const automap = network?.automap;
   const systemd = SystemdNotifier.create({
     env: process.env,
@@ -177,7 +185,7 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
     log: log.child('systemd'),
     status: () => ({
       mode: c.mode,
-      proxy: proxyAt,
+      proxy: proxyWhere,
       ...(neighborhood ? { stage: neighborhood.stage(), neighbors: neighborhood.db.fullNeighbors(neighborhood.publicKeyHex).length } : {}),
       ...(automap ? { mapping: mappingWords(automap.status()) } : {}),
     }),

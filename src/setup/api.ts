@@ -1,5 +1,5 @@
 // The setup page's HTTP API: one table of routes, read by the server (its handlers and limits) and by the page
-// (web-setup/, which imports these types only). Every answer is JSON; a failure is { error: ApiError }.
+// (web-setup/, which imports these types only). Every answer is JSON but the PAC file's; a failure is { error: ApiError }.
 
 import type { JoinRequest, WifiNetwork } from '../wifi/api.js';
 
@@ -65,6 +65,10 @@ export const ROUTES = {
   wifiStatus: { method: 'GET', path: '/api/wifi', access: 'session' },
   wifiNetworks: { method: 'GET', path: '/api/wifi/networks', access: 'session' },
   wifiJoin: { method: 'POST', path: '/api/wifi/join', access: 'session', bodyLimit: SMALL_BODY },
+  // Devices fetch their proxy settings without any session (lan-consuming): plain JavaScript, not JSON.
+  proxyPac: { method: 'GET', path: '/proxy.pac', access: 'public' },
+  wpad: { method: 'GET', path: '/wpad.dat', access: 'public' },
+  panelLan: { method: 'GET', path: '/api/panel/lan', access: 'session' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
@@ -191,6 +195,19 @@ export interface SystemPanel {
 }
 export interface LogLine { at: number; level: string; msg: string }
 export interface LogsPanel { lines: LogLine[] }
+/** The box as its local network's proxy (lan-consuming), for the devices' settings. Never the password itself. */
+export interface LanPanel {
+  lanConsuming: boolean;
+  boxName: string;
+  /** The box's IPv4 address as this browser reaches it, when it does over IPv4. */
+  address?: string;
+  proxyPort: number;
+  /** The user name devices give when passwordSet. */
+  user: string;
+  passwordSet: boolean;
+  /** Whether devices of the local network may open the page, and so fetch the PAC file (setup-page-lan). */
+  pageOnLan: boolean;
+}
 /** The Node's configuration answer, secrets left out. */
 export type ConfigurationPanel = Record<string, unknown>;
 

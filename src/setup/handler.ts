@@ -8,6 +8,8 @@ import type { Session } from './sessions.js';
 export interface Call {
   body: Record<string, unknown>;
   session: Session | undefined;
+  /** The address the connection arrived at: the box as the device reaches it. */
+  local: string | undefined;
   /** Opens this session for the browser (a new id: the old one, if any, ends), or ends it. */
   setSession(s: Session | undefined): void;
   reply: FastifyReply;

@@ -14,6 +14,7 @@ import { FORMS } from './forms.js';
 import { csrfProblem, hostDecision, peerAllowed, SECURITY_HEADERS } from './guard.js';
 import type { Call, Handlers } from './handler.js';
 import { NodeControl } from './node-control.js';
+import { pacRoutes } from './pac-routes.js';
 import { clearedCookie, cookieValue, SESSION_COOKIE, type Session, sessionCookie } from './sessions.js';
 import { sshRoutes } from './ssh-routes.js';
 import { pickEncoding, type StaticFile } from './static-files.js';
@@ -62,6 +63,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
     ...dashboardRoutes(ctx, node),
     ...sshRoutes(ctx),
     ...wifiRoutes(ctx),
+    ...pacRoutes(ctx),
     events: async ({ reply, session }) => {
       const id = session?.id;
       void reply.hijack();
@@ -143,7 +145,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
         const session = sessions.get(req);
         try {
           const call: Call = {
-            body: (req.body ?? {}) as Record<string, unknown>, session, reply,
+            body: (req.body ?? {}) as Record<string, unknown>, session, reply, local: arrivedAt(req.socket),
             setSession: (s) => void reply.header('set-cookie', s ? sessionCookie(s.id) : clearedCookie()),
           };
           const out = await handler(call);

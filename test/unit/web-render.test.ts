@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type {
-  ApiError, ConfigurationPanel, EarningsPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, SshPanel, StatusPanel, SystemPanel,
+  ApiError, ConfigurationPanel, EarningsPanel, LanPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, SshPanel, StatusPanel, SystemPanel,
 } from '../../src/setup/api.js';
 import { CHAINS } from '../../src/chains/index.js';
 import { RUNTIME_SETTINGS } from '../../src/config/index.js';
@@ -106,6 +106,7 @@ interface Box {
   lockedForS?: number;
   status: StatusPanel;
   ssh: SshPanel;
+  lan: LanPanel;
   /** Answers given once, before the usual one, by 'METHOD /path'. */
   once: Map<string, Array<[number, unknown]>>;
   posts: Array<{ path: string; body: Record<string, unknown> }>;
@@ -144,6 +145,7 @@ function usual(box: Box, path: string, body: Record<string, unknown>): [number, 
     case '/api/configuration': return [200, { ok: true }];
     case '/api/backup': return [200, { fileName: 'masq-7F3A.backup', file: 'BACKUP-FILE-TEXT' }];
     case '/api/panel/ssh': return [200, box.ssh];
+    case '/api/panel/lan': return [200, box.lan];
     case '/api/ssh/keys': return sshChange(box, body);
     case '/api/ssh/keys/remove': return sshChange(box, body);
     case '/api/ssh/user': return sshChange(box, body);
@@ -235,6 +237,7 @@ async function serve(box: Box): Promise<{ url: string; server: Server }> {
 function newBox(phase: Phase): Box {
   return {
     phase, once: new Map(), posts: [], unknown: [], ssh: SSH_ON(),
+    lan: { lanConsuming: true, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true },
     status: { nodeRunning: true, stage: 'RouteFound', mode: 'standard', unattendedRestart: 'on', waitingForPassword: false },
   };
 }
@@ -383,7 +386,7 @@ test('wizard: five steps, each validated by the box, then the live start and the
 test('dashboard: every panel from its own route; markup in labels, logs and values shows as text', async () => {
   await eachSize('dashboard', () => undefined, async (p, box) => {
     const { page } = p;
-    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration', 'panelSsh']) {
+    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration', 'panelSsh', 'panelLan']) {
       await page.locator(`[data-panel="${panel}"] .updated`).filter({ hasText: 'Updated' }).waitFor();
     }
     const text = await page.evaluate(() => document.body.textContent ?? '');
@@ -484,5 +487,45 @@ test('dashboard, ssh access off: the card says so and how root turns it on, with
     assert.equal(await card.getByLabel('Public key').isHidden(), true);
     assert.equal(await card.locator('code.command').count(), 0);
     await p.screenshot('states/dashboard-ssh-off');
+  });
+});
+
+test('dashboard, use the box from your devices: the PAC addresses, the proxy, the password, each device\'s steps; turned on or off', async () => {
+  await eachSize('dashboard', () => undefined, async (p, box) => {
+    const { page } = p;
+    const card = page.getByRole('region', { name: 'Use the box from your devices' });
+    await card.locator('.updated').filter({ hasText: 'Updated' }).waitFor();
+    assert.deepEqual(await card.locator('code.command').allInnerTexts(), ['http://masq-7F3A.local/proxy.pac', 'http://192.168.1.20/proxy.pac']);
+    await card.getByText('192.168.1.20:5380').waitFor();
+    await card.getByText('devices give the user name masq').waitFor();
+    await card.getByText('iPhone and iPad').click();
+    await card.getByText('URL: http://192.168.1.20/proxy.pac, then Save.', { exact: true }).waitFor();
+    await p.screenshot('states/dashboard-lan');
+
+    await card.getByText('Turn it on or off, set the password').click();
+    await card.getByLabel('Serve the devices of this network').selectOption('off');
+    const saved = () => page.waitForResponse((r) => r.url().endsWith('/api/setup') && r.request().method() === 'POST');
+    let answer = saved();
+    await card.getByRole('button', { name: 'Save the proxy settings' }).click();
+    await answer;
+    assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'lan-consuming', value: 'off' }] });
+    await card.getByLabel('New proxy password').fill('living-room-42');
+    await card.getByLabel('Serve the devices of this network').selectOption('on');
+    answer = saved();
+    await card.getByRole('button', { name: 'Save the proxy settings' }).click();
+    await answer;
+    assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'lan-consuming', value: 'on' }, { name: 'proxy-password', value: 'living-room-42' }] });
+  });
+});
+
+test('dashboard, the box for your devices while off: says so, with the form to turn it on', async () => {
+  await eachSize('dashboard', (box) => {
+    box.lan = { lanConsuming: false, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: false, pageOnLan: false };
+  }, async (p) => {
+    const card = p.page.getByRole('region', { name: 'Use the box from your devices' });
+    await card.getByText('Off: the box\'s proxy serves the box itself only.').waitFor();
+    assert.equal(await card.locator('code.command').count(), 0);
+    assert.equal(await card.getByRole('button', { name: 'Remove the password' }).isHidden(), true);
+    await p.screenshot('states/dashboard-lan-off');
   });
 });

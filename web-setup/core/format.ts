@@ -1,5 +1,5 @@
-// Numbers as people read them: sizes, durations, countdowns, MASQ amounts, times of day, and the parameter names
-// of the Node's configuration answer (blockchainServiceUrlOpt → Blockchain service URL).
+// Values as people read them: sizes, durations, countdowns, MASQ amounts, times of day, the parameter names of the
+// Node's configuration answer (blockchainServiceUrlOpt → Blockchain service URL), and the box's name on the LAN.
 
 export function bytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '?';
@@ -58,3 +58,6 @@ export function keyWords(key: string): string {
   const first = words[0] ?? '';
   return [first === first.toLowerCase() ? first.charAt(0).toUpperCase() + first.slice(1) : first, ...words.slice(1)].join(' ');
 }
+
+/** The box's name on the local network (mDNS), where devices find it. */
+export const localName = (boxName: string): string => (boxName.endsWith('.local') ? boxName : `${boxName}.local`);

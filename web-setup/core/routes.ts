@@ -3,7 +3,7 @@
 
 import type {
   BackupAnswer, BackupBody, ChainTestAnswer, ChainTestBody, ChangePasswordBody, CodeBody, ConfigurationPanel,
-  ConfirmBody, DescriptorPanel, EarningsPanel, GenerateAnswer, GenerateBody, LogsPanel,
+  ConfirmBody, DescriptorPanel, EarningsPanel, GenerateAnswer, GenerateBody, LanPanel, LogsPanel,
   NeighborhoodPanel, OkAnswer, PasswordBody, RecoverBody, RestoreAnswer, RestoreBody, RouteName,
   SetConfigurationBody, SetupAnswer, SetupBody, SshKeyBody, SshPanel, SshRemoveBody, SshUserBody, StartAnswer,
   StateAnswer, StatusPanel, SystemPanel, UnlockBody, WalletsAnswer, AutomapPanel, WifiJoinBody, WifiNetworksAnswer, WifiStatus,
@@ -52,6 +52,7 @@ export type Calls = OfRoutes<{
   wifiStatus: [undefined, WifiStatus];
   wifiNetworks: [undefined, WifiNetworksAnswer];
   wifiJoin: [WifiJoinBody, WifiStatus];
+  panelLan: [undefined, LanPanel];
 }>;
 
 /** Only names of the route table, each with a [body, answer] pair. */

@@ -3,6 +3,7 @@
 // root has not turned it on, the card says so and how.
 
 import type { SshPanel } from '../../src/setup/api.js';
+import { localName } from '../core/format.js';
 import { fill, h } from '../ui/dom.js';
 import { buttonRow, field, Form } from '../ui/form.js';
 import { type Controls, facts, type PanelContext, type PanelSpec } from './panel.js';
@@ -15,9 +16,6 @@ const STATE_WORDS: Record<Offered['applied'], string> = {
   applied: 'Ready',
   failed: 'Not applied',
 };
-
-/** The box's name on the local network, where ssh finds it. */
-const localName = (boxName: string): string => (boxName.endsWith('.local') ? boxName : `${boxName}.local`);
 
 function keyList(ctx: PanelContext, s: Offered): HTMLElement {
   if (s.keys.length === 0) return h('p', { class: 'muted' }, 'No key opens the login yet.');
