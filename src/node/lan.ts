@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { isPrivateAddress } from '../address-ranges/index.js';
 import { ConfigError, type NodeConfig, PROXY_USER } from '../config/index.js';
+import { HOTSPOT_NET } from '../portal/index.js';
 import type { ProxyOptions } from '../proxy/index.js';
 
 export type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
@@ -15,9 +16,14 @@ const ipv4 = (ifs: Interfaces): NetworkInterfaceInfo[] => Object.values(ifs).fla
 const toInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 const toDotted = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 
-/** Every non-loopback IPv4 address of the machine's ports: where its LAN reaches it. Never 0.0.0.0. */
+/**
+ * Every non-loopback IPv4 address of the machine's ports: where its LAN reaches it (a source outside the local
+ * networks is refused and logged by the proxy). Never 0.0.0.0, never the setup hotspot's: its phones are there to
+ * set the box up, and its firewall lets only the page through.
+ */
 export function lanAddresses(ifs: Interfaces): string[] {
-  return [...new Set(ipv4(ifs).filter((i) => !i.internal && i.address !== '0.0.0.0').map((i) => i.address))];
+  const serves = (i: NetworkInterfaceInfo): boolean => !i.internal && i.address !== '0.0.0.0' && i.address !== HOTSPOT_NET.address;
+  return [...new Set(ipv4(ifs).filter(serves).map((i) => i.address))];
 }
 
 /**

@@ -32,10 +32,11 @@ function recordingSource() {
 const config = (over: Partial<{ lanConsuming: boolean; proxyAddress: string; proxyPassword: string | undefined }> = {}) =>
   ({ lanConsuming: false, proxyAddress: '127.0.0.1', proxyPassword: undefined, ...over });
 
-test('the LAN addresses: every non-loopback IPv4 address, once; never 0.0.0.0', () => {
+test('the LAN addresses: every non-loopback IPv4 address, once; never 0.0.0.0 nor the hotspot\'s', () => {
   assert.deepEqual(lanAddresses(BOX), ['192.168.1.20', '10.7.3.9', '203.0.113.5']);
   assert.deepEqual(lanAddresses({ a: [v4('0.0.0.0', '0.0.0.0')], b: [v4('192.168.1.20', '255.255.255.0')], c: [v4('192.168.1.20', '255.255.255.0')] }), ['192.168.1.20']);
   assert.deepEqual(lanAddresses({ lo: [v4('127.0.0.1', '255.0.0.0', true)] }), []);
+  assert.deepEqual(lanAddresses({ wlan0: [v4('192.168.4.1', '255.255.255.0')], eth0: [v4('192.168.1.20', '255.255.255.0')] }), ['192.168.1.20'], 'never the setup hotspot');
 });
 
 test('the subnets: network/prefix of every IPv4 port, loopback\'s included, a public one\'s left out', () => {
