@@ -1,7 +1,7 @@
 // make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
 // on loopback addresses forming a network (test/helpers/loopback-network.ts), traffic over 3-hop routes. A local
 // HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU. Accounting and
-// payments: bench/payments.ts.
+// payments: bench/payments.ts. The box as its LAN's proxy and DNS server, in network namespaces: bench/lan.ts.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
 import { BULK_MB, TTFB_REQUESTS, curlSpeed, emitLine as emit, quantile, ttfb, ttfbSeries, webServer } from './common.js';
+import { lanFigures } from './lan.js';
 import { paymentFigures } from './payments.js';
 import { setupPageFigures } from './setup-page.js';
 
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
     emit('direct_ttfb_median', quantile(times.direct, 0.5), 'ms');
     await node.stop();
 
+    await lanFigures(emit);
     await meshFigures(dir, port);
     await paymentFigures(emit);
     await setupPageFigures(emit);
