@@ -14,7 +14,6 @@ import { ttfbSeries, webServer } from './common.js';
 const QUERY_TIMEOUT_MS = 1000;
 
 export interface DnsLoad {
-  answered: number;
   lost: number;
   /** Answers per second over the sending time. */
   rate: number;
@@ -61,7 +60,7 @@ function dnsLoad(host: string, port: number, ms: number, window: number): Promis
     const finish = (): void => {
       clearInterval(sweep);
       socket.close();
-      resolve({ answered: latencies.length, lost, rate: answeredInTime / (ms / 1000), latencies: latencies.sort((a, b) => a - b) });
+      resolve({ lost, rate: answeredInTime / (ms / 1000), latencies: latencies.sort((a, b) => a - b) });
     };
     socket.on('message', (msg) => {
       const id = msg.readUInt16BE(0);

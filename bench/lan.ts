@@ -2,7 +2,7 @@
 // (test/helpers/netns.ts): the box runs a zero-hop Node from bin/ with lan-consuming on (its proxy on 127.0.0.1 and
 // the box's LAN address, as a box serves its LAN) and an entry DNS server (startEntryDns) on both addresses; a
 // phone fetches from a web server on the third host through the box's proxy, with curl for bulk and node:http for
-// time to first byte, and sends DNS queries with a bounded window of outstanding ones. The same DNS figures from
+// time to first byte, and sends DNS queries one at a time, then with a bounded window of outstanding ones. The same DNS figures from
 // the box's own loopback show what the LAN hop costs; the proxy's loopback figures are zero_hop_* of bench/run.ts
 // (the same Node). The clients and servers in the namespaces are bench/lan-worker.ts.
 // Run alone: node --import tsx bench/lan.ts
