@@ -2,7 +2,6 @@
 // creditors takes against a local hardhat chain (automine), wired as the Node wires it (test/helpers/payer-worker.ts).
 // Run alone: node --import tsx bench/payments.ts
 
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { Wallet, parseEther } from 'ethers';
@@ -12,9 +11,7 @@ import { openStore } from '../src/store/index.js';
 import { createLogCore, createLogger } from '../src/system/logger.js';
 import { deployDevToken, fundConsumer, startChain } from '../test/helpers/chain.js';
 import { PAYER_CHAIN, owesNothing, wirePayments } from '../test/helpers/payer-worker.js';
-import { Sandbox, type Tracked } from '../test/helpers/processes.js';
-
-export type Emit = (name: string, value: number, unit: string) => void;
+import { BenchSandbox, type Emit, emitLine } from './common.js';
 
 /** One charge per relayed 16 KiB cell, as the hopper books them. */
 const CHARGES_PER_MB = (1024 * 1024) / (16 * 1024);
@@ -22,29 +19,6 @@ const ACCOUNTING_MB = Number(process.env.BENCH_ACCOUNTING_MB ?? 256);
 const PAYERS = 4;
 const CYCLE_SIZES = [1, 10, 50];
 const CYCLE_RUNS = 3;
-
-/** A sandbox that can also be emptied synchronously, from process.on('exit') when the benchmark is cut short. */
-class BenchSandbox extends Sandbox {
-  private readonly procs: Tracked[] = [];
-  private readonly made: string[] = [];
-
-  override tempDir(prefix?: string): string {
-    const d = super.tempDir(prefix);
-    this.made.push(d);
-    return d;
-  }
-
-  override spawn(...args: Parameters<Sandbox['spawn']>): Tracked {
-    const t = super.spawn(...args);
-    this.procs.push(t);
-    return t;
-  }
-
-  killNow(): void {
-    for (const t of this.procs) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
-    for (const d of this.made) rmSync(d, { recursive: true, force: true });
-  }
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const cpuMs = (since: NodeJS.CpuUsage): number => {
@@ -160,5 +134,5 @@ export async function paymentFigures(emit: Emit): Promise<void> {
 if (process.argv[1]?.endsWith('payments.ts')) {
   // Exiting runs the 'exit' handler above, which stops the chain (bench/run.ts does the same for its signals).
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(1));
-  await paymentFigures((name, value, unit) => void process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`));
+  await paymentFigures(emitLine);
 }

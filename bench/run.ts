@@ -1,52 +1,23 @@
 // make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
 // on loopback addresses forming a network (test/helpers/loopback-network.ts), traffic over 3-hop routes. A local
 // HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU. Accounting and
-// payments: bench/payments.ts.
+// payments: bench/payments.ts. The box as its LAN's proxy and DNS server, in network namespaces: bench/lan.ts.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { type Server, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
+import { BULK_MB, TTFB_REQUESTS, curlSpeed, emitLine as emit, quantile, ttfb, ttfbSeries, webServer } from './common.js';
+import { lanFigures } from './lan.js';
 import { paymentFigures } from './payments.js';
 import { setupPageFigures } from './setup-page.js';
 
-const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
-const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
 const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
 const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
 const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
-
-const emit = (name: string, value: number, unit: string): void => {
-  process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
-};
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-async function webServer(): Promise<{ server: Server; port: number }> {
-  const chunk = Buffer.alloc(64 * 1024, 0x61);
-  const server = createServer((req, res) => {
-    if (req.url === '/small') return res.end('ok');
-    const total = (req.url === '/mesh' ? MESH_BULK_MB : BULK_MB) * 1024 * 1024;
-    res.writeHead(200, { 'Content-Length': total });
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < total) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 /** Nodes still running, killed if the benchmark ends early (an error, Ctrl-C, a closed pipe). */
 const running = new Set<ReturnType<typeof spawn>>();
@@ -95,29 +66,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
 }
 
-function curlSpeed(args: string[]): Promise<number> {
-  return new Promise((res, rej) => {
-    execFile('curl', ['-sS', '--max-time', '120', '-o', '/dev/null', '-w', '%{speed_download}', ...args], (err, stdout) => (err ? rej(err) : res(Number(stdout))));
-  });
-}
-
-function ttfb(proxyPort: number | undefined, target: string): Promise<number> {
-  return new Promise((res, rej) => {
-    const url = new URL(target);
-    const t0 = performance.now();
-    const req = request(proxyPort
-      ? { host: '127.0.0.1', port: proxyPort, path: target, headers: { Host: url.host } }
-      : { host: url.hostname, port: url.port, path: url.pathname, agent: false });
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.once('response', (r) => {
-      r.once('data', () => res(performance.now() - t0));
-      r.resume();
-    });
-    req.once('error', rej);
-    req.end();
-  });
-}
-
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
@@ -139,7 +87,7 @@ async function meshFigures(dir: string, port: number): Promise<void> {
     emit('mesh_rss_idle_mean', mean(idle) / 1024, 'MiB');
     emit('mesh_rss_idle_max', Math.max(...idle) / 1024, 'MiB');
 
-    const url = `http://127.0.0.1:${port}/mesh`;
+    const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
     const peak = pids.map(() => 0);
     const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);
@@ -162,7 +110,7 @@ async function meshFigures(dir: string, port: number): Promise<void> {
 
     const small = `http://127.0.0.1:${port}/small`;
     const times: number[] = [];
-    for (let i = 0; i < MESH_TTFB_REQUESTS; i++) times.push(await ttfb(me.proxyPort, small));
+    for (let i = 0; i < MESH_TTFB_REQUESTS; i++) times.push(await ttfb({ host: '127.0.0.1', port: me.proxyPort }, small));
     times.sort((a, b) => a - b);
     emit('mesh_3hop_ttfb_median', quantile(times, 0.5), 'ms');
     emit('mesh_3hop_ttfb_p95', quantile(times, 0.95), 'ms');
@@ -187,7 +135,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     emit('zero_hop_rss_idle', rssKiB(node.pid) / 1024, 'MiB');
 
-    const url = `http://127.0.0.1:${port}/bulk`;
+    const url = `http://127.0.0.1:${port}/mb/${BULK_MB}`;
     const direct = await curlSpeed([url]);
     let peak = 0;
     const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(node.pid)); }, 50);
@@ -199,19 +147,13 @@ async function main(): Promise<void> {
     emit('zero_hop_rss_under_load_peak', peak / 1024, 'MiB');
 
     const small = `http://127.0.0.1:${port}/small`;
-    const times: number[] = [];
-    const directTimes: number[] = [];
-    for (let i = 0; i < TTFB_REQUESTS; i++) {
-      times.push(await ttfb(node.proxyPort, small));
-      directTimes.push(await ttfb(undefined, small));
-    }
-    times.sort((a, b) => a - b);
-    directTimes.sort((a, b) => a - b);
-    emit('zero_hop_ttfb_median', quantile(times, 0.5), 'ms');
-    emit('zero_hop_ttfb_p95', quantile(times, 0.95), 'ms');
-    emit('direct_ttfb_median', quantile(directTimes, 0.5), 'ms');
+    const times = await ttfbSeries({ host: '127.0.0.1', port: node.proxyPort }, small, TTFB_REQUESTS);
+    emit('zero_hop_ttfb_median', quantile(times.proxied, 0.5), 'ms');
+    emit('zero_hop_ttfb_p95', quantile(times.proxied, 0.95), 'ms');
+    emit('direct_ttfb_median', quantile(times.direct, 0.5), 'ms');
     await node.stop();
 
+    await lanFigures(emit);
     await meshFigures(dir, port);
     await paymentFigures(emit);
     await setupPageFigures(emit);

@@ -16,7 +16,7 @@ import { testChain } from '../src/setup/chain-test.js';
 import { createLogCore, createLogger, SYSTEM_CLOCK } from '../src/system/index.js';
 import { startDaemon } from '../test/helpers/lab.js';
 import { ROOT, Sandbox, freePort, waitFor } from '../test/helpers/processes.js';
-import type { Emit } from './payments.js';
+import { type Emit, emitLine } from './common.js';
 
 const WEB_ROOT = join(ROOT, 'dist', 'web-setup');
 
@@ -85,5 +85,5 @@ export async function setupPageFigures(emit: Emit): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await setupPageFigures((name, value, unit) => process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`));
+  await setupPageFigures(emitLine);
 }

@@ -1,0 +1,115 @@
+// What the benches share: the figure line, quantiles, the local web server, curl's bulk speed, time to first byte,
+// and a sandbox that can be emptied from process.on('exit').
+
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { type Server, createServer, request } from 'node:http';
+import { Sandbox, type Tracked } from '../test/helpers/processes.js';
+
+export type Emit = (name: string, value: number, unit: string) => void;
+
+export const emitLine: Emit = (name, value, unit) => {
+  process.stdout.write(`${name}=${Number.isInteger(value) ? value : value.toFixed(3)} ${unit}\n`);
+};
+
+export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
+export const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
+
+export function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+/** The most /mb/N serves, so that a typo cannot fill a disk or run for hours. */
+const MAX_MB = 4096;
+
+/** `/small` answers "ok"; `/mb/N` sends N MiB, paced by the client (backpressure). */
+export async function webServer(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const server = createServer((req, res) => {
+    if (req.url === '/small') return res.end('ok');
+    const mb = Number(/^\/mb\/(\d+)$/.exec(req.url ?? '')?.[1] ?? NaN);
+    if (!(mb <= MAX_MB)) return res.writeHead(404).end();
+    const total = mb * 1024 * 1024;
+    res.writeHead(200, { 'Content-Length': total });
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(port, host, r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** curl's average download speed in bytes/s; `ns` runs it in that network namespace. */
+export function curlSpeed(args: string[], ns?: string): Promise<number> {
+  const curl = ['curl', '-fsS', '--max-time', '120', '-o', '/dev/null', '-w', '%{speed_download}', ...args];
+  const [cmd, ...rest] = ns === undefined ? curl : ['ip', 'netns', 'exec', ns, ...curl];
+  return new Promise((res, rej) => {
+    execFile(cmd as string, rest, { timeout: 130_000 }, (err, stdout) => (err ? rej(err) : res(Number(stdout))));
+  });
+}
+
+export interface ProxyAt { host: string; port: number }
+
+/** Milliseconds from sending a GET on a new connection to the first byte of the body; through `proxy` if given. */
+export function ttfb(proxy: ProxyAt | undefined, target: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const url = new URL(target);
+    const t0 = performance.now();
+    const req = request(proxy
+      ? { host: proxy.host, port: proxy.port, path: target, headers: { Host: url.host }, agent: false }
+      : { host: url.hostname, port: url.port, path: url.pathname, agent: false });
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.once('response', (r) => {
+      // An error page from the proxy would be a fast first byte of nothing.
+      if (r.statusCode !== 200) {
+        r.resume();
+        return rej(new Error(`${target}: HTTP ${r.statusCode}`));
+      }
+      r.once('data', () => res(performance.now() - t0));
+      r.resume();
+    });
+    req.once('error', rej);
+    req.end();
+  });
+}
+
+/** `n` requests through the proxy and `n` straight to the server, alternating so both see the same machine; sorted. */
+export async function ttfbSeries(proxy: ProxyAt, target: string, n: number): Promise<{ proxied: number[]; direct: number[] }> {
+  const proxied: number[] = [];
+  const direct: number[] = [];
+  for (let i = 0; i < n; i++) {
+    proxied.push(await ttfb(proxy, target));
+    direct.push(await ttfb(undefined, target));
+  }
+  const up = (a: number, b: number): number => a - b;
+  return { proxied: proxied.sort(up), direct: direct.sort(up) };
+}
+
+/** A sandbox that can also be emptied synchronously, from process.on('exit') when the benchmark is cut short. */
+export class BenchSandbox extends Sandbox {
+  private readonly procs: Tracked[] = [];
+  private readonly made: string[] = [];
+
+  override tempDir(prefix?: string): string {
+    const d = super.tempDir(prefix);
+    this.made.push(d);
+    return d;
+  }
+
+  override spawn(...args: Parameters<Sandbox['spawn']>): Tracked {
+    const t = super.spawn(...args);
+    this.procs.push(t);
+    return t;
+  }
+
+  killNow(): void {
+    for (const t of this.procs) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
+    for (const d of this.made) rmSync(d, { recursive: true, force: true });
+  }
+}
