@@ -104,6 +104,11 @@ describe('the image file', () => {
     assert.match(config, /^unattended-restart = "on"$/m);
     // The owner of a card written with dd gets a login from the dashboard; the path unit applies it.
     assert.match(config, /^ssh-access-from-page = "on"$/m);
+    // The home network uses the box's proxy; the setup hotspot's programs are there (masq-wifi runs them).
+    assert.match(config, /^lan-consuming = "on"$/m);
+    for (const program of ['/usr/sbin/hostapd', '/usr/sbin/dnsmasq', '/usr/sbin/iw', '/usr/sbin/nft', '/usr/sbin/wpa_supplicant']) {
+      assert.ok(await rootFile(program), `${program} is on the image`);
+    }
     assert.ok((await rootList('/etc/systemd/system/paths.target.wants')).includes('masq-ssh-access.path'));
     const fstab = (await rootFile('/etc/fstab'))?.toString() ?? '';
     assert.match(fstab, /^LABEL=masq-root\s+\/\s+ext4\s+\S*noatime/m);
@@ -111,7 +116,7 @@ describe('the image file', () => {
     assert.doesNotMatch(fstab, /\sswap\s/);
     const wants = [...await rootList('/etc/systemd/system/multi-user.target.wants'), ...await rootList('/etc/systemd/system/sysinit.target.wants'),
       ...await rootList('/etc/systemd/system/local-fs.target.wants')];
-    for (const u of ['masq-firstboot-hostname.service', 'masq-firstboot-grow-root.service', 'masq-firstboot-keys.service', 'masq-firstboot-setup-code.service', 'masq-daemon.service']) {
+    for (const u of ['masq-firstboot-hostname.service', 'masq-firstboot-grow-root.service', 'masq-firstboot-keys.service', 'masq-firstboot-setup-code.service', 'masq-daemon.service', 'masq-wifi.service']) {
       assert.ok(wants.includes(u), `${u} is enabled`);
     }
     const timers = await rootList('/etc/systemd/system/timers.target.wants');
