@@ -1,16 +1,17 @@
 // The radio as Linux has it: iw for scans and the regulatory domain; hostapd, dnsmasq and wpa_supplicant as
 // masq-wifi's own foreground children; systemd-networkd for wlan0's address in either role; nft for the hotspot's
 // firewall. Why this stack and not NetworkManager: the image already runs systemd-networkd (and wpa_supplicant),
-// and NetworkManager would add ≈15–20 MB resident and a second network stack beside it.
+// and NetworkManager would be a second network stack beside it, resident all the time (docs/SETUP.md).
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '../system/index.js';
 import { hotspotRuleset, HOTSPOT_TABLE } from './firewall.js';
 import { parseIwScan, SCAN_LIMITS } from './iw-scan.js';
 import { runTool, startLineProcess } from './processes.js';
 import { type LineProcess, networkFacts, type Radio } from './radio.js';
+import { writeNetworkFile, writePrivate } from './files.js';
 import { dnsmasqArgs, dnsmasqConfProblem, hostapdConf, hotspotNetworkFile, MAX_WPA_CONF_BYTES, WIRELESS_NETWORK_FILE } from './render.js';
 
 export interface LinuxRadioOptions {
@@ -34,21 +35,6 @@ const SCAN_MS = 20_000;
 /** How long networkd may take to give wlan0 the hotspot's address once hostapd runs. */
 const ADDRESS_WAIT_MS = 10_000;
 
-function writeAtomically(path: string, text: string, mode: number, dirMode: number): void {
-  if (!existsSync(dirname(path))) {
-    mkdirSync(dirname(path), { recursive: true });
-    chmodSync(dirname(path), dirMode);
-  }
-  writeFileSync(`${path}.new`, text);
-  // The unit's UMask (0077) would narrow a mode given at creation: set it as meant.
-  chmodSync(`${path}.new`, mode);
-  renameSync(`${path}.new`, path);
-}
-
-/** Secrets and the programs' files: root's alone. */
-const writePrivate = (path: string, text: string): void => writeAtomically(path, text, 0o600, 0o700);
-/** systemd-networkd's files, which it reads as its own user systemd-network (they hold no secret). */
-const writeNetworkFile = (path: string, text: string): void => writeAtomically(path, text, 0o644, 0o755);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,8 @@
 // What masq-wifi remembers across restarts, in its StateDirectory (0700): the country the owner chose and the
 // hotspot's passphrase. One JSON file, root's alone (0600), written whole and renamed into place.
 
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { writePrivate } from './files.js';
 import { join } from 'node:path';
 import { MasqError } from '../system/index.js';
 import { usablePassphrase } from './hotspot-code.js';
@@ -53,6 +54,5 @@ export function loadState(dir: string): WifiState {
 
 export function saveState(dir: string, state: WifiState): void {
   const path = join(dir, STATE_FILE);
-  writeFileSync(`${path}.new`, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  renameSync(`${path}.new`, path);
+  writePrivate(path, `${JSON.stringify(state)}\n`);
 }
