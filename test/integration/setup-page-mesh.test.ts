@@ -100,9 +100,15 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
       await hood.locator('.updated').filter({ hasText: 'Updated' }).waitFor({ timeout: 15_000 });
       // The graph is the Node's neighborhood database: the lab Nodes it is linked with, listed by their addresses,
       // and every Node it knows drawn (itself and the three others).
-      const drawn = await hood.innerText();
-      const listed = lab.nodes.slice(0, 3).filter((n) => drawn.includes(`${n.host.address}:${CLANDESTINE_PORT}`));
-      assert.ok(listed.length >= 2, `the neighborhood lists the neighbors:\n${drawn}`);
+      // The neighborhood still settles after the route is found (introductions make new neighbors, whose addresses
+      // come with the next Gossip); the panel refreshes every 5 s, so a few refreshes are waited for.
+      let drawn = '';
+      const listedNow = async (): Promise<boolean> => {
+        drawn = await hood.innerText();
+        return lab.nodes.slice(0, 3).filter((n) => drawn.includes(`${n.host.address}:${CLANDESTINE_PORT}`)).length >= 2;
+      };
+      await waitFor('the neighborhood to list two neighbors by address', listedNow, 45_000, 1000)
+        .catch(() => assert.fail(`the neighborhood lists the neighbors:\n${drawn}`));
       assert.equal(await hood.locator('svg.graph g.node').count(), 4, 'itself and the three lab Nodes are drawn');
       assert.ok(await hood.locator('svg.graph line.edge').count() >= 3, 'and their links');
       await tab.locator('[data-panel="panelDescriptor"]').getByText(`@${host.address}:${CLANDESTINE_PORT}`).waitFor({ timeout: 15_000 });
