@@ -271,10 +271,25 @@ function standard(records: readonly Opened[], ctx: AcceptorContext): Decision {
 
 /** An Introduction for a source with fewer than WANTED_DEGREE neighbors, to our least connected one it lacks. */
 function introductionFor(source: Opened, ctx: AcceptorContext): Reply | undefined {
-  const theirs = new Set(source.record.neighbors.map(keyOf));
-  const { db } = ctx;
-  // An introducer must give its own address (an Introduction without it is malformed).
-  if (theirs.size >= WANTED_DEGREE || !reachable(db, db.rootKey)) return undefined;
-  const introducee = leastConnected(db, db.fullNeighbors(db.rootKey).filter((k) => k !== ctx.source.key && !theirs.has(k) && reachable(db, k)));
+  const introducee = introduceeFor(ctx.db, ctx.source.key, source.record.neighbors.map(keyOf));
   return introducee ? { kind: 'introduction', introducee } : undefined;
+}
+
+/** Our least connected reachable full neighbor that `key` (listing `theirs`) lacks, if it lists too few. */
+function introduceeFor(db: NeighborhoodDatabase, key: string, theirs: readonly string[]): string | undefined {
+  // An introducer must give its own address (an Introduction without it is malformed).
+  if (theirs.length >= WANTED_DEGREE || !reachable(db, db.rootKey)) return undefined;
+  const lacks = new Set(theirs);
+  return leastConnected(db, db.fullNeighbors(db.rootKey).filter((k) => k !== key && !lacks.has(k) && reachable(db, k)));
+}
+
+/**
+ * Introductions our full neighbors with too few neighbors are owed. A Node that was a leaf all along never sends a
+ * changed record, so the service asks this now and then: without it a star around us has no 3-hop route.
+ */
+export function introductionsDue(db: NeighborhoodDatabase): { to: string; introducee: string }[] {
+  return db.fullNeighbors(db.rootKey).flatMap((to) => {
+    const introducee = introduceeFor(db, to, db.halfNeighbors(to));
+    return introducee ? [{ to, introducee }] : [];
+  });
 }

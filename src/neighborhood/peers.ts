@@ -105,6 +105,11 @@ export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTran
     return [...this.dials.keys()].some((id) => id.startsWith(`${ip}:`));
   }
 
+  /** Whether any dial is under way. */
+  dialingAny(): boolean {
+    return this.dials.size > 0;
+  }
+
   /** Keeps the link unless refused; returns the peer's key when a link to it is up afterwards. */
   private adopt(link: Link, outbound: boolean, ip: string): string | undefined {
     const key = keyOf(link.remotePublicKey);

@@ -8,7 +8,7 @@ import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
 import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
 import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
-import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, receiveGossip } from './acceptor.js';
+import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, introductionsDue, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
 import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';
 import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
@@ -48,6 +48,11 @@ export interface NeighborhoodOptions {
 }
 
 export const CULL_INTERVAL_MS = 60_000;
+/**
+ * How often a Node looks after its neighborhood: it introduces neighbors that have too few to one another, and
+ * with no full neighbor at all it Debuts again (a Debut can go unanswered, and nobody ever dials a consume-only Node).
+ */
+export const MAINTAIN_INTERVAL_MS = 10_000;
 /** The payload size of the test route that decides RouteFound (as MASQ). */
 export const PROBE_PAYLOAD_BYTES = 10_000;
 const MAX_PASS_TARGETS = 256;
@@ -68,6 +73,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly initial: { x25519: string; ip: string; port: number }[];
   private readonly initialRefusals = new Set<string>();
   private readonly cullTimer: NodeJS.Timeout;
+  private readonly maintainTimer: NodeJS.Timeout;
   private readonly clock: Clock;
   private version: number;
   private minHops: number;
@@ -125,6 +131,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     this.peers.on('record', (peer, kind, body, ip) => this.received(peer, kind, body, ip));
     this.cullTimer = setInterval(() => this.cull(), CULL_INTERVAL_MS);
     this.cullTimer.unref();
+    this.maintainTimer = setInterval(() => this.maintain(), MAINTAIN_INTERVAL_MS);
+    this.maintainTimer.unref();
     this.resign();
   }
 
@@ -204,6 +212,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.cullTimer);
+    clearInterval(this.maintainTimer);
     this.redial.close();
     await this.peers.close();
   }
@@ -316,23 +325,40 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   /**
-   * The last neighbor is gone: waiting for it alone could leave this Node cut off for good (a consume-only Node
-   * is never dialed). It Debuts again to the Nodes it knows an address of, the initial neighbors first.
+   * The last neighbor is gone, or none ever came: waiting could leave this Node cut off for good (a consume-only
+   * Node is never dialed). It Debuts again to the Nodes it knows an address of, the initial neighbors first.
    */
-  private rejoin(lost: string): void {
+  private rejoin(lost?: string): void {
     const known = this.db.keys().flatMap((k) => {
       const at = this.db.get(k)?.address;
       return k !== lost && k !== this.publicKeyHex && at?.ports[0] !== undefined ? [{ x25519: k.slice(0, 64), ip: at.ip, port: at.ports[0] }] : [];
     });
-    const seen = new Set<string>([lost.slice(0, 64)]);
+    const seen = new Set<string>(lost !== undefined ? [lost.slice(0, 64)] : []);
     const targets = [...this.initial, ...known].filter((t) => !seen.has(t.x25519) && seen.add(t.x25519)).slice(0, REJOIN_TARGETS);
     if (targets.length === 0) return;
-    this.o.log.info(`Lost every neighbor: Debuting again to ${targets.length} known Node(s)`);
+    // Said once when the last neighbor goes; the retries while nobody answers would only fill the log.
+    if (lost !== undefined) this.o.log.info(`Lost every neighbor: Debuting again to ${targets.length} known Node(s)`);
+    else this.o.log.debug(`Still no neighbor: Debuting again to ${targets.length} known Node(s)`);
     for (const t of targets) {
       const target = { ip: t.ip, port: t.port, x25519: Buffer.from(t.x25519, 'hex') };
       void this.debutTo(target).then((ok) => {
         if (!ok) this.redial.schedule(target);
       });
+    }
+  }
+
+  private maintain(): void {
+    if (this.closed) return;
+    if (this.db.fullNeighbors(this.publicKeyHex).length === 0) {
+      if (!this.peers.dialingAny()) this.rejoin();
+      return;
+    }
+    // Sent as a Pass: the neighbor most likely knows the record already (Standard Gossip carries it), and a Gossip
+    // about a known Node is no Introduction; a Pass makes it Debut there all the same.
+    for (const { to, introducee } of introductionsDue(this.db)) {
+      if (!this.peers.isLinked(to)) continue;
+      this.o.log.debug(`Passing ${shortKey(to)}, short of neighbors, to ${shortKey(introducee)}`);
+      this.sendGossip(to, passGossip(this.db, introducee));
     }
   }
 

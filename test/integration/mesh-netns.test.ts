@@ -44,7 +44,7 @@ describe('a mesh of Node processes in network namespaces', () => {
   before(async () => {
     // Without root and iproute2 this fails saying so: a skip would pass unseen (make test runs as root).
     assert.ok(available, 'needs root and ip netns');
-    lab = await startMeshLab(sandbox, NODES, { modes: { [NODES - 2]: 'originate-only', [NODES - 1]: 'consume-only' } });
+    lab = await startMeshLab(sandbox, NODES, { modes: { [NODES - 2]: 'originate-only', [NODES - 1]: 'consume-only' }, nodeEnv: { [NODES - 1]: { MASQ_LOG_LEVEL: 'debug' } } });
   });
   after(async () => {
     await lab?.lan.cleanup();
@@ -177,7 +177,7 @@ describe('a mesh of Node processes in network namespaces', () => {
         return after.stdout === 'you asked for /after-kill\n';
       }, 30_000, 500).catch(async (e: unknown) => {
         const graph = (await me().masq('neighborhood-graph')).stdout;
-        throw new Error(`${String(e)}; the last try: ${last}\nvictim ${victim.host.address}; the originator knows:\n${graph}\nit said:\n${me().process.output().split('\n').slice(-30).join('\n')}`);
+        throw new Error(`${String(e)}; the last try: ${last}\nvictim ${victim.host.address}; the originator knows:\n${graph}\nit said:\n${me().process.output().split('\n').filter((l) => /Debut|Pass|neighbor|Introduc|Lost|link/i.test(l)).slice(-60).join('\n')}`);
       });
     } finally {
       await victim.restart();

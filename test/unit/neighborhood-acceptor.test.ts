@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, receiveGossip } from '../../src/neighborhood/acceptor.js';
+import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, introductionsDue, receiveGossip } from '../../src/neighborhood/acceptor.js';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { classifyGossip } from '../../src/neighborhood/gossip-kind.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -260,4 +260,22 @@ test('Standard Gossip: a neighbor whose new record lists fewer than WANTED_DEGRE
   const fine = run([opened(thin, { address: true, neighbors: [me, others[1] as TestNode, others[2] as TestNode], version: 10 })], ctx(db, thin));
   assert.equal(fine.reply, undefined);
   assert.equal(WANTED_DEGREE, 3);
+});
+
+test('a star around us: every leaf is owed an Introduction to another leaf; a well-connected neighbor is not', () => {
+  const far = [testNode(), testNode()];
+  const { others, db } = neighborhood(4, [[], [], [], far]);
+  const [a, b, c, rich] = others as [TestNode, TestNode, TestNode, TestNode];
+  const due = introductionsDue(db);
+  assert.deepEqual(due.map((d) => d.to).sort(), [a.key, b.key, c.key].sort());
+  for (const d of due) {
+    assert.notEqual(d.introducee, d.to);
+    assert.notEqual(d.introducee, rich.key, 'the least connected neighbors are introduced first');
+  }
+  // Once the leaves list WANTED_DEGREE Nodes, nobody is owed anything.
+  const full = database(me, others, [
+    opened(a, { neighbors: [me, b, c], address: true }), opened(b, { neighbors: [me, a, c], address: true }),
+    opened(c, { neighbors: [me, a, b], address: true }), opened(rich, { neighbors: [me, ...far], address: true }),
+  ]);
+  assert.deepEqual(introductionsDue(full), []);
 });
