@@ -11,6 +11,7 @@ const FLOORS = [
   { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal', 'dns'] },
   { name: 'subsystems', folders: ['neighborhood', 'hopper', 'proxy', 'accountant', 'wifi'] },
   { name: 'streams', folders: ['stream'] },
+  { name: 'gateways', folders: ['lan-entry'] },
   { name: 'programs', folders: ['daemon', 'node', 'cli', 'setup', 'ssh-access'] },
   { name: 'entry points', folders: ['main-node.ts', 'main-cli.ts', 'main-setup.ts', 'main-ssh-access.ts', 'main-imager.ts', 'main-wifi.ts', 'main-dns-utility.ts'] },
 ];

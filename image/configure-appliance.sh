@@ -35,8 +35,9 @@ install -d -m 0755 "$root/etc/systemd/journald.conf.d" "$root/etc/systemd/system
 install -m 0644 "$files/journald.conf" "$root/etc/systemd/journald.conf.d/masq-image.conf"
 install -m 0644 "$files/system.conf" "$root/etc/systemd/system.conf.d/masq-image.conf"
 
-# Each first-boot unit with the script its ExecStart= runs.
-set -- fstrim.timer $wifi
+# Each first-boot unit with the script its ExecStart= runs. masq-lan-entry.socket: the whole-home DNS mode's
+# ports, which the appliance offers (lan-dns stays off until the owner turns it on).
+set -- fstrim.timer masq-lan-entry.socket $wifi
 for name in $firstboot; do
   unit=$files/masq-firstboot-$name.service
   install -m 0644 "$unit" "$root/etc/systemd/system/"

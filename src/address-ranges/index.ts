@@ -2,6 +2,7 @@
 // what an exit refuses unless exit-private-destinations is on, and what a router's external address must not be.
 
 import { BlockList, isIP, isIPv4 } from 'node:net';
+import type { NetworkInterfaceInfo } from 'node:os';
 
 export const PRIVATE_RANGES: ReadonlyArray<readonly [address: string, prefix: number, why: string]> = [
   ['0.0.0.0', 8, 'this network (0.0.0.0 is "any address")'],
@@ -85,6 +86,12 @@ export function unmappedIPv4(ip: string): string {
   return m && isIPv4(m[1] as string) ? (m[1] as string) : ip;
 }
 
+/** Loopback (127/8, ::1), IPv4-mapped forms included: this machine itself. */
+export function isLoopbackAddress(ip: string): boolean {
+  const a = unmappedIPv4(ip);
+  return a === '::1' || (isIPv4(a) && a.startsWith('127.'));
+}
+
 /** "a.b.c.d/n" or "v6/n" as a BlockList rule, or undefined when it is not a CIDR. */
 function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
   const slash = cidr.indexOf('/');
@@ -113,4 +120,21 @@ export function localSource(ip: string, interfaceSubnets: readonly string[] = []
     one.addSubnet(c.address, c.prefix, kind);
     return one.check(address, kind);
   });
+}
+
+const toInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+const toDotted = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/**
+ * The IPv4 networks of the machine's ports as network/prefix, loopback's included (this machine's own clients). A
+ * network outside the private ranges on a port (a server's uplink, a public block) is the internet, not a home
+ * network, and is left out.
+ */
+export function interfaceSubnets(ifs: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
+  const nets = Object.values(ifs).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4')).map((i) => {
+    const prefix = i.netmask.split('.').reduce((n, part) => n + Number(part).toString(2).replace(/0/g, '').length, 0);
+    const network = toDotted(prefix === 0 ? 0 : (toInt(i.address) & toInt(i.netmask)) >>> 0);
+    return { cidr: `${network}/${prefix}`, local: i.internal || isPrivateAddress(network) };
+  });
+  return [...new Set(nets.filter((n) => n.local).map((n) => n.cidr))];
 }

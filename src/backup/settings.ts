@@ -31,6 +31,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   'hotspot-ignore': 'root\'s choice for this machine\'s network ports, not the Node\'s',
   ip: KEPT,
   'lan-consuming': KEPT,
+  'lan-dns': KEPT,
   'log-level': KEPT,
   'mapping-lifetime': KEPT,
   'mapping-protocol': KEPT,

@@ -29,6 +29,8 @@ export interface NodeConfig {
   readonly ip: string | undefined;
   /** The proxy also serves the machine's local networks (node/lan.ts). */
   readonly lanConsuming: boolean;
+  /** The whole-home DNS mode: masq-setup's doors bring the home in from loopback (src/lan-entry). */
+  readonly lanDns: boolean;
   readonly logLevel: LogLevel;
   readonly mappingProtocol: MappingProtocol | undefined;
   readonly mappingLifetimeSec: number;
@@ -77,6 +79,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     gasPrice: { gwei: Number(text('gas-price')), configured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default' },
     ip: opt('ip'),
     lanConsuming: text('lan-consuming') === 'on',
+    lanDns: text('lan-dns') === 'on',
     logLevel: text('log-level') as LogLevel,
     mappingProtocol: opt('mapping-protocol') as MappingProtocol | undefined,
     mappingLifetimeSec: Number(text('mapping-lifetime')),

@@ -264,6 +264,12 @@ const PARAM_TABLE = [
     defaultValue: () => 'off',
   },
   {
+    name: 'lan-dns', valueName: 'on|off',
+    help: 'on: the whole-home DNS mode. The box answers DNS on its local networks with its own address for every name, and hands what devices then send to its ports 80 and 443 to the Node, which reads the site from Host or TLS SNI: a device whose DNS server is the box goes through MASQ with no proxy setting. This machine\'s own programs then use the proxy without its password. off: port 53 answers REFUSED. Not a MASQ parameter: masq-pi\'s own.',
+    check: onOff,
+    defaultValue: () => 'off',
+  },
+  {
     name: 'log-level', valueName: 'LEVEL',
     help: `How much the Node logs: ${LOG_LEVELS.join(', ')}.`,
     check: enumOf(LOG_LEVELS, true),

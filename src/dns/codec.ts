@@ -9,7 +9,7 @@ export const HEADER_BYTES = 12;
 export const ANSWER_TTL = 3600;
 export const TYPE = { A: 1, AAAA: 28 } as const;
 export const CLASS_IN = 1;
-export const RCODE = { NOERROR: 0, FORMERR: 1, NOTIMP: 4 } as const;
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NOTIMP: 4, REFUSED: 5 } as const;
 
 const MAX_LABEL = 63;
 const MAX_NAME = 255;
@@ -36,8 +36,8 @@ export interface Query {
 export interface AnswerAddresses {
   /** Dotted IPv4, the answer to A. */
   ipv4: string;
-  /** IPv6 text, the answer to AAAA. */
-  ipv6: string;
+  /** IPv6 text, the answer to AAAA; without it AAAA gets an empty answer (NOERROR, no record), so clients use IPv4. */
+  ipv6?: string;
 }
 
 function formErr(message: string): MasqError {
@@ -135,44 +135,67 @@ function ipv6Bytes(text: string): Buffer {
 }
 
 /** The answer record: its name is a pointer to the question's, which always starts right after the header. */
-function answerRecord(type: number, rdata: Buffer): Buffer {
+function answerRecord(type: number, rdata: Buffer, ttl: number): Buffer {
   const r = Buffer.alloc(12);
   r.writeUInt16BE(0xc000 | HEADER_BYTES, 0);
   r.writeUInt16BE(type, 2);
   r.writeUInt16BE(CLASS_IN, 4);
-  r.writeUInt32BE(ANSWER_TTL, 6);
+  r.writeUInt32BE(ttl, 6);
   r.writeUInt16BE(rdata.length, 10);
   return Buffer.concat([r, rdata]);
 }
 
-/**
- * The response to one datagram, or undefined when none is due: shorter than a header (no ID to answer) or itself a
- * response (answering those could loop two servers).
- */
-export function answerQuery(msg: Buffer, addresses: AnswerAddresses): Buffer | undefined {
+/** The header fields a response needs, or undefined when none is due: no ID to answer, or itself a response. */
+function respondable(msg: Buffer): { id: number; flags: number } | undefined {
   if (msg.length < HEADER_BYTES) return undefined;
   const flags = msg.readUInt16BE(2);
+  // Answering a response could loop two servers.
   if (flags & QR) return undefined;
-  const id = msg.readUInt16BE(0);
-  const rdBit = (flags & RD) !== 0;
-  let q: Query;
+  return { id: msg.readUInt16BE(0), flags };
+}
+
+/** The query parsed, or the FORMERR response it is owed. */
+function parsedOr(msg: Buffer, h: { id: number; flags: number }): Query | Buffer {
   try {
-    q = parseQuery(msg);
+    return parseQuery(msg);
   } catch (e) {
     if (!(e instanceof MasqError)) throw e;
-    return header(id, (flags >> 11) & 0xf, rdBit, RCODE.FORMERR, 0, 0);
+    return header(h.id, (h.flags >> 11) & 0xf, (h.flags & RD) !== 0, RCODE.FORMERR, 0, 0);
   }
+}
+
+/**
+ * The response to one datagram, or undefined when none is due (shorter than a header, or itself a response).
+ * Answers carry `ttl` seconds: MASQ's hour by default; the whole-home mode gives less, so a device that stops
+ * using the box does not hold on to its address for long.
+ */
+export function answerQuery(msg: Buffer, addresses: AnswerAddresses, ttl = ANSWER_TTL): Buffer | undefined {
+  const h = respondable(msg);
+  if (!h) return undefined;
+  const q = parsedOr(msg, h);
+  if (Buffer.isBuffer(q)) return q;
   const question = questionBytes(q.question);
   const { type } = q.question;
   if (q.opcode !== 0 || q.question.class !== CLASS_IN || (type !== TYPE.A && type !== TYPE.AAAA)) {
-    return Buffer.concat([header(id, q.opcode, q.rd, RCODE.NOTIMP, 1, 0), question]);
+    return Buffer.concat([header(h.id, q.opcode, q.rd, RCODE.NOTIMP, 1, 0), question]);
   }
-  const rdata = type === TYPE.A ? ipv4Bytes(addresses.ipv4) : ipv6Bytes(addresses.ipv6);
-  return Buffer.concat([header(id, 0, q.rd, RCODE.NOERROR, 1, 1), question, answerRecord(type, rdata)]);
+  const text = type === TYPE.A ? addresses.ipv4 : addresses.ipv6;
+  if (text === undefined) return Buffer.concat([header(h.id, 0, q.rd, RCODE.NOERROR, 1, 0), question]);
+  const rdata = type === TYPE.A ? ipv4Bytes(text) : ipv6Bytes(text);
+  return Buffer.concat([header(h.id, 0, q.rd, RCODE.NOERROR, 1, 1), question, answerRecord(type, rdata, ttl)]);
+}
+
+/** REFUSED for a query this server will not answer (a client's resolver then asks its next server at once). */
+export function refuseQuery(msg: Buffer): Buffer | undefined {
+  const h = respondable(msg);
+  if (!h) return undefined;
+  const q = parsedOr(msg, h);
+  if (Buffer.isBuffer(q)) return q;
+  return Buffer.concat([header(h.id, q.opcode, q.rd, RCODE.REFUSED, 1, 0), questionBytes(q.question)]);
 }
 
 /** Checks answer addresses once, up front, so a bad one is a start-up error and not a failure per query. */
 export function checkAddresses(addresses: AnswerAddresses): void {
   ipv4Bytes(addresses.ipv4);
-  ipv6Bytes(addresses.ipv6);
+  if (addresses.ipv6 !== undefined) ipv6Bytes(addresses.ipv6);
 }

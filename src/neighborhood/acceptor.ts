@@ -284,6 +284,14 @@ function introduceeFor(db: NeighborhoodDatabase, key: string, theirs: readonly s
 }
 
 /**
+ * Our full neighbors that accept connections at an address we know: through them the rest of the mesh is reached.
+ * A Node left with none (its neighbors all consume-only) is as cut off as one with no neighbor at all.
+ */
+export function meshNeighbors(db: NeighborhoodDatabase): string[] {
+  return db.fullNeighbors(db.rootKey).filter((k) => reachable(db, k));
+}
+
+/**
  * Introductions our full neighbors with too few neighbors are owed. A Node that was a leaf all along never sends a
  * changed record, so the service asks this now and then: without it a star around us has no 3-hop route.
  */

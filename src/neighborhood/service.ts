@@ -8,7 +8,7 @@ import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
 import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
 import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
-import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, introductionsDue, receiveGossip } from './acceptor.js';
+import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, introductionsDue, meshNeighbors, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
 import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';
 import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
@@ -50,7 +50,8 @@ export interface NeighborhoodOptions {
 export const CULL_INTERVAL_MS = 60_000;
 /**
  * How often a Node looks after its neighborhood: it introduces neighbors that have too few to one another, and
- * with no full neighbor at all it Debuts again (a Debut can go unanswered, and nobody ever dials a consume-only Node).
+ * with no full neighbor that accepts connections it Debuts again (a Debut can go unanswered, nobody ever dials a
+ * consume-only Node, and a Node whose neighbors are all consume-only reaches nothing through them).
  */
 export const MAINTAIN_INTERVAL_MS = 10_000;
 /** The payload size of the test route that decides RouteFound (as MASQ). */
@@ -349,9 +350,9 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   private maintain(): void {
     if (this.closed) return;
-    if (this.db.fullNeighbors(this.publicKeyHex).length === 0) {
+    if (meshNeighbors(this.db).length === 0) {
       if (!this.peers.dialingAny()) this.rejoin();
-      return;
+      if (this.db.fullNeighbors(this.publicKeyHex).length === 0) return;
     }
     // Sent as a Pass: the neighbor most likely knows the record already (Standard Gossip carries it), and a Gossip
     // about a known Node is no Introduction; a Pass makes it Debut there all the same.

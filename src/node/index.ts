@@ -155,7 +155,7 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
   // The proxy names which of its two parameters a listen failure is about.
   const { lan, ...listening } = proxyListening(c, networkInterfaces(), localSource);
   if (c.lanConsuming && lan.length === 0) log.warn('lan-consuming is on, but this machine has no IPv4 address on a network yet: the proxy serves this machine only until the Node restarts on a network');
-  const proxy = await forParam('proxy-port', () => startProxy({ ...listening, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }));
+  const proxy = await forParam('proxy-port', () => startProxy({ ...listening, trustLoopback: c.lanDns, port: c.proxyPort, connector: network?.streams.connector ?? (exit as Connector), log: log.child('Proxy') }));
   resources.push('proxy', () => proxy.close(5000));
   const neighborhood = network?.neighborhood;
   const LEVEL_NAMES: Partial<Record<LogLevel, string>> = { error: 'Error', warn: 'Warn', info: 'Info' };

@@ -5,7 +5,7 @@
 
 import { type Socket, createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { unmappedIPv4 } from '../address-ranges/index.js';
+import { isLoopbackAddress, unmappedIPv4 } from '../address-ranges/index.js';
 import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
@@ -20,7 +20,10 @@ import { PrefixAborted, finish, firstBytes, readPrefix, splice } from './streams
 export { type Connector, type FailureKind, StreamFailure, type Target } from '../mesh/index.js';
 export { createDirectExit, type DirectExitOptions } from './direct-exit.js';
 export { type Credentials, encodeBasic, encodeUserPass } from './auth.js';
-export { fairShare } from './sources.js';
+export { fairShare, Notices, type Admission, Refusals, SourceCounter } from './sources.js';
+// The pieces the whole-home DNS mode's doors (src/lan-entry) read connections with, as this proxy does.
+export { headerValues, parseAuthority, parseHead } from './http-head.js';
+export { PrefixAborted, finish, readPrefix, splice } from './streams.js';
 
 export interface ProxyLimits {
   /** Largest HTTP request head; beyond it the client gets 431. */
@@ -56,6 +59,12 @@ export interface ProxyOptions {
    * each has at most 255 bytes (SOCKS5 carries no more).
    */
   credentials?: Credentials;
+  /**
+   * This machine's own programs (loopback sources) are served without credentials and without a per-source share.
+   * For the whole-home DNS mode (lan-dns), whose doors on the box bring every device of the home in from loopback,
+   * each device already counted and checked there.
+   */
+  trustLoopback?: boolean;
 }
 
 export interface ProxyServer {
@@ -82,7 +91,10 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const log = opts.log;
   const clock = opts.clock ?? SYSTEM_CLOCK;
   const active = new Set<Socket>();
-  const sources = new SourceCounter({ maxConnections: limits.maxConnections, maxPerSource: limits.maxPerSource, allowed: opts.sourceAllowed });
+  const trusted = (ip: string): boolean => opts.trustLoopback === true && isLoopbackAddress(ip);
+  const sources = new SourceCounter({ maxConnections: limits.maxConnections, maxPerSource: limits.maxPerSource, allowed: opts.sourceAllowed, unlimited: trusted });
+  /** The credentials this client must give, if any. */
+  const asked = (client: Socket): Credentials | undefined => (credentials && !trusted(client.remoteAddress ?? '') ? credentials : undefined);
   const refusals = new Refusals(log, clock, limits);
   let ownPort = opts.port;
   const reachesUs = reachesListeners(hosts);
@@ -138,7 +150,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       log.debug(`Bad HTTP request: ${value.why}`);
       return finish(client, errorPage('bad-request', none));
     }
-    if (credentials && !allowed(client, basicCredentials(headerValues(value.head, 'proxy-authorization')))) {
+    if (asked(client) && !allowed(client, basicCredentials(headerValues(value.head, 'proxy-authorization')))) {
       return finish(client, errorPage('auth-required', none));
     }
     const req = interpret(value.head);
@@ -197,14 +209,14 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     });
     if (g.value.kind !== 'ok') return void client.destroy();
     // With credentials only username/password is offered (RFC 1929), without them only "no authentication".
-    const method = credentials ? USERPASS_METHOD : NO_AUTH;
+    const method = asked(client) ? USERPASS_METHOD : NO_AUTH;
     if (!g.value.methods.includes(method)) {
       log.debug(`SOCKS5 client does not offer method ${method}`);
       return finish(client, Buffer.from([SOCKS_VERSION, NO_ACCEPTABLE_METHOD]));
     }
     client.write(Buffer.from([SOCKS_VERSION, method]));
     let after = g.buf.subarray(g.value.length);
-    if (credentials) {
+    if (method === USERPASS_METHOD) {
       const a = await readPrefix(client, after, MAX_USERPASS, (b) => {
         const r = parseUserPass(b);
         return r.kind === 'incomplete' ? undefined : r;
@@ -255,7 +267,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     // otherwise wait, half-closed, in CLOSE-WAIT and hold its place among maxConnections.
     if (!first) return void client.destroy();
     const kind = first[0];
-    if (kind === TLS_HANDSHAKE && credentials) {
+    if (kind === TLS_HANDSHAKE && asked(client)) {
       // TLS with SNI carries no proxy credentials: with credentials on, only the other three protocols serve.
       log.debug('TLS with SNI refused: the proxy needs credentials, which only HTTP, CONNECT and SOCKS5 carry');
       return finish(client, tlsAlert('auth-required'));

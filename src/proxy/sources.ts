@@ -43,6 +43,8 @@ export interface SourceRules {
   maxConnections: number;
   maxPerSource: number;
   allowed?: (ip: string) => boolean;
+  /** Sources held to no share (only to the total). */
+  unlimited?: (ip: string) => boolean;
 }
 
 /** Counts open connections per source; `admit` and `release` must pair up for every admitted connection. */
@@ -58,7 +60,7 @@ export class SourceCounter {
     if (source === '' || !this.permitted(source)) return { ok: false, source, why: 'not-allowed' };
     if (this.total >= this.rules.maxConnections) return { ok: false, source, why: 'full' };
     const held = this.open.get(source) ?? 0;
-    if (held >= this.rules.maxPerSource) return { ok: false, source, why: 'share' };
+    if (held >= this.rules.maxPerSource && !this.rules.unlimited?.(source)) return { ok: false, source, why: 'share' };
     this.open.set(source, held + 1);
     this.total += 1;
     return { ok: true, source };

@@ -5,8 +5,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /**
- * The client went away, or sent more than a prefix may have, before the prefix was complete. Control flow of the
- * proxy only: index.ts ends the connection on it quietly, and src/proxy/index.ts does not export it.
+ * The client went away, or sent more than a prefix may have, before the prefix was complete. Control flow only:
+ * whoever reads a prefix ends the connection on it quietly.
  */
 export class PrefixAborted extends Error {}
 

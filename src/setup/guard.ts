@@ -5,14 +5,10 @@
 
 import { isIP } from 'node:net';
 // Node.js reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d: unmappedIPv4 gives the plain form.
-import { isPrivateAddress, unmappedIPv4 as plainAddress } from '../address-ranges/index.js';
+import { isLoopbackAddress as isLoopback, isPrivateAddress, unmappedIPv4 as plainAddress } from '../address-ranges/index.js';
 import { asksCaptiveApi, captiveApiAnswer, HOTSPOT_NET, inHotspotNet, portalAnswer, type PortalAnswer } from '../portal/index.js';
 import { CSRF_HEADER, CSRF_VALUE } from './api.js';
 
-export function isLoopback(ip: string): boolean {
-  const a = plainAddress(ip);
-  return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
-}
 
 /** Whether a connection came in on the hotspot: its local end (`local`) is the hotspot's own address. */
 export function onHotspot(local: string | undefined): boolean {

@@ -70,6 +70,8 @@ export interface MeshLab {
   lan: Lan;
   nodes: LabNode[];
   web: { host: Host; process: Tracked; url(path: string): string; peers(): string[] };
+  /** Hosts of the LAN without a Node (MeshLabOptions.spareHosts), after the web host. */
+  spares: Host[];
   descriptor: string;
   /** Waits until `masq connection-status` of the Node says RouteFound. */
   routeFound(node: LabNode, timeoutMs?: number): Promise<void>;
@@ -84,12 +86,14 @@ export interface MeshLabOptions {
   /** Extra variables for one Node (by index), e.g. a funded consuming key; they win over the lab's. */
   nodeEnv?: Record<number, NodeJS.ProcessEnv>;
   prefix?: string;
+  /** More hosts on the LAN, without a Node: a box and a phone join later, and no Node left the mesh for them. */
+  spareHosts?: number;
   /** Runs once the LAN and web host exist, before any Node starts; what it returns joins every Node's variables. */
   beforeNodes?: (web: Host) => Promise<NodeJS.ProcessEnv>;
 }
 
 export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLabOptions = {}): Promise<MeshLab> {
-  const lan = await createLan(sandbox, count + 1, { prefix: opts.prefix ?? 'mqmesh' });
+  const lan = await createLan(sandbox, count + 1 + (opts.spareHosts ?? 0), { prefix: opts.prefix ?? 'mqmesh' });
   const webHost = lan.hosts[count] as Host;
   const web = webHost.spawn(process.execPath, ['-e', WEB_SERVER]);
   await waitFor('the web server', () => web.output().includes('listening'), 10_000);
@@ -143,7 +147,7 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
   for (const n of nodes) await waitFor(`Node ${n.index} to be ready`, () => n.process.output().includes('MASQ Node ready') || n.process.child.exitCode !== null, 20_000);
   for (const n of nodes) if (n.process.child.exitCode !== null) throw new Error(`Node ${n.index} exited:\n${n.process.output()}`);
   return {
-    lan, nodes, descriptor,
+    lan, nodes, descriptor, spares: lan.hosts.slice(count + 1),
     web: {
       host: webHost, process: web,
       url: (path) => `http://${webHost.address}:${WEB_PORT}${path}`,

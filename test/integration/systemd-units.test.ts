@@ -8,10 +8,11 @@ import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, Sandbox } from '../helpers/processes.js';
+import { LAN_ENTRY_FD_NAME, PAGE_FD_NAME } from '../../src/setup/sockets.js';
 
 const UNITS_DIR = join(ROOT, 'systemd');
 const HOST_UNITS = '/usr/lib/systemd/system';
-const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-upgrade.service', 'masq-upgrade.timer', 'masq-ssh-access.service', 'masq-ssh-access.path', 'masq-wifi.service'] as const;
+const UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-setup.socket', 'masq-lan-entry.socket', 'masq-upgrade.service', 'masq-upgrade.timer', 'masq-ssh-access.service', 'masq-ssh-access.path', 'masq-wifi.service'] as const;
 /** The units running Node.js, whose V8 aborts under MemoryDenyWriteExecute=. */
 const NODE_UNITS = ['masq-node.service', 'masq-daemon.service', 'masq-setup.service', 'masq-ssh-access.service', 'masq-wifi.service'] as const;
 /** Measured 1.3 with systemd 252; the brief's bound for the Node. */
@@ -132,7 +133,17 @@ test(`masq-setup.service: exposure at most ${SETUP_MAX_EXPOSURE}, unprivileged, 
   assert.deepEqual(s.get('CapabilityBoundingSet'), [''], 'no capability: port 80 comes from the socket unit');
   assert.deepEqual(s.get('AmbientCapabilities'), ['']);
   assert.deepEqual(s.get('Requires'), ['masq-setup.socket']);
-  assert.deepEqual(settings(unitText('masq-setup.socket')).get('ListenStream'), ['80']);
+  const page = settings(unitText('masq-setup.socket'));
+  assert.deepEqual(page.get('ListenStream'), ['80']);
+  assert.deepEqual(page.get('FileDescriptorName'), [PAGE_FD_NAME], 'masq-setup finds the page\'s socket by this name');
+  // The whole-home DNS mode's ports go to the same unprivileged service, by name, 443 before 53, and DNS over UDP
+  // alone: a TCP listener on 53 would take the port from systemd-resolved's stub.
+  const entry = settings(unitText('masq-lan-entry.socket'));
+  assert.deepEqual(entry.get('Service'), ['masq-setup.service']);
+  assert.deepEqual(entry.get('FileDescriptorName'), [LAN_ENTRY_FD_NAME]);
+  assert.deepEqual(entry.get('ListenStream'), ['443']);
+  assert.deepEqual(entry.get('ListenDatagram'), ['53']);
+  assert.ok(unitText('masq-lan-entry.socket').indexOf('ListenStream') < unitText('masq-lan-entry.socket').indexOf('ListenDatagram'), 'port 443 is passed first');
 });
 
 test(`masq-upgrade.service: exposure at most ${UPGRADE_MAX_EXPOSURE}, masq alone from its own source, conffiles kept`, async () => {

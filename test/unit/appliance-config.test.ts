@@ -56,7 +56,7 @@ function minimalRoot(top: string): string {
   }
   writeFileSync(join(root, 'etc/masq/config.toml'), PACKAGE_CONFIG);
   writeFileSync(join(root, 'usr/lib/systemd/system/fstrim.timer'), '[Timer]\nOnCalendar=weekly\n\n[Install]\nWantedBy=timers.target\n');
-  cpSync(join(ROOT, 'systemd', 'masq-wifi.service'), join(root, 'usr/lib/systemd/system/masq-wifi.service'));
+  for (const unit of ['masq-wifi.service', 'masq-lan-entry.socket', 'masq-setup.service']) cpSync(join(ROOT, 'systemd', unit), join(root, 'usr/lib/systemd/system', unit));
   writeFileSync(join(root, 'var/lib/systemd/credential.secret'), 'made by the postinst');
   return root;
 }
@@ -90,6 +90,7 @@ function assertSettings(root: string, units: readonly FirstBoot[], wifi: boolean
     assert.equal(mode(join(root, installed)), 0o644, installed);
   }
   assert.equal(lstatSync(join(root, 'etc/systemd/system/timers.target.wants/fstrim.timer')).isSymbolicLink(), true, 'fstrim.timer is enabled');
+  assert.equal(lstatSync(join(root, 'etc/systemd/system/sockets.target.wants/masq-lan-entry.socket')).isSymbolicLink(), true, 'the whole-home DNS mode\'s ports, on both images');
   // The hotspot's manager on our image; on Raspberry Pi OS NetworkManager owns the radio.
   assert.equal(lstatSync(join(root, 'etc/systemd/system/multi-user.target.wants/masq-wifi.service'), { throwIfNoEntry: false })?.isSymbolicLink() ?? false, wifi, 'masq-wifi enabled on our image only');
 

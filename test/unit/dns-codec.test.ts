@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { answerQuery, parseQuery, RCODE, TYPE } from '../../src/dns/index.js';
+import { answerQuery, parseQuery, RCODE, refuseQuery, TYPE } from '../../src/dns/index.js';
 import { MasqError } from '../../src/system/index.js';
 import { buildQuery, encodeName, parseResponse } from '../helpers/dns-wire.js';
 
@@ -93,5 +93,19 @@ test('fuzz: random and mutated datagrams only ever give a parseable response or 
     } catch (e) {
       if (!(e instanceof MasqError) || e.code !== 'DNS') throw e;
     }
+  }), FUZZ);
+});
+
+test('the whole-home mode\'s answers: a TTL of its own, AAAA empty without an IPv6 address, REFUSED with the question', () => {
+  const a = parseResponse(answerQuery(buildQuery('site.example', { id: 7 }), { ipv4: '192.168.1.50' }, 60) as Buffer);
+  assert.deepEqual([a.id, a.rcode, a.answers[0]?.ttl, [...(a.answers[0]?.data ?? [])]], [7, RCODE.NOERROR, 60, [192, 168, 1, 50]]);
+  const aaaa = parseResponse(answerQuery(buildQuery('site.example', { type: TYPE.AAAA }), { ipv4: '192.168.1.50' }, 60) as Buffer);
+  assert.deepEqual([aaaa.rcode, aaaa.answers.length, aaaa.questionName], [RCODE.NOERROR, 0, 'site.example'], 'no record: the device uses IPv4');
+  const r = parseResponse(refuseQuery(buildQuery('x.example', { id: 99, rd: true })) as Buffer);
+  assert.deepEqual([r.id, r.rcode, r.answers.length, r.questionName, r.rd], [99, RCODE.REFUSED, 0, 'x.example', true]);
+  assert.equal(refuseQuery(Buffer.alloc(5)), undefined, 'no ID to answer');
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+    const out = refuseQuery(Buffer.from(b));
+    if (out) assert.equal(parseResponse(out).id, Buffer.from(b).readUInt16BE(0));
   }), FUZZ);
 });

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { ConfigError } from '../../src/config/config-error.js';
-import { type Interfaces, interfaceSubnets, lanAddresses, proxyListening } from '../../src/node/lan.js';
+import { interfaceSubnets } from '../../src/address-ranges/index.js';
+import { type Interfaces, lanAddresses, proxyListening } from '../../src/node/lan.js';
 
 const v4 = (address: string, netmask: string, internal = false): NetworkInterfaceInfo =>
   ({ address, netmask, family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null });

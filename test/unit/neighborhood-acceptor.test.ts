@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, introductionsDue, receiveGossip } from '../../src/neighborhood/acceptor.js';
+import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, introductionsDue, meshNeighbors, receiveGossip } from '../../src/neighborhood/acceptor.js';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { classifyGossip } from '../../src/neighborhood/gossip-kind.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -278,4 +278,12 @@ test('a star around us: every leaf is owed an Introduction to another leaf; a we
     opened(c, { neighbors: [me, a, b], address: true }), opened(rich, { neighbors: [me, ...far], address: true }),
   ]);
   assert.deepEqual(introductionsDue(full), []);
+});
+
+test('mesh neighbors: full neighbors that accept connections at a known address; a consume-only one is none', () => {
+  const { others, db } = neighborhood(2);
+  assert.deepEqual(meshNeighbors(db).sort(), others.map((o) => o.key).sort());
+  const leaf = testNode();
+  const alone = database(me, [leaf], [opened(leaf, { neighbors: [me], accepts: false })]);
+  assert.deepEqual(meshNeighbors(alone), [], 'a Node whose only neighbor is consume-only must Debut again');
 });
