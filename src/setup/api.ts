@@ -207,6 +207,10 @@ export interface LanPanel {
   passwordSet: boolean;
   /** Whether devices of the local network may open the page, and so fetch the PAC file (setup-page-lan). */
   pageOnLan: boolean;
+  /** The whole-home DNS mode (lan-dns). */
+  lanDns: boolean;
+  /** Whether the page holds the box's ports 53 and 443, which the DNS mode needs (masq-lan-entry.socket). */
+  dnsPorts: boolean;
 }
 /** The Node's configuration answer, secrets left out. */
 export type ConfigurationPanel = Record<string, unknown>;

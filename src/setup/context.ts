@@ -25,6 +25,8 @@ export interface PageContext {
   testChain(chain: string, url: string): Promise<ChainTestAnswer>;
   /** masq-wifi, where it manages the box's network; absent, the Wi-Fi step is skipped. */
   wifi?: WifiControl;
+  /** Whether the whole-home DNS mode's ports 53 and 443 are open (src/lan-entry); absent: they are not. */
+  dnsPorts?(): boolean;
 }
 
 /** A refusal of the page itself: a form field, a wrong code, a missing session. */

@@ -131,15 +131,16 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
     return names;
   };
 
+  let gate: LanEntry | undefined;
   const page = buildPageServer({
     link, sessions, clock: SYSTEM_CLOCK, log, boxName, version: VERSION, system: REAL_SYSTEM, diskPath: '/',
     testChain: (chain, url) => testChain(chain, url),
     // masq-wifi's socket: absent where it does not run (the .deb without appliance mode), and the page skips the step.
     wifi: createWifiClient(WIFI_SOCKET),
+    dnsPorts: () => gate?.ports.tls !== undefined && gate.ports.dns !== undefined,
   }, { files, lan: () => lan, ownNames: currentNames });
   await page.app.ready();
   const sockets = chooseSockets(process.env, process.pid, flags);
-  let gate: LanEntry;
   try {
     gate = await startLanEntry({
       http: sockets.http, ...(sockets.tls ? { tls: sockets.tls } : {}), ...(sockets.dns ? { dns: sockets.dns } : {}),

@@ -1,6 +1,6 @@
 // The box as its local network's proxy: the PAC file devices fetch (GET /proxy.pac, and /wpad.dat for WPAD), and
-// the dashboard's card about it. Both read lan-consuming and proxy-port from the Daemon's setup, as the status card
-// reads the mode; the password only as whether one is set (the Daemon censors it anyway).
+// the dashboard's card about it and the whole-home DNS mode. They read lan-consuming, lan-dns and proxy-port from the
+// Daemon's setup, as the status card reads the mode; the password only as whether one is set (the Daemon censors it).
 
 import { isIP } from 'node:net';
 import { PROXY_USER } from '../config/index.js';
@@ -10,10 +10,10 @@ import { unmappedIPv4 as plainAddress } from '../address-ranges/index.js';
 import type { Call, Handlers } from './handler.js';
 import { PAC_CONTENT_TYPE, pacScript } from './pac.js';
 
-async function lanSetup(ctx: PageContext): Promise<{ on: boolean; port: number; passwordSet: boolean; pageOnLan: boolean }> {
+async function lanSetup(ctx: PageContext): Promise<{ on: boolean; port: number; passwordSet: boolean; pageOnLan: boolean; dns: boolean }> {
   const values = (await ctx.link.daemon('setup', { values: [] })).values;
   const value = (name: string): string => values.find((v) => v.name === name)?.value ?? '';
-  return { on: value('lan-consuming') === 'on', port: Number(value('proxy-port')), passwordSet: value('proxy-password') !== '', pageOnLan: value('setup-page-lan') === 'on' };
+  return { on: value('lan-consuming') === 'on', port: Number(value('proxy-port')), passwordSet: value('proxy-password') !== '', pageOnLan: value('setup-page-lan') === 'on', dns: value('lan-dns') === 'on' };
 }
 
 /** The box's address as the browser reaches it, when that is IPv4 (the proxy listens on IPv4 only). */
@@ -40,7 +40,7 @@ export function pacRoutes(ctx: PageContext): Handlers {
     async panelLan({ local }): Promise<LanPanel> {
       const lan = await lanSetup(ctx);
       const address = ipv4Local(local);
-      return { lanConsuming: lan.on, boxName: ctx.boxName, ...(address ? { address } : {}), proxyPort: lan.port, user: PROXY_USER, passwordSet: lan.passwordSet, pageOnLan: lan.pageOnLan };
+      return { lanConsuming: lan.on, boxName: ctx.boxName, ...(address ? { address } : {}), proxyPort: lan.port, user: PROXY_USER, passwordSet: lan.passwordSet, pageOnLan: lan.pageOnLan, lanDns: lan.dns, dnsPorts: ctx.dnsPorts?.() ?? false };
     },
   };
 }

@@ -237,7 +237,7 @@ async function serve(box: Box): Promise<{ url: string; server: Server }> {
 function newBox(phase: Phase): Box {
   return {
     phase, once: new Map(), posts: [], unknown: [], ssh: SSH_ON(),
-    lan: { lanConsuming: true, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true },
+    lan: { lanConsuming: true, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true, lanDns: true, dnsPorts: true },
     status: { nodeRunning: true, stage: 'RouteFound', mode: 'standard', unattendedRestart: 'on', waitingForPassword: false },
   };
 }
@@ -502,6 +502,23 @@ test('dashboard, use the box from your devices: the PAC addresses, the proxy, th
     await card.getByText('URL: http://192.168.1.20/proxy.pac, then Save.', { exact: true }).waitFor();
     await p.screenshot('states/dashboard-lan');
 
+    // The whole-home DNS mode: on, the address to give as DNS server, what it cannot carry, each browser's DoH.
+    const dns = card.getByRole('region', { name: 'Whole-home DNS mode' });
+    await dns.getByText('DNS server to give').waitFor();
+    assert.equal(await dns.locator('dd .mono').innerText(), '192.168.1.20');
+    assert.equal(await dns.locator('.warning').count(), 0, 'the ports are there');
+    await dns.getByText('Turn off a browser\'s own encrypted DNS').click();
+    await dns.getByText('Settings → Privacy & Security → DNS over HTTPS: Off.', { exact: false }).waitFor();
+    await dns.getByText('What it cannot carry').click();
+    await dns.getByText('Only web traffic on ports 80 and 443', { exact: false }).waitFor();
+    await p.screenshot('states/dashboard-lan-dns');
+    await card.getByText('Turn the whole-home DNS mode on or off').click();
+    await card.getByLabel('Serve the whole home by DNS').selectOption('off');
+    const dnsSaved = page.waitForResponse((r) => r.url().endsWith('/api/setup') && r.request().method() === 'POST');
+    await card.getByRole('button', { name: 'Save the DNS mode' }).click();
+    await dnsSaved;
+    assert.deepEqual(posted(box, '/api/setup'), { values: [{ name: 'lan-dns', value: 'off' }] });
+
     await card.getByText('Turn it on or off, set the password').click();
     await card.getByLabel('Serve the devices of this network').selectOption('off');
     const saved = () => page.waitForResponse((r) => r.url().endsWith('/api/setup') && r.request().method() === 'POST');
@@ -520,10 +537,11 @@ test('dashboard, use the box from your devices: the PAC addresses, the proxy, th
 
 test('dashboard, the box for your devices while off: says so, with the form to turn it on', async () => {
   await eachSize('dashboard', (box) => {
-    box.lan = { lanConsuming: false, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: false, pageOnLan: false };
+    box.lan = { lanConsuming: false, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: false, pageOnLan: false, lanDns: false, dnsPorts: false };
   }, async (p) => {
     const card = p.page.getByRole('region', { name: 'Use the box from your devices' });
     await card.getByText('Off: the box\'s proxy serves the box itself only.').waitFor();
+    await card.getByText('Whole-home DNS mode is off', { exact: false }).waitFor();
     assert.equal(await card.locator('code.command').count(), 0);
     assert.equal(await card.getByRole('button', { name: 'Remove the password' }).isHidden(), true);
     await p.screenshot('states/dashboard-lan-off');

@@ -1,12 +1,14 @@
 // Use the box from your devices (lan-consuming): the PAC file's address, the proxy's address and port, whether a
 // password is asked, each kind of device's steps (core/proxy-platforms.ts), and the form that turns it on or off
-// and sets or removes the password. Both are part of the Daemon's setup, so they change while the Node is stopped.
+// and sets or removes the password; then the whole-home DNS mode (lan-dns, lan-dns.ts) and its own form. All are
+// Node parameters of the Daemon's setup, so they change while the Node is stopped.
 
 import type { LanPanel } from '../../src/setup/api.js';
 import { localName } from '../core/format.js';
 import { PROXY_PLATFORMS, pacUrls, stepsFor } from '../core/proxy-platforms.js';
 import { h } from '../ui/dom.js';
 import { buttonRow, field, Form } from '../ui/form.js';
+import { dnsModeBody } from './lan-dns.js';
 import { type Controls, facts, type PanelContext, type PanelSpec } from './panel.js';
 
 function controls(ctx: PanelContext): Controls<LanPanel> {
@@ -28,11 +30,17 @@ function controls(ctx: PanelContext): Controls<LanPanel> {
   ], f), on.row, password.row, h('p', { class: 'note' }, 'This needs the Node stopped: stop it under Status, save, then start it again.'));
   form.add(on, password);
   const remove = buttonRow({ label: 'Remove the password', run: () => save([{ name: 'proxy-password', value: '' }], form) });
-  const el = h('details', { class: 'aside' }, h('summary', {}, 'Turn it on or off, set the password'), form.el, remove.el);
+  const dns = field({ name: 'lan-dns', label: 'Serve the whole home by DNS', options: [['on', 'On'], ['off', 'Off']] });
+  const dnsForm = new Form('Save the DNS mode', (f) => save([{ name: 'lan-dns', value: dns.control.value }], f), dns.row);
+  dnsForm.add(dns);
+  const el = h('div', {},
+    h('details', { class: 'aside' }, h('summary', {}, 'Turn it on or off, set the password'), form.el, remove.el),
+    h('details', { class: 'aside' }, h('summary', {}, 'Turn the whole-home DNS mode on or off'), dnsForm.el, h('p', { class: 'note' }, 'This needs the Node stopped too.')));
   return {
     el,
     update: (s) => {
       if (document.activeElement !== on.control) on.control.value = s.lanConsuming ? 'on' : 'off';
+      if (document.activeElement !== dns.control) dns.control.value = s.lanDns ? 'on' : 'off';
       remove.el.hidden = !s.passwordSet;
     },
   };
@@ -49,7 +57,7 @@ export const lanPanel: PanelSpec<'panelLan'> = {
   route: 'panelLan',
   width: 'wide',
   body: (s) => {
-    if (!s.lanConsuming) return [h('p', { class: 'muted' }, 'Off: the box\'s proxy serves the box itself only. Turn it on below.')];
+    if (!s.lanConsuming) return [h('p', { class: 'muted' }, 'Off: the box\'s proxy serves the box itself only. Turn it on below.'), dnsModeBody(s)];
     const [byName, byAddress] = pacUrls(s.boxName, s.address);
     const proxyHost = s.address ?? localName(s.boxName);
     return [
@@ -61,6 +69,7 @@ export const lanPanel: PanelSpec<'panelLan'> = {
       s.pageOnLan ? null : h('p', { class: 'warning' }, 'Devices cannot fetch the file yet: the setup page answers this box only. Run masq setup --setup-page-lan on.'),
       h('p', { class: 'hint' }, 'Use the .local address where the device finds the box by name (iPhone, Mac, most Linux), the number otherwise (many Android and Windows devices). Only devices of the box\'s own networks are served; the proxy is never opened to the internet.'),
       platforms(byAddress ?? byName ?? ''),
+      dnsModeBody(s),
     ];
   },
   controls,
