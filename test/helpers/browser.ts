@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { ROOT } from './processes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -34,8 +34,8 @@ export interface CheckedPage {
   size: Size;
   /** Console errors, uncaught exceptions and CSP violations so far. */
   problems(): string[];
-  /** Saves a screenshot of the whole page as docs/setup/<name>-<size>.png (the name may hold a folder). */
-  screenshot(name: string): Promise<void>;
+  /** Saves a screenshot of the whole page, or of one part of it, as docs/setup/<name>-<size>.png (the name may hold a folder). */
+  screenshot(name: string, of?: Locator): Promise<void>;
 }
 
 export interface BrowserSession {
@@ -66,12 +66,13 @@ async function openPage(browser: Browser, contexts: BrowserContext[], size: Size
     page,
     size,
     problems: () => [...problems],
-    screenshot: async (name) => {
+    screenshot: async (name, of) => {
       const path = join(SCREENSHOTS, `${name}-${size}.png`);
       mkdirSync(dirname(path), { recursive: true });
       // Let transitions and the last redraw settle.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      await page.screenshot({ path, fullPage: true });
+      if (of) await of.screenshot({ path });
+      else await page.screenshot({ path, fullPage: true });
     },
   };
 }

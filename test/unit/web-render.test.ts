@@ -511,7 +511,7 @@ test('dashboard, use the box from your devices: the PAC addresses, the proxy, th
     await dns.getByText('Settings → Privacy & Security → DNS over HTTPS: Off.', { exact: false }).waitFor();
     await dns.getByText('What it cannot carry').click();
     await dns.getByText('Only web traffic on ports 80 and 443', { exact: false }).waitFor();
-    await p.screenshot('states/dashboard-lan-dns');
+    await p.screenshot('states/dashboard-lan-dns', card);
     await card.getByText('Turn the whole-home DNS mode on or off').click();
     await card.getByLabel('Serve the whole home by DNS').selectOption('off');
     const dnsSaved = page.waitForResponse((r) => r.url().endsWith('/api/setup') && r.request().method() === 'POST');
