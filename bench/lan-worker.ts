@@ -1,12 +1,17 @@
 // The processes bench/lan.ts runs inside the LAN's network namespaces (ip netns exec … node --import tsx this):
 //   web HOST PORT                        the web server of bench/common.ts
-//   dns-server ANSWER HOST...            startEntryDns on port 53 of each HOST, every name answered with ANSWER
+//   dns-server ANSWER PORT HOST...       startEntryDns on PORT of each HOST, every name answered with ANSWER
+//   dns-mode PROXY_PORT                  the whole-home DNS mode's doors (src/lan-entry) on ports 80 and 53 of every
+//                                        address, handing port 80 to the Node's proxy on 127.0.0.1:PROXY_PORT
 //   ttfb PROXY_HOST PROXY_PORT URL N     time to first byte through the proxy and direct (JSON on stdout)
 //   dns-load HOST PORT MS WINDOW         queries as fast as answers come, WINDOW outstanding at most (JSON on stdout)
 // The servers print "serving" once they listen and run until killed.
 
 import { createSocket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
 import { startEntryDns } from '../src/dns/index.js';
+import { startLanEntry } from '../src/lan-entry/index.js';
+import { createLogCore, createLogger } from '../src/system/index.js';
 import { buildQuery } from '../test/helpers/dns-wire.js';
 import { ttfbSeries, webServer } from './common.js';
 
@@ -90,9 +95,16 @@ async function main(args: string[]): Promise<void> {
     await webServer(rest[0], Number(rest[1]));
     process.stdout.write('serving\n');
   } else if (mode === 'dns-server') {
-    const [answer, ...hosts] = rest;
+    const [answer, port, ...hosts] = rest;
     const addresses = { ipv4: answer as string, ipv6: 'fd00::1' };
-    for (const host of hosts) await startEntryDns({ host, port: 53, answerFor: () => addresses });
+    for (const host of hosts) await startEntryDns({ host, port: Number(port), answerFor: () => addresses });
+    process.stdout.write('serving\n');
+  } else if (mode === 'dns-mode') {
+    const settings = { on: true, proxyPort: Number(rest[0]) };
+    await startLanEntry({
+      http: { host: '0.0.0.0', port: 80 }, dns: { host: '0.0.0.0', port: 53 }, settings: () => settings, ownNames: () => new Set(['box']),
+      interfaces: networkInterfaces, upstreams: () => [], page: (s) => s.destroy(), log: createLogger(createLogCore('warn'), 'bench'),
+    });
     process.stdout.write('serving\n');
   } else if (mode === 'ttfb') {
     const [host, port, url, n] = rest;

@@ -1,6 +1,7 @@
 // The box as its home network's proxy and DNS server, for make bench: three network namespaces on one bridge
-// (test/helpers/netns.ts): the box runs a zero-hop Node from bin/ with lan-consuming on (its proxy on 127.0.0.1 and
-// the box's LAN address, as a box serves its LAN) and an entry DNS server (startEntryDns) on both addresses; a
+// (test/helpers/netns.ts): the box runs a zero-hop Node from bin/ with lan-consuming and lan-dns on (its proxy on
+// 127.0.0.1 and the box's LAN address, as a box serves its LAN), MASQ's entry DNS server (startEntryDns) on both
+// addresses, and the whole-home DNS mode's doors (src/lan-entry: DNS on 53, port 80 to the proxy); a
 // phone fetches from a web server on the third host through the box's proxy, with curl for bulk and node:http for
 // time to first byte, and sends DNS queries one at a time, then with a bounded window of outstanding ones. The same DNS figures from
 // the box's own loopback show what the LAN hop costs; the proxy's loopback figures are zero_hop_* of bench/run.ts
@@ -20,6 +21,8 @@ const WORKER = join(ROOT, 'bench', 'lan-worker.ts');
 const UI_PORT = 5333;
 const PROXY_PORT = 5380;
 const WEB_PORT = 8080;
+// MASQ's entry DNS on its own port: port 53 is the whole-home DNS mode's.
+const ENTRY_DNS_PORT = 5353;
 
 /** Waits for `text` in a process's output; one that exits first fails with what it said. */
 function started(t: Tracked, what: string, text: string, timeoutMs = 30_000): Promise<true> {
@@ -40,12 +43,14 @@ async function measure(emit: Emit, lan: Lan, sandbox: BenchSandbox): Promise<voi
   const [box, phone, server] = lan.hosts as [Host, Host, Host];
   const worker = (host: Host, args: string[]): Tracked => host.spawn(process.execPath, ['--import', 'tsx', WORKER, ...args]);
   const web = worker(server, ['web', server.address, String(WEB_PORT)]);
-  const dns = worker(box, ['dns-server', box.address, '127.0.0.1', box.address]);
+  const dns = worker(box, ['dns-server', box.address, String(ENTRY_DNS_PORT), '127.0.0.1', box.address]);
+  const doors = worker(box, ['dns-mode', String(PROXY_PORT)]);
   const data = join(sandbox.tempDir('masq-bench-lan-'), 'data');
   const node = box.spawn(MASQ_NODE, ['--neighborhood-mode', 'zero-hop', '--data-directory', data, '--ui-port', String(UI_PORT),
-    '--proxy-port', String(PROXY_PORT), '--exit-private-destinations', 'on', '--lan-consuming', 'on']);
+    '--proxy-port', String(PROXY_PORT), '--exit-private-destinations', 'on', '--lan-consuming', 'on', '--lan-dns', 'on']);
   await started(web, 'the web server', 'serving');
   await started(dns, 'the entry DNS server', 'serving');
+  await started(doors, 'the DNS mode\'s doors', 'serving');
   await started(node, 'the box\'s Node', 'MASQ Node ready');
   if (!node.output().includes(`${box.address}:${PROXY_PORT}`)) throw new Error(`the box's proxy is not on its LAN address: ${node.output()}`);
 
@@ -56,6 +61,11 @@ async function measure(emit: Emit, lan: Lan, sandbox: BenchSandbox): Promise<voi
   emit('lan_direct_bulk_throughput', direct / 1e6, 'MB/s');
   emit('lan_proxy_bulk_throughput', proxied / 1e6, 'MB/s');
   emit('lan_proxy_bulk_ratio', proxied / direct, 'ratio');
+  // The whole-home DNS mode: curl asks for the server by its own address, but connects to the box's port 80 as a
+  // device told "the box" by DNS does; the door hands it to the Node's proxy, which reads Host.
+  const viaDoor = await curlSpeed(['--connect-to', `${server.address}:${WEB_PORT}:${box.address}:80`, bulk], phone.ns);
+  emit('lan_dns_mode_bulk_throughput', viaDoor / 1e6, 'MB/s');
+  emit('lan_dns_mode_bulk_ratio', viaDoor / direct, 'ratio');
 
   const small = `http://${server.address}:${WEB_PORT}/small`;
   const times = await ask<{ proxied: number[]; direct: number[] }>(phone, ['ttfb', box.address, String(PROXY_PORT), small, String(TTFB_REQUESTS)], 120_000);
@@ -65,16 +75,17 @@ async function measure(emit: Emit, lan: Lan, sandbox: BenchSandbox): Promise<voi
 
   // Latency as a device sees it, one query at a time; then the rate with DNS_WINDOW outstanding, and the latency
   // under that load (mostly queueing).
-  for (const [where, client, address] of [['loopback', box, '127.0.0.1'], ['lan', phone, box.address]] as const) {
-    const load = (window: number): Promise<DnsLoad> => ask<DnsLoad>(client, ['dns-load', address, '53', String(DNS_MS), String(window)], DNS_MS + 20_000);
+  const servers = [['entry_dns_loopback', box, '127.0.0.1', ENTRY_DNS_PORT], ['entry_dns_lan', phone, box.address, ENTRY_DNS_PORT], ['lan_dns_mode', phone, box.address, 53]] as const;
+  for (const [name, client, address, port] of servers) {
+    const load = (window: number): Promise<DnsLoad> => ask<DnsLoad>(client, ['dns-load', address, String(port), String(DNS_MS), String(window)], DNS_MS + 20_000);
     const single = await load(1);
-    emit(`entry_dns_${where}_latency_median`, quantile(single.latencies, 0.5), 'ms');
-    emit(`entry_dns_${where}_latency_p95`, quantile(single.latencies, 0.95), 'ms');
+    emit(`${name}_latency_median`, quantile(single.latencies, 0.5), 'ms');
+    emit(`${name}_latency_p95`, quantile(single.latencies, 0.95), 'ms');
     const loaded = await load(DNS_WINDOW);
-    emit(`entry_dns_${where}_rate`, Math.round(loaded.rate), 'queries/s');
-    emit(`entry_dns_${where}_loaded_latency_median`, quantile(loaded.latencies, 0.5), 'ms');
-    emit(`entry_dns_${where}_loaded_latency_p95`, quantile(loaded.latencies, 0.95), 'ms');
-    emit(`entry_dns_${where}_lost`, single.lost + loaded.lost, 'queries');
+    emit(`${name}_rate`, Math.round(loaded.rate), 'queries/s');
+    emit(`${name}_loaded_latency_median`, quantile(loaded.latencies, 0.5), 'ms');
+    emit(`${name}_loaded_latency_p95`, quantile(loaded.latencies, 0.95), 'ms');
+    emit(`${name}_lost`, single.lost + loaded.lost, 'queries');
   }
 }
 

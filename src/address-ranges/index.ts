@@ -108,18 +108,23 @@ function parseCidr(cidr: string): { address: string; prefix: number; family: 'ip
  * that is not a CIDR is ignored: it cannot contain anything). False for anything that is not an IP literal.
  */
 export function localSource(ip: string, interfaceSubnets: readonly string[] = []): boolean {
-  const address = unmappedIPv4(ip);
-  const family = isIP(address);
-  if (family === 0) return false;
-  const kind = family === 4 ? 'ipv4' : 'ipv6';
-  if (localLists[kind].check(address, kind)) return true;
-  return interfaceSubnets.some((cidr) => {
+  return localSourceRule(interfaceSubnets)(ip);
+}
+
+/** localSource with the subnets read once, for a caller that asks per packet. */
+export function localSourceRule(interfaceSubnets: readonly string[]): (ip: string) => boolean {
+  const subnets = new BlockList();
+  for (const cidr of interfaceSubnets) {
     const c = parseCidr(cidr);
-    if (c?.family !== kind) return false;
-    const one = new BlockList();
-    one.addSubnet(c.address, c.prefix, kind);
-    return one.check(address, kind);
-  });
+    if (c) subnets.addSubnet(c.address, c.prefix, c.family);
+  }
+  return (ip) => {
+    const address = unmappedIPv4(ip);
+    const family = isIP(address);
+    if (family === 0) return false;
+    const kind = family === 4 ? 'ipv4' : 'ipv6';
+    return localLists[kind].check(address, kind) || subnets.check(address, kind);
+  };
 }
 
 const toInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);

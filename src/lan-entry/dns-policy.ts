@@ -15,44 +15,55 @@ export type DnsAction =
   | { kind: 'refuse'; why: 'off' | 'no-address' }
   | { kind: 'drop'; why: 'not-local' };
 
+/** What the DNS server knows of the box, read off its network ports once per look at them (dnsView). */
 export interface DnsView {
   /** lan-dns is on. */
   on: boolean;
-  interfaces: Interfaces;
-  /** Whether a source is on the box's local networks (localSource of src/address-ranges, with the box's subnets). */
+  /** Whether a source is the box itself (loopback or one of its addresses). */
+  fromBox(ip: string): boolean;
+  /** Whether a source is on the box's local networks. */
   local(ip: string): boolean;
+  /** The box's address to give this client. */
+  addressFor(ip: string): string | undefined;
 }
 
-const servedIPv4 = (ifs: Interfaces): NetworkInterfaceInfo[] =>
-  Object.values(ifs).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal && i.address !== HOTSPOT_NET.address));
-
-/** The box's IPv4 address on the client's network; else its first LAN address (a client routed in from elsewhere). */
-export function addressFor(client: string, ifs: Interfaces): string | undefined {
-  const ip = unmappedIPv4(client);
-  const mine = servedIPv4(ifs);
-  if (isIPv4(ip)) {
-    for (const i of mine) {
-      const [net, bits] = (i.cidr ?? '').split('/');
-      if (net === undefined || bits === undefined) continue;
-      const one = new BlockList();
-      one.addSubnet(net, Number(bits), 'ipv4');
-      if (one.check(ip, 'ipv4')) return i.address;
-    }
-  }
-  return mine[0]?.address;
+/** The box's IPv4 addresses to answer with, each with its network, never the setup hotspot's. */
+function servedNetworks(ifs: Interfaces): { address: string; net: BlockList }[] {
+  return Object.values(ifs).flatMap((list) => (list ?? []).flatMap((i) => {
+    const [net, bits] = (i.cidr ?? '').split('/');
+    if (i.family !== 'IPv4' || i.internal || i.address === HOTSPOT_NET.address || net === undefined || bits === undefined) return [];
+    const one = new BlockList();
+    one.addSubnet(net, Number(bits), 'ipv4');
+    return [{ address: i.address, net: one }];
+  }));
 }
 
-/** Whether the query comes from the box itself: loopback, or one of its own addresses. */
-export function fromBox(client: string, ifs: Interfaces): boolean {
-  const ip = unmappedIPv4(client);
-  return isLoopbackAddress(ip) || Object.values(ifs).some((list) => (list ?? []).some((i) => unmappedIPv4(i.address) === ip));
+/**
+ * The view of the box's ports `ifs`: its address on each client's network, else its first LAN address (a client
+ * routed in from another local network); whether a source is the box itself. `local` is the local-networks rule.
+ */
+export function dnsView(on: boolean, ifs: Interfaces, local: (ip: string) => boolean): DnsView {
+  const served = servedNetworks(ifs);
+  const own = new Set(Object.values(ifs).flatMap((list) => (list ?? []).map((i) => unmappedIPv4(i.address))));
+  return {
+    on,
+    local,
+    fromBox: (client) => {
+      const ip = unmappedIPv4(client);
+      return isLoopbackAddress(ip) || own.has(ip);
+    },
+    addressFor: (client) => {
+      const ip = unmappedIPv4(client);
+      return (isIPv4(ip) ? served.find((s) => s.net.check(ip, 'ipv4'))?.address : undefined) ?? served[0]?.address;
+    },
+  };
 }
 
 export function dnsAction(client: string, view: DnsView): DnsAction {
-  if (fromBox(client, view.interfaces)) return { kind: 'forward' };
+  if (view.fromBox(client)) return { kind: 'forward' };
   if (!view.local(unmappedIPv4(client))) return { kind: 'drop', why: 'not-local' };
   if (!view.on) return { kind: 'refuse', why: 'off' };
-  const ipv4 = addressFor(client, view.interfaces);
+  const ipv4 = view.addressFor(client);
   return ipv4 ? { kind: 'answer', ipv4 } : { kind: 'refuse', why: 'no-address' };
 }
 

@@ -3,10 +3,10 @@
 // systemd hands it all three sockets (masq-setup.socket, masq-lan-entry.socket) so it needs no privilege.
 
 import { type Server, type Socket, createServer } from 'node:net';
-import { interfaceSubnets, localSource } from '../address-ranges/index.js';
+import { interfaceSubnets, localSourceRule } from '../address-ranges/index.js';
 import type { Logger } from '../system/index.js';
 import { type DnsDoor, type Listen, openDnsDoor } from './dns-door.js';
-import { type Interfaces, defaultGateways } from './dns-policy.js';
+import { type DnsView, type Interfaces, defaultGateways, dnsView } from './dns-policy.js';
 import { type DoorLimits, type DoorSettings, type Doors, createDoors } from './doors.js';
 import { Upstream } from './upstream.js';
 
@@ -58,8 +58,19 @@ const portOf = (s: Server): number => {
   return typeof a === 'object' && a !== null ? a.port : 0;
 };
 
+/** How long a look at the box's network ports serves every query and connection (a port's new address shows by then). */
+const PORTS_MAX_AGE_MS = 2000;
+
 export async function startLanEntry(o: LanEntryOptions): Promise<LanEntry> {
-  const local = (ip: string): boolean => localSource(ip, interfaceSubnets(o.interfaces()));
+  let seen: { at: number; view: DnsView } | undefined;
+  const ports = (): DnsView => {
+    if (!seen || Date.now() - seen.at > PORTS_MAX_AGE_MS) {
+      const ifs = o.interfaces();
+      seen = { at: Date.now(), view: dnsView(false, ifs, localSourceRule(interfaceSubnets(ifs))) };
+    }
+    return seen.view;
+  };
+  const local = (ip: string): boolean => ports().local(ip);
   const doors = createDoors({ settings: o.settings, ownNames: o.ownNames, local, page: o.page, log: o.log, ...(o.limits ? { limits: o.limits } : {}) });
   const upstream = new Upstream({ servers: o.upstreams, ...(o.upstreamPort ? { port: o.upstreamPort } : {}), onError: (e) => o.log.debug(`DNS upstream: ${e instanceof Error ? e.message : String(e)}`) });
   const servers: Server[] = [];
@@ -72,7 +83,7 @@ export async function startLanEntry(o: LanEntryOptions): Promise<LanEntry> {
   try {
     servers.push(await listenTcp(o.http, (s) => doors.http(s)));
     if (o.tls) servers.push(await listenTcp(o.tls, (s) => doors.tls(s)));
-    if (o.dns) dns = await openDnsDoor({ listen: o.dns, upstream, log: o.log, view: () => ({ on: o.settings().on, interfaces: o.interfaces(), local }) });
+    if (o.dns) dns = await openDnsDoor({ listen: o.dns, upstream, log: o.log, view: () => ({ ...ports(), on: o.settings().on }) });
   } catch (e) {
     await close();
     throw e;

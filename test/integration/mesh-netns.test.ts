@@ -177,7 +177,7 @@ describe('a mesh of Node processes in network namespaces', () => {
         return after.stdout === 'you asked for /after-kill\n';
       }, 30_000, 500).catch(async (e: unknown) => {
         const graph = (await me().masq('neighborhood-graph')).stdout;
-        throw new Error(`${String(e)}; the last try: ${last}\nvictim ${victim.host.address}; the originator knows:\n${graph}\nit said:\n${me().process.output().split('\n').filter((l) => /Debut|Pass|neighbor|Introduc|Lost|link/i.test(l)).slice(-60).join('\n')}`);
+        throw new Error(`${String(e)}; the last try: ${last}\nvictim ${victim.host.address}; the originator knows:\n${graph}\nit said:\n${me().process.output().split('\n').filter((l) => /Debut|Pass|neighbor|Introduc|Lost|link/i.test(l) && !/standard Gossip/.test(l)).slice(-40).join('\n')}\nbans and offences anywhere:\n${l.nodes.flatMap((n) => n.process.output().split('\n').filter((x) => /Banned|Offence/.test(x)).map((x) => `node ${n.index}: ${x}`)).slice(-20).join('\n')}`);
       });
     } finally {
       await victim.restart();

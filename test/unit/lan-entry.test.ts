@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import fc from 'fast-check';
-import { addressFor, defaultGateways, dnsAction, type Interfaces } from '../../src/lan-entry/dns-policy.js';
+import { defaultGateways, dnsAction, dnsView, type Interfaces } from '../../src/lan-entry/dns-policy.js';
 import { createDoors } from '../../src/lan-entry/doors.js';
 import { MAX_HTTP_HEAD, httpTarget } from '../../src/lan-entry/target.js';
 import { MAX_PENDING, Upstream } from '../../src/lan-entry/upstream.js';
@@ -43,16 +43,16 @@ test('port 80: the site is the Host, lower case, without a port; a bad or missin
 });
 
 test('DNS: the home gets the box\'s address on its own network, the box itself is passed upstream, others nothing', () => {
-  const view = { on: true, interfaces: BOX, local };
+  const view = dnsView(true, BOX, local);
   assert.deepEqual(dnsAction('192.168.1.23', view), { kind: 'answer', ipv4: '192.168.1.50' });
   assert.deepEqual(dnsAction('::ffff:10.0.7.200', view), { kind: 'answer', ipv4: '10.0.7.9' }, 'each network its own address');
   assert.deepEqual(dnsAction('10.99.0.1', view), { kind: 'answer', ipv4: '192.168.1.50' }, 'a routed local network: the first LAN address');
   assert.deepEqual(dnsAction('192.168.1.50', view), { kind: 'forward' }, 'the box asking itself');
   assert.deepEqual(dnsAction('127.0.0.1', view), { kind: 'forward' });
   assert.deepEqual(dnsAction('203.0.113.9', view), { kind: 'drop', why: 'not-local' });
-  assert.deepEqual(dnsAction('192.168.1.23', { ...view, on: false }), { kind: 'refuse', why: 'off' });
-  assert.deepEqual(dnsAction('192.168.1.23', { ...view, interfaces: { lo: BOX.lo } }), { kind: 'refuse', why: 'no-address' });
-  assert.equal(addressFor('192.168.4.7', { wlan0: [nic('192.168.4.1', '192.168.4.1/24')] }), undefined, 'never the setup hotspot\'s address');
+  assert.deepEqual(dnsAction('192.168.1.23', dnsView(false, BOX, local)), { kind: 'refuse', why: 'off' });
+  assert.deepEqual(dnsAction('192.168.1.23', dnsView(true, { lo: BOX.lo }, local)), { kind: 'refuse', why: 'no-address' });
+  assert.equal(dnsView(true, { wlan0: [nic('192.168.4.1', '192.168.4.1/24')] }, local).addressFor('192.168.4.7'), undefined, 'never the setup hotspot\'s address');
 });
 
 test('default gateways from /proc/net/route: hex little-endian, only default routes through a gateway', () => {
