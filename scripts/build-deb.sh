@@ -103,8 +103,8 @@ done
 doc=$root/usr/share/doc/masq
 install -D -m 0644 packaging/debian/copyright "$doc/copyright"
 install -m 0644 packaging/debian/README.Debian "$doc/README.Debian"
-# The units' Documentation= points at the first two; the man page of masq-dns-utility at the third.
-install -m 0644 docs/SETUP.md docs/SECURITY.md docs/DNS.md "$doc/"
+# The units' Documentation= points at them (LAN.md: masq-lan-entry.socket); the man page of masq-dns-utility at DNS.md.
+install -m 0644 docs/SETUP.md docs/SECURITY.md docs/DNS.md docs/LAN.md "$doc/"
 {
   printf 'masq (%s) unstable; urgency=medium\n\n' "$debversion"
   printf '  * masq-pi %s packaged for Debian.\n\n' "$version"

@@ -133,6 +133,12 @@ describe('the first boot on the virt board', () => {
     const code = CODE.exec(await sh('masq setup-code'))?.[1] ?? '';
     const right = await page('POST', '/api/claim/code', { code });
     assert.equal(right.status, 200, right.body);
+    // The page holds the whole-home DNS mode's ports too (masq-lan-entry.socket), and sees them open.
+    assert.equal((await sh('systemctl is-active masq-lan-entry.socket')).trim(), 'active');
+    const pid = (await sh('systemctl show -P MainPID masq-setup.service')).trim();
+    for (const [flag, port] of [['-tlpn', 443], ['-ulpn', 53]] as const) {
+      assert.match(await sh(`sudo ss -H ${flag} 'sport = :${port}'`), new RegExp(`pid=${pid},`), `masq-setup holds port ${port}`);
+    }
   });
 
   test('the root filesystem has grown to fill the card', async () => {
