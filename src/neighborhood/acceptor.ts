@@ -35,7 +35,7 @@ export interface AcceptorContext {
   source: { key: string; ip: string };
   /** IP → when we last re-Debuted there because of a Pass. */
   passTargets: ReadonlyMap<string, number>;
-  /** The source already sent its own record on this link: an older one after that is a replay, not a restart. */
+  /** The source already sent its own record on this link: an older one after that is stale, not a restart. */
   ownSeenOnLink: boolean;
   /** Whether we are linked or dialing to this IP already (a Pass there would loop). */
   busy(ip: string): boolean;
@@ -63,7 +63,7 @@ export interface Decision {
   offence?: { offence: Offence; detail: string };
   /** Why nothing happened, for the debug log. */
   note?: string;
-  /** The Gossip carried the source's own record (later older ones on this link are replays). */
+  /** The Gossip carried the source's own record (later older ones on this link are stale). */
   ownRecord?: boolean;
 }
 
@@ -188,7 +188,7 @@ interface StoreOne {
   offence?: { offence: Offence; detail: string };
 }
 
-/** The database's update rules plus ours: restarts, replays and contradictions. */
+/** The database's update rules plus ours: restarts, stale own records and contradictions. */
 function storeOne(o: Opened, ctx: AcceptorContext): StoreOne {
   const { db } = ctx;
   const key = keyOf(o.record.publicKey);
@@ -200,9 +200,10 @@ function storeOne(o: Opened, ctx: AcceptorContext): StoreOne {
     return db.size() < MAX_DB_RECORDS ? { store: { opened: o, replace: false } } : {};
   }
   if (own && o.record.version <= held.record.version && !o.signed.signed.equals(held.signed.signed)) {
-    if (ctx.ownSeenOnLink) {
-      return o.record.version < held.record.version ? { offence: { offence: 'replay', detail: `version ${o.record.version} after ${held.record.version}` } } : {};
-    }
+    // Later on the same link it is stale, not an offence: the link proves the owner sent it, so nobody else replayed
+    // it, and an owner's Gossip can overtake its own (two links racing while both ends dial). Banning for it cut
+    // healthy Nodes off the mesh for ten minutes.
+    if (ctx.ownSeenOnLink) return {};
     // The first own record on a new link is authoritative: its owner restarted and counts its versions afresh.
     return { store: { opened: o, replace: true } };
   }

@@ -9,7 +9,6 @@ export const OFFENCES = {
   undecodableGossip: { weight: 3, text: 'Gossip that does not decode or exceeds a limit' },
   malformedGossip: { weight: 3, text: 'malformed Gossip' },
   contradictoryRecord: { weight: 3, text: 'a record contradicting what it said before' },
-  replay: { weight: 3, text: 'its own record replayed with an older version' },
   unknownRecord: { weight: 3, text: 'a link record of unknown kind' },
   misbehaviour: { weight: 3, text: 'misbehaviour reported by the hopper' },
   // One broken handshake can be a network accident; three in a minute from one address are not.
