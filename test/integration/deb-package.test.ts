@@ -63,7 +63,7 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
     assert.match(postinst, /deb-systemd-helper enable "\$unit"/);
     assert.match(postinst, /systemd-creds setup/, 'the host key unattended restarts seal with');
     assert.doesNotMatch(postinst, /enable masq-node|enable masq-upgrade|#DEBHELPER#/);
-    assert.match(postinst, /update-state masq-upgrade\.timer/, 'the upgrade timer is off, but its link is known to purge');
+    assert.match(postinst, /for unit in masq-upgrade\.timer masq-wifi\.service masq-lan-entry\.socket; do\n\s+deb-systemd-helper update-state "\$unit"/, 'the upgrade timer, the Wi-Fi manager and the DNS mode\'s ports are off, but their links are known to purge');
     const postrm = sh('dpkg-deb', ['--info', deb(arch), 'postrm']);
     assert.match(postrm, /rm -rf \/var\/lib\/masq \/var\/lib\/masq-daemon \/var\/lib\/masq-ssh-access /);
     assert.match(postrm, /for f in \/etc\/sudoers\.d\/masq-\*; do/, 'purge takes the sudo rights of the page\'s ssh logins');
