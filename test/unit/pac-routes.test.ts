@@ -90,10 +90,11 @@ test('the LAN card: a session only; whether a password is set, never what it is'
     assert.equal((await get(p, ROUTES.panelLan.path)).statusCode, 401);
     const login = await p.page.app.inject({ method: 'POST', url: ROUTES.login.path, headers: { host: 'masq-test.local', [CSRF_HEADER]: CSRF_VALUE, 'content-type': 'application/json' }, payload: JSON.stringify({ password: ADMIN_PASSWORD }), remoteAddress: PHONE });
     const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
-    box.lan = { ...box.lan, 'lan-consuming': 'on', 'proxy-password': '****************' };
+    box.lan = { ...box.lan, 'lan-consuming': 'on', 'proxy-password': '****************', 'lan-dns': 'on' };
     const res = await get(p, ROUTES.panelLan.path, 'masq-test.local', cookie);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(res.json(), { lanConsuming: true, boxName: 'masq-test', address: '192.168.1.5', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true });
+    // This page was given no DNS-mode ports (no dnsPorts in its context), and says so.
+    assert.deepEqual(res.json(), { lanConsuming: true, boxName: 'masq-test', address: '192.168.1.5', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true, lanDns: true, dnsPorts: false });
     box.lan['proxy-password'] = '';
     assert.equal((await get(p, ROUTES.panelLan.path, 'masq-test.local', cookie)).json().passwordSet, false);
   } finally {
