@@ -6,7 +6,7 @@
 const FLOORS = [
   { name: 'ground', folders: ['system', 'chains', 'address-ranges', 'version.ts'] },
   { name: 'primitives', folders: ['crypto'] },
-  { name: 'codecs and storage', folders: ['wire', 'store'] },
+  { name: 'codecs and storage', folders: ['wire', 'store', 'tls-mask'] },
   { name: 'configuration', folders: ['config'] },
   { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal', 'dns'] },
   { name: 'subsystems', folders: ['neighborhood', 'hopper', 'proxy', 'accountant', 'wifi'] },

@@ -72,7 +72,7 @@ export function keyPairFromPrivate(privateKey: Buffer): StaticKeyPair {
 }
 
 /** X25519 with a remote public key from the wire: a key OpenSSL refuses (e.g. low order) is an auth failure. */
-function dh(local: StaticKeyPair, remotePublic: Buffer): Buffer {
+export function dh(local: StaticKeyPair, remotePublic: Buffer): Buffer {
   if (remotePublic.length !== KEY_BYTES) throw authFailure('a public key has the wrong length');
   try {
     return diffieHellman({ privateKey: privateKeyFromRaw(local.privateKey), publicKey: publicKeyFromRaw(remotePublic) });

@@ -10,6 +10,10 @@ import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
 import { type Clock, MasqError, SYSTEM_CLOCK } from '../system/index.js';
 import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/index.js';
+import { type Disguised, type DisguiseListener, Stranger, disguiseAccept, disguiseDial } from './disguise.js';
+
+export { createDecoy, type Decoy } from './decoy.js';
+export { type DisguiseListener, Stranger } from './disguise.js';
 
 export const LINK_VERSION = 1;
 const KEEPALIVE = 0;
@@ -21,7 +25,13 @@ export interface LinkOptions {
   staticKeys: StaticKeyPair;
   publicKey: Buffer;
   chainId: number;
+  /** How frames look on the wire when `tls` is not set (plain: as they are, MASQ's way). */
   mask?: Mask;
+  /**
+   * The `tls` mask (docs/MESH.md, "Clandestine links"): links look like HTTPS. A listener needs `listener` (its
+   * proof checks and its decoy for strangers); a dialer needs nothing more than the listener's key.
+   */
+  tls?: { listener?: DisguiseListener };
   handshakeTimeoutMs?: number;
   /** No frame at all for this long closes the link; keep-alives go out at a third of it. */
   idleTimeoutMs?: number;
@@ -48,16 +58,21 @@ class FrameSource {
   private waiter: ((b: Buffer | Error) => void) | undefined;
   private failure: Error | undefined;
 
-  constructor(private readonly socket: Socket, private readonly unwrap: FrameUnwrapper) {
-    socket.on('data', (chunk: Buffer) => {
+  /** `first`: bytes already read from the socket (what came after a disguise's handshake). */
+  constructor(private readonly socket: Socket, private readonly unwrap: FrameUnwrapper, first?: Buffer) {
+    const take = (chunk: Buffer): void => {
       try {
         for (const body of this.unwrap.push(chunk)) this.deliver(body);
       } catch (e) {
         this.fail(e as Error);
       }
-    });
+    };
+    if (first && first.length > 0) take(first);
+    socket.on('data', take);
     socket.once('close', () => this.fail(new MasqError('LINK_AUTH', 'the neighbor closed the connection')));
     socket.once('error', (e) => this.fail(e));
+    // A disguise's handshake leaves the socket paused.
+    socket.resume();
   }
 
   onFrame: ((b: Buffer) => void) | undefined;
@@ -202,42 +217,58 @@ function checkAnnouncedKey(payload: Buffer, remoteStatic: Uint8Array): void {
   }
 }
 
+/** Bounds a handshake; on failure the socket goes, unless a stranger's connection now belongs to the decoy. */
 function withTimeout<T>(p: Promise<T>, ms: number, socket: Socket): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       socket.destroy();
       reject(new MasqError('LINK_AUTH', `the neighbor did not complete the handshake within ${ms} ms`));
     }, ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); socket.destroy(); reject(e); });
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => {
+      clearTimeout(t);
+      if (!(e instanceof Stranger)) socket.destroy();
+      reject(e);
+    });
   });
+}
+
+/** The frame source and mask of a socket: straight away, or after the `tls` mask's handshake. */
+async function framed(socket: Socket, opts: LinkOptions, disguise: (() => Promise<Disguised>) | undefined): Promise<{ source: FrameSource; mask: Mask }> {
+  if (!disguise) {
+    const mask = opts.mask ?? PLAIN_MASK;
+    return { source: new FrameSource(socket, mask.unwrap()), mask };
+  }
+  const { mask, leftover } = await disguise();
+  return { source: new FrameSource(socket, mask.unwrap(), leftover), mask };
 }
 
 /** Connects to a neighbor whose X25519 key is known and completes the handshake. */
 export function dialLink(host: string, port: number, remoteStatic: Buffer, opts: LinkOptions): Promise<Link> {
-  const mask = opts.mask ?? PLAIN_MASK;
   const socket = connect({ host, port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   socket.setNoDelay(true);
-  const source = new FrameSource(socket, mask.unwrap());
+  const clock = opts.clock ?? SYSTEM_CLOCK;
   const run = async (): Promise<Link> => {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    const { source, mask } = await framed(socket, opts, opts.tls ? () => disguiseDial(socket, remoteStatic, clock) : undefined);
     const ik = new IkInitiator({ s: opts.staticKeys, rs: remoteStatic, prologue: prologue(opts.chainId) });
     socket.write(mask.wrap(encodeFrame(Buffer.concat([Buffer.from([LINK_VERSION]), ik.writeMessage1(opts.publicKey)]))));
     const { payload, keys } = ik.readMessage2(await source.next());
     checkAnnouncedKey(payload, keys.remoteStatic);
-    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, opts.clock ?? SYSTEM_CLOCK);
+    return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, clock);
   };
   return withTimeout(run(), opts.handshakeTimeoutMs ?? 5000, socket);
 }
 
-/** Completes the listener's side of the handshake on an accepted socket. */
+/** Completes the listener's side of the handshake on an accepted socket; a stranger (tls) rejects with Stranger. */
 export function acceptLink(socket: Socket, opts: LinkOptions): Promise<Link> {
-  const mask = opts.mask ?? PLAIN_MASK;
   socket.setNoDelay(true);
-  const source = new FrameSource(socket, mask.unwrap());
+  const listener = opts.tls?.listener;
+  if (opts.tls && !listener) return Promise.reject(new Error('a tls listener needs its proof checks and decoy'));
   const run = async (): Promise<Link> => {
+    const { source, mask } = await framed(socket, opts, listener ? () => disguiseAccept(socket, listener, opts.handshakeTimeoutMs ?? 5000) : undefined);
     const first = await source.next();
     if (first[0] !== LINK_VERSION) throw new MasqError('WIRE_DECODE', `unknown link protocol version ${first[0]}`);
     const ik = new IkResponder({ s: opts.staticKeys, prologue: prologue(opts.chainId) });
@@ -247,5 +278,8 @@ export function acceptLink(socket: Socket, opts: LinkOptions): Promise<Link> {
     socket.write(mask.wrap(encodeFrame(msg)));
     return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, opts.clock ?? SYSTEM_CLOCK);
   };
-  return withTimeout(run(), opts.handshakeTimeoutMs ?? 5000, socket);
+  const ms = opts.handshakeTimeoutMs ?? 5000;
+  // With tls, a stranger silent for `ms` goes to the decoy (a web server waits longer than that); the whole
+  // handshake of a proven peer is bounded by twice it.
+  return listener ? withTimeout(run(), 2 * ms, socket) : withTimeout(run(), ms, socket);
 }

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { type Server, type Socket, createServer } from 'node:net';
-import { type Link, type LinkOptions, acceptLink, dialLink } from '../link/index.js';
+import { type Link, type LinkOptions, Stranger, acceptLink, dialLink } from '../link/index.js';
 import { type PeerTransport, type PeerTransportEvents, type RecordKind, isRecordKind } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
 import type { Offence } from './bans.js';
@@ -76,7 +76,8 @@ export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTran
       },
       (e: unknown) => {
         this.handshaking.delete(socket);
-        if (!this.closed) this.o.offence(undefined, ip, 'handshake', describeError(e));
+        // A stranger under the tls mask is the decoy's now (it logged the visit): not an offence.
+        if (!this.closed && !(e instanceof Stranger)) this.o.offence(undefined, ip, 'handshake', describeError(e));
       },
     );
   }

@@ -1,61 +1,15 @@
-// Socket plumbing of the entry: bounded reads of a protocol prefix, splicing two streams with backpressure and
-// half-close, and ending a connection with a last reply. Every timer started here is cleared.
+// Socket plumbing of the entry: the first byte (bounded reads of a prefix are src/system's readPrefix), splicing two
+// streams with backpressure and half-close, and ending a connection with a last reply. Every timer started here is
+// cleared.
 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { PrefixAborted, readPrefix } from '../system/index.js';
 
-/**
- * The client went away, or sent more than a prefix may have, before the prefix was complete. Control flow only:
- * whoever reads a prefix ends the connection on it quietly.
- */
-export class PrefixAborted extends Error {}
+export { PrefixAborted, readPrefix };
 
 /** After one side has finished, how long the other gets to finish too. */
 export const LINGER_MS = 5000;
-
-/**
- * Collects bytes from a paused socket, starting with `start`, until `parse` returns a value. Keeps at most `max`
- * bytes plus one network chunk. Leaves the socket paused with every byte it read in the returned `buf`.
- */
-export function readPrefix<T>(sock: Socket, start: Buffer, max: number, parse: (buf: Buffer) => T | undefined): Promise<{ value: T; buf: Buffer }> {
-  return new Promise((resolve, reject) => {
-    let buf = start;
-    const finish = (): void => {
-      sock.removeListener('data', onData);
-      sock.removeListener('end', onEnd);
-      sock.removeListener('close', onEnd);
-      sock.pause();
-    };
-    const attempt = (): boolean => {
-      const value = parse(buf);
-      if (value !== undefined) {
-        finish();
-        resolve({ value, buf });
-        return true;
-      }
-      if (buf.length >= max) {
-        finish();
-        reject(new PrefixAborted('prefix too long'));
-        return true;
-      }
-      return false;
-    };
-    function onData(d: Buffer): void {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      attempt();
-    }
-    function onEnd(): void {
-      finish();
-      reject(new PrefixAborted('client closed'));
-    }
-    if (start.length > 0 && attempt()) return;
-    if (sock.destroyed || sock.readableEnded) return onEnd();
-    sock.on('data', onData);
-    sock.once('end', onEnd);
-    sock.once('close', onEnd);
-    sock.resume();
-  });
-}
 
 /** The first byte the client sends, or undefined if it closes first. */
 export async function firstBytes(sock: Socket, start: Buffer): Promise<Buffer | undefined> {

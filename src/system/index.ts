@@ -4,6 +4,7 @@
 export { type MachineFacts, systemEnvironment } from './environment.js';
 export { describeError, type ErrorCode, MasqError } from './errors.js';
 export { createLogCore, createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+export { type PrefixOptions, PrefixAborted, readPrefix } from './read-prefix.js';
 export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';
 export { BACKGROUND_TIMERS, type Timers } from './timers.js';

@@ -7,6 +7,7 @@ import { generateIdentity } from '../../src/crypto/identity.js';
 import { keyPairFromPrivate } from '../../src/crypto/noise.js';
 import { type Link, type LinkOptions, MAX_RECORD_BYTES, acceptLink, dialLink } from '../../src/link/index.js';
 import { MasqError } from '../../src/system/errors.js';
+import { nextRecord, recordsBothWays } from '../helpers/link-records.js';
 
 const servers: Server[] = [];
 after(() => { for (const s of servers) s.close(); });
@@ -30,7 +31,6 @@ async function listen(opts: LinkOptions): Promise<{ port: number; links: Promise
   return { port: (server.address() as { port: number }).port, links, sockets };
 }
 
-const nextRecord = (l: Link): Promise<Buffer> => new Promise((r) => l.once('record', r));
 
 test('a handshake authenticates both sides; records flow both ways, up to the maximum size', async () => {
   const a = node();
@@ -40,13 +40,7 @@ test('a handshake authenticates both sides; records flow both ways, up to the ma
   const accepted = await (srv.links[0] as Promise<Link>);
   assert.ok(accepted.remotePublicKey.equals(a.publicKey), 'the listener learns the dialer\'s full key');
   assert.ok(dialer.remotePublicKey.equals(b.publicKey), 'the dialer learns the listener\'s full key');
-  const got = nextRecord(accepted);
-  dialer.send(Buffer.from('hello'));
-  assert.equal((await got).toString(), 'hello');
-  const big = Buffer.alloc(MAX_RECORD_BYTES, 7);
-  const back = nextRecord(dialer);
-  accepted.send(big);
-  assert.ok((await back).equals(big));
+  await recordsBothWays(dialer, accepted);
   assert.throws(() => dialer.send(Buffer.alloc(MAX_RECORD_BYTES + 1)));
   const closed = new Promise((r) => accepted.once('close', r));
   dialer.close();
