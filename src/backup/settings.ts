@@ -32,6 +32,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   ip: KEPT,
   'lan-consuming': KEPT,
   'lan-dns': KEPT,
+  'link-mask': KEPT,
   'log-level': KEPT,
   'mapping-lifetime': KEPT,
   'mapping-protocol': KEPT,

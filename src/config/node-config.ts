@@ -4,7 +4,7 @@
 import { type Chain, findChain } from '../chains/index.js';
 import { type LogLevel } from '../system/index.js';
 import type { RatePack } from '../wire/index.js';
-import { type MappingProtocol, type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
+import { type LinkMask, type MappingProtocol, type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
 import type { Resolution } from './resolve.js';
 import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
 import type { ConfigRow } from '../store/index.js';
@@ -31,6 +31,8 @@ export interface NodeConfig {
   readonly lanConsuming: boolean;
   /** The whole-home DNS mode: masq-setup's doors bring the home in from loopback (src/lan-entry). */
   readonly lanDns: boolean;
+  /** How links look on the wire (docs/MESH.md, "Clandestine links"). */
+  readonly linkMask: LinkMask;
   readonly logLevel: LogLevel;
   readonly mappingProtocol: MappingProtocol | undefined;
   readonly mappingLifetimeSec: number;
@@ -80,6 +82,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     ip: opt('ip'),
     lanConsuming: text('lan-consuming') === 'on',
     lanDns: text('lan-dns') === 'on',
+    linkMask: text('link-mask') as LinkMask,
     logLevel: text('log-level') as LogLevel,
     mappingProtocol: opt('mapping-protocol') as MappingProtocol | undefined,
     mappingLifetimeSec: Number(text('mapping-lifetime')),

@@ -90,6 +90,9 @@ const enumOf = (values: readonly string[], caseInsensitive = false) => (v: strin
 };
 
 const onOff = enumOf(['on', 'off'], true);
+/** How links look on the wire, the default first (src/link: the tls mask and its decoy; the plain mask of src/wire). */
+export const LINK_MASKS = ['tls', 'plain'] as const;
+export type LinkMask = (typeof LINK_MASKS)[number];
 
 function ipv4(v: string): string {
   if (isIP(v) !== 4) fail(`'${v}' is not an IPv4 address`);
@@ -268,6 +271,12 @@ const PARAM_TABLE = [
     help: 'on: the whole-home DNS mode. The box answers DNS on its local networks with its own address for every name, and hands what devices then send to its ports 80 and 443 to the Node, which reads the site from Host or TLS SNI: a device whose DNS server is the box goes through MASQ with no proxy setting. This machine\'s own programs then use the proxy without its password. off: port 53 answers REFUSED. Not a MASQ parameter: masq-pi\'s own.',
     check: onOff,
     defaultValue: () => 'off',
+  },
+  {
+    name: 'link-mask', valueName: 'tls|plain',
+    help: 'How links to neighbors look on the wire. tls: like HTTPS, a browser\'s TLS 1.3 to a web server, and the clandestine port answers anyone without this Node\'s key as an HTTPS server would (docs/MESH.md, "Clandestine links"). plain: Noise frames as they are (MASQ\'s way: fully encrypted, easy to tell apart). A Node advertises its mask in its record; every Node of a network needs the same one to dial a newcomer. Not a MASQ parameter: masq-pi\'s own.',
+    check: enumOf(LINK_MASKS, true),
+    defaultValue: () => LINK_MASKS[0],
   },
   {
     name: 'log-level', valueName: 'LEVEL',

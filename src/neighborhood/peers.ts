@@ -20,6 +20,8 @@ export interface PeersOptions {
   link: LinkOptions;
   /** Where a peer listens, if we know. */
   addressOf(peer: string): { ip: string; port: number } | undefined;
+  /** Whether to dial the Node with this X25519 key (hex) with the tls mask: its record says, else our own mask. */
+  dialsTls(x25519Hex: string): boolean;
   /** Whether a key (once known) or an address is banned. */
   refused(key: string | undefined, ip: string): boolean;
   /** A peer or address did something wrong; the owner of the bans decides what follows. */
@@ -92,7 +94,9 @@ export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTran
     if (this.closed) return Promise.reject(new MasqError('PEER_UNREACHABLE', 'the Neighborhood is closed'));
     if (this.o.refused(undefined, ip)) return Promise.reject(new MasqError('PEER_UNREACHABLE', `${ip} is banned`));
     if (this.dials.size >= MAX_DIALS) return Promise.reject(new MasqError('PEER_UNREACHABLE', `${MAX_DIALS} dials are under way already`));
-    const p = dialLink(ip, port, x25519, this.o.link).then((link) => {
+    // The listener's proof checks and decoy belong to our own port, not to a dial.
+    const { tls: _listening, ...plain } = this.o.link;
+    const p = dialLink(ip, port, x25519, this.o.dialsTls(x25519.toString('hex')) ? { ...plain, tls: {} } : plain).then((link) => {
       const key = this.adopt(link, true, ip);
       if (key === undefined) throw new MasqError('PEER_UNREACHABLE', `the Node at ${id} is banned or cannot be linked`);
       return key;

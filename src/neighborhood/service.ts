@@ -4,7 +4,9 @@
 
 import { EventEmitter } from 'node:events';
 import { keyPairFromPrivate, type NodeIdentity } from '../crypto/index.js';
-import { MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES } from '../link/index.js';
+import type { LinkMask } from '../config/index.js';
+import { type Decoy, MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES, createDecoy } from '../link/index.js';
+import { ReplayGuard, serverNameFor } from '../tls-mask/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
 import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
 import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
@@ -42,6 +44,8 @@ export interface NeighborhoodOptions {
   savePastNeighbors(descriptors: string[]): Promise<void>;
   log: Logger;
   linkTimeouts?: { handshakeMs?: number; idleMs?: number };
+  /** How links look on the wire (link-mask); plain by default. */
+  linkMask?: LinkMask;
   banMs?: number;
   /** Decides bans, record versions and culls; SYSTEM_CLOCK by default. */
   clock?: Clock;
@@ -75,6 +79,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly initialRefusals = new Set<string>();
   private readonly cullTimer: NodeJS.Timeout;
   private readonly maintainTimer: NodeJS.Timeout;
+  private readonly decoy: Decoy | undefined;
   private readonly clock: Clock;
   private version: number;
   private minHops: number;
@@ -103,9 +108,15 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
         return [];
       }
     });
+    const staticKeys = keyPairFromPrivate(o.identity.encryptionPrivate);
+    const tls = (o.linkMask ?? 'plain') === 'tls';
+    // Under the tls mask strangers on our port meet an HTTPS server for the name our dialers present.
+    this.decoy = tls ? createDecoy(serverNameFor(o.identity.encryptionPublic), o.log) : undefined;
+    const decoy = this.decoy;
     this.peers = new Peers({
       link: {
-        staticKeys: keyPairFromPrivate(o.identity.encryptionPrivate),
+        staticKeys,
+        ...(decoy ? { tls: { listener: { staticKeys, certificateBytes: decoy.certificateBytes, decoy: (s, seen, why) => decoy.take(s, seen, why), replays: new ReplayGuard(), clock: this.clock } } } : {}),
         publicKey: o.identity.publicKey,
         chainId: o.chainId,
         ...(o.linkTimeouts?.handshakeMs !== undefined ? { handshakeTimeoutMs: o.linkTimeouts.handshakeMs } : {}),
@@ -117,6 +128,10 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       addressOf: (peer) => {
         const a = this.db.get(peer)?.address;
         return a?.ports[0] !== undefined ? { ip: a.ip, port: a.ports[0] } : undefined;
+      },
+      dialsTls: (x25519Hex) => {
+        const known = this.db.keys().find((k) => k.startsWith(x25519Hex));
+        return known !== undefined ? this.db.get(known)?.record.tlsLinks === true : tls;
       },
       refused: (key, ip) => (key !== undefined && this.bans.keyBanned(key, this.clock.now())) || this.bans.ipBanned(ip, this.clock.now()),
       offence: (key, ip, offence, detail) => this.punish(key, ip, offence, detail),
@@ -215,6 +230,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     clearInterval(this.cullTimer);
     clearInterval(this.maintainTimer);
     this.redial.close();
+    this.decoy?.close();
     await this.peers.close();
   }
 
@@ -233,6 +249,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       acceptsConnections: this.o.mode === 'standard',
       routesData: this.o.mode !== 'consume-only',
       neighbors: [...this.neighbors].map((k) => Buffer.from(k, 'hex')),
+      ...(this.o.linkMask === 'tls' ? { tlsLinks: true } : {}),
     };
     const signed = signRecord(this.o.identity, this.o.chainId, record);
     const address = this.ourAddress();

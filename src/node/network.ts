@@ -83,6 +83,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     earningWallet: wallets.earningAddress() ?? ZERO_WALLET,
     ratePack: rates,
     minHops: c.minHops,
+    linkMask: c.linkMask,
     initialNeighbors: initial,
     savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
     log: log.child('Neighborhood'),

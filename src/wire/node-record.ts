@@ -1,6 +1,7 @@
 // Signed node records and Gossip messages: our own compact, versioned binary codec (docs/MESH.md). Pure and bounded.
 //
-// Record (signed part): [format 1][public key 64][version u32][earning wallet 20][rate pack 4×u64][flags u8]
+// Record (signed part): [format 1][public key 64][version u32][earning wallet 20][rate pack 4×u64][flags u8: 1 accepts
+//                       connections, 2 routes data, 4 links with the tls mask]
 //                       [neighbor count u8 ≤ MAX_NEIGHBORS][neighbor keys 64 each, strictly ascending][country 0|2+2]
 // Signature: Ed25519 over "masq-node-record/1" ‖ chain id (u32) ‖ record, so a record signed for one chain is
 // worthless on another. The exact received bytes are kept and forwarded, never re-encoded.
@@ -20,6 +21,8 @@ export const MAX_ADDRESS_PORTS = 8;
 export const MAX_RECORD_BYTES = 1 + PUBLIC_KEY_BYTES + 4 + 20 + 32 + 1 + 1 + MAX_NEIGHBORS * PUBLIC_KEY_BYTES + 3;
 const FLAG_ACCEPTS = 0x01;
 const FLAG_ROUTES = 0x02;
+/** Dial me with the tls mask (docs/MESH.md, "Clandestine links"). */
+const FLAG_TLS = 0x04;
 const SIGNING_DOMAIN = Buffer.from('masq-node-record/1');
 
 export interface RatePack {
@@ -40,6 +43,8 @@ export interface NodeRecord {
   /** Public keys of this Node's (half-)neighbors. */
   neighbors: Buffer[];
   countryCode?: string;
+  /** Its links look like HTTPS: dial it with the tls mask. */
+  tlsLinks?: boolean;
 }
 
 export interface NodeAddress {
@@ -59,7 +64,7 @@ const RATES: ReadonlyArray<keyof RatePack> = ['routingByteRate', 'routingService
 export function encodeRecord(r: NodeRecord): Buffer {
   const w = new Writer().u8(RECORD_FORMAT).bytes(r.publicKey).u32(r.version).bytes(r.earningWallet);
   for (const k of RATES) w.u64(r.ratePack[k]);
-  w.u8((r.acceptsConnections ? FLAG_ACCEPTS : 0) | (r.routesData ? FLAG_ROUTES : 0));
+  w.u8((r.acceptsConnections ? FLAG_ACCEPTS : 0) | (r.routesData ? FLAG_ROUTES : 0) | (r.tlsLinks ? FLAG_TLS : 0));
   const sorted = [...r.neighbors].sort(Buffer.compare);
   w.u8(sorted.length);
   for (const n of sorted) w.bytes(n);
@@ -80,7 +85,7 @@ export function decodeRecord(buf: Buffer): NodeRecord {
   const earningWallet = Buffer.from(r.bytes(20, 'earning wallet'));
   const rates = RATES.map((k) => r.u64(k));
   const flags = r.u8('flags');
-  if ((flags & ~(FLAG_ACCEPTS | FLAG_ROUTES)) !== 0) r.fail('unknown flags');
+  if ((flags & ~(FLAG_ACCEPTS | FLAG_ROUTES | FLAG_TLS)) !== 0) r.fail('unknown flags');
   const count = r.count('neighbor count', MAX_NEIGHBORS);
   const neighbors: Buffer[] = [];
   for (let i = 0; i < count; i++) {
@@ -104,6 +109,7 @@ export function decodeRecord(buf: Buffer): NodeRecord {
     publicKey, version, earningWallet, ratePack: { routingByteRate, routingServiceRate, exitByteRate, exitServiceRate },
     acceptsConnections: (flags & FLAG_ACCEPTS) !== 0, routesData: (flags & FLAG_ROUTES) !== 0, neighbors,
     ...(countryCode ? { countryCode } : {}),
+    ...((flags & FLAG_TLS) !== 0 ? { tlsLinks: true } : {}),
   };
 }
 

@@ -1,0 +1,153 @@
+// The tls mask's codecs (src/tls-mask), pure: the ClientHello's shape (Chrome's suites, its 16 extensions with GREASE
+// first and last and the order shuffled, an ML-KEM-768 key of the right form, JA4's counts), the proof a dialer
+// gives and the replays it refuses, the listener's flight, the stream of records both ways with padding and frames
+// spanning records; every parser fuzzed.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
+import fc from 'fast-check';
+import { generateStaticKeyPair, x25519 } from '../../src/crypto/index.js';
+import { MasqError } from '../../src/system/index.js';
+import {
+  CONTENT, RecordReader, ReplayGuard, WINDOW_S, authKeys, buildClientFinish, buildClientHello, buildServerFlight, helloRandom, keystream,
+  parseClientHello, parseServerHello, sealFrame, serverNameFor, serverRandom, sessionIdFor, SERVER_NAMES, StreamReader,
+} from '../../src/tls-mask/index.js';
+import { CHROME_CIPHERS, EXT, GROUP, isGrease, mlKemShapedKey } from '../../src/tls-mask/client-hello.js';
+import { encodeFrame } from '../../src/wire/index.js';
+
+const FUZZ = { seed: 16, numRuns: 500 };
+const RND = { bytes: (n: number) => randomBytes(n), below: (n: number) => randomInt(n) };
+
+function hello(serverName = 'www.example.com'): { bytes: Buffer; x: Buffer } {
+  const x = generateStaticKeyPair().publicKey;
+  return { bytes: buildClientHello({ random: randomBytes(32), sessionId: randomBytes(32), serverName, x25519: x, hybridX25519: generateStaticKeyPair().publicKey }, RND), x };
+}
+
+/** The extension types of a ClientHello, in order. */
+function extensionTypes(bytes: Buffer): number[] {
+  let p = 5 + 4 + 2 + 32;
+  p += 1 + (bytes[p] as number);
+  p += 2 + bytes.readUInt16BE(p);
+  p += 1 + (bytes[p] as number);
+  const end = p + 2 + bytes.readUInt16BE(p);
+  const types: number[] = [];
+  for (p += 2; p < end; p += 4 + bytes.readUInt16BE(p + 2)) types.push(bytes.readUInt16BE(p));
+  return types;
+}
+
+test('the ClientHello is Chrome\'s shape: one record, 15 suites after GREASE, 16 extensions between GREASE ones, shuffled', () => {
+  const { bytes, x } = hello();
+  assert.deepEqual([...bytes.subarray(0, 3)], [CONTENT.handshake, 3, 1]);
+  const parsed = parseClientHello(bytes);
+  assert.ok(parsed.kind === 'hello');
+  assert.equal(parsed.serverName, 'www.example.com');
+  assert.ok(parsed.x25519?.equals(x), 'the X25519 share is the dialer\'s key');
+  assert.equal(parsed.length, bytes.length);
+  const suitesAt = 5 + 4 + 2 + 32 + 1 + 32;
+  assert.equal(bytes.readUInt16BE(suitesAt), 32);
+  assert.ok(isGrease(bytes.readUInt16BE(suitesAt + 2)));
+  assert.deepEqual(Array.from({ length: 15 }, (_, i) => bytes.readUInt16BE(suitesAt + 4 + 2 * i)), [...CHROME_CIPHERS]);
+  const types = extensionTypes(bytes);
+  assert.equal(types.length, 18);
+  assert.ok(isGrease(types[0] as number) && isGrease(types[17] as number));
+  assert.deepEqual(types.slice(1, 17).sort((a, b) => a - b), Object.values(EXT).sort((a, b) => a - b), 'JA4: t13d1516h2, Chrome\'s 16 extensions');
+  const orders = new Set(Array.from({ length: 20 }, () => extensionTypes(hello().bytes).join(',')));
+  assert.ok(orders.size > 15, 'the order changes from one hello to the next');
+});
+
+test('the hybrid share\'s ML-KEM-768 key has the right form: 1184 bytes, every 12-bit coefficient below q', () => {
+  const key = mlKemShapedKey(RND);
+  assert.equal(key.length, 1184);
+  for (let i = 0; i < 384; i++) {
+    const [b0, b1, b2] = [key[i * 3] as number, key[i * 3 + 1] as number, key[i * 3 + 2] as number];
+    assert.ok((b0 | ((b1 & 0x0f) << 8)) < 3329 && ((b1 >> 4) | (b2 << 4)) < 3329);
+  }
+  assert.ok(GROUP.x25519MlKem768 === 0x11ec);
+});
+
+test('the proof: right key, right time and first use accepted; wrong key, old time, a replay refused', () => {
+  const listener = generateStaticKeyPair();
+  const eph = generateStaticKeyPair();
+  const keys = authKeys(x25519(eph, listener.publicKey));
+  const now = 1_800_000_000;
+  const random = helloRandom(keys, now, randomBytes(28));
+  const fields = { random, sessionId: sessionIdFor(keys, random, 'www.apple.com'), serverName: 'www.apple.com' };
+  const listenerKeys = authKeys(x25519(listener, eph.publicKey));
+  const guard = new ReplayGuard();
+  assert.deepEqual(guard.check(listenerKeys, fields, now + 30), { ok: true });
+  assert.deepEqual(guard.check(listenerKeys, fields, now + 31), { ok: false, why: 'replay' });
+  assert.deepEqual(new ReplayGuard().check(listenerKeys, fields, now + WINDOW_S + 1), { ok: false, why: 'time' });
+  const stranger = authKeys(x25519(generateStaticKeyPair(), eph.publicKey));
+  assert.deepEqual(new ReplayGuard().check(stranger, fields, now), { ok: false, why: 'proof' });
+  assert.deepEqual(new ReplayGuard().check(listenerKeys, { ...fields, serverName: 'www.bing.com' }, now), { ok: false, why: 'proof' }, 'the name is bound');
+  // Bounded: the oldest are forgotten first.
+  const small = new ReplayGuard(2);
+  for (let i = 0; i < 3; i++) {
+    const r = helloRandom(keys, now, randomBytes(28));
+    assert.equal(small.check(listenerKeys, { random: r, sessionId: sessionIdFor(keys, r, ''), serverName: undefined }, now).ok, true);
+  }
+});
+
+test('the listener\'s flight and the dialer\'s finish read as TLS records; the ServerHello proves the listener', () => {
+  const keys = authKeys(randomBytes(32));
+  const clientRandom = randomBytes(32);
+  const flight = buildServerFlight({ random: serverRandom(keys, clientRandom), sessionId: randomBytes(32), x25519: randomBytes(32) }, 353, RND);
+  const sh = parseServerHello(flight);
+  assert.ok(sh.kind === 'hello' && sh.random.equals(serverRandom(keys, clientRandom)));
+  const records = new RecordReader().push(flight);
+  assert.deepEqual(records.map((r) => r.type), [CONTENT.handshake, CONTENT.changeCipherSpec, 23, 23, 23, 23]);
+  assert.equal(records[3]?.fragment.length, 353 + 17, 'the Certificate record the size of the decoy\'s');
+  assert.deepEqual(new RecordReader().push(buildClientFinish(RND)).map((r) => [r.type, r.fragment.length]), [[CONTENT.changeCipherSpec, 1], [23, 53]]);
+});
+
+test('the stream: frames of any size both ways, padded small records, nothing in the clear; chunks of any split', () => {
+  const secret = randomBytes(32);
+  const [cr, sr] = [randomBytes(32), randomBytes(32)];
+  const send = keystream(secret, cr, sr, 'dialer');
+  const reader = new StreamReader(keystream(secret, cr, sr, 'dialer'), 70_000);
+  const frames = [Buffer.from('hello'), Buffer.alloc(0), randomBytes(1000), Buffer.alloc(65_000, 9), randomBytes(16_000)];
+  const wire = Buffer.concat(frames.map((f) => sealFrame(encodeFrame(f, { maxFrameBytes: 70_000 }), send, RND)));
+  assert.equal(wire.indexOf(Buffer.alloc(64, 9)), -1, 'no plaintext run survives');
+  const records = new RecordReader().push(wire);
+  assert.ok(records.every((r) => r.type === 23 && r.fragment.length <= 16_401));
+  const got: Buffer[] = [];
+  for (let at = 0; at < wire.length;) {
+    const n = 1 + randomInt(3000);
+    got.push(...reader.push(wire.subarray(at, at + n)));
+    at += n;
+  }
+  assert.deepEqual(got.map((b) => b.toString('hex')), frames.map((b) => b.toString('hex')));
+  const sizes = new Set(Array.from({ length: 30 }, () => sealFrame(encodeFrame(Buffer.alloc(600)), send, RND).length));
+  assert.ok(sizes.size > 10, 'equal cells do not make equal records');
+});
+
+test('fuzz: the parsers take any bytes and answer incomplete, invalid or a hello; the stream reader throws only decode errors', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => {
+    const h = parseClientHello(Buffer.from(b));
+    assert.ok(['incomplete', 'invalid', 'hello'].includes(h.kind));
+    const s = parseServerHello(Buffer.from(b));
+    assert.ok(['incomplete', 'invalid', 'hello'].includes(s.kind));
+  }), FUZZ);
+  const good = hello().bytes;
+  fc.assert(fc.property(fc.nat(good.length - 1), fc.nat(255), (at, v) => {
+    const bad = Buffer.from(good);
+    bad[at] = v;
+    assert.ok(['incomplete', 'invalid', 'hello'].includes(parseClientHello(bad).kind));
+  }), FUZZ);
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => {
+    const reader = new StreamReader(keystream(randomBytes(32), randomBytes(32), randomBytes(32), 'listener'), 70_000);
+    try {
+      reader.push(Buffer.concat([Buffer.from([23, 3, 3, b.length >> 8, b.length & 0xff]), Buffer.from(b)]));
+    } catch (e) {
+      if (!(e instanceof MasqError) || e.code !== 'WIRE_DECODE') throw e;
+    }
+  }), FUZZ);
+});
+
+test('server names: one table, the same name for a Node\'s every dialer', () => {
+  const key = randomBytes(32);
+  assert.equal(serverNameFor(key), serverNameFor(Buffer.from(key)));
+  assert.ok(SERVER_NAMES.includes(serverNameFor(key)));
+  assert.ok(new Set(Array.from({ length: 64 }, () => serverNameFor(randomBytes(32)))).size > 4);
+});
