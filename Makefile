@@ -1,6 +1,6 @@
 # The two README commands: `make run` and `make test`. Everything they need is installed here.
 SHELL := /bin/sh
-APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc dnsmasq-base klibc-utils
+APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc dnsmasq-base klibc-utils libndpi-bin tshark
 # What `make deb-test` needs on top (clean Debian roots, containers, arm64 emulation).
 APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-support
 # What `make deb` and `make apt-repo` need: strip for both architectures' addons, the repository's index and signature.
