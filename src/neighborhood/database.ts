@@ -69,6 +69,12 @@ export class NeighborhoodDatabase implements GraphView {
     this.entries.set(this.rootKey, { record, signed, ...(address ? { address } : {}), lastUpdate: now });
   }
 
+  /** A Node's address proven by a link we dialed there (its key answered): kept unless one is known already. */
+  learnAddress(key: string, address: NodeAddress): void {
+    const e = this.entries.get(key);
+    if (e && !e.address && key !== this.rootKey) this.entries.set(key, { ...e, address });
+  }
+
   /** Forgets a Node's address (its connection broke); the record stays until culled. */
   forgetAddress(key: string): void {
     const e = this.entries.get(key);

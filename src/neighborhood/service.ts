@@ -73,6 +73,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly redial: Redialer;
   private readonly neighbors = new Set<string>();
   private readonly passTargets = new Map<string, number>();
+  /** Where we dialed each linked peer (at most one entry per link). */
+  private readonly dialed = new Map<string, NodeAddress>();
   /** Peers that sent their own record on their current link. */
   private readonly ownSeen = new Set<string>();
   private readonly initial: { x25519: string; ip: string; port: number }[];
@@ -290,6 +292,9 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private async debutTo(t: RedialTarget): Promise<boolean> {
     try {
       const peer = await this.peers.dial(t.ip, t.port, t.x25519);
+      // Our own dial proved where it listens: its address need not wait for its Gossip to reveal it.
+      this.dialed.set(peer, { ip: t.ip, ports: [t.port] });
+      this.db.learnAddress(peer, { ip: t.ip, ports: [t.port] });
       this.o.log.debug(`Debut to ${shortKey(peer)} at ${t.ip}:${t.port}`);
       this.sendGossip(peer, debutGossip(this.db));
       return true;
@@ -330,6 +335,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   private linkDown(peer: string): void {
     this.ownSeen.delete(peer);
+    this.dialed.delete(peer);
     const a = this.db.get(peer)?.address;
     const wasNeighbor = this.setNeighbor(peer, false);
     this.db.forgetAddress(peer);
@@ -426,6 +432,11 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     for (const s of d.store) {
       if (s.replace) this.db.remove(keyOf(s.opened.record.publicKey));
       this.db.update(s.opened.signed, s.opened.record, now);
+    }
+    for (const s of d.store) {
+      const k = keyOf(s.opened.record.publicKey);
+      const at = this.dialed.get(k);
+      if (at) this.db.learnAddress(k, at);
     }
     for (const k of d.addNeighbors) this.setNeighbor(k, true);
     if (d.reply) this.reply(peer, d.reply);

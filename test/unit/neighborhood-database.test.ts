@@ -69,3 +69,19 @@ test('cull drops unreferenced records after the grace time, never the root', () 
   db.remove(keyOf(me.publicKey));
   assert.equal(db.size(), 1, 'the root stays');
 });
+
+test('an address proven by our own dial is learned for a known Node without one, never over one, never for us', () => {
+  const me = generateIdentity();
+  const [a, b] = [generateIdentity(), generateIdentity()];
+  const db = new NeighborhoodDatabase(keyOf(me.publicKey));
+  const ra = rec(a, 1, []);
+  const rb = rec(b, 1, []);
+  db.update(ra.s, ra.r, 0);
+  db.update({ ...rb.s, address: { ip: '11.0.0.9', ports: [7777] } }, rb.r, 0);
+  db.learnAddress(keyOf(a.publicKey), { ip: '11.0.0.1', ports: [7777] });
+  db.learnAddress(keyOf(b.publicKey), { ip: '11.0.0.2', ports: [7777] });
+  db.learnAddress(keyOf(generateIdentity().publicKey), { ip: '11.0.0.3', ports: [7777] });
+  assert.deepEqual(db.get(keyOf(a.publicKey))?.address, { ip: '11.0.0.1', ports: [7777] });
+  assert.deepEqual(db.get(keyOf(b.publicKey))?.address, { ip: '11.0.0.9', ports: [7777] }, 'a known address stays');
+  assert.equal(db.size(), 2, 'an unknown Node is not added by its address');
+});
