@@ -1,7 +1,8 @@
 // make bench: one `name=value unit` line per figure. Zero-hop: a real Node process from bin/. Mesh: Node processes
 // on loopback addresses forming a network (test/helpers/loopback-network.ts), traffic over 3-hop routes. A local
 // HTTP server, real curl for bulk, node:http for time to first byte, /proc for memory and CPU. Accounting and
-// payments: bench/payments.ts. The box as its LAN's proxy and DNS server, in network namespaces: bench/lan.ts.
+// payments: bench/payments.ts. The box as its LAN's proxy and DNS server, in network namespaces: bench/lan.ts. One
+// link per mask: bench/links.ts; the mesh runs with each mask (tls as mesh_*, plain as mesh_plain_*).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helper
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
 import { BULK_MB, TTFB_REQUESTS, curlSpeed, emitLine as emit, quantile, ttfb, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
+import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
 import { setupPageFigures } from './setup-page.js';
 
@@ -70,10 +72,12 @@ function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-async function meshFigures(dir: string, port: number): Promise<void> {
+/** The mesh's figures with one link mask: tls (the default, what the performance targets apply to) as mesh_*, plain as mesh_plain_*. */
+async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Promise<void> {
+  const p = mask === 'tls' ? 'mesh_' : 'mesh_plain_';
   const net = await startNetwork({
-    count: MESH_NODES, dir: join(dir, 'mesh'),
-    env: { ...NETWORK_DEFAULTS, MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_LOG_LEVEL: 'warn', MASQ_MIN_HOPS: '3' },
+    count: MESH_NODES, dir: join(dir, `mesh-${mask}`),
+    env: { ...NETWORK_DEFAULTS, MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_LOG_LEVEL: 'warn', MASQ_MIN_HOPS: '3', MASQ_LINK_MASK: mask },
     onUnexpectedExit: (n, code) => { process.stderr.write(`mesh Node ${n.index + 1} exited with ${code}\n${n.output()}`); killAll(); process.exit(1); },
   });
   for (const n of net.nodes) if (n.child.pid) running.add(n.child);
@@ -83,9 +87,9 @@ async function meshFigures(dir: string, port: number): Promise<void> {
     const pids = net.nodes.map((n) => n.child.pid ?? 0);
     await new Promise((r) => setTimeout(r, 1000));
     const idle = pids.map(rssKiB);
-    emit('mesh_nodes', MESH_NODES, 'processes');
-    emit('mesh_rss_idle_mean', mean(idle) / 1024, 'MiB');
-    emit('mesh_rss_idle_max', Math.max(...idle) / 1024, 'MiB');
+    emit(`${p}nodes`, MESH_NODES, 'processes');
+    emit(`${p}rss_idle_mean`, mean(idle) / 1024, 'MiB');
+    emit(`${p}rss_idle_max`, Math.max(...idle) / 1024, 'MiB');
 
     const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
@@ -95,25 +99,25 @@ async function meshFigures(dir: string, port: number): Promise<void> {
     const meshSpeed = await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, url]);
     clearInterval(sampler);
     const cpu = pids.map((p, i) => cpuSeconds(p) - (cpuBefore[i] as number));
-    emit('mesh_direct_bulk_throughput', direct / 1e6, 'MB/s');
-    emit('mesh_3hop_bulk_throughput', meshSpeed / 1e6, 'MB/s');
-    emit('mesh_3hop_bulk_ratio', meshSpeed / direct, 'ratio');
-    emit('mesh_rss_under_load_max', Math.max(...peak) / 1024, 'MiB');
+    emit(`${p}direct_bulk_throughput`, direct / 1e6, 'MB/s');
+    emit(`${p}3hop_bulk_throughput`, meshSpeed / 1e6, 'MB/s');
+    emit(`${p}3hop_bulk_ratio`, meshSpeed / direct, 'ratio');
+    emit(`${p}rss_under_load_max`, Math.max(...peak) / 1024, 'MiB');
     // The route is not visible from outside, so the Nodes are ranked by the CPU they spent: after the originator,
     // the busiest is the exit, and the next two carried the response (the back-route's relays).
     const mb = (MESH_BULK_MB * 1024 * 1024) / 1e6;
     const others = cpu.slice(0, -1).sort((a, b) => b - a);
-    emit('mesh_cpu_per_mb_originator', (cpu.at(-1) as number) / mb, 's/MB');
-    emit('mesh_cpu_per_mb_exit', (others[0] as number) / mb, 's/MB');
-    emit('mesh_cpu_per_mb_relay', mean(others.slice(1, 3)) / mb, 's/MB');
-    emit('mesh_cpu_total_per_mb', cpu.reduce((a, b) => a + b, 0) / mb, 's/MB');
+    emit(`${p}cpu_per_mb_originator`, (cpu.at(-1) as number) / mb, 's/MB');
+    emit(`${p}cpu_per_mb_exit`, (others[0] as number) / mb, 's/MB');
+    emit(`${p}cpu_per_mb_relay`, mean(others.slice(1, 3)) / mb, 's/MB');
+    emit(`${p}cpu_total_per_mb`, cpu.reduce((a, b) => a + b, 0) / mb, 's/MB');
 
     const small = `http://127.0.0.1:${port}/small`;
     const times: number[] = [];
     for (let i = 0; i < MESH_TTFB_REQUESTS; i++) times.push(await ttfb({ host: '127.0.0.1', port: me.proxyPort }, small));
     times.sort((a, b) => a - b);
-    emit('mesh_3hop_ttfb_median', quantile(times, 0.5), 'ms');
-    emit('mesh_3hop_ttfb_p95', quantile(times, 0.95), 'ms');
+    emit(`${p}3hop_ttfb_median`, quantile(times, 0.5), 'ms');
+    emit(`${p}3hop_ttfb_p95`, quantile(times, 0.95), 'ms');
   } finally {
     await net.stop();
   }
@@ -154,7 +158,9 @@ async function main(): Promise<void> {
     await node.stop();
 
     await lanFigures(emit);
-    await meshFigures(dir, port);
+    await linkFigures(emit);
+    await meshFigures(dir, port, 'tls');
+    await meshFigures(dir, port, 'plain');
     await paymentFigures(emit);
     await setupPageFigures(emit);
   } finally {
