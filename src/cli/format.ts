@@ -37,6 +37,7 @@ export function configurationDump(c: Answers['configuration']): string {
     pair('Current schema version', show(c.currentSchemaVersion)),
     pair('Earning wallet address', show(c.earningWalletAddressOpt)),
     pair('Gas price', show(c.gasPrice)),
+    pair('Link mask', show(c.linkMask)),
     pair('Max block count', show(c.maxBlockCount, '[Unlimited]')),
     pair('Neighborhood mode', show(c.neighborhoodMode)),
     pair('Port mapping protocol', show(c.portMappingProtocol)),

@@ -111,6 +111,7 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
   const broadcastRef: { fn: (m: UiMessage, e?: number) => void } = { fn: () => undefined };
   const handler = createNodeUiHandler({
     store,
+    linkMask: c.linkMask,
     descriptor: () => network?.neighborhood.descriptor(),
     connectionStage: () => network?.neighborhood.stage() ?? 'NotConnected',
     neighborhoodGraph: () => network?.neighborhood.graphDot() ?? 'digraph db {\n}',

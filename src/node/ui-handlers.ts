@@ -16,6 +16,8 @@ const BACKUP_OPCODES = { exportBackup, importBackup } as const;
 
 export interface NodeUiDeps {
   store: Store;
+  /** How the running Node's links look on the wire (link-mask), for the configuration answer. */
+  linkMask?: string;
   descriptor(): string | undefined;
   connectionStage(): ConnectionStage;
   /** Graphviz DOT of the neighborhood database. */
@@ -48,7 +50,7 @@ function pipeObject(value: string | undefined, names: readonly string[]): Record
   return Object.fromEntries(names.map((n, i) => [camel(n), Number(parts[i] ?? 0)]));
 }
 
-export function configurationPayload(store: Store, passwordMatches: boolean): Answers['configuration'] {
+export function configurationPayload(store: Store, passwordMatches: boolean, linkMask?: string): Answers['configuration'] {
   const get = (n: ConfigRow): string | undefined => store.getConfig(n);
   const out: Answers['configuration'] = {
     chainName: get('chain_name'),
@@ -66,6 +68,7 @@ export function configurationPayload(store: Store, passwordMatches: boolean): An
     ['portMappingProtocol', get('mapping_protocol')?.toUpperCase()],
   ];
   for (const [k, v] of optional) if (v) out[k] = v;
+  if (linkMask) out.linkMask = linkMask;
   const maxBlock = get('max_block_count');
   if (maxBlock) out.maxBlockCount = Number(maxBlock);
   const startBlock = get('start_block');
@@ -127,7 +130,7 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
       const pw = p.dbPasswordOpt as string | undefined;
       const matches = pw !== undefined && store.hasPassword() && (await store.checkPassword(pw));
       if (matches && !store.isUnlocked()) await store.unlock(pw as string);
-      return reply<'configuration'>(configurationPayload(store, matches));
+      return reply<'configuration'>(configurationPayload(store, matches, deps.linkMask));
     }
     case 'changePassword': {
       await store.changePassword(p.oldPasswordOpt as string | undefined, p.newPassword as string);

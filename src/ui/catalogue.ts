@@ -56,6 +56,8 @@ export const CATALOGUE = {
       'blockchainServiceUrlOpt?': 'string', 'chainName?': 'string', 'clandestinePort?': 'number', 'consumingWalletPrivateKeyOpt?': 'string',
       'currentSchemaVersion?': 'string', 'earningWalletAddressOpt?': 'string', 'gasPrice?': 'number', 'maxBlockCount?': 'number',
       'neighborhoodMode?': 'string', 'portMappingProtocol?': 'string', 'startBlock?': 'number', 'pastNeighbors?': list('string'),
+      // masq-pi's own: how the Node's links look on the wire.
+      'linkMask?': 'string',
       'paymentThresholds?': 'object', 'ratePack?': 'object', 'scanIntervals?': 'object',
     },
   },

@@ -19,7 +19,7 @@ test('setConfiguration, configuration with and without the password, shutdown, u
   const stops: string[] = [];
   const settings: Array<[string, string | null]> = [];
   const handle = createNodeUiHandler({
-    store, descriptor: () => undefined, connectionStage: () => 'NotConnected', neighborhoodGraph: () => 'digraph db {\n}',
+    store, linkMask: 'tls', descriptor: () => undefined, connectionStage: () => 'NotConnected', neighborhoodGraph: () => 'digraph db {\n}',
     broadcast: (m) => broadcasts.push(m), shutdown: (why) => stops.push(why), settingChanged: (n, v) => settings.push([n, v]),
   });
   const ask = async (opcode: string, payload: Record<string, unknown> = {}): Promise<UiMessage | undefined> => {
@@ -45,6 +45,7 @@ test('setConfiguration, configuration with and without the password, shutdown, u
     await store.setSecret({ past_neighbors: 'masq://dev:AAA@1.2.3.4:5' });
     const without = (await ask('configuration'))?.payload ?? {};
     assert.equal(without.chainName, 'dev');
+    assert.equal(without.linkMask, 'tls', 'the running Node\'s link mask');
     assert.equal(without.startBlock, 1234);
     assert.equal(without.pastNeighbors, undefined, 'secrets need the password');
     const withPw = (await ask('configuration', { dbPasswordOpt: 'pw' }))?.payload ?? {};

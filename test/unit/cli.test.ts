@@ -38,8 +38,9 @@ test('setup table: MASQ column widths, errors and notes', () => {
 });
 
 test('configuration dump shows placeholders for what is missing', () => {
-  const d = configurationDump({ chainName: 'dev', gasPrice: 1, ratePack: { routingByteRate: 1 } });
+  const d = configurationDump({ chainName: 'dev', gasPrice: 1, ratePack: { routingByteRate: 1 }, linkMask: 'tls' });
   assert.match(d, /Chain:\s+dev/);
+  assert.match(d, /Link mask:\s+tls/);
   assert.match(d, /Max block count:\s+\[Unlimited\]/);
   assert.match(d, /Start block:\s+\[Latest\]/);
   assert.match(d, /Past neighbors:\s+\[\?\]/);
