@@ -30,28 +30,22 @@ export function keystream(secret: Buffer, clientRandom: Buffer, serverRandom: Bu
 
 /** Turns one encoded frame (u32 length + body, from encodeFrame) into application-data records. */
 export function sealFrame(frame: Buffer, ks: Keystream, rnd: Randomness): Buffer {
-  const records: Buffer[] = [];
+  const out: Buffer[] = [];
   for (let at = 0; at < frame.length;) {
-    const part = frame.subarray(at, at + MAX_DATA_RECORD - CHUNK_HEADER - MAX_PAD);
-    at += part.length;
     // The frame's own header starts the first part; a continuation is a chunk of its own so the reader can tell.
-    const chunk = at - part.length === 0 ? part : Buffer.concat([header(part.length), part]);
-    const padLen = chunk.length + CHUNK_HEADER < PAD_BELOW ? rnd.below(MAX_PAD + 1) : 0;
-    const plain = padLen > 0 ? Buffer.concat([chunk, header(PAD_FLAG | padLen), Buffer.alloc(padLen)]) : chunk;
-    records.push(dataRecord(ks.xor(plain)));
+    const lead = at === 0 ? 0 : CHUNK_HEADER;
+    const part = frame.subarray(at, at + MAX_DATA_RECORD - CHUNK_HEADER - MAX_PAD - lead);
+    at += part.length;
+    const body = lead + part.length;
+    const padLen = body + CHUNK_HEADER < PAD_BELOW ? rnd.below(MAX_PAD + 1) : 0;
+    // One buffer per record, zeros where the padding goes; the keystream makes every byte of it look alike.
+    const plain = Buffer.alloc(body + (padLen > 0 ? CHUNK_HEADER + padLen : 0));
+    if (lead > 0) plain.writeUInt32BE(part.length, 0);
+    part.copy(plain, lead);
+    if (padLen > 0) plain.writeUInt32BE((PAD_FLAG | padLen) >>> 0, body);
+    out.push(Buffer.from([CONTENT.applicationData, 0x03, 0x03, plain.length >> 8, plain.length & 0xff]), ks.xor(plain));
   }
-  return Buffer.concat(records);
-}
-
-function header(n: number): Buffer {
-  const h = Buffer.allocUnsafe(CHUNK_HEADER);
-  h.writeUInt32BE(n >>> 0);
-  return h;
-}
-
-function dataRecord(payload: Buffer): Buffer {
-  const head = Buffer.from([CONTENT.applicationData, 0x03, 0x03, payload.length >> 8, payload.length & 0xff]);
-  return Buffer.concat([head, payload]);
+  return Buffer.concat(out);
 }
 
 /**
