@@ -12,8 +12,12 @@ import { CONTENT, RECORD_HEADER_BYTES, encodeRecord } from './records.js';
 export const TLS_AES_128_GCM_SHA256 = 0x1301;
 /** A TLS 1.3 AES-GCM record: a handshake message, its content type byte and the 16-byte tag. */
 const sealed = (messageBytes: number): number => messageBytes + 1 + 16;
-/** EncryptedExtensions with ALPN h2, CertificateVerify with an ECDSA P-256 signature, Finished with SHA-256. */
-export const SERVER_RECORDS = { encryptedExtensions: sealed(15), certificateVerify: sealed(4 + 4 + 72), finished: sealed(4 + 32) } as const;
+/**
+ * As the decoy (OpenSSL) answers a Chrome ClientHello: EncryptedExtensions with ALPN http/1.1, CertificateVerify with
+ * an ECDSA P-256 signature (DER: 70 to 72 bytes, as r and s need a leading zero or not), Finished with SHA-256.
+ */
+export const SERVER_RECORDS = { encryptedExtensions: sealed(4 + 2 + 15), finished: sealed(4 + 32) } as const;
+const certificateVerify = (rnd: Randomness): number => sealed(4 + 2 + 2 + 70 + rnd.below(2) + rnd.below(2));
 export const CLIENT_FINISHED = sealed(4 + 32);
 /** The four encrypted records after the ServerHello: what the dialer skips before the link starts. */
 export const SERVER_SEALED_RECORDS = 4;
@@ -40,7 +44,7 @@ export function buildServerFlight(f: { random: Buffer; sessionId: Buffer; x25519
     Buffer.from([extensions.length >> 8, extensions.length & 0xff]), extensions,
   ]);
   const hello = encodeRecord(CONTENT.handshake, Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]));
-  const sizes = [SERVER_RECORDS.encryptedExtensions, sealed(certificateBytes), SERVER_RECORDS.certificateVerify, SERVER_RECORDS.finished];
+  const sizes = [SERVER_RECORDS.encryptedExtensions, sealed(certificateBytes), certificateVerify(rnd), SERVER_RECORDS.finished];
   return Buffer.concat([hello, CCS, ...sizes.map((n) => encodeRecord(CONTENT.applicationData, rnd.bytes(n)))]);
 }
 

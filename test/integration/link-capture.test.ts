@@ -6,6 +6,7 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Host, createLan, netnsAvailable } from '../helpers/netns.js';
@@ -44,6 +45,42 @@ export function fullyEncryptedVerdict(payload: Buffer): { blocked: boolean; exem
   return { blocked: exemptions.length === 0, exemptions };
 }
 
+/**
+ * JA4 (FoxIO) of a ClientHello record: t13d1516h2 (TLS 1.3, an SNI, 15 suites, 16 extensions, ALPN h2), then the first
+ * 12 hex of SHA-256 over the sorted suites, and over the sorted extensions but SNI and ALPN, "_", the signature
+ * algorithms in order. GREASE never counts.
+ */
+export function ja4(hello: Buffer): string {
+  const grease = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
+  const hex = (v: number): string => v.toString(16).padStart(4, '0');
+  const sha = (t: string): string => createHash('sha256').update(t).digest('hex').slice(0, 12);
+  let p = 5 + 4 + 2 + 32;
+  p += 1 + (hello[p] as number);
+  const suites: number[] = [];
+  const suitesEnd = p + 2 + hello.readUInt16BE(p);
+  for (p += 2; p < suitesEnd; p += 2) suites.push(hello.readUInt16BE(p));
+  p += 1 + (hello[p] as number);
+  const extsEnd = p + 2 + hello.readUInt16BE(p);
+  const exts: number[] = [];
+  let sigalgs: number[] = [];
+  let alpn = '';
+  let version = '12';
+  for (p += 2; p < extsEnd;) {
+    const [type, len] = [hello.readUInt16BE(p), hello.readUInt16BE(p + 2)];
+    const body = hello.subarray(p + 4, p + 4 + len);
+    p += 4 + len;
+    if (grease(type)) continue;
+    exts.push(type);
+    if (type === 0x000d) sigalgs = Array.from({ length: body.readUInt16BE(0) / 2 }, (_, i) => body.readUInt16BE(2 + 2 * i));
+    if (type === 0x0010) alpn = body.subarray(3, 3 + (body[2] as number)).toString('latin1');
+    if (type === 0x002b) version = Array.from({ length: (body[0] as number) / 2 }, (_, i) => body.readUInt16BE(1 + 2 * i)).includes(0x0304) ? '13' : '12';
+  }
+  const real = suites.filter((v) => !grease(v));
+  const a = `t${version}${exts.includes(0) ? 'd' : 'i'}${String(real.length).padStart(2, '0')}${String(exts.length).padStart(2, '0')}${alpn.slice(0, 1)}${alpn.slice(-1)}`;
+  const c = `${exts.filter((e) => e !== 0x0000 && e !== 0x0010).sort((x, y) => x - y).map(hex).join(',')}_${sigalgs.map(hex).join(',')}`;
+  return `${a}_${sha(real.sort((x, y) => x - y).map(hex).join(','))}_${sha(c)}`;
+}
+
 async function sh(host: Host, line: string, timeoutMs = 60_000): Promise<string> {
   const r = await host.exec('sh', ['-c', line], { timeoutMs });
   assert.equal(r.code, 0, `${line}: ${r.stderr}${r.stdout}`);
@@ -74,6 +111,7 @@ async function capture(mask: 'tls' | 'plain', a: Host, b: Host, dir: string): Pr
   dump.child.kill('SIGINT');
   await dump.exited;
   listener.child.kill();
+  await listener.exited;
   return { pcap, key, port };
 }
 
@@ -117,7 +155,13 @@ test('on the wire: the tls mask is TLS to a web server by nDPI, tshark and the G
     const records = await run('tshark', ['-r', tls.pcap, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name'], {}, 30_000);
     assert.match(records.stdout, new RegExp(`^1\\t${sni.replace(/\./g, '\\.')}$`, 'm'), 'a ClientHello with the SNI');
     assert.match(records.stdout, /^2\t/m, 'a ServerHello');
-    const first = fullyEncryptedVerdict(await firstPayload(tls.pcap));
+    const helloBytes = await firstPayload(tls.pcap);
+    // Chrome's JA4 a and b parts (t13d1516h2_8daaf6152771); the c part is Chrome 131's extension set and order-free.
+    const print = ja4(helloBytes);
+    assert.match(print, /^t13d1516h2_8daaf6152771_[0-9a-f]{12}$/, print);
+    const again = await capture('tls', a, b, dir);
+    assert.equal(ja4(await firstPayload(again.pcap)), print, 'the same JA4 whatever the extensions\' order this time');
+    const first = fullyEncryptedVerdict(helloBytes);
     assert.deepEqual(first, { blocked: false, exemptions: ['Ex5 TLS or HTTP'] });
 
     const plain = await capture('plain', a, b, dir);

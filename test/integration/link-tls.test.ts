@@ -11,7 +11,9 @@ import { keyPairFromPrivate } from '../../src/crypto/noise.js';
 import { type Link, type LinkOptions, acceptLink, createDecoy, dialLink } from '../../src/link/index.js';
 import { recordsBothWays } from '../helpers/link-records.js';
 import { createLogCore, createLogger } from '../../src/system/index.js';
-import { ReplayGuard, parseClientHello, serverNameFor } from '../../src/tls-mask/index.js';
+import { RecordReader, ReplayGuard, buildClientHello, parseClientHello, serverNameFor } from '../../src/tls-mask/index.js';
+import { generateStaticKeyPair } from '../../src/crypto/index.js';
+import { randomBytes, randomInt } from 'node:crypto';
 import { CHROME_CIPHERS } from '../../src/tls-mask/client-hello.js';
 
 const servers: Server[] = [];
@@ -49,13 +51,14 @@ async function listen(who: { opts: LinkOptions; key: Buffer }): Promise<Listener
   return { port: (server.address() as { port: number }).port, links, lines, serverName };
 }
 
-/** A TCP relay that records what the dialer sends first, so it can be replayed. */
-async function recorder(target: number): Promise<{ port: number; first: () => Buffer }> {
+/** A TCP relay that records what the dialer sends (to replay it) and what the listener answers. */
+async function recorder(target: number): Promise<{ port: number; first: () => Buffer; answers: () => Buffer }> {
   const chunks: Buffer[] = [];
+  const back: Buffer[] = [];
   const server = createServer((c) => {
     const up = connect(target, '127.0.0.1');
     c.on('data', (d: Buffer) => { chunks.push(d); up.write(d); });
-    up.on('data', (d: Buffer) => c.write(d));
+    up.on('data', (d: Buffer) => { back.push(d); c.write(d); });
     c.on('close', () => up.destroy());
     up.on('close', () => c.destroy());
     c.on('error', () => undefined);
@@ -63,7 +66,7 @@ async function recorder(target: number): Promise<{ port: number; first: () => Bu
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, first: () => Buffer.concat(chunks) };
+  return { port: (server.address() as { port: number }).port, first: () => Buffer.concat(chunks), answers: () => Buffer.concat(back) };
 }
 
 /** Connects, writes `bytes`, and collects what comes back until the server closes or `ms` pass. */
@@ -140,4 +143,21 @@ test('tls mask: a dialer with the wrong key is answered as a stranger and says s
   const b = identity();
   const srv = await listen(b);
   await assert.rejects(dialLink('127.0.0.1', srv.port, identity().key, identity().opts), /answered as a web server answers a stranger|did not answer with TLS|closed/);
+});
+
+test('tls mask: a peer\'s answer has the decoy\'s shape: the same records and sizes as the decoy gives a Chrome hello', async () => {
+  const [a, b] = [identity(), identity()];
+  const srv = await listen(b);
+  const shape = (bytes: Buffer): string[] => new RecordReader().push(bytes).slice(0, 6).map((r) => `${r.type}:${r.fragment.length}`);
+  // What the listener sent a peer, seen by a relay on the way.
+  const tap = await recorder(srv.port);
+  (await dialLink('127.0.0.1', tap.port, b.key, a.opts)).close();
+  const peer = shape(tap.answers());
+  // The decoy's answer to the same kind of hello from someone without the key.
+  const stranger = buildClientHello({ random: randomBytes(32), sessionId: randomBytes(32), serverName: srv.serverName, x25519: generateStaticKeyPair().publicKey, hybridX25519: generateStaticKeyPair().publicKey }, { bytes: randomBytes, below: randomInt });
+  const decoy = shape((await poke(srv.port, stranger, 1500)).got);
+  assert.equal(decoy.length, 6, `the decoy's flight: ${decoy.join(' ')}`);
+  assert.deepEqual(peer.map((r, i) => (i === 4 ? r.slice(0, 3) : r)), decoy.map((r, i) => (i === 4 ? r.slice(0, 3) : r)), `peer ${peer.join(' ')} decoy ${decoy.join(' ')}`);
+  const cv = (r: string | undefined): number => Number(r?.split(':')[1]);
+  assert.ok(Math.abs(cv(peer[4]) - cv(decoy[4])) <= 2, 'CertificateVerify within the ECDSA signature\'s own spread');
 });
