@@ -276,10 +276,10 @@ function introductionFor(source: Opened, ctx: AcceptorContext): Reply | undefine
   return introducee ? { kind: 'introduction', introducee } : undefined;
 }
 
-/** Our least connected reachable full neighbor that `key` (listing `theirs`) lacks, if it lists too few. */
-function introduceeFor(db: NeighborhoodDatabase, key: string, theirs: readonly string[]): string | undefined {
+/** Our least connected reachable full neighbor that `key` (listing `theirs`) lacks, if it lists fewer than `below`. */
+function introduceeFor(db: NeighborhoodDatabase, key: string, theirs: readonly string[], below = WANTED_DEGREE): string | undefined {
   // An introducer must give its own address (an Introduction without it is malformed).
-  if (theirs.length >= WANTED_DEGREE || !reachable(db, db.rootKey)) return undefined;
+  if (theirs.length >= below || !reachable(db, db.rootKey)) return undefined;
   const lacks = new Set(theirs);
   return leastConnected(db, db.fullNeighbors(db.rootKey).filter((k) => k !== key && !lacks.has(k) && reachable(db, k)));
 }
@@ -293,12 +293,18 @@ export function meshNeighbors(db: NeighborhoodDatabase): string[] {
 }
 
 /**
- * Introductions our full neighbors with too few neighbors are owed. A Node that was a leaf all along never sends a
- * changed record, so the service asks this now and then: without it a star around us has no 3-hop route.
+ * A leaf (one neighbor) is owed a second. Not more: in a small network, every Node wanting WANTED_DEGREE would make
+ * everyone everyone's neighbor, and an exit may not be the originator's neighbor, so no route would be left.
+ */
+export const LEAF_DEGREE = 2;
+
+/**
+ * Introductions our full neighbors that are leaves are owed. A Node that was a leaf all along never sends a changed
+ * record, so the service asks this now and then: without it a star around us has no 3-hop route.
  */
 export function introductionsDue(db: NeighborhoodDatabase): { to: string; introducee: string }[] {
   return db.fullNeighbors(db.rootKey).flatMap((to) => {
-    const introducee = introduceeFor(db, to, db.halfNeighbors(to));
+    const introducee = introduceeFor(db, to, db.halfNeighbors(to), LEAF_DEGREE);
     return introducee ? [{ to, introducee }] : [];
   });
 }

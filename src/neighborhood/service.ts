@@ -53,7 +53,7 @@ export interface NeighborhoodOptions {
 
 export const CULL_INTERVAL_MS = 60_000;
 /**
- * How often a Node looks after its neighborhood: it introduces neighbors that have too few to one another, and
+ * How often a Node looks after its neighborhood: it introduces its neighbors that are leaves to one another, and
  * with no full neighbor that accepts connections it Debuts again (a Debut can go unanswered, nobody ever dials a
  * consume-only Node, and a Node whose neighbors are all consume-only reaches nothing through them).
  */

@@ -38,7 +38,9 @@ test('wallets generated on a running Node pay for its next stream over the mesh'
   const url = `http://127.0.0.1:${(target.address() as { port: number }).port}/`;
   const dir = sandbox.tempDir();
   const env = { ...NETWORK_DEFAULTS, MASQ_EXIT_PRIVATE_DESTINATIONS: 'on', MASQ_MIN_HOPS: '3' };
-  net = await startNetwork({ count: 4, dir: join(dir, 'paid'), env, onUnexpectedExit: (n, code) => assert.fail(`Node ${n.index + 1} exited with ${code}:\n${n.output()}`) });
+  // Six others, more than a Node's five neighbors: with fewer, the unpaid Node can become every Node's neighbor, and an
+  // exit may not be the originator's neighbor (it would learn who asks), so no route could exist.
+  net = await startNetwork({ count: 6, dir: join(dir, 'paid'), env, onUnexpectedExit: (n, code) => assert.fail(`Node ${n.index + 1} exited with ${code}:\n${n.output()}`) });
   const unpaidEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'MASQ_CONSUMING_PRIVATE_KEY'));
   const [ui, proxy, clandestine] = [await freePort(), await freePort(), await freePort('0.0.0.0')];
   const me = sandbox.spawn(MASQ_NODE, [
@@ -47,13 +49,18 @@ test('wallets generated on a running Node pay for its next stream over the mesh'
   ], unpaidEnv);
   await waitFor('the unpaid Node ready', () => me.output().includes('MASQ Node ready'), 30_000);
   assert.match(me.output(), /No consuming wallet/);
-  await waitFor('a route from the unpaid Node', async () => (await run(MASQ, ['--ui-port', String(ui), 'connection-status'], {}, 5000)).stdout.includes('RouteFound'), 90_000, 250);
+  // What the unpaid Node knows and said, when a wait runs out.
+  const explain = async (e: unknown): Promise<never> => {
+    const graph = (await run(MASQ, ['--ui-port', String(ui), 'neighborhood-graph'], {}, 5000)).stdout;
+    throw new Error(`${String(e)}\n${graph}\n${me.output().split('\n').filter((l) => !l.includes('Node/UI')).slice(-40).join('\n')}`);
+  };
+  await waitFor('a route from the unpaid Node', async () => (await run(MASQ, ['--ui-port', String(ui), 'connection-status'], {}, 5000)).stdout.includes('RouteFound'), 90_000, 250).catch(explain);
   assert.equal(await viaProxy(proxy, url), undefined, 'without a consuming wallet no stream is paid for');
 
   const made = await run(MASQ, ['--ui-port', String(ui), 'generate-wallets', '--db-password', NETWORK_DEFAULTS.MASQ_DB_PASSWORD as string]);
   assert.equal(made.code, 0, made.stderr);
   await waitFor('the Node taking the wallets up', () => me.output().includes('Wallets updated'), 10_000);
-  const body = await waitFor('a paid stream through the mesh', () => viaProxy(proxy, url), 60_000, 500);
+  const body = await waitFor('a paid stream through the mesh', () => viaProxy(proxy, url), 60_000, 500).catch(explain);
   assert.equal(body, 'paid-through');
   assert.equal(me.child.exitCode, null, 'no restart');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, WANTED_DEGREE, decide, introductionsDue, meshNeighbors, receiveGossip } from '../../src/neighborhood/acceptor.js';
+import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, LEAF_DEGREE, WANTED_DEGREE, decide, introductionsDue, meshNeighbors, receiveGossip } from '../../src/neighborhood/acceptor.js';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { classifyGossip } from '../../src/neighborhood/gossip-kind.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -262,7 +262,7 @@ test('Standard Gossip: a neighbor whose new record lists fewer than WANTED_DEGRE
   assert.equal(WANTED_DEGREE, 3);
 });
 
-test('a star around us: every leaf is owed an Introduction to another leaf; a well-connected neighbor is not', () => {
+test('a star around us: every leaf is owed an Introduction to another leaf; a neighbor with two is not', () => {
   const far = [testNode(), testNode()];
   const { others, db } = neighborhood(4, [[], [], [], far]);
   const [a, b, c, rich] = others as [TestNode, TestNode, TestNode, TestNode];
@@ -272,12 +272,14 @@ test('a star around us: every leaf is owed an Introduction to another leaf; a we
     assert.notEqual(d.introducee, d.to);
     assert.notEqual(d.introducee, rich.key, 'the least connected neighbors are introduced first');
   }
-  // Once the leaves list WANTED_DEGREE Nodes, nobody is owed anything.
-  const full = database(me, others, [
-    opened(a, { neighbors: [me, b, c], address: true }), opened(b, { neighbors: [me, a, c], address: true }),
-    opened(c, { neighbors: [me, a, b], address: true }), opened(rich, { neighbors: [me, ...far], address: true }),
+  // Once each leaf lists a second Node, nobody is owed anything: more would make a small network one clique, where no
+  // exit is ever off the originator's neighbors.
+  const paired = database(me, others, [
+    opened(a, { neighbors: [me, b], address: true }), opened(b, { neighbors: [me, a], address: true }),
+    opened(c, { neighbors: [me, a], address: true }), opened(rich, { neighbors: [me, ...far], address: true }),
   ]);
-  assert.deepEqual(introductionsDue(full), []);
+  assert.deepEqual(introductionsDue(paired), []);
+  assert.equal(LEAF_DEGREE, 2);
 });
 
 test('mesh neighbors: full neighbors that accept connections at a known address; a consume-only one is none', () => {
