@@ -1,20 +1,32 @@
-// A ClientHello shaped like desktop Chrome's (version 131 and later): its 15 cipher suites, its 16 extensions in a
+// A ClientHello shaped like desktop Chrome's, as Debian's Chromium 156 sends it (captured on this project's build
+// machine; test/integration/link-capture.test.ts compares the two): its 15 cipher suites, its 17 extensions in a
 // fresh random order each time (as Chrome shuffles them) between a GREASE extension first and one last, GREASE
-// values where Chrome puts them, ALPN h2 and http/1.1, and a key share for X25519MLKEM768 (an ML-KEM-768 key of the
-// right form: coefficients below q) beside X25519. Its JA4 is Chrome's: t13d1516h2_8daaf6152771_… The fields a
-// Node needs (random, session id, the X25519 share, the server name) are the caller's; the parser reads them back
-// from any ClientHello, bounded, for the listener and for the proxy's SNI.
+// values where Chrome puts them (signature algorithms included), ML-DSA among the signature algorithms, ALPN h2 and
+// http/1.1, Chrome's trust anchor IDs, and a key share for X25519MLKEM768 (an ML-KEM-768 key of the right form:
+// coefficients below q) beside X25519. Its JA4 is Chromium's: t13d1517h2_8daaf6152771_… The fields a Node needs
+// (random, session id, the X25519 share, the server name) are the caller's; the parser reads them back from any
+// ClientHello, bounded, for the listener.
 
 import { CONTENT, MAX_FRAGMENT, RECORD_HEADER_BYTES, encodeRecord } from './records.js';
 
 export const CHROME_CIPHERS = [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035] as const;
-export const CHROME_SIGNATURE_ALGORITHMS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601] as const;
+/** After a GREASE value: ML-DSA-44, -65, -87, then ECDSA and RSA-PSS/PKCS#1 as Chrome has long sent them. */
+export const CHROME_SIGNATURE_ALGORITHMS = [0x0904, 0x0905, 0x0906, 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601] as const;
+/**
+ * Chromium 156's trust_anchors extension (draft-ietf-tls-trust-anchor-ids): the IDs of its root store's anchors, the
+ * same bytes in every hello it sends (a fact of the browser, copied from its ClientHello).
+ */
+const CHROME_TRUST_ANCHORS = Buffer.from(
+  '00b80582df1302010582df1302060582df13020d0582df13020e0582df13020f0582df1302120582df1302130582df13021408839a648c9b2d0107' +
+  '08839a648c9b2d010808839a648c9b2d010908839a648c9b2d010a08839a648c9b2d010b08839a648c9b2d010c08839a648c9b2d010d08839a64' +
+  '8c9b2d011208839a648c9b2d011304d679090104d679090404d679090504d679090604d679090704d679090804d679090a04d679090b04d67909' +
+  '0c04d679090d04d679090f', 'hex');
 export const GROUP = { x25519MlKem768: 0x11ec, x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 } as const;
 export const EXT = {
   serverName: 0x0000, statusRequest: 0x0005, supportedGroups: 0x000a, ecPointFormats: 0x000b, signatureAlgorithms: 0x000d,
   alpn: 0x0010, sct: 0x0012, compressCertificate: 0x001b, extendedMasterSecret: 0x0017, sessionTicket: 0x0023,
   supportedVersions: 0x002b, pskKeyExchangeModes: 0x002d, keyShare: 0x0033, applicationSettings: 0x44cd,
-  encryptedClientHello: 0xfe0d, renegotiationInfo: 0xff01,
+  encryptedClientHello: 0xfe0d, renegotiationInfo: 0xff01, trustAnchors: 0xca34,
 } as const;
 const ML_KEM_Q = 3329;
 /** ML-KEM-768's encapsulation key: 3 × 256 coefficients of 12 bits, then the 32-byte seed ρ. */
@@ -85,7 +97,7 @@ export function buildClientHello(f: HelloFields, rnd: Randomness): Buffer {
   if (f.random.length !== 32 || f.sessionId.length !== 32 || f.x25519.length !== X25519_BYTES || f.hybridX25519.length !== X25519_BYTES) {
     throw new Error('a ClientHello needs a 32-byte random, session id and X25519 keys');
   }
-  const [gCipher, gGroup, gExtFirst, gExtLast, gVersion] = greases(5, rnd) as [number, number, number, number, number];
+  const [gCipher, gGroup, gExtFirst, gExtLast, gVersion, gSig] = greases(6, rnd) as [number, number, number, number, number, number];
   const name = Buffer.from(f.serverName, 'ascii');
   const middle = [
     ext(EXT.serverName, vec16(Buffer.concat([u8(0), vec16(name)]))),
@@ -96,7 +108,8 @@ export function buildClientHello(f: HelloFields, rnd: Randomness): Buffer {
     ext(EXT.sessionTicket, Buffer.alloc(0)),
     ext(EXT.alpn, vec16(Buffer.concat([vec8(Buffer.from('h2')), vec8(Buffer.from('http/1.1'))]))),
     ext(EXT.statusRequest, Buffer.from([1, 0, 0, 0, 0])),
-    ext(EXT.signatureAlgorithms, vec16(list16(CHROME_SIGNATURE_ALGORITHMS))),
+    ext(EXT.signatureAlgorithms, vec16(list16([gSig, ...CHROME_SIGNATURE_ALGORITHMS]))),
+    ext(EXT.trustAnchors, CHROME_TRUST_ANCHORS),
     ext(EXT.sct, Buffer.alloc(0)),
     ext(EXT.keyShare, vec16(Buffer.concat([
       u16(gGroup), vec16(u8(0)),

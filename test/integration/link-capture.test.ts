@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Host, createLan, netnsAvailable } from '../helpers/netns.js';
 import { ROOT, Sandbox, run, waitFor } from '../helpers/processes.js';
+import { CHROMIUM } from '../helpers/browser.js';
 
 const sandbox = new Sandbox();
 after(() => sandbox.cleanup());
@@ -71,7 +72,7 @@ export function ja4(hello: Buffer): string {
     p += 4 + len;
     if (grease(type)) continue;
     exts.push(type);
-    if (type === 0x000d) sigalgs = Array.from({ length: body.readUInt16BE(0) / 2 }, (_, i) => body.readUInt16BE(2 + 2 * i));
+    if (type === 0x000d) sigalgs = Array.from({ length: body.readUInt16BE(0) / 2 }, (_, i) => body.readUInt16BE(2 + 2 * i)).filter((v) => !grease(v));
     if (type === 0x0010) alpn = body.subarray(3, 3 + (body[2] as number)).toString('latin1');
     if (type === 0x002b) version = Array.from({ length: (body[0] as number) / 2 }, (_, i) => body.readUInt16BE(1 + 2 * i)).includes(0x0304) ? '13' : '12';
   }
@@ -79,6 +80,24 @@ export function ja4(hello: Buffer): string {
   const a = `t${version}${exts.includes(0) ? 'd' : 'i'}${String(real.length).padStart(2, '0')}${String(exts.length).padStart(2, '0')}${alpn.slice(0, 1)}${alpn.slice(-1)}`;
   const c = `${exts.filter((e) => e !== 0x0000 && e !== 0x0010).sort((x, y) => x - y).map(hex).join(',')}_${sigalgs.map(hex).join(',')}`;
   return `${a}_${sha(real.sort((x, y) => x - y).map(hex).join(','))}_${sha(c)}`;
+}
+
+/** Debian's Chromium, headless on `b`, fetching from an openssl s_server on `a`: the JA4 of its ClientHello. */
+async function chromiumJa4(a: Host, b: Host, dir: string): Promise<string> {
+  const made = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=www.example.com',
+    '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], {}, 30_000);
+  assert.equal(made.code, 0, made.stderr);
+  const server = a.spawn('openssl', ['s_server', '-accept', String(PORT), '-key', join(dir, 'k.pem'), '-cert', join(dir, 'c.pem'), '-www']);
+  await waitFor('openssl s_server', () => server.output().includes('ACCEPT'), 10_000);
+  const pcap = join(dir, 'chromium.pcap');
+  const dump = await startDump(a, pcap);
+  await b.exec(CHROMIUM, ['--headless=new', '--no-sandbox', '--ignore-certificate-errors', `--host-resolver-rules=MAP www.example.com ${a.address}`,
+    `--user-data-dir=${join(dir, 'profile')}`, '--dump-dom', 'https://www.example.com/'], { timeoutMs: 30_000 });
+  dump.child.kill('SIGINT');
+  await dump.exited;
+  server.child.kill();
+  await server.exited;
+  return ja4(await firstPayload(pcap));
 }
 
 async function sh(host: Host, line: string, timeoutMs = 60_000): Promise<string> {
@@ -156,9 +175,10 @@ test('on the wire: the tls mask is TLS to a web server by nDPI, tshark and the G
     assert.match(records.stdout, new RegExp(`^1\\t${sni.replace(/\./g, '\\.')}$`, 'm'), 'a ClientHello with the SNI');
     assert.match(records.stdout, /^2\t/m, 'a ServerHello');
     const helloBytes = await firstPayload(tls.pcap);
-    // Chrome's JA4 a and b parts (t13d1516h2_8daaf6152771); the c part is Chrome 131's extension set and order-free.
+    // The JA4 of this machine's Chromium, whose ClientHello the mask copies: the same, order-free.
     const print = ja4(helloBytes);
-    assert.match(print, /^t13d1516h2_8daaf6152771_[0-9a-f]{12}$/, print);
+    assert.match(print, /^t13d1517h2_8daaf6152771_[0-9a-f]{12}$/, print);
+    assert.equal(print, await chromiumJa4(a, b, dir), 'the JA4 of Debian\'s Chromium');
     const again = await capture('tls', a, b, dir);
     assert.equal(ja4(await firstPayload(again.pcap)), print, 'the same JA4 whatever the extensions\' order this time');
     const first = fullyEncryptedVerdict(helloBytes);
