@@ -11,7 +11,6 @@ import { type DoorLimits, type DoorSettings, type Doors, createDoors } from './d
 import { Upstream } from './upstream.js';
 
 export { defaultGateways, type DoorSettings, type Interfaces, type Listen };
-export { LAN_DNS_TTL } from './dns-door.js';
 
 export interface LanEntryOptions {
   /** Port 80, shared with the setup page. */

@@ -20,7 +20,6 @@ import { Sessions } from './sessions.js';
 import { loadStaticFiles } from './static-files.js';
 import { REAL_SYSTEM } from './system-stats.js';
 
-const LAN_REFRESH_MS = 30_000;
 const NAMES_MAX_AGE_MS = 2000;
 
 interface Flags extends PortFlags {
@@ -87,34 +86,34 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
   const boxName = hostname().toLowerCase();
   let lan = false;
   let entry: DoorSettings = { on: false, proxyPort: 0 };
+  let daemonAnswers = true;
   const refreshLan = async (): Promise<void> => {
     try {
       const values = (await link.daemon('setup', { values: [] })).values;
       const value = (name: string): string | undefined => values.find((v) => v.name === name)?.value;
       lan = value('setup-page-lan') === 'on';
       entry = { on: value('lan-dns') === 'on', proxyPort: Number(value('proxy-port')) };
+      daemonAnswers = true;
     } catch (e) {
       // Without the Daemon the page can do nothing for the LAN anyway; it stays on this machine only.
       lan = false;
       entry = { on: false, proxyPort: 0 };
-      log.warn(`Cannot ask the Daemon whether the LAN may use the page: ${describeError(e)}`);
+      // Said once when the Daemon stops answering, not at every look.
+      if (daemonAnswers) log.warn(`Cannot ask the Daemon whether the LAN may use the page: ${describeError(e)}`);
+      daemonAnswers = false;
     }
   };
   await refreshLan();
   link.onBroadcast((b) => void (b.opcode === 'setup' && refreshLan()));
-  // The doors ask at every query and connection: looked up again, in the background, when older than a moment (the
-  // Daemon broadcasts no first setup, and a device should not wait half a minute for a change it just made).
-  let entryAt = Date.now();
+  // The page's guard and the doors ask at every connection and query: looked up again, in the background, when older
+  // than a moment (the Daemon broadcasts no first setup, and a device should not wait for a change it just made).
+  let settingsAt = Date.now();
   let refreshing: Promise<void> | undefined;
-  const entrySettings = (): DoorSettings => {
-    if (Date.now() - entryAt > NAMES_MAX_AGE_MS && !refreshing) {
-      entryAt = Date.now();
-      refreshing = refreshLan().finally(() => { refreshing = undefined; });
-    }
-    return entry;
+  const lookAgain = (): void => {
+    if (Date.now() - settingsAt <= NAMES_MAX_AGE_MS || refreshing) return;
+    settingsAt = Date.now();
+    refreshing = refreshLan().finally(() => { refreshing = undefined; });
   };
-  const lanTimer = setInterval(() => void refreshLan(), LAN_REFRESH_MS);
-  lanTimer.unref();
   // Asked per request, looked up at most every NAMES_MAX_AGE_MS: a box that just joined a network (from the
   // hotspot) answers under its new address at once.
   let ifs = networkInterfaces();
@@ -138,13 +137,13 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
     // masq-wifi's socket: absent where it does not run (the .deb without appliance mode), and the page skips the step.
     wifi: createWifiClient(WIFI_SOCKET),
     dnsPorts: () => gate?.ports.tls !== undefined && gate.ports.dns !== undefined,
-  }, { files, lan: () => lan, ownNames: currentNames });
+  }, { files, lan: () => { lookAgain(); return lan; }, ownNames: currentNames });
   await page.app.ready();
   const sockets = chooseSockets(process.env, process.pid, flags);
   try {
     gate = await startLanEntry({
       http: sockets.http, ...(sockets.tls ? { tls: sockets.tls } : {}), ...(sockets.dns ? { dns: sockets.dns } : {}),
-      settings: entrySettings, ownNames: currentNames, interfaces: () => { fresh(); return ifs; }, upstreams: gatewaysReader(),
+      settings: () => { lookAgain(); return entry; }, ownNames: currentNames, interfaces: () => { fresh(); return ifs; }, upstreams: gatewaysReader(),
       page: (socket) => {
         page.app.server.emit('connection', socket);
         socket.resume();
@@ -162,7 +161,6 @@ export async function runSetupPage(argv: readonly string[]): Promise<number> {
   log.info(`Setup page listening on ${where}`);
   process.stdout.write(`setup page: ${where}\n`);
   await onShutdownSignals();
-  clearInterval(lanTimer);
   page.closeStreams();
   await gate.close();
   await page.app.close();

@@ -7,7 +7,7 @@
 // (random, session id, the X25519 share, the server name) are the caller's; the parser reads them back from any
 // ClientHello, bounded, for the listener.
 
-import { CONTENT, MAX_FRAGMENT, RECORD_HEADER_BYTES, encodeRecord } from './records.js';
+import { CONTENT, MAX_FRAGMENT, RECORD_HEADER_BYTES, tlsRecord } from './records.js';
 
 export const CHROME_CIPHERS = [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035] as const;
 /** After a GREASE value: ML-DSA-44, -65, -87, then ECDSA and RSA-PSS/PKCS#1 as Chrome has long sent them. */
@@ -128,7 +128,7 @@ export function buildClientHello(f: HelloFields, rnd: Randomness): Buffer {
   const body = Buffer.concat([
     u16(0x0303), f.random, vec8(f.sessionId), vec16(list16([gCipher, ...CHROME_CIPHERS])), vec8(u8(0)), vec16(extensions),
   ]);
-  return encodeRecord(CONTENT.handshake, Buffer.concat([u8(1), u24(body.length), body]), 0x0301);
+  return tlsRecord(CONTENT.handshake, Buffer.concat([u8(1), u24(body.length), body]), 0x0301);
 }
 
 export type HelloResult =

@@ -2,10 +2,10 @@
 // dialer's proof of knowing the listener's key, the answers' shapes, and the Noise frames inside application-data
 // records under a keystream. Pure; src/link runs the handshake over a socket and the decoy for strangers.
 
-export { type AuthKeys, authKeys, helloRandom, ReplayGuard, sessionIdFor, type Verdict, WINDOW_S } from './auth.js';
-export { buildClientHello, parseClientHello, type HelloResult, type Randomness } from './client-hello.js';
+export { type AuthKeys, authKeys, helloRandom, ReplayGuard, sessionIdFor, WINDOW_S } from './auth.js';
+export { buildClientHello, parseClientHello, type Randomness } from './client-hello.js';
 export { type Certificate, selfSignedCertificate } from './certificate.js';
 export { SERVER_NAMES, serverNameFor } from './names.js';
-export { CONTENT, encodeRecord, RecordReader } from './records.js';
+export { CONTENT, RecordReader } from './records.js';
 export { buildClientFinish, buildServerFlight, parseServerHello, SERVER_SEALED_RECORDS, serverRandom } from './server-hello.js';
-export { keystream, type Keystream, sealFrame, StreamReader } from './stream.js';
+export { keystream, sealFrame, StreamReader } from './stream.js';

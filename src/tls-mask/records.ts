@@ -18,7 +18,7 @@ export interface TlsRecord {
   fragment: Buffer;
 }
 
-export function encodeRecord(type: number, fragment: Buffer, version = 0x0303): Buffer {
+export function tlsRecord(type: number, fragment: Buffer, version = 0x0303): Buffer {
   if (fragment.length > MAX_FRAGMENT) throw new Error(`a TLS record carries at most ${MAX_FRAGMENT} bytes, not ${fragment.length}`);
   const head = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
   head.writeUInt8(type, 0);

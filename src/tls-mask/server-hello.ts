@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { AuthKeys } from './auth.js';
 import type { Randomness } from './client-hello.js';
-import { CONTENT, RECORD_HEADER_BYTES, encodeRecord } from './records.js';
+import { CONTENT, RECORD_HEADER_BYTES, tlsRecord } from './records.js';
 
 export const TLS_AES_128_GCM_SHA256 = 0x1301;
 /** A TLS 1.3 AES-GCM record: a handshake message, its content type byte and the 16-byte tag. */
@@ -22,7 +22,7 @@ export const CLIENT_FINISHED = sealed(4 + 32);
 /** The four encrypted records after the ServerHello: what the dialer skips before the link starts. */
 export const SERVER_SEALED_RECORDS = 4;
 
-const CCS = encodeRecord(CONTENT.changeCipherSpec, Buffer.from([1]));
+const CCS = tlsRecord(CONTENT.changeCipherSpec, Buffer.from([1]));
 
 /** The listener's random: proof to the dialer that a neighbor answers, not the decoy (for its log). */
 export function serverRandom(keys: AuthKeys, clientRandom: Buffer): Buffer {
@@ -43,14 +43,14 @@ export function buildServerFlight(f: { random: Buffer; sessionId: Buffer; x25519
     Buffer.from([TLS_AES_128_GCM_SHA256 >> 8, TLS_AES_128_GCM_SHA256 & 0xff, 0x00]),
     Buffer.from([extensions.length >> 8, extensions.length & 0xff]), extensions,
   ]);
-  const hello = encodeRecord(CONTENT.handshake, Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]));
+  const hello = tlsRecord(CONTENT.handshake, Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]));
   const sizes = [SERVER_RECORDS.encryptedExtensions, sealed(certificateBytes), certificateVerify(rnd), SERVER_RECORDS.finished];
-  return Buffer.concat([hello, CCS, ...sizes.map((n) => encodeRecord(CONTENT.applicationData, rnd.bytes(n)))]);
+  return Buffer.concat([hello, CCS, ...sizes.map((n) => tlsRecord(CONTENT.applicationData, rnd.bytes(n)))]);
 }
 
 /** The dialer's second flight: ChangeCipherSpec and its Finished. */
 export function buildClientFinish(rnd: Randomness): Buffer {
-  return Buffer.concat([CCS, encodeRecord(CONTENT.applicationData, rnd.bytes(CLIENT_FINISHED))]);
+  return Buffer.concat([CCS, tlsRecord(CONTENT.applicationData, rnd.bytes(CLIENT_FINISHED))]);
 }
 
 export type ServerHelloResult = { kind: 'incomplete' } | { kind: 'invalid'; why: string } | { kind: 'hello'; random: Buffer; length: number };
