@@ -63,7 +63,10 @@ test('the hybrid share\'s ML-KEM-768 key has the right form: 1184 bytes, every 1
     const [b0, b1, b2] = [key[i * 3] as number, key[i * 3 + 1] as number, key[i * 3 + 2] as number];
     assert.ok((b0 | ((b1 & 0x0f) << 8)) < 3329 && ((b1 >> 4) | (b2 << 4)) < 3329);
   }
-  assert.ok(GROUP.x25519MlKem768 === 0x11ec);
+  const share = Buffer.alloc(4);
+  share.writeUInt16BE(GROUP.x25519MlKem768, 0);
+  share.writeUInt16BE(1184 + 32, 2);
+  assert.ok(hello().bytes.includes(share), 'the hello carries the hybrid share: ML-KEM-768 then X25519');
 });
 
 test('the proof: right key, right time and first use accepted; wrong key, old time, a replay refused', () => {
