@@ -45,7 +45,9 @@ export interface Certificate {
 export function selfSignedCertificate(host: string, now = new Date()): Certificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f;
+  // DER INTEGERs are positive and minimal: the top bit clear, and the first byte never a zero (OpenSSL refuses a
+  // certificate whose serial starts with a needless zero, "illegal padding").
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x40;
   const from = new Date(now.getTime() - 86_400_000);
   const until = new Date(now.getTime() + 365 * 86_400_000);
   const san = seq(oid('2.5.29.17'), tlv(0x04, seq(tlv(0x82, Buffer.from(host, 'ascii')))));

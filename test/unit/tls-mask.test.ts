@@ -5,13 +5,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomInt } from 'node:crypto';
+import { X509Certificate, randomBytes, randomInt } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import fc from 'fast-check';
 import { generateStaticKeyPair, x25519 } from '../../src/crypto/index.js';
 import { MasqError } from '../../src/system/index.js';
 import {
   CONTENT, RecordReader, ReplayGuard, WINDOW_S, authKeys, buildClientFinish, buildClientHello, buildServerFlight, helloRandom, keystream,
-  parseClientHello, parseServerHello, sealFrame, serverNameFor, serverRandom, sessionIdFor, SERVER_NAMES, StreamReader,
+  parseClientHello, parseServerHello, sealFrame, selfSignedCertificate, serverNameFor, serverRandom, sessionIdFor, SERVER_NAMES, StreamReader,
 } from '../../src/tls-mask/index.js';
 import { CHROME_CIPHERS, EXT, GROUP, isGrease, mlKemShapedKey } from '../../src/tls-mask/client-hello.js';
 import { encodeFrame } from '../../src/wire/index.js';
@@ -153,4 +154,16 @@ test('server names: one table, the same name for a Node\'s every dialer', () => 
   assert.equal(serverNameFor(key), serverNameFor(Buffer.from(key)));
   assert.ok(SERVER_NAMES.includes(serverNameFor(key)));
   assert.ok(new Set(Array.from({ length: 64 }, () => serverNameFor(randomBytes(32)))).size > 4);
+});
+
+test('the decoy\'s certificate: valid DER that OpenSSL takes, every time (its serial is a minimal positive INTEGER)', () => {
+  for (let i = 0; i < 300; i++) {
+    const c = selfSignedCertificate('www.example.com');
+    const x = new X509Certificate(c.certPem);
+    assert.equal(x.subject, 'CN=www.example.com');
+    assert.equal(x.subjectAltName, 'DNS:www.example.com');
+    assert.ok(x.verify(x.publicKey), 'self-signed');
+    assert.equal(x.raw.length, c.derBytes);
+    createSecureContext({ key: c.keyPem, cert: c.certPem });
+  }
 });
