@@ -2,7 +2,7 @@
 // facts crash reconciliation needs. Every RPC call has a timeout and bounded retries; failures come back
 // as MasqError (BLOCKCHAIN_RPC / BLOCKCHAIN_TX), never as something that takes the Node down.
 
-import { FetchRequest, JsonRpcProvider, Network, type TransactionRequest, keccak256 } from 'ethers';
+import type { JsonRpcProvider, TransactionRequest } from 'ethers';
 import { MasqError } from '../system/index.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, type Sleep, realSleep, retry } from './backoff.js';
 import { assignNonces, batchStart } from './nonces.js';
@@ -53,7 +53,8 @@ const REPLACEMENT_BUMP_PERCENT = 125n;
 
 export class Erc20Bridge {
   readonly target: TokenTarget;
-  private readonly provider: JsonRpcProvider;
+  /** ethers is loaded at the first call to the chain, not at start: an idle Node does not hold it (docs/PERFORMANCE.md). */
+  private loaded: Promise<JsonRpcProvider> | undefined;
   private readonly backoff: BackoffPolicy;
   private readonly sleep: Sleep;
   private readonly window: WindowPolicy;
@@ -64,12 +65,6 @@ export class Erc20Bridge {
 
   constructor(private readonly options: BridgeOptions) {
     this.target = tokenTarget(options.chain);
-    const request = new FetchRequest(options.url);
-    request.timeout = options.requestTimeoutMs ?? 10_000;
-    // Static network: ethers would otherwise probe the chain id in a loop that never ends while the RPC is down.
-    // No cache: a cached pending nonce would be stale right after a batch. One request per call, so one
-    // failing call cannot fail its neighbours in a JSON-RPC batch.
-    this.provider = new JsonRpcProvider(request, Network.from(this.target.chain.chainId), { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.sleep = options.sleep ?? realSleep;
     this.window = options.logWindow ?? DEFAULT_WINDOW;
@@ -81,8 +76,20 @@ export class Erc20Bridge {
     this.gasPriceGwei = gwei;
   }
 
+  private provider(): Promise<JsonRpcProvider> {
+    this.loaded ??= import('ethers').then(({ FetchRequest, JsonRpcProvider, Network }) => {
+      const request = new FetchRequest(this.options.url);
+      request.timeout = this.options.requestTimeoutMs ?? 10_000;
+      // Static network: ethers would otherwise probe the chain id in a loop that never ends while the RPC is down.
+      // No cache: a cached pending nonce would be stale right after a batch. One request per call, so one
+      // failing call cannot fail its neighbours in a JSON-RPC batch.
+      return new JsonRpcProvider(request, Network.from(this.target.chain.chainId), { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
+    });
+    return this.loaded;
+  }
+
   close(): void {
-    this.provider.destroy();
+    void this.loaded?.then((p) => p.destroy());
   }
 
   /**
@@ -100,17 +107,17 @@ export class Erc20Bridge {
   async balanceOf(owner: string): Promise<bigint> {
     // balanceOf(address): selector then the address as one 32-byte word, which is what a topic is too.
     const data = `0x70a08231${addressTopic(owner).slice(2)}`;
-    const answer = await this.rpc('read a MASQ balance', () => this.provider.call({ to: this.target.tokenContract, data }));
+    const answer = await this.rpc('read a MASQ balance', async () => (await this.provider()).call({ to: this.target.tokenContract, data }));
     return BigInt(answer === '0x' ? 0 : answer);
   }
 
   async ethBalance(owner: string): Promise<bigint> {
-    return this.rpc('read a gas balance', () => this.provider.getBalance(owner));
+    return this.rpc('read a gas balance', async () => (await this.provider()).getBalance(owner));
   }
 
   private async gasPrice(): Promise<bigint> {
     if (this.gasPriceGwei !== undefined) return BigInt(Math.round(this.gasPriceGwei * 1e9));
-    const fees = await this.rpc('read the gas price', () => this.provider.getFeeData());
+    const fees = await this.rpc('read the gas price', async () => (await this.provider()).getFeeData());
     if (fees.gasPrice === null) throw new MasqError('BLOCKCHAIN_RPC', 'The blockchain service reports no gas price.', 'Set gas-price in the configuration.');
     return fees.gasPrice;
   }
@@ -121,7 +128,7 @@ export class Erc20Bridge {
    */
   async sign(signer: TxSigner, payments: readonly Payment[], nonceAtLeast = 0): Promise<PendingPayable[]> {
     if (payments.length === 0) return [];
-    const pending = await this.rpc('read the pending nonce', () => this.provider.getTransactionCount(signer.address, 'pending'));
+    const pending = await this.rpc('read the pending nonce', async () => (await this.provider()).getTransactionCount(signer.address, 'pending'));
     // The caller's floor (past the nonces its journal still holds) wins too: some nodes (hardhat's EDR) leave a
     // transaction priced under the base fee out of the pending count, and its nonce would be handed out again.
     const start = Math.max(batchStart(this.localNextNonce, pending), nonceAtLeast);
@@ -147,6 +154,7 @@ export class Erc20Bridge {
       gasLimit: transferGasLimit(this.target.chain.gasLimit, data),
     });
     // A transaction's hash is the keccak of its signed bytes: known before it is sent, so it can be journaled.
+    const { keccak256 } = await import('ethers');
     return { creditor: p.creditor, amount: p.amount, nonce, txHash: keccak256(rawTx), rawTx, gasPrice };
   }
 
@@ -177,7 +185,7 @@ export class Erc20Bridge {
   async sendRaw(record: PendingPayable): Promise<SendOutcome> {
     try {
       // Retrying a timed-out submission is safe: the same signed bytes carry the same nonce.
-      await this.rpc('submit a payment', () => this.provider.broadcastTransaction(record.rawTx), true);
+      await this.rpc('submit a payment', async () => (await this.provider()).broadcastTransaction(record.rawTx), true);
       return { status: 'sent', record };
     } catch (err) {
       // The node never answered: it may or may not hold the transaction, so it must stay journaled.
@@ -199,7 +207,7 @@ export class Erc20Bridge {
     for (let round = 0; round < rounds; round++) {
       for (const [hash, s] of states) {
         if (s.state !== 'pending') continue;
-        const receipt = await this.rpc('read a receipt', () => this.provider.getTransactionReceipt(hash));
+        const receipt = await this.rpc('read a receipt', async () => (await this.provider()).getTransactionReceipt(hash));
         if (receipt) states.set(hash, { state: receipt.status === 1 ? 'success' : 'failed', blockNumber: receipt.blockNumber });
       }
       if ([...states.values()].every((s) => s.state !== 'pending') || round === rounds - 1) break;
@@ -209,7 +217,7 @@ export class Erc20Bridge {
   }
 
   async blockNumber(): Promise<number> {
-    return this.rpc('read the latest block', () => this.provider.getBlockNumber());
+    return this.rpc('read the latest block', async () => (await this.provider()).getBlockNumber());
   }
 
   /** Transfers of the token to `recipient` in `fromBlock..toBlock`, in windows that adapt to the RPC's limits. */
@@ -217,7 +225,7 @@ export class Erc20Bridge {
     const topics = [TRANSFER_TOPIC, null, addressTopic(recipient)];
     const fetch = async (range: BlockRange): Promise<TransferEvent[]> => {
       // Range complaints are refusals, not transport trouble: they come back raw for scanRange to shrink the window.
-      const logs = await this.rpc('return logs', () => this.provider.getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }), true);
+      const logs = await this.rpc('return logs', async () => (await this.provider()).getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }), true);
       return logs.flatMap((l) => decodeTransfer(l) ?? []);
     };
     try {
@@ -237,15 +245,15 @@ export class Erc20Bridge {
     const txs = new Map<string, TxOnChain>();
     for (const r of records) {
       const hash = r.txHash.toLowerCase();
-      const receipt = await this.rpc('read a receipt', () => this.provider.getTransactionReceipt(hash));
+      const receipt = await this.rpc('read a receipt', async () => (await this.provider()).getTransactionReceipt(hash));
       if (receipt) {
         txs.set(hash, { state: 'mined', success: receipt.status === 1, blockNumber: receipt.blockNumber });
         continue;
       }
-      const tx = await this.rpc('look up a transaction', () => this.provider.getTransaction(hash));
+      const tx = await this.rpc('look up a transaction', async () => (await this.provider()).getTransaction(hash));
       txs.set(hash, tx ? { state: 'pooled' } : { state: 'unknown' });
     }
-    const minedNonceCount = await this.rpc('read the mined nonce', () => this.provider.getTransactionCount(wallet, 'latest'));
+    const minedNonceCount = await this.rpc('read the mined nonce', async () => (await this.provider()).getTransactionCount(wallet, 'latest'));
     return { txs, minedNonceCount };
   }
 }

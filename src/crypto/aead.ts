@@ -21,6 +21,18 @@ export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buf
   return Buffer.concat([body, cipher.getAuthTag()], body.length + AEAD_TAG_BYTES);
 }
 
+/**
+ * A plaintext given in parts, sealed as if it were one: the ciphertext of each part (same lengths) and then the tag.
+ * Nothing is joined, so a caller can hand the pieces to a socket as they are (one writev, no copy).
+ */
+export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[]): Buffer[] {
+  const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  const out = parts.map((p) => cipher.update(p));
+  cipher.final();
+  out.push(cipher.getAuthTag());
+  return out;
+}
+
 /** The plaintext of ciphertext ‖ tag, or null when it is too short or does not authenticate under key, nonce and ad. */
 export function aeadOpen(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
   if (sealed.length < AEAD_TAG_BYTES) return null;

@@ -6,25 +6,33 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 export const PUBLIC_KEY_BYTES = 64;
 export const SIGNATURE_BYTES = 64;
 
-// PKCS#8 / SPKI prefixes for raw 32-byte Curve25519-family keys (RFC 8410), so raw bytes can become KeyObjects.
-const PKCS8 = { x25519: '302e020100300506032b656e04220420', ed25519: '302e020100300506032b657004220420' } as const;
-const SPKI = { x25519: '302a300506032b656e032100', ed25519: '302a300506032b6570032100' } as const;
-type Curve = keyof typeof PKCS8;
+// Raw 32-byte Curve25519-family keys become KeyObjects through JWK (RFC 8037), not DER: OpenSSL 3 decodes a DER key
+// through its provider machinery, 10–40 times slower, and a route's set-up makes several (docs/PERFORMANCE.md).
+const JWK_CURVE = { x25519: 'X25519', ed25519: 'Ed25519' } as const;
+type Curve = keyof typeof JWK_CURVE;
+const RAW_KEY_BYTES = 32;
+/** A private JWK must name its public half too; OpenSSL derives that from d and ignores this one. */
+const UNUSED_X = Buffer.alloc(RAW_KEY_BYTES).toString('base64url');
+
+function checkRaw(raw: Buffer, what: string): string {
+  if (raw.length !== RAW_KEY_BYTES) throw new Error(`${what} has ${RAW_KEY_BYTES} bytes, not ${raw.length}`);
+  return raw.toString('base64url');
+}
 
 export function privateKeyObject(curve: Curve, raw: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([Buffer.from(PKCS8[curve], 'hex'), raw]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({ key: { kty: 'OKP', crv: JWK_CURVE[curve], d: checkRaw(raw, 'a private key'), x: UNUSED_X }, format: 'jwk' });
 }
 
 export function publicKeyObject(curve: Curve, raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([Buffer.from(SPKI[curve], 'hex'), raw]), format: 'der', type: 'spki' });
+  return createPublicKey({ key: { kty: 'OKP', crv: JWK_CURVE[curve], x: checkRaw(raw, 'a public key') }, format: 'jwk' });
 }
 
-function rawPublic(k: KeyObject): Buffer {
-  return k.export({ format: 'der', type: 'spki' }).subarray(-32);
+export function rawPublic(k: KeyObject): Buffer {
+  return Buffer.from(k.export({ format: 'jwk' }).x ?? '', 'base64url');
 }
 
-function rawPrivate(k: KeyObject): Buffer {
-  return k.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+export function rawPrivate(k: KeyObject): Buffer {
+  return Buffer.from(k.export({ format: 'jwk' }).d ?? '', 'base64url');
 }
 
 export interface NodeIdentity {

@@ -10,9 +10,10 @@
 // tag, a degenerate public key) is a MasqError with code LINK_AUTH. A handshake object that failed stays failed.
 // Misuse by the caller (calls out of order, a payload too large to send) throws a plain Error.
 
-import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { aeadOpen, aeadSeal, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpen, aeadSeal, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
+import { privateKeyObject, publicKeyObject, rawPrivate, rawPublic } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
 /** Largest Noise message, handshake or transport. */
@@ -34,21 +35,9 @@ function authFailure(detail: string): MasqError {
   return new MasqError('LINK_AUTH', `Noise link: ${detail}.`, FIX);
 }
 
-// RFC 8410 DER prefixes that turn raw 32-byte X25519 keys into KeyObjects and back.
-const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-
 function privateKeyFromRaw(raw: Buffer): KeyObject {
   if (raw.length !== KEY_BYTES) throw new Error(`an X25519 private key has ${KEY_BYTES} bytes, not ${raw.length}`);
-  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
-}
-
-function publicKeyFromRaw(raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-}
-
-function rawPublicKey(key: KeyObject): Buffer {
-  return key.export({ format: 'der', type: 'spki' }).subarray(-KEY_BYTES);
+  return privateKeyObject('x25519', raw);
 }
 
 export interface StaticKeyPair {
@@ -61,21 +50,21 @@ export interface StaticKeyPair {
 export function generateStaticKeyPair(): StaticKeyPair {
   const pair = generateKeyPairSync('x25519');
   return {
-    publicKey: rawPublicKey(pair.publicKey),
-    privateKey: pair.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-KEY_BYTES),
+    publicKey: rawPublic(pair.publicKey),
+    privateKey: rawPrivate(pair.privateKey),
   };
 }
 
 /** The key pair for a raw X25519 private key (for fixed keys, such as test vectors). */
 export function keyPairFromPrivate(privateKey: Buffer): StaticKeyPair {
-  return { publicKey: rawPublicKey(createPublicKey(privateKeyFromRaw(privateKey))), privateKey: Buffer.from(privateKey) };
+  return { publicKey: rawPublic(createPublicKey(privateKeyFromRaw(privateKey))), privateKey: Buffer.from(privateKey) };
 }
 
 /** X25519 with a remote public key from the wire: a key OpenSSL refuses (e.g. low order) is an auth failure. */
 export function dh(local: StaticKeyPair, remotePublic: Buffer): Buffer {
   if (remotePublic.length !== KEY_BYTES) throw authFailure('a public key has the wrong length');
   try {
-    return diffieHellman({ privateKey: privateKeyFromRaw(local.privateKey), publicKey: publicKeyFromRaw(remotePublic) });
+    return diffieHellman({ privateKey: privateKeyFromRaw(local.privateKey), publicKey: publicKeyObject('x25519', remotePublic) });
   } catch {
     throw authFailure('the neighbor sent an unusable public key');
   }
@@ -133,6 +122,15 @@ export class CipherState {
   encrypt(ad: Buffer, plaintext: Buffer): Buffer {
     if (plaintext.length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
     const out = aeadSeal(this.key, this.takeNonce(), plaintext, ad);
+    this.n += 1n;
+    return out;
+  }
+
+  /** encrypt() of the parts' concatenation, without joining them: each part's ciphertext, then the tag. */
+  encryptParts(parts: readonly Buffer[]): Buffer[] {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    if (length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
+    const out = aeadSealParts(this.key, this.takeNonce(), parts);
     this.n += 1n;
     return out;
   }

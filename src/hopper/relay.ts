@@ -13,8 +13,15 @@ export interface RelayCounters {
   bytes: number;
 }
 
+/**
+ * Cells that may wait for the next hop's link: the originator sends its first data right behind the OPEN
+ * (optimistic data), so a few can arrive while this hop still dials. More is a protocol error.
+ */
+const MAX_WAITING_CELLS = 16;
+
 class RelayedCircuit implements CircuitOwner {
   private out: { peer: string; circuit: number } | undefined;
+  private waiting: FlowCell[] | undefined = [];
   private done = false;
   private carried = 0;
 
@@ -33,11 +40,16 @@ class RelayedCircuit implements CircuitOwner {
 
   connect(outPeer: string, circuit: number): void {
     this.out = { peer: outPeer, circuit };
+    const waiting = this.waiting ?? [];
+    this.waiting = undefined;
+    for (const c of waiting) this.cell(this.inPeer, c);
   }
 
   cell(peer: string, cell: FlowCell): void {
+    if (peer !== this.inPeer || cell.circuit !== this.inCircuit) return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
     const out = this.out;
-    if (!out || peer !== this.inPeer || cell.circuit !== this.inCircuit) {
+    if (!out) {
+      if (this.waiting && this.waiting.length < MAX_WAITING_CELLS) return void this.waiting.push(cell);
       return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
     }
     const nonce = cellNonce(cell.type, cell.seq);
@@ -90,10 +102,11 @@ export function relayOpen(sw: Switch, o: OpenedCircuit, counters: RelayCounters,
       if (relayed.isDone()) return;
       const circuit = sw.bindNew(next, relayed);
       if (circuit === undefined) return relayed.end(o.from, o.circuit, DESTROY_REASON.full, false);
-      relayed.connect(next, circuit);
       if (!sw.send(next, { type: CELL_TYPE.open, circuit, header: o.shifted, body })) {
-        relayed.end(next, circuit, DESTROY_REASON.unreachable, true);
+        return relayed.end(next, circuit, DESTROY_REASON.unreachable, true);
       }
+      // After the OPEN: cells that waited for it follow it.
+      relayed.connect(next, circuit);
     },
     (e: unknown) => {
       log.debug(`Cannot relay to ${next.slice(0, 12)}: ${describeError(e)}`);

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { type HopKeys, hopPrivateKey, type HopRecord, type NodeIdentity, openHeader } from '../crypto/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
 import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, DecodeError, DESTROY_REASON, type DestroyReason } from '../wire/index.js';
+import { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, DecodeError, DESTROY_REASON, type DestroyReason, encodeCellParts } from '../wire/index.js';
 import { Backpressure } from './backpressure.js';
 
 export type FlowCell = Extract<Cell, { type: typeof CELL_TYPE.data | typeof CELL_TYPE.window }>;
@@ -122,13 +122,13 @@ export class Switch {
   /** Sends a cell; false when the peer has no link. */
   send(peer: string, cell: Cell): boolean {
     if (cell.type !== CELL_TYPE.destroy && cell.type !== CELL_TYPE.open) this.touch(peer, cell.circuit);
-    return this.transport.send(peer, RECORD_KINDS.cell, cellCodec.encode(cell));
+    return this.transport.send(peer, RECORD_KINDS.cell, encodeCellParts(cell));
   }
 
   /** Unbinds a circuit and tells its peer. */
   destroy(peer: string, circuit: number, reason: DestroyReason): void {
     this.unbind(peer, circuit);
-    this.transport.send(peer, RECORD_KINDS.cell, cellCodec.encode({ type: CELL_TYPE.destroy, circuit, reason }));
+    this.transport.send(peer, RECORD_KINDS.cell, encodeCellParts({ type: CELL_TYPE.destroy, circuit, reason }));
   }
 
   private touch(peer: string, circuit: number): Entry | undefined {

@@ -53,7 +53,7 @@ function maskFor(secret: Buffer, clientRandom: Buffer, serverRnd: Buffer, role: 
   const other = role === 'dialer' ? 'listener' : 'dialer';
   return {
     name: 'tls',
-    wrap: (frame) => sealFrame(frame, send, rnd),
+    wrap: (body) => sealFrame(body, send, rnd),
     // One reader per link: its keystream runs on with every record.
     unwrap: (opts?: FrameOptions): FrameUnwrapper => new StreamReader(keystream(secret, clientRandom, serverRnd, other), opts?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES),
   };

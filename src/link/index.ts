@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
 import { type Clock, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type FrameUnwrapper, type Mask, PLAIN_MASK, encodeFrame } from '../wire/index.js';
+import { type FrameUnwrapper, type Mask, PLAIN_MASK } from '../wire/index.js';
 import { type Disguised, type DisguiseListener, Stranger, disguiseAccept, disguiseDial } from './disguise.js';
 
 export { createDecoy, type Decoy } from './decoy.js';
@@ -19,6 +19,10 @@ export const LINK_VERSION = 1;
 const KEEPALIVE = 0;
 const RECORD = 1;
 export const MAX_RECORD_BYTES = MAX_PLAINTEXT_BYTES - 1;
+/** Frame types as the one-byte buffers a frame starts with. */
+const TYPE_BYTES = [Buffer.from([KEEPALIVE]), Buffer.from([RECORD])] as const;
+/** Queued bytes above which a link counts as congested (a few cells: enough to batch, little to hold up). */
+export const CONGESTED_BYTES = 128 * 1024;
 
 export interface LinkOptions {
   /** This Node's X25519 key pair (Noise static) and its full 64-byte public key. */
@@ -130,6 +134,12 @@ class FrameSource {
 export class Link extends EventEmitter<LinkEvents> {
   private keepalive: NodeJS.Timeout | undefined;
   private closed = false;
+  private corked = false;
+  /** Everything written in one turn of the event loop (the cells one read gave) leaves in one writev. */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(
     private readonly socket: Socket,
@@ -146,7 +156,7 @@ export class Link extends EventEmitter<LinkEvents> {
     let lastHeard = clock.now();
     this.keepalive = setInterval(() => {
       if (clock.now() - lastHeard > idleTimeoutMs) this.close(new MasqError('LINK_AUTH', `no frame from the neighbor for ${idleTimeoutMs} ms`));
-      else this.write(KEEPALIVE, Buffer.alloc(0));
+      else this.write(TYPE_BYTES[KEEPALIVE], []);
     }, Math.max(50, Math.floor(idleTimeoutMs / 3)));
     this.keepalive.unref();
     socket.once('close', () => this.close(source.failed()));
@@ -170,21 +180,27 @@ export class Link extends EventEmitter<LinkEvents> {
     return this.socket.remoteAddress;
   }
 
-  private write(type: number, body: Buffer): boolean {
+  private write(type: Buffer, body: readonly Buffer[]): boolean {
     if (this.closed) return false;
-    const frame = encodeFrame(this.sendKey.encrypt(Buffer.alloc(0), Buffer.concat([Buffer.from([type]), body])));
-    return this.socket.write(this.mask.wrap(frame));
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    for (const b of this.mask.wrap(this.sendKey.encryptParts([type, ...body]))) this.socket.write(b);
+    return !this.congested;
   }
 
-  /** Sends one record; false means the socket's buffer is full: wait for 'drain' on drained(). */
-  send(record: Buffer): boolean {
-    if (record.length > MAX_RECORD_BYTES) throw new Error(`a link record carries at most ${MAX_RECORD_BYTES} bytes`);
-    return this.write(RECORD, record);
+  /** Sends one record, given in parts; false means the link is congested: wait for drained(). */
+  send(record: Buffer | readonly Buffer[]): boolean {
+    const parts = Buffer.isBuffer(record) ? [record] : record;
+    if (parts.reduce((n, p) => n + p.length, 0) > MAX_RECORD_BYTES) throw new Error(`a link record carries at most ${MAX_RECORD_BYTES} bytes`);
+    return this.write(TYPE_BYTES[RECORD], parts);
   }
 
-  /** True while the socket's write buffer is above its high-water mark. */
+  /** True while more than CONGESTED_BYTES wait to be written. */
   get congested(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableLength > CONGESTED_BYTES;
   }
 
   /** Stops reading from the neighbor (hop-by-hop backpressure) until resume(). */
@@ -197,7 +213,8 @@ export class Link extends EventEmitter<LinkEvents> {
   }
 
   drained(): Promise<void> {
-    return this.socket.writableNeedDrain ? new Promise((r) => this.socket.once('drain', () => r())) : Promise.resolve();
+    // Above CONGESTED_BYTES a write has returned false (the socket's own mark is lower), so 'drain' will come.
+    return this.congested ? new Promise((r) => this.socket.once('drain', () => r())) : Promise.resolve();
   }
 
   close(reason?: Error): void {
@@ -254,7 +271,7 @@ export function dialLink(host: string, port: number, remoteStatic: Buffer, opts:
     });
     const { source, mask } = await framed(socket, opts, opts.tls ? () => disguiseDial(socket, remoteStatic, clock) : undefined);
     const ik = new IkInitiator({ s: opts.staticKeys, rs: remoteStatic, prologue: prologue(opts.chainId) });
-    socket.write(mask.wrap(encodeFrame(Buffer.concat([Buffer.from([LINK_VERSION]), ik.writeMessage1(opts.publicKey)]))));
+    socket.write(Buffer.concat(mask.wrap([Buffer.from([LINK_VERSION]), ik.writeMessage1(opts.publicKey)])));
     const { payload, keys } = ik.readMessage2(await source.next());
     checkAnnouncedKey(payload, keys.remoteStatic);
     return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, clock);
@@ -275,7 +292,7 @@ export function acceptLink(socket: Socket, opts: LinkOptions): Promise<Link> {
     const { payload, remoteStatic } = ik.readMessage1(first.subarray(1));
     checkAnnouncedKey(payload, remoteStatic);
     const { msg, keys } = ik.writeMessage2(opts.publicKey);
-    socket.write(mask.wrap(encodeFrame(msg)));
+    socket.write(Buffer.concat(mask.wrap([msg])));
     return new Link(socket, source, keys.send, keys.receive, Buffer.from(payload), mask, opts.idleTimeoutMs ?? 60_000, opts.clock ?? SYSTEM_CLOCK);
   };
   const ms = opts.handshakeTimeoutMs ?? 5000;

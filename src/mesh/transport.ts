@@ -15,6 +15,9 @@ export const RECORD_KINDS = {
 
 export type RecordKind = (typeof RECORD_KINDS)[keyof typeof RECORD_KINDS];
 
+/** Each kind as the one-byte buffer its records start with. */
+export const KIND_BYTES: Readonly<Record<RecordKind, Buffer>> = Object.freeze(Object.fromEntries(Object.values(RECORD_KINDS).map((k) => [k, Buffer.from([k])])) as Record<RecordKind, Buffer>);
+
 export function isRecordKind(n: number): n is RecordKind {
   return (Object.values(RECORD_KINDS) as number[]).includes(n);
 }
@@ -29,8 +32,11 @@ export interface PeerTransportEvents {
 }
 
 export interface PeerTransport extends EventEmitter<PeerTransportEvents> {
-  /** Sends one record on the peer's link. False when no link is up; throws for a record above the link limit. */
-  send(peer: string, kind: RecordKind, body: Buffer): boolean;
+  /**
+   * Sends one record on the peer's link, its body whole or in parts (written as they are, not joined). False when
+   * no link is up; throws for a record above the link limit.
+   */
+  send(peer: string, kind: RecordKind, body: Buffer | readonly Buffer[]): boolean;
   /** True while the link's write buffer is above its high-water mark: stop sending until drained(). */
   congested(peer: string): boolean;
   /** Resolves when the peer's link can take more (or is gone). */

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { type Server, type Socket, createServer } from 'node:net';
 import { type Link, type LinkOptions, Stranger, acceptLink, dialLink } from '../link/index.js';
-import { type PeerTransport, type PeerTransportEvents, type RecordKind, isRecordKind } from '../mesh/index.js';
+import { KIND_BYTES, type PeerTransport, type PeerTransportEvents, type RecordKind, isRecordKind } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
 import type { Offence } from './bans.js';
 import { keyOf, shortKey } from './database.js';
@@ -156,9 +156,9 @@ export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTran
     this.emit('record', key, kind, record.subarray(1), entry.ip);
   }
 
-  send(peer: string, kind: RecordKind, body: Buffer): boolean {
+  send(peer: string, kind: RecordKind, body: Buffer | readonly Buffer[]): boolean {
     const l = this.links.get(peer);
-    return l ? l.link.send(Buffer.concat([Buffer.from([kind]), body])) : false;
+    return l ? l.link.send([KIND_BYTES[kind], ...(Buffer.isBuffer(body) ? [body] : body)]) : false;
   }
 
   congested(peer: string): boolean {

@@ -3,12 +3,11 @@
 // neighbor, unless `scans off`). The wallets are the wallet service's at each scan, so wallets generated while the
 // Node runs are used.
 
-import { Wallet } from 'ethers';
-import { Erc20Bridge } from '../blockchain/index.js';
+import { Erc20Bridge, type TxSigner } from '../blockchain/index.js';
 import { type Books, bridgePayer, Payments, type ScanName, Scanners, scanReceivables } from '../accountant/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { type Clock, describeError, type Logger, unixSeconds } from '../system/index.js';
-import { checksumAddress, type Wallets } from '../wallet/index.js';
+import { addressOf, checksumAddress, type Wallets } from '../wallet/index.js';
 
 export interface AccountantSettings {
   config: NodeConfig;
@@ -34,13 +33,13 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     ...(c.gasPrice.configured ? { gasPriceGwei: c.gasPrice.gwei } : {}),
   });
   const nowSec = (): number => unixSeconds(s.clock);
-  // The signer is derived once per consuming key.
-  let held: { key: Buffer; wallet: Wallet } | undefined;
-  const signer = (): Wallet | undefined => {
+  // The signer is made once per consuming key; ethers, which signs, is loaded at its first signature.
+  let held: { key: Buffer; signer: TxSigner } | undefined;
+  const signer = (): TxSigner | undefined => {
     const key = wallets.consumingKey();
     if (!key) return undefined;
-    if (!held?.key.equals(key)) held = { key, wallet: new Wallet(`0x${key.toString('hex')}`) };
-    return held.wallet;
+    if (!held?.key.equals(key)) held = { key, signer: lazySigner(key) };
+    return held.signer;
   };
   const payments = new Payments({
     books,
@@ -77,6 +76,17 @@ export function startAccountant(s: AccountantSettings): NodeAccountant {
     async close() {
       await scanners.stop();
       bridge.close();
+    },
+  };
+}
+
+function lazySigner(key: Buffer): TxSigner {
+  let wallet: Promise<{ signTransaction: TxSigner['signTransaction'] }> | undefined;
+  return {
+    address: checksumAddress(addressOf(key)),
+    async signTransaction(tx) {
+      wallet ??= import('ethers').then(({ Wallet }) => new Wallet(`0x${key.toString('hex')}`));
+      return (await wallet).signTransaction(tx);
     },
   };
 }

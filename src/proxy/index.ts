@@ -7,7 +7,7 @@ import { type Socket, createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isLoopbackAddress, unmappedIPv4 } from '../address-ranges/index.js';
 import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { type Connector, sentEarly, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { headerValues, interpret, parseHead } from './http-head.js';
 import { type Credentials, MAX_USERPASS, USERPASS_METHOD, basicCredentials, checkCredentials, credentialsMatch, parseUserPass, userPassReply } from './auth.js';
@@ -103,13 +103,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   /** Whether the target is this proxy itself: a browser pointed at the proxy address as if it were a site. */
   const isSelf = (t: Target): boolean => t.port === ownPort && reachesUs(t.host);
 
-  async function open(client: Socket, target: Target): Promise<Opened> {
+  async function open(client: Socket, target: Target, early?: Buffer): Promise<Opened> {
     if (isSelf(target)) return { ok: false, problem: 'loop', detail: 'the target is this proxy' };
     const ac = new AbortController();
     const abort = (): void => ac.abort();
     client.once('close', abort);
     try {
-      const upstream = await opts.connector.open(target, ac.signal);
+      const upstream = await opts.connector.open(target, ac.signal, early);
       // Until splice() takes over, an error only ends the upstream (splice sees it destroyed).
       upstream.on('error', () => upstream.destroy());
       if (client.destroyed) {
@@ -174,12 +174,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return;
     }
     log.debug(`${value.head.method} ${formatTarget(target)}`);
-    const r = await open(client, target);
+    const first = Buffer.concat([req.head, rest]);
+    const r = await open(client, target, first);
     if (!r.ok) {
       failed(value.head.method, target, r);
       return finish(client, errorPage(r.problem, target));
     }
-    splice(client, r.upstream, Buffer.concat([req.head, rest]), limits.idleTimeoutMs);
+    splice(client, r.upstream, sentEarly(r.upstream) ? Buffer.alloc(0) : first, limits.idleTimeoutMs);
   };
 
   const serveTls: Step = async (client, start, headRead) => {
@@ -194,12 +195,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const target = { host: value.serverName, port: 443 };
     headRead();
     log.debug(`TLS ${formatTarget(target)}`);
-    const r = await open(client, target);
+    const r = await open(client, target, buf);
     if (!r.ok) {
       failed('TLS', target, r);
       return finish(client, tlsAlert(r.problem));
     }
-    splice(client, r.upstream, buf, limits.idleTimeoutMs);
+    splice(client, r.upstream, sentEarly(r.upstream) ? Buffer.alloc(0) : buf, limits.idleTimeoutMs);
   };
 
   const serveSocks: Step = async (client, start, headRead) => {

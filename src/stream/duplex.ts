@@ -62,6 +62,14 @@ export class MeshDuplex extends Duplex {
     this.report();
   }
 
+  // _read comes before the reader takes what is buffered, and not again until the next push: bytes buffered
+  // before anyone read (the exit's early data) are reported as the reader takes them.
+  override read(size?: number): Buffer | null {
+    const taken = super.read(size) as Buffer | null;
+    this.report();
+    return taken;
+  }
+
   private flush(): void {
     const p = this.pending;
     if (!p) return;

@@ -120,8 +120,11 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
     const out = this.outSide;
     if (!out || this.sentLast || this.isClosed) throw new Error('write on a stream end that cannot send');
     let taken = 0;
+    // A chunk larger than a cell is cut into equal cells (a 64 KiB read: two of 32 KiB, not a full one and a
+    // sliver that costs as much to relay).
+    const piece = Math.ceil(chunk.length / Math.ceil(chunk.length / MAX_CHUNK));
     while (taken < chunk.length && this.sendWindow.available > 0 && this.canSend(out)) {
-      const n = Math.min(chunk.length - taken, MAX_CHUNK, this.sendWindow.available);
+      const n = Math.min(chunk.length - taken, piece, this.sendWindow.available);
       this.sendWindow.take(n);
       const seq = this.dataOut.next();
       const payload = this.sealFor(CELL_TYPE.data, seq, chunk.subarray(taken, taken + n));

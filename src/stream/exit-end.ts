@@ -51,6 +51,10 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
     return sw.destroy(o.from, o.circuit, DESTROY_REASON.protocol);
   }
   if (!end.bindIn(o.from, o.circuit)) return sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
+  // The Duplex exists from the OPEN on: the originator sends its first bytes right behind the OPEN, before our
+  // answer (one round trip less), and they wait in its readable buffer, within the window, for the target.
+  const duplex = new MeshDuplex(end, false);
+  duplex.on('error', (e) => log.debug(`Exit stream to ${formatTarget({ host: req.host, port: req.port })} ended: ${describeError(e)}`));
   counters.exiting++;
   const abort = new AbortController();
   end.once('closed', () => {
@@ -59,13 +63,13 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
     charge(end.bytesSent + end.bytesReceived);
   });
   const target: Target = { host: req.host, port: req.port };
-  connect(sw, end, req, target, connector, abort.signal, log).catch((e: unknown) => {
+  connect(sw, end, duplex, req, target, connector, abort.signal, log).catch((e: unknown) => {
     log.warn(`Exit to ${formatTarget(target)} failed unexpectedly: ${describeError(e)}`);
     end.destroy(DESTROY_REASON.aborted);
   });
 }
 
-async function connect(sw: Switch, end: StreamEnd, req: OpenRequest, target: Target, connector: Connector, signal: AbortSignal, log: Logger): Promise<void> {
+async function connect(sw: Switch, end: StreamEnd, duplex: MeshDuplex, req: OpenRequest, target: Target, connector: Connector, signal: AbortSignal, log: Logger): Promise<void> {
   let socket: Duplex | undefined;
   let status: OpenStatus = OPEN_STATUS.ok;
   try {
@@ -92,7 +96,6 @@ async function connect(sw: Switch, end: StreamEnd, req: OpenRequest, target: Tar
   // On failure the originator, told why, tears the stream down (or it idles out).
   if (!socket) return;
   const sock = socket;
-  const duplex = new MeshDuplex(end, false);
   // Only failures tear down here: a clean end travels as half-closes through the pipes, and closing either side
   // on 'close' could drop bytes the other still buffers.
   const kill = (e: Error): void => {

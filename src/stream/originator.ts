@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
-import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { type Connector, EARLY_SENT, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex, describeReason } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';
@@ -37,6 +37,8 @@ export const AVOID_MS = 30_000;
 export const DNS_PENALTY = 100_000_000n;
 const PENALTY_MS = 10 * 60_000;
 const MAX_REMEMBERED = 4096;
+/** The payload a route's cost is estimated for, as MASQ estimates it: one 16 KiB read. */
+const ESTIMATE_PAYLOAD = 16 * 1024;
 /** Streams waiting for their back OPEN at once. */
 const MAX_PENDING = 1024;
 
@@ -81,29 +83,30 @@ export class Originator {
   private readonly badExits = new ExpiringSet(PENALTY_MS, MAX_REMEMBERED);
   private readonly avoided = new ExpiringSet(AVOID_MS, MAX_REMEMBERED);
   originating = 0;
-  readonly connector: Connector = { open: (t, s) => this.open(t, s) };
+  readonly connector: Connector = { open: (t, s, early) => this.open(t, s, early) };
 
   constructor(private readonly o: OriginatorOptions) {}
 
   private pickRoute(target: Target): RoundTrip | undefined {
     const exitPenalty = (key: string): bigint => (this.badExits.has(`${target.host}\n${key}`) ? DNS_PENALTY : 0n);
     const avoid = this.avoided.current();
-    const q = { payloadSize: MAX_CHUNK, exitPenalty };
+    const q = { payloadSize: ESTIMATE_PAYLOAD, exitPenalty };
     return (avoid.size > 0 ? this.o.route({ ...q, avoid }) : undefined) ?? this.o.route(q);
   }
 
-  private async open(target: Target, signal: AbortSignal): Promise<MeshDuplex> {
+  private async open(target: Target, signal: AbortSignal, early?: Buffer): Promise<MeshDuplex> {
     let dnsLeft = DNS_RETRIES;
     let routesLeft = ROUTE_RETRIES;
     for (;;) {
       if (signal.aborted) throw new StreamFailure('connect', target, 'the client left');
       const rt = this.pickRoute(target);
       if (!rt) throw new StreamFailure('route', target, `no route to an exit for ${formatTarget(target)}`);
-      const { duplex, end, outcome } = await this.attempt(rt, target, signal);
+      const { duplex, end, outcome } = await this.attempt(rt, target, signal, early);
       if ('status' in outcome && outcome.status === OPEN_STATUS.ok) {
         this.originating++;
         duplex.once('close', () => this.originating--);
         end.once('closed', () => this.o.charge?.(rt, end.bytesSent, end.bytesReceived));
+        if (early) Object.assign(duplex, { [EARLY_SENT]: true });
         return duplex;
       }
       duplex.destroy();
@@ -123,7 +126,7 @@ export class Originator {
   }
 
   /** One try over one round trip: the stream and what became of its OPEN. */
-  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal): Promise<{ duplex: MeshDuplex; end: StreamEnd; outcome: Outcome }> {
+  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal, early: Buffer | undefined): Promise<{ duplex: MeshDuplex; end: StreamEnd; outcome: Outcome }> {
     const token = randomBytes(TOKEN_BYTES);
     const payerFor = (key: Buffer): Buffer => {
       const slot = this.o.payer.slotFor(key);
@@ -177,6 +180,10 @@ export class Originator {
       this.pending.set(key, { end, settle });
       if (!this.o.sw.send(first, { type: CELL_TYPE.open, circuit, header: over.header, body })) {
         settle({ lost: 'route', detail: `the link to ${first.slice(0, 12)} went down` });
+      } else if (early && early.length > 0) {
+        // Optimistic data, as Tor's: the client's first bytes follow the OPEN at once, and the exit holds them
+        // until the target answers. A failed attempt loses them with its stream; the next one sends them again.
+        duplex.write(early);
       }
     });
     if (signal.aborted) {

@@ -29,24 +29,50 @@ export function tlsRecord(type: number, fragment: Buffer, version = 0x0303): Buf
 
 const KNOWN = new Set<number>(Object.values(CONTENT));
 
-/** Splits a byte stream into TLS records, keeping at most one record plus the chunk being pushed. */
+/** Checks a record header and gives its fragment's length. */
+function fragmentLength(buf: Buffer): number {
+  const type = buf.readUInt8(0);
+  const version = buf.readUInt16BE(1);
+  const length = buf.readUInt16BE(3);
+  if (!KNOWN.has(type)) throw new MasqError('WIRE_DECODE', `not a TLS record (content type ${type})`);
+  if (version >> 8 !== 3) throw new MasqError('WIRE_DECODE', `not a TLS record (version 0x${version.toString(16)})`);
+  if (length > MAX_FRAGMENT) throw new MasqError('WIRE_DECODE', `a TLS record of ${length} bytes is longer than TLS allows`);
+  return length;
+}
+
+function asRecord(buf: Buffer, length: number): TlsRecord {
+  return { type: buf.readUInt8(0), version: buf.readUInt16BE(1), fragment: buf.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length) };
+}
+
+/**
+ * Splits a byte stream into TLS records, keeping at most one record plus the chunk being pushed. Records are views
+ * of the chunks; only a record cut by a chunk's end is copied, once, when its last byte comes.
+ */
 export class RecordReader {
   private buf: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): TlsRecord[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     const out: TlsRecord[] = [];
-    while (this.buf.length >= RECORD_HEADER_BYTES) {
-      const type = this.buf.readUInt8(0);
-      const version = this.buf.readUInt16BE(1);
-      const length = this.buf.readUInt16BE(3);
-      if (!KNOWN.has(type)) throw new MasqError('WIRE_DECODE', `not a TLS record (content type ${type})`);
-      if (version >> 8 !== 3) throw new MasqError('WIRE_DECODE', `not a TLS record (version 0x${version.toString(16)})`);
-      if (length > MAX_FRAGMENT) throw new MasqError('WIRE_DECODE', `a TLS record of ${length} bytes is longer than TLS allows`);
-      if (this.buf.length < RECORD_HEADER_BYTES + length) break;
-      out.push({ type, version, fragment: this.buf.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length) });
-      this.buf = this.buf.subarray(RECORD_HEADER_BYTES + length);
+    let rest = chunk;
+    while (this.buf.length > 0 && rest.length > 0) {
+      const whole = this.buf.length < RECORD_HEADER_BYTES ? RECORD_HEADER_BYTES : RECORD_HEADER_BYTES + fragmentLength(this.buf);
+      const take = Math.min(whole - this.buf.length, rest.length);
+      this.buf = Buffer.concat([this.buf, rest.subarray(0, take)]);
+      rest = rest.subarray(take);
+      if (this.buf.length >= RECORD_HEADER_BYTES && this.buf.length === RECORD_HEADER_BYTES + fragmentLength(this.buf)) {
+        out.push(asRecord(this.buf, this.buf.length - RECORD_HEADER_BYTES));
+        this.buf = Buffer.alloc(0);
+      }
     }
+    if (this.buf.length > 0) return out;
+    let at = 0;
+    while (rest.length - at >= RECORD_HEADER_BYTES) {
+      const length = fragmentLength(rest.subarray(at));
+      if (rest.length - at < RECORD_HEADER_BYTES + length) break;
+      out.push(asRecord(rest.subarray(at), length));
+      at += RECORD_HEADER_BYTES + length;
+    }
+    this.buf = rest.subarray(at);
     return out;
   }
 

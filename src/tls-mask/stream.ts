@@ -1,8 +1,11 @@
-// The link's bytes once the handshake's shape is done: TLS application-data records whose content is the Noise
-// frames under a ChaCha20 keystream, so nothing in them (not even a frame's length) stands out from ciphertext.
-// Inside the keystream, chunks: [u32 header][bytes], a frame when the header's top bit is clear (its length), padding
-// to drop when it is set. Small records get 0–255 bytes of padding, so equal cells do not make equal records; bulk
-// (records of 8 KiB and more) gets none. A frame larger than a record spans several. Pure, bounded.
+// The link's bytes once the handshake's shape is done: TLS application-data records carrying the Noise frames.
+// Inside a record, chunks: [u32 header][bytes], a frame's part when the header's top bit is clear, padding to drop
+// when it is set. The first chunk of a frame gives the frame's whole length; a frame larger than one record goes on
+// in the next records, each starting with a chunk that gives its part's length. Only the chunk headers go under a
+// ChaCha20 keystream: the frames are Noise ciphertext and the padding random bytes, so every byte of a record looks
+// alike and nothing (not even a frame's length) stands out, while the bulk is not enciphered a second time. Small
+// records get 0–255 bytes of padding, so equal cells do not make equal records; bulk (records of 8 KiB and more)
+// gets none. Chunks never cross records. Pure, bounded.
 
 import { createCipheriv, hkdfSync } from 'node:crypto';
 import { MasqError } from '../system/index.js';
@@ -28,24 +31,52 @@ export function keystream(secret: Buffer, clientRandom: Buffer, serverRandom: Bu
   return { xor: (data) => cipher.update(data) };
 }
 
-/** Turns one encoded frame (u32 length + body, from encodeFrame) into application-data records. */
-export function sealFrame(frame: Buffer, ks: Keystream, rnd: Randomness): Buffer {
+function chunkHeader(value: number, ks: Keystream): Buffer {
+  const h = Buffer.allocUnsafe(CHUNK_HEADER);
+  h.writeUInt32BE(value >>> 0, 0);
+  return ks.xor(h);
+}
+
+/** Takes up to `n` bytes off the front of `parts` (views, no copy). */
+function takeParts(parts: Buffer[], n: number): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at < frame.length;) {
-    // The frame's own header starts the first part; a continuation is a chunk of its own so the reader can tell.
-    const lead = at === 0 ? 0 : CHUNK_HEADER;
-    const part = frame.subarray(at, at + MAX_DATA_RECORD - CHUNK_HEADER - MAX_PAD - lead);
-    at += part.length;
-    const body = lead + part.length;
-    const padLen = body + CHUNK_HEADER < PAD_BELOW ? rnd.below(MAX_PAD + 1) : 0;
-    // One buffer per record, zeros where the padding goes; the keystream makes every byte of it look alike.
-    const plain = Buffer.alloc(body + (padLen > 0 ? CHUNK_HEADER + padLen : 0));
-    if (lead > 0) plain.writeUInt32BE(part.length, 0);
-    part.copy(plain, lead);
-    if (padLen > 0) plain.writeUInt32BE((PAD_FLAG | padLen) >>> 0, body);
-    out.push(Buffer.from([CONTENT.applicationData, 0x03, 0x03, plain.length >> 8, plain.length & 0xff]), ks.xor(plain));
+  while (n > 0 && parts.length > 0) {
+    const p = parts[0] as Buffer;
+    if (p.length <= n) {
+      out.push(p);
+      parts.shift();
+      n -= p.length;
+    } else {
+      out.push(p.subarray(0, n));
+      parts[0] = p.subarray(n);
+      n = 0;
+    }
   }
-  return Buffer.concat(out);
+  return out;
+}
+
+/**
+ * Turns one frame body, given in parts (a Noise message), into application-data records: the buffers to write in
+ * order, the frame's bytes among them as views of the parts.
+ */
+export function sealFrame(body: readonly Buffer[], ks: Keystream, rnd: Randomness): Buffer[] {
+  const left = body.filter((p) => p.length > 0);
+  let remaining = left.reduce((n, p) => n + p.length, 0);
+  const out: Buffer[] = [];
+  let first = true;
+  do {
+    const n = Math.min(remaining, MAX_DATA_RECORD - CHUNK_HEADER);
+    // The first chunk's header is the frame's length; a continuation's is its own part's.
+    const head = chunkHeader(first ? remaining : n, ks);
+    const used = CHUNK_HEADER + n;
+    const padLen = used < PAD_BELOW ? rnd.below(MAX_PAD + 1) : 0;
+    const padding = padLen > 0 ? [chunkHeader(PAD_FLAG | padLen, ks), rnd.bytes(padLen)] : [];
+    const length = used + (padLen > 0 ? CHUNK_HEADER + padLen : 0);
+    out.push(Buffer.from([CONTENT.applicationData, 0x03, 0x03, length >> 8, length & 0xff]), head, ...takeParts(left, n), ...padding);
+    remaining -= n;
+    first = false;
+  } while (remaining > 0);
+  return out;
 }
 
 /**
@@ -54,10 +85,8 @@ export function sealFrame(frame: Buffer, ks: Keystream, rnd: Randomness): Buffer
  */
 export class StreamReader {
   private readonly records = new RecordReader();
-  private inner: Buffer = Buffer.alloc(0);
   private frame: Buffer[] = [];
   private frameLeft = 0;
-  private frameSize = 0;
 
   constructor(private readonly ks: Keystream, private readonly maxFrameBytes: number) {}
 
@@ -65,50 +94,41 @@ export class StreamReader {
     const out: Buffer[] = [];
     for (const r of this.records.push(chunk)) {
       if (r.type !== CONTENT.applicationData) throw new MasqError('WIRE_DECODE', `a TLS record of type ${r.type} inside the link`);
-      this.inner = this.inner.length === 0 ? this.ks.xor(r.fragment) : Buffer.concat([this.inner, this.ks.xor(r.fragment)]);
-      this.drain(out);
+      this.record(r.fragment, out);
     }
     return out;
   }
 
-  private drain(out: Buffer[]): void {
-    while (this.inner.length > 0) {
-      if (this.frameLeft > 0 && this.frame.length > 0) {
-        // A frame spanning records continues with a chunk of its own.
-        if (this.inner.length < CHUNK_HEADER) return;
-        const n = this.inner.readUInt32BE(0);
-        if (n & PAD_FLAG) { if (!this.skipPad()) return; continue; }
-        if (n === 0 || n > this.frameLeft) throw new MasqError('WIRE_DECODE', 'a frame\'s continuation does not fit it');
-        if (this.inner.length < CHUNK_HEADER + n) return;
-        this.frame.push(this.inner.subarray(CHUNK_HEADER, CHUNK_HEADER + n));
-        this.frameLeft -= n;
-        this.inner = this.inner.subarray(CHUNK_HEADER + n);
-      } else {
-        if (this.inner.length < CHUNK_HEADER) return;
-        const n = this.inner.readUInt32BE(0);
-        if (n & PAD_FLAG) { if (!this.skipPad()) return; continue; }
-        if (n > this.maxFrameBytes) throw new MasqError('WIRE_DECODE', `a frame of ${n} bytes is more than ${this.maxFrameBytes}`);
-        this.frameSize = n;
-        const here = Math.min(n, this.inner.length - CHUNK_HEADER);
-        this.frame = [this.inner.subarray(CHUNK_HEADER, CHUNK_HEADER + here)];
-        this.frameLeft = n - here;
-        this.inner = this.inner.subarray(CHUNK_HEADER + here);
+  private record(fragment: Buffer, out: Buffer[]): void {
+    let at = 0;
+    while (at < fragment.length) {
+      if (fragment.length - at < CHUNK_HEADER) throw new MasqError('WIRE_DECODE', 'a chunk header cut by its record\'s end');
+      const n = this.ks.xor(fragment.subarray(at, at + CHUNK_HEADER)).readUInt32BE(0);
+      at += CHUNK_HEADER;
+      const room = fragment.length - at;
+      if (n & PAD_FLAG) {
+        const pad = n & ~PAD_FLAG;
+        if (pad > MAX_PAD || pad > room) throw new MasqError('WIRE_DECODE', `padding of ${pad} bytes does not fit its record`);
+        at += pad;
+        continue;
       }
+      let part: number;
+      if (this.frameLeft > 0) {
+        // A frame spanning records goes on with a chunk of its own.
+        if (n === 0 || n > this.frameLeft || n > room) throw new MasqError('WIRE_DECODE', 'a frame\'s continuation does not fit it');
+        part = n;
+      } else {
+        if (n > this.maxFrameBytes) throw new MasqError('WIRE_DECODE', `a frame of ${n} bytes is more than ${this.maxFrameBytes}`);
+        this.frameLeft = n;
+        part = Math.min(n, room);
+      }
+      this.frame.push(fragment.subarray(at, at + part));
+      this.frameLeft -= part;
+      at += part;
       if (this.frameLeft === 0) {
-        const body = Buffer.concat(this.frame);
-        if (body.length !== this.frameSize) throw new MasqError('WIRE_DECODE', 'a frame came out of its records short');
-        out.push(body);
+        out.push(this.frame.length === 1 ? this.frame[0] as Buffer : Buffer.concat(this.frame));
         this.frame = [];
       }
     }
-  }
-
-  /** Drops a padding chunk when it is all here; false to wait for more. */
-  private skipPad(): boolean {
-    const n = this.inner.readUInt32BE(0) & ~PAD_FLAG;
-    if (n > MAX_PAD) throw new MasqError('WIRE_DECODE', `padding of ${n} bytes is more than ${MAX_PAD}`);
-    if (this.inner.length < CHUNK_HEADER + n) return false;
-    this.inner = this.inner.subarray(CHUNK_HEADER + n);
-    return true;
   }
 }

@@ -33,8 +33,14 @@ export type DestroyReason = (typeof DESTROY_REASON)[keyof typeof DESTROY_REASON]
 export const OPEN_STATUS = { ok: 0, dns: 1, connect: 2, timeout: 3, refusedPrivate: 4 } as const;
 export type OpenStatus = (typeof OPEN_STATUS)[keyof typeof OPEN_STATUS];
 
-/** Plaintext bytes per DATA cell: what one read of a target socket gives at most (as MASQ's exit reads). */
-export const MAX_CHUNK = 16 * 1024;
+/**
+ * Plaintext bytes per DATA cell at most. Sized so that a full cell in its link frame (Noise message: frame type,
+ * record kind, the 14 bytes of fields, the payload's seal and Noise's tag, 48 bytes in all) fills three TLS records
+ * of 16 KiB plaintext to the brim under the tls mask (3 × (16 401 − 4 chunk header) bytes), as a web server's bulk
+ * records are. Larger than MASQ's 16 KiB reads: every cell costs a relay the same fixed work (three ciphers set up,
+ * a table lookup, events), so fewer cells per megabyte is less CPU (docs/PERFORMANCE.md).
+ */
+export const MAX_CHUNK = 3 * (16_401 - 4) - 48;
 export const MAX_DATA_PAYLOAD = MAX_CHUNK + AEAD_OVERHEAD;
 export const MAX_OPEN_BODY = 4096;
 /** A sealed u32 credit. */
@@ -50,21 +56,26 @@ export type Cell =
 
 const REASONS = new Set<number>(Object.values(DESTROY_REASON));
 
-export function encodeCell(c: Cell): Buffer {
+/** A cell's bytes as [fixed fields, body]: the body (payload, OPEN body, credit) is the caller's buffer, not copied. */
+export function encodeCellParts(c: Cell): Buffer[] {
   const w = new Writer().u8(c.type).u32(c.circuit);
   switch (c.type) {
     case CELL_TYPE.open:
       if (c.header.length !== HEADER_BYTES || c.body.length > MAX_OPEN_BODY) throw new RangeError('OPEN cell out of bounds');
-      return w.bytes(c.header).bytes(c.body).done();
+      return [w.bytes(c.header).done(), c.body];
     case CELL_TYPE.data:
       if (c.payload.length > MAX_DATA_PAYLOAD) throw new RangeError('DATA payload out of bounds');
-      return w.u64(c.seq).u8(c.last ? 1 : 0).bytes(c.payload).done();
+      return [w.u64(c.seq).u8(c.last ? 1 : 0).done(), c.payload];
     case CELL_TYPE.window:
       if (c.body.length !== WINDOW_BODY_BYTES) throw new RangeError('WINDOW body out of bounds');
-      return w.u64(c.seq).bytes(c.body).done();
+      return [w.u64(c.seq).done(), c.body];
     case CELL_TYPE.destroy:
-      return w.u8(c.reason).done();
+      return [w.u8(c.reason).done()];
   }
+}
+
+export function encodeCell(c: Cell): Buffer {
+  return Buffer.concat(encodeCellParts(c));
 }
 
 /** Decodes one cell; throws a DecodeError (WIRE_DECODE) for anything malformed or out of bounds. */

@@ -27,12 +27,7 @@ function maxFrom(opts: FrameOptions | undefined): number {
 
 /** Prefixes a body with its length; a body above the limit is the caller's bug and throws a plain Error. */
 export function encodeFrame(body: Buffer, opts?: FrameOptions): Buffer {
-  const max = maxFrom(opts);
-  if (body.length > max) throw new Error(`a frame body has at most ${max} bytes, not ${body.length}`);
-  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
-  out.writeUInt32BE(body.length, 0);
-  body.copy(out, FRAME_HEADER_BYTES);
-  return out;
+  return Buffer.concat([frameHeader(body.length, opts), body]);
 }
 
 /** Anything that turns stream chunks into whole record bodies. */
@@ -115,19 +110,29 @@ export class FrameDecoder implements FrameUnwrapper {
   }
 }
 
+/** The length prefix of a frame whose body is `length` bytes; above the limit is the caller's bug (plain Error). */
+export function frameHeader(length: number, opts?: FrameOptions): Buffer {
+  const max = maxFrom(opts);
+  if (length > max) throw new Error(`a frame body has at most ${max} bytes, not ${length}`);
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  out.writeUInt32BE(length, 0);
+  return out;
+}
+
 /**
- * A masquerade: how frames look on the wire. `wrap` turns one encoded frame (from encodeFrame) into the bytes to
- * send; `unwrap` gives a fresh per-stream decoder that turns received bytes back into frame bodies.
+ * A masquerade: how frames look on the wire. `wrap` turns one frame body, given in parts, into the buffers to
+ * write in order (views of the parts where it can, so a link writes them with one writev and no copy); `unwrap`
+ * gives a fresh per-stream decoder that turns received bytes back into frame bodies.
  */
 export interface Mask {
   readonly name: string;
-  wrap(frame: Buffer): Buffer;
+  wrap(body: readonly Buffer[]): Buffer[];
   unwrap(opts?: FrameOptions): FrameUnwrapper;
 }
 
 /** The identity mask: frames go on the wire as they are. */
 export const PLAIN_MASK: Mask = Object.freeze({
   name: 'plain',
-  wrap: (frame: Buffer): Buffer => frame,
+  wrap: (body: readonly Buffer[]): Buffer[] => [frameHeader(body.reduce((n, p) => n + p.length, 0)), ...body],
   unwrap: (opts?: FrameOptions): FrameUnwrapper => new FrameDecoder(opts),
 });

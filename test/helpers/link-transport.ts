@@ -54,10 +54,10 @@ export class LinkTransport extends EventEmitter<PeerTransportEvents> implements 
     for (const l of [...this.links.values()]) l.close();
   }
 
-  send(peer: string, kind: RecordKind, body: Buffer): boolean {
+  send(peer: string, kind: RecordKind, body: Buffer | readonly Buffer[]): boolean {
     const link = this.links.get(peer);
     if (!link) return false;
-    const r = Buffer.concat([Buffer.from([kind]), body]);
+    const r = Buffer.concat([Buffer.from([kind]), ...(Buffer.isBuffer(body) ? [body] : body)]);
     if (this.record) this.seen.push(r);
     link.send(r);
     return true;

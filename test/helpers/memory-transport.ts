@@ -45,8 +45,9 @@ export class MemoryTransport extends EventEmitter<PeerTransportEvents> implement
     super();
   }
 
-  send(peer: string, kind: RecordKind, body: Buffer): boolean {
+  send(peer: string, kind: RecordKind, parts: Buffer | readonly Buffer[]): boolean {
     if (!this.net.linked(this.self, peer)) return false;
+    const body = Buffer.concat(Buffer.isBuffer(parts) ? [parts] : parts);
     if (this.record) this.sent.push({ peer, body });
     const copy = Buffer.from(body);
     setImmediate(() => {
