@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import type { RoundTrip } from '../../src/neighborhood/routes.js';
-import { StreamFailure } from '../../src/mesh/connector.js';
+import { sentEarly, StreamFailure } from '../../src/mesh/connector.js';
 import { createDirectExit } from '../../src/proxy/direct-exit.js';
 import { type StreamService, startStreams } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
@@ -23,6 +23,8 @@ const NAMES = ['O', 'A', 'B', 'X', 'C', 'D', 'Y'] as const;
 type Name = (typeof NAMES)[number];
 const BIG = 10 * 1024 * 1024;
 const HOST = 'web.test';
+/** A name of its own, so that no earlier test has penalized an exit for it. */
+const EARLY_HOST = 'early.test';
 
 const block = createHash('sha512').update('masq').digest();
 const big = Buffer.alloc(BIG);
@@ -86,7 +88,7 @@ before(async () => {
   });
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
   webPort = (web.address() as AddressInfo).port;
-  goodDns = await startFakeDns({ [HOST]: ['127.0.0.1'] });
+  goodDns = await startFakeDns({ [HOST]: ['127.0.0.1'], [EARLY_HOST]: ['127.0.0.1'] });
   badDns = await startFakeDns({});
   const ports = new Map<Name, number>();
   for (const n of NAMES) {
@@ -175,6 +177,19 @@ test('an exit that cannot resolve the host is penalized and another exit serves 
   assert.deepEqual(exitsAsked, [key('Y'), key('X')], 'Y first (cheapest), then X once Y failed to resolve');
   plan = [[['O', 'A', 'Y'], ['Y', 'B', 'O']]];
   await assert.rejects(open(), (e: unknown) => e instanceof StreamFailure && e.kind === 'dns');
+});
+
+test('optimistic data: the request rides right behind the OPEN, held by relays still forwarding it, and is sent again on a retry', async () => {
+  plan = [[['O', 'A', 'Y'], ['Y', 'B', 'O']], [['O', 'A', 'B', 'X'], ['X', 'C', 'D', 'O']]];
+  exitsAsked.length = 0;
+  const request = Buffer.from(`GET /early HTTP/1.1\r\nHost: ${EARLY_HOST}\r\nConnection: close\r\n\r\n`);
+  const d = await o().connector.open({ host: EARLY_HOST, port: webPort }, new AbortController().signal, request);
+  assert.ok(sentEarly(d), 'the mesh sent the early bytes itself');
+  assert.deepEqual(exitsAsked, [key('Y'), key('X')], 'Y could not resolve the host; X got the request again');
+  d.end();
+  const parts: Buffer[] = [];
+  for await (const c of d) parts.push(c as Buffer);
+  assert.match(Buffer.concat(parts).toString(), /^HTTP\/1\.1 200[\s\S]*you asked for \/early$/, 'the request was not written twice nor lost');
 });
 
 test('a relay dying mid-download ends the stream with an error; the next stream goes around it', async () => {
