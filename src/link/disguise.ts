@@ -14,7 +14,20 @@ import {
 import type { FrameOptions, FrameUnwrapper, Mask } from '../wire/index.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/index.js';
 
-export const SYSTEM_RANDOMNESS: Randomness = { bytes: (n) => randomBytes(n), below: (n) => randomInt(n) };
+/** Random bytes are drawn 4 KiB at a time: one system call per small record's padding would cost more than the record. */
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+
+export const SYSTEM_RANDOMNESS: Randomness = {
+  bytes: (n) => {
+    if (n > RANDOM_POOL_BYTES) return randomBytes(n);
+    if (randomPool.length < n) randomPool = randomBytes(RANDOM_POOL_BYTES);
+    const out = randomPool.subarray(0, n);
+    randomPool = randomPool.subarray(n);
+    return out;
+  },
+  below: (n) => randomInt(n),
+};
 /** The most of a first flight read before deciding: one largest TLS record. */
 const MAX_HELLO_BYTES = 16_384 + 256 + 5;
 
