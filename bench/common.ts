@@ -2,7 +2,7 @@
 // and a sandbox that can be emptied from process.on('exit').
 
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import { Sandbox, type Tracked } from '../test/helpers/processes.js';
 
@@ -14,6 +14,21 @@ export const emitLine: Emit = (name, value, unit) => {
 
 export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 export const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
+
+/** A process's resident memory in KiB (/proc). */
+export function rssKiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
+export function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
 
 export function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;

@@ -5,21 +5,25 @@
 // link per mask: bench/links.ts; the mesh runs with each mask (tls as mesh_*, plain as mesh_plain_*).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, TTFB_REQUESTS, curlSpeed, emitLine as emit, quantile, ttfb, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, TTFB_REQUESTS, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, ttfb, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
 import { setupPageFigures } from './setup-page.js';
+import { chainFigures } from './chain.js';
+import { streamFigures } from './streams.js';
+import { routeSetupFigures } from './route-setup.js';
 
 const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
 const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
 const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
+const WARM_UP_MB = 32;
 
 /** Nodes still running, killed if the benchmark ends early (an error, Ctrl-C, a closed pipe). */
 const running = new Set<ReturnType<typeof spawn>>();
@@ -57,23 +61,20 @@ async function startNode(dataDir: string): Promise<NodeProc> {
   return { pid: child.pid ?? 0, proxyPort, readyMs, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
+/** What the comparisons with the relay chain and Tor need of the mesh. */
+interface MeshFigures {
+  /** MB/s over 3 hops. */
+  bulk: number;
+  /** ms of CPU per MB: a relay's (mean of the back-route's two), the exit's. */
+  cpuRelay: number;
+  cpuExit: number;
+  /** ms to the first byte, a new stream each. */
+  ttfbMedian: number;
+  ttfbP95: number;
 }
 
 /** The mesh's figures with one link mask: tls (the default, what the performance targets apply to) as mesh_*, plain as mesh_plain_*. */
-async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Promise<void> {
+async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Promise<MeshFigures> {
   const p = mask === 'tls' ? 'mesh_' : 'mesh_plain_';
   const net = await startNetwork({
     count: MESH_NODES, dir: join(dir, `mesh-${mask}`),
@@ -93,6 +94,9 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
 
     const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
+    // A Node that has run a while has its relay path compiled and its heap grown: one unmeasured transfer first, as
+    // the chain and Tor get their own warm-up (a first transfer costs a relay up to twice the CPU per MB).
+    await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, `http://127.0.0.1:${port}/mb/${WARM_UP_MB}`]);
     const peak = pids.map(() => 0);
     const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);
     const cpuBefore = pids.map(cpuSeconds);
@@ -107,10 +111,10 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     // the busiest is the exit, and the next two carried the response (the back-route's relays).
     const mb = (MESH_BULK_MB * 1024 * 1024) / 1e6;
     const others = cpu.slice(0, -1).sort((a, b) => b - a);
-    emit(`${p}cpu_per_mb_originator`, (cpu.at(-1) as number) / mb, 's/MB');
-    emit(`${p}cpu_per_mb_exit`, (others[0] as number) / mb, 's/MB');
-    emit(`${p}cpu_per_mb_relay`, mean(others.slice(1, 3)) / mb, 's/MB');
-    emit(`${p}cpu_total_per_mb`, cpu.reduce((a, b) => a + b, 0) / mb, 's/MB');
+    emit(`${p}cpu_per_mb_originator`, ((cpu.at(-1) as number) / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_per_mb_exit`, ((others[0] as number) / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_per_mb_relay`, (mean(others.slice(1, 3)) / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_total_per_mb`, (cpu.reduce((a, b) => a + b, 0) / mb) * 1000, 'ms/MB');
 
     const small = `http://127.0.0.1:${port}/small`;
     const times: number[] = [];
@@ -118,6 +122,13 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     times.sort((a, b) => a - b);
     emit(`${p}3hop_ttfb_median`, quantile(times, 0.5), 'ms');
     emit(`${p}3hop_ttfb_p95`, quantile(times, 0.95), 'ms');
+    return {
+      bulk: meshSpeed / 1e6,
+      cpuRelay: (mean(others.slice(1, 3)) / mb) * 1000,
+      cpuExit: ((others[0] as number) / mb) * 1000,
+      ttfbMedian: quantile(times, 0.5),
+      ttfbP95: quantile(times, 0.95),
+    };
   } finally {
     await net.stop();
   }
@@ -159,10 +170,23 @@ async function main(): Promise<void> {
 
     await lanFigures(emit);
     await linkFigures(emit);
-    await meshFigures(dir, port, 'tls');
+    routeSetupFigures(emit);
+    const mesh = await meshFigures(dir, port, 'tls');
     await meshFigures(dir, port, 'plain');
+    const chain = await chainFigures(emit, { port, bulkMB: MESH_BULK_MB, ttfbRequests: MESH_TTFB_REQUESTS });
+    emit('mesh_vs_chain_bulk_ratio', mesh.bulk / chain.bulkThroughput, 'ratio');
+    emit('mesh_vs_chain_cpu_relay_ratio', mesh.cpuRelay / chain.cpuPerMbRelay, 'ratio');
+    emit('mesh_vs_chain_cpu_exit_ratio', mesh.cpuExit / chain.cpuPerMbExit, 'ratio');
+    emit('mesh_vs_chain_ttfb_ratio', mesh.ttfbMedian / chain.ttfbMedian, 'ratio');
     await paymentFigures(emit);
     await setupPageFigures(emit);
+    // The long run last: 1 000 streams through 3 hops for 10 minutes (BENCH_STREAMS, BENCH_STREAM_MINUTES).
+    await streamFigures(emit, {
+      port, dir: join(dir, 'streams'),
+      streams: Number(process.env.BENCH_STREAMS ?? 1000),
+      minutes: Number(process.env.BENCH_STREAM_MINUTES ?? 10),
+      onChild: (c) => running.add(c),
+    });
   } finally {
     server.close();
   }

@@ -16,7 +16,11 @@ export const MASQ = join(ROOT, 'bin', 'masq');
  * A port the kernel says is free now on `host` (loopback by default). A Node listens on its clandestine port at
  * 0.0.0.0, so ask for that one on 0.0.0.0: a port free on 127.0.0.107 may still be taken on 127.0.0.1.
  */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/** Ports this process has handed out: a program given one may not have bound it yet, so the kernel may offer it again. */
+const handedOut = new Set<number>();
+const PORT_TRIES = 32;
+
+function anyFreePort(host: string): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -25,6 +29,16 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       s.close(() => res(typeof a === 'object' && a ? a.port : 0));
     });
   });
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let i = 0; i < PORT_TRIES; i++) {
+    const port = await anyFreePort(host);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port on ${host} that this process has not handed out already, in ${PORT_TRIES} tries`);
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
