@@ -7,6 +7,8 @@ APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-supp
 APT_DEB_PACKAGES := binutils-multiarch xz-utils apt-utils gnupg
 # What `make image` needs: an arm64 root under emulation, the partitions written without loop devices, bmap and xz.
 APT_IMAGE_PACKAGES := mmdebstrap qemu-user-static binfmt-support dosfstools mtools e2fsprogs fdisk xz-utils bmap-tools
+# What `make bench` needs on top: Debian's Tor, run as a private network beside the mesh for comparison.
+APT_BENCH_PACKAGES := tor
 # What `make image-test` needs on top: the arm64 boards emulated, ssh into the box, the partitions read in place.
 APT_IMAGE_TEST_PACKAGES := qemu-system-arm openssh-client
 
@@ -72,7 +74,12 @@ integration: test-deps build
 screenshots: test-deps build
 	MASQ_UPDATE_SCREENSHOTS=1 node --import tsx --test --test-concurrency=1 test/unit/web-render.test.ts test/integration/setup-page.test.ts test/integration/setup-page-mesh.test.ts
 
+# Debian's tor package enables a service that joins the public Tor network: when this installs it, that service is
+# stopped and disabled (the bench runs its own private network on loopback only).
 bench: test-deps build
+	@if ! dpkg -s $(APT_BENCH_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_BENCH_PACKAGES) && \
+	  if [ -d /run/systemd/system ]; then systemctl disable --now tor.service; fi; fi
 	node --import tsx bench/run.ts
 
 # Debian packages for both architectures (dist/deb/), then a signed apt repository of them (dist/apt/).

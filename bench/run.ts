@@ -18,6 +18,7 @@ import { setupPageFigures } from './setup-page.js';
 import { chainFigures } from './chain.js';
 import { streamFigures } from './streams.js';
 import { routeSetupFigures } from './route-setup.js';
+import { torFigures } from './tor.js';
 
 const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
@@ -178,6 +179,11 @@ async function main(): Promise<void> {
     emit('mesh_vs_chain_cpu_relay_ratio', mesh.cpuRelay / chain.cpuPerMbRelay, 'ratio');
     emit('mesh_vs_chain_cpu_exit_ratio', mesh.cpuExit / chain.cpuPerMbExit, 'ratio');
     emit('mesh_vs_chain_ttfb_ratio', mesh.ttfbMedian / chain.ttfbMedian, 'ratio');
+    const tor = await torFigures(emit, { port, bulkMB: MESH_BULK_MB, ttfbRequests: MESH_TTFB_REQUESTS });
+    emit('mesh_vs_tor_bulk_ratio', mesh.bulk / (tor.bulkBytesPerSecond / 1e6), 'ratio');
+    emit('mesh_vs_tor_cpu_relay_ratio', mesh.cpuRelay / tor.cpuMsPerMB.relay, 'ratio');
+    emit('mesh_vs_tor_cpu_exit_ratio', mesh.cpuExit / tor.cpuMsPerMB.exit, 'ratio');
+    emit('mesh_vs_tor_ttfb_new_stream_ratio', mesh.ttfbMedian / tor.ttfbNewStreamMs.median, 'ratio');
     await paymentFigures(emit);
     await setupPageFigures(emit);
     // The long run last: 1 000 streams through 3 hops for 10 minutes (BENCH_STREAMS, BENCH_STREAM_MINUTES).
