@@ -34,10 +34,11 @@ export function renderTorrc(n: NodePlan, auths: readonly AuthorityId[], ownerPid
   lines.push('SocksPort 0', `ORPort ${LOOPBACK}:${n.or}`, `DirPort ${LOOPBACK}:${n.dirPort}`, `Address ${LOOPBACK}`,
     'AddressDisableIPv6 1', 'AssumeReachable 1', `ContactInfo ${n.nick}@bench.invalid`);
   if (n.role === 'authority') {
-    // A consensus every 20 s, and every relay voted Guard and Exit at once (chutney's values).
-    lines.push('AuthoritativeDirectory 1', 'V3AuthoritativeDirectory 1', 'TestingV3AuthInitialVotingInterval 20',
-      'TestingV3AuthInitialVoteDelay 4', 'TestingV3AuthInitialDistDelay 4', 'V3AuthVotingInterval 20', 'V3AuthVoteDelay 4',
-      'V3AuthDistDelay 4', 'V3AuthNIntervalsValid 2', 'TestingDirAuthVoteGuard *', 'TestingDirAuthVoteExit *', 'TestingMinExitFlagThreshold 0');
+    // A consensus every 10 s (votes and signatures each get 2 s, under half the interval as tor requires), and every
+    // relay voted Guard and Exit at once.
+    lines.push('AuthoritativeDirectory 1', 'V3AuthoritativeDirectory 1', 'TestingV3AuthInitialVotingInterval 10',
+      'TestingV3AuthInitialVoteDelay 2', 'TestingV3AuthInitialDistDelay 2', 'V3AuthVotingInterval 10', 'V3AuthVoteDelay 2',
+      'V3AuthDistDelay 2', 'V3AuthNIntervalsValid 2', 'TestingDirAuthVoteGuard *', 'TestingDirAuthVoteExit *', 'TestingMinExitFlagThreshold 0');
   }
   if (n.role !== 'exit') return [...lines, 'ExitRelay 0', ''].join('\n');
   // The exit reaches loopback only, and resolves no names: no hijack tests, no nameserver (the box's is not on loopback).

@@ -13,10 +13,13 @@ export interface TorFigures {
   bulkBytesPerSecond: number;
   ttfbNewStreamMs: { median: number; p95: number };
   ttfbKeptAliveMs: { median: number; p95: number };
-  /** A fresh 3-hop circuit (EXTENDCIRCUIT to BUILT), median. */
+  /** A fresh 3-hop circuit through the bulk stream's relays (EXTENDCIRCUIT to BUILT), median; NaN if tor refused. */
   circuitBuildMs: number;
-  /** CPU ms per MB (1e6 bytes) of the bulk download; roles from the stream's circuit, or from CPU ranking if that failed. */
-  cpuMsPerMB: { exit: number; relay: number; client: number; total: number; rolesFromCircuit: boolean };
+  /**
+   * CPU ms per MB (1e6 bytes) of the bulk download, by role from the stream's circuit; if that was not seen, by CPU
+   * ranking (the busiest non-client is the exit, the next two guard and middle). relay is the mean of guard and middle.
+   */
+  cpuMsPerMB: { guard: number; middle: number; exit: number; relay: number; client: number; total: number; rolesFromCircuit: boolean };
   rssMiB: { idleMean: number; idleMax: number; underLoadMax: number };
   processes: number;
   bootstrapSeconds: number;
@@ -79,6 +82,7 @@ function timedGet(url: URL, via: Pick<ClientRequestArgs, 'agent' | 'createConnec
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 const median95 = (xs: number[]): { median: number; p95: number } => ({ median: quantile(sorted(xs), 0.5), p95: quantile(sorted(xs), 0.95) });
+
 /** The relays (hex fingerprints, guard first) of the circuit carrying the client's stream to `port`, if seen within 3 s. */
 async function streamPath(c: Control, port: number): Promise<string[] | undefined> {
   const circ = await waitFor('the bulk stream', async () => {
@@ -91,18 +95,23 @@ async function streamPath(c: Control, port: number): Promise<string[] | undefine
 }
 
 /** Per-role CPU: from the circuit's path when known, else the busiest non-client process is the exit, the next two relays. */
-export function cpuRoles(nodes: readonly RunningNode[], cpu: readonly number[], path: string[] | undefined): { exit: number; relays: number[]; client: number; rolesFromCircuit: boolean } {
+export function cpuRoles(nodes: readonly RunningNode[], cpu: readonly number[], path: string[] | undefined): { guard: number; middle: number; exit: number; client: number; rolesFromCircuit: boolean } {
   const client = cpu[nodes.findIndex((n) => n.role === 'client')] as number;
   const at = path?.map((fp) => nodes.findIndex((n) => n.fingerprint === fp)) ?? [];
   if (at.length === 3 && at.every((i) => i >= 0)) {
-    return { exit: cpu[at[2] as number] as number, relays: at.slice(0, 2).map((i) => cpu[i] as number), client, rolesFromCircuit: true };
+    const [guard, middle, exit] = at.map((i) => cpu[i] as number) as [number, number, number];
+    return { guard, middle, exit, client, rolesFromCircuit: true };
   }
   const ranked = nodes.flatMap((n, i) => (n.role === 'client' ? [] : [cpu[i] as number])).sort((a, b) => b - a);
-  return { exit: ranked[0] as number, relays: ranked.slice(1, 3), client, rolesFromCircuit: false };
+  const [exit, guard, middle] = ranked as [number, number, number];
+  return { guard, middle, exit, client, rolesFromCircuit: false };
 }
 
-/** Milliseconds for the client to build one new 3-hop circuit of tor's choosing, from the command to its BUILT event. */
-async function circuitBuildMs(c: Control): Promise<number> {
+/**
+ * Milliseconds for the client to build one new circuit, from the command to its BUILT event: through `path` (hex
+ * fingerprints) when given, as tor chooses otherwise (which an exit to 127/8 only can make it refuse: 551).
+ */
+async function circuitBuildMs(c: Control, path: string[] | undefined): Promise<number> {
   const seen = new Map<string, { status: string; at: number }>();
   c.onEvent = (line) => {
     const m = /^650 CIRC (\d+) (BUILT|FAILED|CLOSED)/.exec(line);
@@ -110,7 +119,8 @@ async function circuitBuildMs(c: Control): Promise<number> {
   };
   await c.command('SETEVENTS CIRC');
   const t0 = performance.now();
-  const id = /^250 EXTENDED (\d+)/.exec((await c.command('EXTENDCIRCUIT 0'))[0] ?? '')?.[1] ?? '';
+  const hops = path ? ` ${path.map((fp) => `$${fp}`).join(',')}` : '';
+  const id = /^250 EXTENDED (\d+)/.exec((await c.command(`EXTENDCIRCUIT 0${hops}`))[0] ?? '')?.[1] ?? '';
   const end = await waitFor(`circuit ${id} to be built`, () => seen.get(id), 10_000, 5);
   await c.command('SETEVENTS');
   if (end.status !== 'BUILT') throw new Error(`circuit ${id} ${end.status}`);
@@ -171,10 +181,10 @@ export async function torFigures(emit: Emit, opts: { port: number; bulkMB: numbe
       agent.destroy();
       kept.destroy();
     }
-    // Optional: tor may refuse a circuit asked for by hand (551) in a network this small; then it is not reported.
+    // Optional: should tor refuse the circuit (551) or fail to build it, the figure is left out, not the run.
     const builds: number[] = [];
     try {
-      for (let i = 0; i < CIRCUIT_BUILDS; i++) builds.push(await circuitBuildMs(net.control));
+      for (let i = 0; i < CIRCUIT_BUILDS; i++) builds.push(await circuitBuildMs(net.control, path));
     } catch (e) {
       process.stderr.write(`bench/tor.ts: a fresh circuit's build time is not measured: ${e instanceof Error ? e.message : String(e)}\n`);
     }
@@ -184,7 +194,7 @@ export async function torFigures(emit: Emit, opts: { port: number; bulkMB: numbe
       ttfbNewStreamMs: median95(newStream),
       ttfbKeptAliveMs: median95(keptAlive),
       circuitBuildMs: builds.length > 0 ? median95(builds).median : NaN,
-      cpuMsPerMB: { exit: roles.exit, relay: mean(roles.relays), client: roles.client, total: cpu.reduce((a, b) => a + b, 0), rolesFromCircuit: roles.rolesFromCircuit },
+      cpuMsPerMB: { ...roles, relay: (roles.guard + roles.middle) / 2, total: cpu.reduce((a, b) => a + b, 0) },
       rssMiB: { idleMean: mean(idle) / 1024, idleMax: Math.max(...idle) / 1024, underLoadMax: Math.max(...peak) / 1024 },
       processes: pids.length,
       bootstrapSeconds,
@@ -196,6 +206,8 @@ export async function torFigures(emit: Emit, opts: { port: number; bulkMB: numbe
     emit('tor_3hop_bulk_throughput', f.bulkBytesPerSecond / 1e6, 'MB/s');
     emit('tor_rss_under_load_max', f.rssMiB.underLoadMax, 'MiB');
     emit('tor_cpu_per_mb_client', f.cpuMsPerMB.client, 'ms/MB');
+    emit('tor_cpu_per_mb_guard', f.cpuMsPerMB.guard, 'ms/MB');
+    emit('tor_cpu_per_mb_middle', f.cpuMsPerMB.middle, 'ms/MB');
     emit('tor_cpu_per_mb_exit', f.cpuMsPerMB.exit, 'ms/MB');
     emit('tor_cpu_per_mb_relay', f.cpuMsPerMB.relay, 'ms/MB');
     emit('tor_cpu_total_per_mb', f.cpuMsPerMB.total, 'ms/MB');
@@ -216,7 +228,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     await torFigures(emitLine, { port, bulkMB: Number(process.env.BENCH_TOR_BULK_MB ?? 100), ttfbRequests: Number(process.env.BENCH_TOR_TTFB_REQUESTS ?? 200) });
   } catch (e) {
-    process.stderr.write(`bench/tor.ts: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(`bench/tor.ts: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   } finally {
     server.close();
