@@ -3,7 +3,8 @@
 
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { type Server, createServer, request } from 'node:http';
+import { Agent, type Server, createServer, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { Sandbox, type Tracked } from '../test/helpers/processes.js';
 
 export type Emit = (name: string, value: number, unit: string) => void;
@@ -41,8 +42,10 @@ const MAX_MB = 4096;
 export async function webServer(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   const server = createServer((req, res) => {
-    if (req.url === '/small') return res.end('ok');
-    const mb = Number(/^\/mb\/(\d+)$/.exec(req.url ?? '')?.[1] ?? NaN);
+    // A kept-alive connection through a proxy that splices it passes later requests in absolute form.
+    const path = req.url?.startsWith('http://') ? new URL(req.url).pathname : req.url;
+    if (path === '/small') return res.end('ok');
+    const mb = Number(/^\/mb\/(\d+)$/.exec(path ?? '')?.[1] ?? NaN);
     if (!(mb <= MAX_MB)) return res.writeHead(404).end();
     const total = mb * 1024 * 1024;
     res.writeHead(200, { 'Content-Length': total });
@@ -71,14 +74,60 @@ export function curlSpeed(args: string[], ns?: string): Promise<number> {
 
 export interface ProxyAt { host: string; port: number }
 
-/** Milliseconds from sending a GET on a new connection to the first byte of the body; through `proxy` if given. */
-export function ttfb(proxy: ProxyAt | undefined, target: string): Promise<number> {
+/** A TCP connection to host:port through the proxy's CONNECT (for the mesh: one stream, kept while it is open). */
+export function connectTunnel(proxy: ProxyAt, host: string, port: number): Promise<Socket> {
+  return new Promise((res, rej) => {
+    const req = request({ host: proxy.host, port: proxy.port, method: 'CONNECT', path: `${host}:${port}`, agent: false });
+    req.setTimeout(10_000, () => req.destroy(new Error('CONNECT: timeout')));
+    req.once('connect', (r, socket) => {
+      if (r.statusCode === 200) return res(socket);
+      socket.destroy();
+      rej(new Error(`CONNECT: HTTP ${r.statusCode}`));
+    });
+    req.once('error', rej);
+    req.end();
+  });
+}
+
+/**
+ * Milliseconds to the first byte of `n` GETs of `target` on one kept-alive connection through a CONNECT tunnel of
+ * `proxy` (through the mesh: one stream, its route made once), sorted; the first request, which opens it, is left out.
+ */
+export async function ttfbKeptAlive(proxy: ProxyAt, target: string, n: number): Promise<number[]> {
+  const url = new URL(target);
+  const tunnel = await connectTunnel(proxy, url.hostname, Number(url.port));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let handedOut = false;
+  // The agent gets the tunnel once; needing another connection means it was not kept.
+  agent.createConnection = (_o, cb) => {
+    if (handedOut) {
+      cb?.(new Error('the kept-alive connection closed'), tunnel);
+      return null;
+    }
+    handedOut = true;
+    return tunnel;
+  };
+  const times: number[] = [];
+  try {
+    for (let i = 0; i <= n; i++) {
+      const ms = await ttfb(undefined, target, agent);
+      if (i > 0) times.push(ms);
+    }
+  } finally {
+    agent.destroy();
+    tunnel.destroy();
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Milliseconds from sending a GET to the first byte of the body, on a new connection unless an agent keeps one; through `proxy` if given. */
+export function ttfb(proxy: ProxyAt | undefined, target: string, agent: Agent | false = false): Promise<number> {
   return new Promise((res, rej) => {
     const url = new URL(target);
     const t0 = performance.now();
     const req = request(proxy
-      ? { host: proxy.host, port: proxy.port, path: target, headers: { Host: url.host }, agent: false }
-      : { host: url.hostname, port: url.port, path: url.pathname, agent: false });
+      ? { host: proxy.host, port: proxy.port, path: target, headers: { Host: url.host }, agent }
+      : { host: url.hostname, port: url.port, path: url.pathname, agent });
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     req.once('response', (r) => {
       // An error page from the proxy would be a fast first byte of nothing.
