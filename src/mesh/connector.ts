@@ -24,18 +24,11 @@ export class StreamFailure extends MasqError {
 export interface Connector {
   /**
    * Opens a stream to the target; rejects with a StreamFailure. An aborted signal means the client left. `early`:
-   * the client's first bytes when they are in already (an HTTP request, a TLS ClientHello). A connector that sends
-   * them itself (the mesh's, right behind its OPEN: one round trip less) marks the stream with EARLY_SENT; from any
-   * other the caller writes them.
+   * the client's first bytes when they are in already (an HTTP request, a TLS ClientHello), which the stream
+   * carries first: the mesh's connector sends them right behind its OPEN (one round trip less), the direct exit
+   * writes them once connected.
    */
   open(target: Target, signal: AbortSignal, early?: Buffer): Promise<Duplex>;
-}
-
-/** Set on a stream whose connector has sent the `early` bytes it was given. */
-export const EARLY_SENT = Symbol('early bytes sent');
-
-export function sentEarly(stream: Duplex): boolean {
-  return (stream as Duplex & { [EARLY_SENT]?: boolean })[EARLY_SENT] === true;
 }
 
 /** "host:port", with brackets around an IPv6 literal. */

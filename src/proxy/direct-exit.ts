@@ -103,7 +103,7 @@ export function createDirectExit(opts: DirectExitOptions): Connector {
   }
 
   return {
-    async open(target, signal) {
+    async open(target, signal, early) {
       const found = await lookup(target, signal);
       const allowed = opts.allowPrivate ? found : found.filter((a) => !isPrivateAddress(a));
       if (allowed.length === 0) {
@@ -115,6 +115,7 @@ export function createDirectExit(opts: DirectExitOptions): Connector {
         try {
           const sock = await connectOnce(address, target.port, signal);
           log.debug(`Connected to ${formatTarget(target)} at ${address}`);
+          if (early && early.length > 0) sock.write(early);
           return sock;
         } catch (e) {
           last = e as NodeJS.ErrnoException;

@@ -7,7 +7,7 @@ import { type Socket, createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isLoopbackAddress, unmappedIPv4 } from '../address-ranges/index.js';
 import { type Clock, type Logger, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type Connector, sentEarly, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { FAILURES, type ProxyProblem, SOCKS_REPLY, errorPage, tlsAlert } from './failures.js';
 import { headerValues, interpret, parseHead } from './http-head.js';
 import { type Credentials, MAX_USERPASS, USERPASS_METHOD, basicCredentials, checkCredentials, credentialsMatch, parseUserPass, userPassReply } from './auth.js';
@@ -76,6 +76,8 @@ export interface ProxyServer {
 }
 
 const TLS_HANDSHAKE = 0x16;
+/** What is left to write once the connector has carried the client's first bytes itself. */
+const NOTHING = Buffer.alloc(0);
 
 type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string };
 /** Serves one protocol; calls `headRead` once it knows where the client wants to go. */
@@ -174,13 +176,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return;
     }
     log.debug(`${value.head.method} ${formatTarget(target)}`);
-    const first = Buffer.concat([req.head, rest]);
-    const r = await open(client, target, first);
+    const r = await open(client, target, Buffer.concat([req.head, rest]));
     if (!r.ok) {
       failed(value.head.method, target, r);
       return finish(client, errorPage(r.problem, target));
     }
-    splice(client, r.upstream, sentEarly(r.upstream) ? Buffer.alloc(0) : first, limits.idleTimeoutMs);
+    splice(client, r.upstream, NOTHING, limits.idleTimeoutMs);
   };
 
   const serveTls: Step = async (client, start, headRead) => {
@@ -200,7 +201,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       failed('TLS', target, r);
       return finish(client, tlsAlert(r.problem));
     }
-    splice(client, r.upstream, sentEarly(r.upstream) ? Buffer.alloc(0) : buf, limits.idleTimeoutMs);
+    splice(client, r.upstream, NOTHING, limits.idleTimeoutMs);
   };
 
   const serveSocks: Step = async (client, start, headRead) => {

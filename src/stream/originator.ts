@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
-import { type Connector, EARLY_SENT, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex, describeReason } from './duplex.js';
@@ -106,7 +106,6 @@ export class Originator {
         this.originating++;
         duplex.once('close', () => this.originating--);
         end.once('closed', () => this.o.charge?.(rt, end.bytesSent, end.bytesReceived));
-        if (early) Object.assign(duplex, { [EARLY_SENT]: true });
         return duplex;
       }
       duplex.destroy();

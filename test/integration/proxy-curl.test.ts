@@ -43,7 +43,7 @@ async function proxy(connector: Connector = direct(true), limits: Partial<ProxyL
 /** Sends what each target asks for to a fixed local port, recording the targets: tests the entry alone. */
 function redirect(port: number, seen: Target[] = []): Connector {
   const inner = direct(true);
-  return { open: (t, signal) => { seen.push(t); return inner.open({ host: '127.0.0.1', port }, signal); } };
+  return { open: (t, signal, early) => { seen.push(t); return inner.open({ host: '127.0.0.1', port }, signal, early); } };
 }
 const failing = (kind: FailureKind): Connector => ({ open: (t) => Promise.reject(new StreamFailure(kind, t, `test ${kind}`)) });
 

@@ -37,7 +37,7 @@ after(async () => {
 /** A direct exit that records every target it is asked for. */
 function recording(seen: Target[]): Connector {
   const inner = createDirectExit({ dnsServers: ['127.0.0.1'], allowPrivate: true, log: quiet, dnsTimeoutMs: 500 });
-  return { open: (t, signal) => { seen.push(t); return inner.open(t, signal); } };
+  return { open: (t, signal, early) => { seen.push(t); return inner.open(t, signal, early); } };
 }
 
 /** A proxy on 127.0.0.1 and the lines it logs at debug level and up. */
