@@ -12,25 +12,23 @@ export const AEAD_TAG_BYTES = 16;
 
 const ALGORITHM = 'chacha20-poly1305';
 
-/** plaintext sealed under key and nonce, with `ad` authenticated but not sent: ciphertext ‖ tag (one copy). */
-export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buffer): Buffer {
-  const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
-  if (ad) cipher.setAAD(ad, { plaintextLength: plaintext.length });
-  const body = cipher.update(plaintext);
-  cipher.final();
-  return Buffer.concat([body, cipher.getAuthTag()], body.length + AEAD_TAG_BYTES);
-}
-
 /**
- * A plaintext given in parts, sealed as if it were one: the ciphertext of each part (same lengths) and then the tag.
- * Nothing is joined, so a caller can hand the pieces to a socket as they are (one writev, no copy).
+ * A plaintext given in parts, sealed as if it were one, with `ad` authenticated but not sent: the ciphertext of each
+ * part (same lengths) and then the tag. Nothing is joined, so a caller can hand the pieces to a socket as they are
+ * (one writev, no copy).
  */
-export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[]): Buffer[] {
+export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[], ad?: Buffer): Buffer[] {
   const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
+  if (ad) cipher.setAAD(ad, { plaintextLength: parts.reduce((n, p) => n + p.length, 0) });
   const out = parts.map((p) => cipher.update(p));
   cipher.final();
   out.push(cipher.getAuthTag());
   return out;
+}
+
+/** plaintext sealed under key and nonce, with `ad` authenticated but not sent: ciphertext ‖ tag (one copy). */
+export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buffer): Buffer {
+  return Buffer.concat(aeadSealParts(key, nonce, [plaintext], ad), plaintext.length + AEAD_TAG_BYTES);
 }
 
 /** The plaintext of ciphertext ‖ tag, or null when it is too short or does not authenticate under key, nonce and ad. */

@@ -10,9 +10,9 @@
 // tag, a degenerate public key) is a MasqError with code LINK_AUTH. A handshake object that failed stays failed.
 // Misuse by the caller (calls out of order, a payload too large to send) throws a plain Error.
 
-import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { aeadOpen, aeadSeal, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpen, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
 import { privateKeyObject, publicKeyObject, rawPrivate, rawPublic } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
@@ -35,11 +35,6 @@ function authFailure(detail: string): MasqError {
   return new MasqError('LINK_AUTH', `Noise link: ${detail}.`, FIX);
 }
 
-function privateKeyFromRaw(raw: Buffer): KeyObject {
-  if (raw.length !== KEY_BYTES) throw new Error(`an X25519 private key has ${KEY_BYTES} bytes, not ${raw.length}`);
-  return privateKeyObject('x25519', raw);
-}
-
 export interface StaticKeyPair {
   /** Raw 32 bytes. */
   publicKey: Buffer;
@@ -57,14 +52,14 @@ export function generateStaticKeyPair(): StaticKeyPair {
 
 /** The key pair for a raw X25519 private key (for fixed keys, such as test vectors). */
 export function keyPairFromPrivate(privateKey: Buffer): StaticKeyPair {
-  return { publicKey: rawPublic(createPublicKey(privateKeyFromRaw(privateKey))), privateKey: Buffer.from(privateKey) };
+  return { publicKey: rawPublic(createPublicKey(privateKeyObject('x25519', privateKey))), privateKey: Buffer.from(privateKey) };
 }
 
 /** X25519 with a remote public key from the wire: a key OpenSSL refuses (e.g. low order) is an auth failure. */
 export function dh(local: StaticKeyPair, remotePublic: Buffer): Buffer {
   if (remotePublic.length !== KEY_BYTES) throw authFailure('a public key has the wrong length');
   try {
-    return diffieHellman({ privateKey: privateKeyFromRaw(local.privateKey), publicKey: publicKeyObject('x25519', remotePublic) });
+    return diffieHellman({ privateKey: privateKeyObject('x25519', local.privateKey), publicKey: publicKeyObject('x25519', remotePublic) });
   } catch {
     throw authFailure('the neighbor sent an unusable public key');
   }
@@ -120,17 +115,14 @@ export class CipherState {
   }
 
   encrypt(ad: Buffer, plaintext: Buffer): Buffer {
-    if (plaintext.length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
-    const out = aeadSeal(this.key, this.takeNonce(), plaintext, ad);
-    this.n += 1n;
-    return out;
+    return Buffer.concat(this.encryptParts([plaintext], ad));
   }
 
   /** encrypt() of the parts' concatenation, without joining them: each part's ciphertext, then the tag. */
-  encryptParts(parts: readonly Buffer[]): Buffer[] {
+  encryptParts(parts: readonly Buffer[], ad?: Buffer): Buffer[] {
     const length = parts.reduce((n, p) => n + p.length, 0);
     if (length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
-    const out = aeadSealParts(this.key, this.takeNonce(), parts);
+    const out = aeadSealParts(this.key, this.takeNonce(), parts, ad);
     this.n += 1n;
     return out;
   }
