@@ -21,7 +21,8 @@ const MAX_WAITING_CELLS = 16;
 
 class RelayedCircuit implements CircuitOwner {
   private out: { peer: string; circuit: number } | undefined;
-  private waiting: FlowCell[] | undefined = [];
+  /** Cells that came before the next hop's link; empty once connected. */
+  private waiting: FlowCell[] = [];
   private done = false;
   private carried = 0;
 
@@ -40,8 +41,8 @@ class RelayedCircuit implements CircuitOwner {
 
   connect(outPeer: string, circuit: number): void {
     this.out = { peer: outPeer, circuit };
-    const waiting = this.waiting ?? [];
-    this.waiting = undefined;
+    const waiting = this.waiting;
+    this.waiting = [];
     for (const c of waiting) this.cell(this.inPeer, c);
   }
 
@@ -49,7 +50,7 @@ class RelayedCircuit implements CircuitOwner {
     if (peer !== this.inPeer || cell.circuit !== this.inCircuit) return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
     const out = this.out;
     if (!out) {
-      if (this.waiting && this.waiting.length < MAX_WAITING_CELLS) return void this.waiting.push(cell);
+      if (this.waiting.length < MAX_WAITING_CELLS) return void this.waiting.push(cell);
       return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
     }
     const nonce = cellNonce(cell.type, cell.seq);
