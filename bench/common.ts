@@ -90,12 +90,11 @@ export function connectTunnel(proxy: ProxyAt, host: string, port: number): Promi
 }
 
 /**
- * Milliseconds to the first byte of `n` GETs of `target` on one kept-alive connection through a CONNECT tunnel of
- * `proxy` (through the mesh: one stream, its route made once), sorted; the first request, which opens it, is left out.
+ * Milliseconds to the first byte of `n` GETs of `target` on one kept-alive connection, `tunnel` (to the mesh: a
+ * CONNECT tunnel, one stream whose route is made once; to Tor: a SOCKS connection), sorted; the first request,
+ * which may still open the stream, is left out. The tunnel is closed at the end.
  */
-export async function ttfbKeptAlive(proxy: ProxyAt, target: string, n: number): Promise<number[]> {
-  const url = new URL(target);
-  const tunnel = await connectTunnel(proxy, url.hostname, Number(url.port));
+export async function ttfbKeptAlive(tunnel: Socket, target: string, n: number): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let handedOut = false;
   // The agent gets the tunnel once; needing another connection means it was not kept.

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, TTFB_REQUESTS, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -123,7 +123,8 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     times.sort((a, b) => a - b);
     emit(`${p}3hop_ttfb_median`, quantile(times, 0.5), 'ms');
     emit(`${p}3hop_ttfb_p95`, quantile(times, 0.95), 'ms');
-    const kept = await ttfbKeptAlive({ host: '127.0.0.1', port: me.proxyPort }, small, MESH_TTFB_REQUESTS);
+    const tunnel = await connectTunnel({ host: '127.0.0.1', port: me.proxyPort }, '127.0.0.1', port);
+    const kept = await ttfbKeptAlive(tunnel, small, MESH_TTFB_REQUESTS);
     emit(`${p}3hop_ttfb_kept_alive_median`, quantile(kept, 0.5), 'ms');
     emit(`${p}3hop_ttfb_kept_alive_p95`, quantile(kept, 0.95), 'ms');
     return {

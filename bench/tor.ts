@@ -3,10 +3,10 @@
 // here), /proc for CPU and RSS. Paths have tor's default 3 relays: guard, middle, exit.
 // Run alone: node --import tsx bench/tor.ts
 
-import { Agent, type ClientRequestArgs, request } from 'node:http';
+import { type ClientRequestArgs, request } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { waitFor } from '../test/helpers/processes.js';
-import { type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, webServer } from './common.js';
+import { type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfbKeptAlive, webServer } from './common.js';
 import { type Control, LOOPBACK, type RunningNode, findTool, startTorNetwork } from './tor-network.js';
 
 export interface TorFigures {
@@ -61,7 +61,7 @@ export function socks5(proxyPort: number, host: string, port: number, timeoutMs 
 }
 
 /** Milliseconds from t0 to the first byte of the body of GET url, on the connection `via` gives; resolves at its end. */
-function timedGet(url: URL, via: Pick<ClientRequestArgs, 'agent' | 'createConnection'>, t0: number): Promise<number> {
+function timedGet(url: URL, via: Pick<ClientRequestArgs, 'createConnection'>, t0: number): Promise<number> {
   return new Promise((res, rej) => {
     const req = request({ host: url.hostname, port: url.port, path: url.pathname, ...via });
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
@@ -162,25 +162,7 @@ export async function torFigures(emit: Emit, opts: { port: number; bulkMB: numbe
       const s = await socks5(net.client.socks, LOOPBACK, opts.port);
       newStream.push(await timedGet(small, { createConnection: () => s }, t0).finally(() => s.destroy()));
     }
-    // One connection kept alive: the agent is handed it once, and fails if it ever needs another.
-    const kept = await socks5(net.client.socks, LOOPBACK, opts.port);
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    let handedOut = false;
-    agent.createConnection = (_o, cb) => {
-      if (handedOut) {
-        cb?.(new Error('the kept-alive connection closed'), kept);
-        return null;
-      }
-      handedOut = true;
-      return kept;
-    };
-    const keptAlive: number[] = [];
-    try {
-      for (let i = 0; i < opts.ttfbRequests; i++) keptAlive.push(await timedGet(small, { agent }, performance.now()));
-    } finally {
-      agent.destroy();
-      kept.destroy();
-    }
+    const keptAlive = await ttfbKeptAlive(await socks5(net.client.socks, LOOPBACK, opts.port), small.href, opts.ttfbRequests);
     // Optional: should tor refuse the circuit (551) or fail to build it, the figure is left out, not the run.
     const builds: number[] = [];
     try {
