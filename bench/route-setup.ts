@@ -2,18 +2,17 @@
 // (three slots each, as min-hops 3 makes them) and what one hop does to open its slot. The rest of a stream's
 // time to first byte is the mesh's round trip, measured by the mesh figures in bench/run.ts.
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { buildHeader, COMPONENT, hopPrivateKey, type HopSpec, openHeader, PAYER_BYTES, TOKEN_BYTES } from '../src/crypto/index.js';
+import { randomBytes } from 'node:crypto';
+import { buildHeader, COMPONENT, generateStaticKeyPair, hopPrivateKey, type HopSpec, openHeader, PAYER_BYTES, TOKEN_BYTES } from '../src/crypto/index.js';
 import type { Emit } from './common.js';
 
 const ROUNDS = 500;
 const HOPS = 3;
 
 function hopKey(): { publicKey: Buffer; privateKey: Buffer } {
-  const k = generateKeyPairSync('x25519');
-  const raw = (o: { x?: string; d?: string }, f: 'x' | 'd'): Buffer => Buffer.from(o[f] ?? '', 'base64url');
+  const k = generateStaticKeyPair();
   // A Node's public key is its X25519 half and its Ed25519 half; only the first matters to a slot.
-  return { publicKey: Buffer.concat([raw(k.publicKey.export({ format: 'jwk' }), 'x'), randomBytes(32)]), privateKey: raw(k.privateKey.export({ format: 'jwk' }), 'd') };
+  return { publicKey: Buffer.concat([k.publicKey, randomBytes(32)]), privateKey: k.privateKey };
 }
 
 /** Mean milliseconds of `f` over ROUNDS calls, after a warm-up. */

@@ -27,12 +27,31 @@ export function publicKeyObject(curve: Curve, raw: Buffer): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: JWK_CURVE[curve], x: checkRaw(raw, 'a public key') }, format: 'jwk' });
 }
 
-export function rawPublic(k: KeyObject): Buffer {
-  return Buffer.from(k.export({ format: 'jwk' }).x ?? '', 'base64url');
+// Node encodes generated keys as JWK (since 16.0); @types/node has no overload saying so.
+const generateJwkPair = generateKeyPairSync as unknown as (
+  curve: Curve, options: { publicKeyEncoding: { format: 'jwk' }; privateKeyEncoding: { format: 'jwk' } },
+) => { publicKey: JsonWebKey; privateKey: JsonWebKey };
+
+export interface RawKeyPair {
+  /** Raw 32 bytes. */
+  publicKey: Buffer;
+  /** Raw 32 bytes. */
+  privateKey: Buffer;
 }
 
-export function rawPrivate(k: KeyObject): Buffer {
-  return Buffer.from(k.export({ format: 'jwk' }).d ?? '', 'base64url');
+/**
+ * A fresh key pair as raw bytes, encoded inside the generation call. Exporting a generated KeyObject instead can
+ * deadlock Node 20 for good: the export holds the key's lock while it allocates, a garbage collection then frees the
+ * finished generation job, and that job's destructor waits for the same lock (seen as a hung test in CI).
+ */
+export function generateRawKeyPair(curve: Curve): RawKeyPair {
+  const pair = generateJwkPair(curve, { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } });
+  return { publicKey: Buffer.from(pair.publicKey.x ?? '', 'base64url'), privateKey: Buffer.from(pair.privateKey.d ?? '', 'base64url') };
+}
+
+/** The raw public half of a raw private key. */
+export function publicOf(curve: Curve, rawPrivate: Buffer): Buffer {
+  return Buffer.from(createPublicKey(privateKeyObject(curve, rawPrivate)).export({ format: 'jwk' }).x ?? '', 'base64url');
 }
 
 export interface NodeIdentity {
@@ -47,22 +66,22 @@ export interface NodeIdentity {
   exportSecrets(): string;
 }
 
-function fromKeys(encPriv: Buffer, sigPriv: KeyObject): NodeIdentity {
-  const encryptionPublic = rawPublic(createPublicKey(privateKeyObject('x25519', encPriv)));
-  const signingPublic = rawPublic(createPublicKey(sigPriv));
+function fromKeys(encPriv: Buffer, sigRaw: Buffer): NodeIdentity {
+  const encryptionPublic = publicOf('x25519', encPriv);
+  const signingPublic = publicOf('ed25519', sigRaw);
+  const sigPriv = privateKeyObject('ed25519', sigRaw);
   return {
     publicKey: Buffer.concat([encryptionPublic, signingPublic]),
     encryptionPublic,
     encryptionPrivate: encPriv,
     signingPublic,
     sign: (data) => sign(null, data, sigPriv),
-    exportSecrets: () => `${encPriv.toString('base64url')},${rawPrivate(sigPriv).toString('base64url')}`,
+    exportSecrets: () => `${encPriv.toString('base64url')},${sigRaw.toString('base64url')}`,
   };
 }
 
 export function generateIdentity(): NodeIdentity {
-  const enc = generateKeyPairSync('x25519');
-  return fromKeys(rawPrivate(enc.privateKey), generateKeyPairSync('ed25519').privateKey);
+  return fromKeys(generateRawKeyPair('x25519').privateKey, generateRawKeyPair('ed25519').privateKey);
 }
 
 /** Rebuilds an identity from exportSecrets() text; throws on anything else. */
@@ -72,7 +91,7 @@ export function importIdentity(secrets: string): NodeIdentity {
   if (parts.length !== 2 || raw.some((b) => b.length !== 32) || parts.some((p) => !/^[A-Za-z0-9_-]{43}$/.test(p))) {
     throw new Error('stored node key is not two base64url 32-byte secrets');
   }
-  return fromKeys(raw[0] as Buffer, privateKeyObject('ed25519', raw[1] as Buffer));
+  return fromKeys(raw[0] as Buffer, raw[1] as Buffer);
 }
 
 /** Verifies an Ed25519 signature made by the Node whose 64-byte public key is given. Never throws for bad input. */

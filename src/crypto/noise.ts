@@ -10,10 +10,10 @@
 // tag, a degenerate public key) is a MasqError with code LINK_AUTH. A handshake object that failed stays failed.
 // Misuse by the caller (calls out of order, a payload too large to send) throws a plain Error.
 
-import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import { createHash, createHmac, diffieHellman } from 'node:crypto';
 import { MasqError } from '../system/index.js';
 import { aeadOpen, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
-import { privateKeyObject, publicKeyObject, rawPrivate, rawPublic } from './identity.js';
+import { generateRawKeyPair, privateKeyObject, publicKeyObject, publicOf } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
 /** Largest Noise message, handshake or transport. */
@@ -43,16 +43,12 @@ export interface StaticKeyPair {
 }
 
 export function generateStaticKeyPair(): StaticKeyPair {
-  const pair = generateKeyPairSync('x25519');
-  return {
-    publicKey: rawPublic(pair.publicKey),
-    privateKey: rawPrivate(pair.privateKey),
-  };
+  return generateRawKeyPair('x25519');
 }
 
 /** The key pair for a raw X25519 private key (for fixed keys, such as test vectors). */
 export function keyPairFromPrivate(privateKey: Buffer): StaticKeyPair {
-  return { publicKey: rawPublic(createPublicKey(privateKeyObject('x25519', privateKey))), privateKey: Buffer.from(privateKey) };
+  return { publicKey: publicOf('x25519', privateKey), privateKey: Buffer.from(privateKey) };
 }
 
 /** X25519 with a remote public key from the wire: a key OpenSSL refuses (e.g. low order) is an auth failure. */

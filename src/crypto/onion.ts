@@ -3,8 +3,8 @@
 // slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
 // Pure: no I/O, keys in, bytes out.
 
-import { createCipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject, rawPublic } from './identity.js';
+import { createCipheriv, diffieHellman, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { generateRawKeyPair, PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
 import { MasqError } from '../system/index.js';
 import { aeadOpen, aeadSeal, AEAD_KEY_BYTES, AEAD_TAG_BYTES } from './aead.js';
 
@@ -76,9 +76,9 @@ export interface HopSpec {
 
 /** Seals one slot for a hop; returns the slot and the keys the originator now shares with that hop. */
 export function sealSlot(spec: HopSpec): { slot: Buffer; keys: HopKeys } {
-  const eph = generateKeyPairSync('x25519');
-  const ephPublic = rawPublic(eph.publicKey);
-  const { slot: slotKey, hop } = deriveKeys(agree(eph.privateKey, spec.key.subarray(0, 32)), ephPublic);
+  const eph = generateRawKeyPair('x25519');
+  const ephPublic = eph.publicKey;
+  const { slot: slotKey, hop } = deriveKeys(agree(privateKeyObject('x25519', eph.privateKey), spec.key.subarray(0, 32)), ephPublic);
   const r = spec.record;
   if ((r.next && r.next.length !== PUBLIC_KEY_BYTES) || r.payer.length !== PAYER_BYTES || r.token.length !== TOKEN_BYTES) {
     throw new RangeError('a hop record field has the wrong size');

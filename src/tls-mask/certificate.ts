@@ -43,7 +43,10 @@ export interface Certificate {
 
 /** A fresh key and a certificate for `host`, valid from a day ago for a year. */
 export function selfSignedCertificate(host: string, now = new Date()): Certificate {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Encoded inside the generation call: exporting a generated KeyObject can deadlock Node 20 (crypto/identity.ts).
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   const serial = randomBytes(16);
   // DER INTEGERs are positive and minimal: the top bit clear, and the first byte never a zero (OpenSSL refuses a
   // certificate whose serial starts with a needless zero, "illegal padding").
@@ -53,13 +56,13 @@ export function selfSignedCertificate(host: string, now = new Date()): Certifica
   const san = seq(oid('2.5.29.17'), tlv(0x04, seq(tlv(0x82, Buffer.from(host, 'ascii')))));
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), tlv(0x02, serial), ECDSA_SHA256, name(host), seq(utcTime(from), utcTime(until)), name(host),
-    publicKey.export({ type: 'spki', format: 'der' }), tlv(0xa3, seq(san)),
+    publicKey, tlv(0xa3, seq(san)),
   );
   const der = seq(tbs, ECDSA_SHA256, tlv(0x03, Buffer.from([0]), sign('sha256', tbs, privateKey)));
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
   return {
     certPem: `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`,
-    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyPem: privateKey,
     derBytes: der.length,
   };
 }
