@@ -5,7 +5,7 @@
 /** Lowest first. */
 const FLOORS = [
   { name: 'ground', folders: ['system', 'chains', 'address-ranges', 'version.ts'] },
-  { name: 'primitives', folders: ['crypto'] },
+  { name: 'primitives', folders: ['crypto', 'geo'] },
   { name: 'codecs and storage', folders: ['wire', 'store', 'tls-mask'] },
   { name: 'configuration', folders: ['config'] },
   { name: 'seams and leaf subsystems', folders: ['mesh', 'wallet', 'link', 'blockchain', 'automap', 'ui', 'backup', 'imager', 'ssh-keys', 'portal', 'dns'] },

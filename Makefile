@@ -34,14 +34,14 @@ node_modules/.installed: package.json package-lock.json
 
 deps: node_modules/.installed
 
-dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js dist/masq-wifi.js dist/masq-dns-utility.js: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
+dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js dist/masq-wifi.js dist/masq-dns-utility.js dist/geo-country.bin: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
 	node scripts/build.mjs
 
 # The setup page's few static files (web-setup/ → dist/web-setup/).
 dist/web-setup/index.html: node_modules/.installed scripts/build-web.mjs $(shell find web-setup -type f 2>/dev/null) src/setup/api.ts
 	node scripts/build-web.mjs
 
-build: dist/masq-node.js dist/web-setup/index.html
+build: dist/masq-node.js dist/geo-country.bin dist/web-setup/index.html
 
 run: build
 	@scripts/run.sh

@@ -16,7 +16,7 @@ esac
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/masq-dns-utility.js dist/web-setup/index.html; do
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/masq-dns-utility.js dist/web-setup/index.html dist/geo-country.bin; do
   [ -f "$f" ] || { echo "build-deb.sh: $f is missing; run make build first" >&2; exit 1; }
 done
 
@@ -81,6 +81,8 @@ for b in masq masq-node masq-setup masq-ssh-access masq-wifi masq-dns-utility; d
 done
 cp "$work/npm/package.json" "$app/package.json"
 cp -R dist/web-setup "$app/web-setup"
+# The IP-to-country table, read beside the bundles (src/geo/load.ts).
+cp dist/geo-country.bin "$app/geo-country.bin"
 
 install -D -m 0755 packaging/debian/masq.sh "$root/usr/bin/masq"
 install -D -m 0755 packaging/debian/masq-node.sh "$root/usr/bin/masq-node"

@@ -1,8 +1,10 @@
 // Bundles the four programs, masq-imager (the Raspberry Pi image's alone, not in the .deb) and masq-wifi into dist/. lmdb
 // stays external: it carries a native addon. dist/bundled-packages.json
 // lists the npm packages compiled into the bundles, so the package's copyright can be checked against it.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Beside them, dist/geo-country.bin: the IP-to-country table (docs/GEO.md), built from DB-IP's CSVs in node_modules.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -25,3 +27,17 @@ for (const input of Object.keys(result.metafile.inputs)) {
   if (m) packages.add(m[1]);
 }
 writeFileSync('dist/bundled-packages.json', `${JSON.stringify([...packages].sort(), null, 1)}\n`);
+
+// The table is rebuilt only when its CSVs, the lock file or src/geo changed: parsing 700 000 rows takes seconds.
+const geo = await tsImport('../src/geo/index.ts', import.meta.url);
+const csvDir = 'node_modules/@ip-location-db/dbip-country';
+const csv = { 4: `${csvDir}/dbip-country-ipv4.csv`, 6: `${csvDir}/dbip-country-ipv6.csv` };
+const tableFile = `dist/${geo.TABLE_FILE}`;
+const inputs = [csv[4], csv[6], 'package-lock.json', ...readdirSync('src/geo').map((f) => `src/geo/${f}`)];
+if (!existsSync(tableFile) || inputs.some((f) => statSync(f).mtimeMs > statSync(tableFile).mtimeMs)) {
+  const table = geo.buildCountryTable(geo.parseRangeCsv(readFileSync(csv[4]), 4), geo.parseRangeCsv(readFileSync(csv[6]), 6));
+  const bytes = geo.encodeCountryTable(table);
+  // What a Node will read must decode, within the decoder's bounds.
+  geo.decodeCountryTable(bytes);
+  writeFileSync(tableFile, bytes);
+}

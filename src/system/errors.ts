@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   SSH_ACCESS: 'an ssh public key or login name is refused, ssh access from the setup page is off, or it cannot be applied',
   DNS: 'the system\'s DNS settings cannot be read, changed or restored, or a DNS message does not parse',
   WIFI: 'the Wi-Fi manager refused a request (network name, password, country) or could not drive the radio (no radio, a tool failed or did not answer)',
+  GEO: 'the IP-to-country table is missing or damaged, or its source CSV does not parse',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -85,7 +85,7 @@ for (const arch of Object.keys(ARCHS) as Arch[]) {
       './usr/share/doc/masq/copyright', './usr/share/doc/masq/changelog.Debian.gz',
       './usr/share/lintian/overrides/masq',
       `${APP}/masq-ssh-access.js`, './usr/lib/systemd/system/masq-ssh-access.service', './usr/lib/systemd/system/masq-ssh-access.path',
-      `${APP}/masq-wifi.js`, './usr/lib/systemd/system/masq-wifi.service', './usr/lib/systemd/system/masq-lan-entry.socket', './usr/share/doc/masq/LAN.md', `${APP}/masq-dns-utility.js`, './usr/share/man/man1/masq-dns-utility.1.gz',
+      `${APP}/masq-wifi.js`, './usr/lib/systemd/system/masq-wifi.service', './usr/lib/systemd/system/masq-lan-entry.socket', './usr/share/doc/masq/LAN.md', `${APP}/masq-dns-utility.js`, './usr/share/man/man1/masq-dns-utility.1.gz', `${APP}/geo-country.bin`,
     ]) assert.ok(paths.has(p), `${p} is in the package`);
     assert.ok(entries.every((e) => e.owner === 'root/root'), 'every file belongs to root');
     for (const w of ['masq', 'masq-node', 'masq-dns-utility']) {
