@@ -18,6 +18,7 @@ import { setupPageFigures } from './setup-page.js';
 import { chainFigures } from './chain.js';
 import { streamFigures } from './streams.js';
 import { routeSetupFigures } from './route-setup.js';
+import { geoFigures } from './geo.js';
 import { torFigures } from './tor.js';
 
 const READY_RUNS = 5;
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
     await lanFigures(emit);
     await linkFigures(emit);
     routeSetupFigures(emit);
+    geoFigures(emit);
     const mesh = await meshFigures(dir, port, 'tls');
     await meshFigures(dir, port, 'plain');
     const chain = await chainFigures(emit, { port, bulkMB: MESH_BULK_MB, ttfbRequests: MESH_TTFB_REQUESTS });

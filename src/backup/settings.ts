@@ -25,6 +25,7 @@ export const BACKUP_SCOPE: Readonly<Record<ParamName, true | string>> = {
   'db-password': 'a secret; the restoring Node seals with its own',
   'dns-servers': KEPT,
   'earning-wallet': 'the wallets part holds the earning address',
+  'exit-location': KEPT,
   'exit-private-destinations': KEPT,
   'gas-price': KEPT,
   'hotspot-delay': 'root\'s choice for this machine\'s radio, not the Node\'s',

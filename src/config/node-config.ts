@@ -6,6 +6,7 @@ import { type LogLevel } from '../system/index.js';
 import type { RatePack } from '../wire/index.js';
 import { type LinkMask, type MappingProtocol, type Mode, PARAMS, type ParamName, STORED_PARAMS } from './params.js';
 import type { Resolution } from './resolve.js';
+import { type ExitLocation, parseExitLocation } from './exit-location.js';
 import { type PaymentThresholds, parsePaymentThresholds, parseRatePack, parseScanIntervals, type ScanIntervalsSec } from './thresholds.js';
 import type { ConfigRow } from '../store/index.js';
 
@@ -23,6 +24,8 @@ export interface NodeConfig {
   readonly dnsServers: readonly string[];
   /** 0x + 40 hex digits, when given as a parameter. */
   readonly earningWallet: string | undefined;
+  /** Where the Node's own traffic should leave the mesh (exit-location). */
+  readonly exitLocation: ExitLocation;
   readonly exitPrivateDestinations: boolean;
   /** `configured`: the user chose it; otherwise the blockchain service's price is used. */
   readonly gasPrice: { readonly gwei: number; readonly configured: boolean };
@@ -77,6 +80,7 @@ export function nodeConfig(r: Resolution): NodeConfig {
     dbPassword: opt('db-password'),
     dnsServers: list('dns-servers'),
     earningWallet: opt('earning-wallet'),
+    exitLocation: parseExitLocation(text('exit-location')),
     exitPrivateDestinations: text('exit-private-destinations') === 'on',
     gasPrice: { gwei: Number(text('gas-price')), configured: (r.values.get('gas-price')?.status ?? 'Default') !== 'Default' },
     ip: opt('ip'),

@@ -4,8 +4,12 @@
 import { isIP } from 'node:net';
 import { CHAINS, DEFAULT_CHAIN } from '../chains/index.js';
 import { DecodeError, formatDescriptor, parseDescriptor } from '../wire/index.js';
-import { LOG_LEVELS, type MachineFacts, MasqError } from '../system/index.js';
+import { LOG_LEVELS, type MachineFacts } from '../system/index.js';
 import type { ConfigRow } from '../store/index.js';
+import { formatExitLocation, parseExitLocation } from './exit-location.js';
+import { ParamProblem } from './param-problem.js';
+
+export { ParamProblem };
 
 /** Where UIs find the Daemon unless told otherwise (MASQ's port). */
 export const DAEMON_UI_PORT = 5333;
@@ -28,12 +32,6 @@ export interface DefaultContext extends MachineFacts {
 }
 
 /** Why a value of a parameter is not accepted: a configuration error (CONFIG_INVALID) with the reason as message. */
-export class ParamProblem extends MasqError {
-  constructor(reason: string) {
-    super('CONFIG_INVALID', reason);
-    this.name = 'ParamProblem';
-  }
-}
 
 export interface Param {
   name: string;
@@ -216,6 +214,13 @@ const PARAM_TABLE = [
     help: 'Let this Node, as an exit, connect to loopback, private and link-local addresses (labs and tests only).',
     check: onOff,
     defaultValue: () => 'off',
+  },
+  {
+    name: 'exit-location', valueName: 'CC,CC|CC[|*]',
+    storeRow: 'exit_location',
+    help: 'The countries your traffic should leave the mesh from, most wanted first: a comma between countries of the same priority, a pipe before the next priority (CZ,PL|SK). Only exits in these countries are used, unless |* ends the list: then exits elsewhere serve when none of these is reachable. Empty: no preference. masq exit-location changes it while the Node runs.',
+    check: (v) => formatExitLocation(parseExitLocation(v)),
+    defaultValue: (ctx) => ctx.stored['exit-location'] ?? '',
   },
   {
     name: 'gas-price', valueName: 'GWEI',

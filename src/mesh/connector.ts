@@ -10,11 +10,12 @@ export interface Target {
   port: number;
 }
 
-export type FailureKind = 'dns' | 'connect' | 'timeout' | 'refused-private' | 'route' | 'payment';
+export type FailureKind = 'dns' | 'connect' | 'timeout' | 'refused-private' | 'route' | 'exit-country' | 'payment';
 
 /** A stream could not be opened; `kind` decides what the client is told, the message is for the log. */
 export class StreamFailure extends MasqError {
-  constructor(readonly kind: FailureKind, readonly target: Target, detail: string) {
+  /** `about`: what the client's page names beside the target (for exit-country, the countries). */
+  constructor(readonly kind: FailureKind, readonly target: Target, detail: string, readonly about?: string) {
     super('STREAM_OPEN', detail);
     this.name = 'StreamFailure';
   }

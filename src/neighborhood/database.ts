@@ -115,12 +115,16 @@ export class NeighborhoodDatabase implements GraphView {
     return gone;
   }
 
-  /** Graphviz DOT of the database, for masq neighborhood-graph: short keys, versions, addresses, edges. */
-  toDot(): string {
+  /**
+   * Graphviz DOT of the database, for masq neighborhood-graph: short keys, versions, addresses, countries (in the
+   * label for people, as an attribute for programs), edges.
+   */
+  toDot(countryOf: (key: string) => string): string {
     const lines = ['digraph db {'];
     for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const label = [shortKey(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : ''].filter(Boolean).join('\\n');
-      lines.push(`  "${shortKey(k)}" [label="${label}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
+      const country = countryOf(k);
+      const label = [shortKey(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : '', country].filter(Boolean).join('\\n');
+      lines.push(`  "${shortKey(k)}" [label="${label}" country="${country}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
     }
     for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       for (const n of e.record.neighbors) lines.push(`  "${shortKey(k)}" -> "${shortKey(keyOf(n))}";`);

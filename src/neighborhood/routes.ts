@@ -19,8 +19,11 @@ export interface RouteQuery {
   minHops: number;
   /** Bytes expected per package, for the byte rates. */
   payloadSize: number;
-  /** Extra undesirability of a node as exit for this request (e.g. it could not resolve the host). */
-  exitPenalty?(key: string): bigint;
+  /**
+   * Extra undesirability of a node as exit for this request (it could not resolve the host, it is not in the
+   * country the user prefers), or undefined when it may not be the exit at all.
+   */
+  exitPenalty?(key: string): bigint | undefined;
   /** Nodes not to use at all (e.g. a relay that just died). */
   avoid?: ReadonlySet<string>;
 }
@@ -59,15 +62,16 @@ interface Search {
   avoid: ReadonlySet<string>;
 }
 
-/** Cheapest simple path of exactly `hops` edges over full neighbors, by depth-first branch and bound. */
-function cheapestPath(view: GraphView, s: Search): { path: string[]; cost: bigint } | undefined {
-  let best: { path: string[]; cost: bigint } | undefined;
+/**
+ * Every simple path of exactly `hops` edges over full neighbors whose nodes the search allows, depth first, up to
+ * MAX_PATHS_EXAMINED ends. `ended` hears each allowed end with the path's cost; `bound` prunes a partial path.
+ */
+function walkPaths(view: GraphView, s: Search, ended: (path: string[], cost: bigint) => void, bound: (cost: bigint) => boolean): void {
   let examined = 0;
   const path = [s.from];
   const onPath = new Set(path);
   const walk = (cost: bigint): void => {
-    if (examined >= MAX_PATHS_EXAMINED) return;
-    if (best && cost >= best.cost) return;
+    if (examined >= MAX_PATHS_EXAMINED || bound(cost)) return;
     const here = path[path.length - 1] as string;
     const depth = path.length - 1;
     for (const next of view.fullNeighbors(here)) {
@@ -75,9 +79,7 @@ function cheapestPath(view: GraphView, s: Search): { path: string[]; cost: bigin
       if (depth + 1 === s.hops) {
         examined++;
         const end = s.last(next);
-        if (end === undefined) continue;
-        const total = cost + end;
-        if (!best || total < best.cost) best = { path: [...path, next], cost: total };
+        if (end !== undefined) ended([...path, next], cost + end);
         continue;
       }
       const step = view.routesData(next) ? s.inner(next) : undefined;
@@ -90,22 +92,46 @@ function cheapestPath(view: GraphView, s: Search): { path: string[]; cost: bigin
     }
   };
   walk(0n);
+}
+
+/** Cheapest simple path of exactly `hops` edges over full neighbors, by depth-first branch and bound. */
+function cheapestPath(view: GraphView, s: Search): { path: string[]; cost: bigint } | undefined {
+  let best: { path: string[]; cost: bigint } | undefined;
+  walkPaths(view, s, (path, cost) => {
+    if (!best || cost < best.cost) best = { path, cost };
+  }, (cost) => best !== undefined && cost >= best.cost);
   return best;
+}
+
+/** The rule for an over-route's exit: it relays for others and, beyond one hop, is not the originator's neighbor. */
+function exitRule(view: GraphView, origin: string, minHops: number): (key: string) => boolean {
+  const originNeighbors = new Set(view.fullNeighbors(origin));
+  // With more than one hop the exit must not be the originator's neighbor: it would learn who asks and what.
+  return (k) => view.routesData(k) && !(minHops > 1 && originNeighbors.has(k));
+}
+
+/** The Nodes an over-route of min-hops hops can end at: the exits this Node can use now. */
+export function reachableExits(view: GraphView, origin: string, minHops: number): Set<string> {
+  const exits = new Set<string>();
+  const mayExit = exitRule(view, origin, minHops);
+  walkPaths(view, { from: origin, hops: minHops, avoid: new Set(), inner: () => 0n, last: (k) => (mayExit(k) ? 0n : undefined) }, (path) => {
+    exits.add(path[path.length - 1] as string);
+  }, () => false);
+  return exits;
 }
 
 export function findRoundTrip(view: GraphView, q: RouteQuery): RoundTrip | undefined {
   if (!Number.isInteger(q.minHops) || q.minHops < 1 || q.minHops > 6) throw new RangeError('min-hops must be 1 to 6');
   const size = BigInt(Math.max(0, Math.floor(q.payloadSize)));
   const avoid = q.avoid ?? new Set<string>();
-  const originNeighbors = new Set(view.fullNeighbors(q.origin));
+  const mayExit = exitRule(view, q.origin, q.minHops);
   const over = cheapestPath(view, {
     from: q.origin, hops: q.minHops, avoid,
     inner: (k) => relayCost(view, k, size),
     last: (k) => {
-      if (!view.routesData(k)) return undefined;
-      // With more than one hop the exit must not be the originator's neighbor: it would learn who asks and what.
-      if (q.minHops > 1 && originNeighbors.has(k)) return undefined;
-      return exitCost(view, k, size) + (q.exitPenalty?.(k) ?? 0n);
+      if (!mayExit(k)) return undefined;
+      const penalty = q.exitPenalty ? q.exitPenalty(k) : 0n;
+      return penalty === undefined ? undefined : exitCost(view, k, size) + penalty;
     },
   });
   if (!over) return undefined;

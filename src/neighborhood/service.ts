@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { keyPairFromPrivate, type NodeIdentity } from '../crypto/index.js';
-import type { LinkMask } from '../config/index.js';
+import { type ExitLocation, type LinkMask, UNSET_EXIT_LOCATION } from '../config/index.js';
 import { type Decoy, MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES, createDecoy } from '../link/index.js';
 import { ReplayGuard, serverNameFor } from '../tls-mask/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
@@ -18,6 +18,9 @@ import { Peers } from './peers.js';
 import { debutGossip, gossipFor, introductionGossip, passGossip } from './producer.js';
 import { type RedialTarget, Redialer } from './redial.js';
 import { type RoundTrip, findRoundTrip } from './routes.js';
+import { type CountryLookup, type ExitReport, Exits } from './exits.js';
+import { describeExitLocation } from './exit-countries.js';
+import { UNKNOWN_COUNTRY } from '../geo/index.js';
 
 export type ConnectionStage = 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound';
 const STAGES: readonly ConnectionStage[] = ['NotConnected', 'ConnectedToNeighbor', 'RouteFound'];
@@ -49,7 +52,14 @@ export interface NeighborhoodOptions {
   banMs?: number;
   /** Decides bans, record versions and culls; SYSTEM_CLOCK by default. */
   clock?: Clock;
+  /** Where our own routes should exit (exit-location); unset by default. */
+  exitLocation?: ExitLocation;
+  /** The country of an IP address (src/geo); every country unknown by default. */
+  countryOf?: CountryLookup;
 }
+
+/** A round trip for one of our own streams, with the country its exit is in. */
+export type OwnRoute = RoundTrip & { exitCountry: string };
 
 export const CULL_INTERVAL_MS = 60_000;
 /**
@@ -68,6 +78,7 @@ const GOSSIP_BYTES = MAX_LINK_RECORD_BYTES - 1;
 export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   readonly db: NeighborhoodDatabase;
   readonly publicKeyHex: string;
+  readonly exits: Exits;
   private readonly peers: Peers;
   private readonly bans: Bans;
   private readonly redial: Redialer;
@@ -99,6 +110,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     this.address = o.mode === 'standard' && o.ip ? { ip: o.ip, ports: [o.advertisedPort ?? o.clandestinePort] } : undefined;
     this.publicKeyHex = keyOf(o.identity.publicKey);
     this.db = new NeighborhoodDatabase(this.publicKeyHex);
+    this.exits = new Exits(this.db, o.countryOf ?? (() => UNKNOWN_COUNTRY), o.exitLocation ?? UNSET_EXIT_LOCATION);
     this.bans = new Bans(o.banMs);
     this.minHops = o.minHops;
     this.initial = o.initialNeighbors.flatMap((text) => {
@@ -211,11 +223,35 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   graphDot(): string {
-    return this.db.toDot();
+    return this.db.toDot((k) => this.exits.countryOf(k));
   }
 
-  route(q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): RoundTrip | undefined {
-    return findRoundTrip(this.db, { ...q, origin: this.publicKeyHex, minHops: this.minHops });
+  /** A round trip for one of our streams, its exit allowed by the exit location and cheapest by its preferences. */
+  route(q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): OwnRoute | undefined {
+    const exitPenalty = (k: string): bigint | undefined => {
+      const p = this.exits.penalty(k);
+      return p === undefined ? undefined : p + (q.exitPenalty?.(k) ?? 0n);
+    };
+    const rt = findRoundTrip(this.db, { ...q, exitPenalty, origin: this.publicKeyHex, minHops: this.minHops });
+    return rt && { ...rt, exitCountry: this.exits.countryOf(rt.over[rt.over.length - 1] as string) };
+  }
+
+  /** A new exit location for the routes that follow. */
+  setExitLocation(loc: ExitLocation): void {
+    this.exits.setting = loc;
+    this.o.log.info(describeExitLocation(loc));
+    this.review();
+  }
+
+  /** The only countries our routes may exit in, when the setting limits them (no fallback routing). */
+  requiredExitCountries(): readonly string[] | undefined {
+    const loc = this.exits.setting;
+    return loc.groups.length > 0 && !loc.fallback ? loc.groups.flat() : undefined;
+  }
+
+  /** The countries with exits we can reach, and the listed ones that have none. */
+  exitReport(): ExitReport {
+    return this.exits.report(this.publicKeyHex, this.minHops);
   }
 
   setMinHops(n: number): void {
@@ -242,6 +278,12 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     return this.address;
   }
 
+  /** As MASQ: a Node declares the country of its public address in its record; nothing when unknown. */
+  private ownCountry(): { countryCode?: string } {
+    const country = this.address && this.o.countryOf ? this.o.countryOf(this.address.ip) : UNKNOWN_COUNTRY;
+    return country === UNKNOWN_COUNTRY ? {} : { countryCode: country };
+  }
+
   private resign(): void {
     const record: NodeRecord = {
       publicKey: this.o.identity.publicKey,
@@ -252,6 +294,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       routesData: this.o.mode !== 'consume-only',
       neighbors: [...this.neighbors].map((k) => Buffer.from(k, 'hex')),
       ...(this.o.linkMask === 'tls' ? { tlsLinks: true } : {}),
+      ...this.ownCountry(),
     };
     const signed = signRecord(this.o.identity, this.o.chainId, record);
     const address = this.ourAddress();
@@ -479,7 +522,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     }
     const stage: ConnectionStage = full.length === 0
       ? 'NotConnected'
-      : this.route({ payloadSize: PROBE_PAYLOAD_BYTES }) ? 'RouteFound' : 'ConnectedToNeighbor';
+      // As MASQ: the stage is about the mesh, whatever exit location the user set (the proxy names the countries).
+      : findRoundTrip(this.db, { payloadSize: PROBE_PAYLOAD_BYTES, origin: this.publicKeyHex, minHops: this.minHops }) ? 'RouteFound' : 'ConnectedToNeighbor';
     const rose = STAGES.indexOf(stage) > STAGES.indexOf(this.current);
     this.current = stage;
     if (rose) this.emit('stage', stage);

@@ -128,6 +128,10 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
     },
     books,
     backup: { settings: () => backupSettings(startValues, (row) => store.getConfig(row)), nodePublicKey: identity.publicKey, clock },
+    exitLocation: {
+      apply: (loc) => network?.neighborhood.setExitLocation(loc),
+      report: (loc) => network?.neighborhood.exitReport() ?? { counts: [], missing: loc.groups.flat() },
+    },
     scan: (name) => {
       if (!accountant) throw new MasqError('USAGE', 'A zero-hop Node has no blockchain service to scan.', 'Run the Node in another neighborhood mode with a blockchain-service-url.');
       return accountant.scan(name);

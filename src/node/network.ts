@@ -5,6 +5,7 @@
 import { type Books, ChargeBuffer, chargeFor, chargesForRoute, Delinquents } from '../accountant/index.js';
 import { forParam, type NodeConfig, storeRowOf } from '../config/index.js';
 import type { NodeIdentity } from '../crypto/index.js';
+import { countryOf, GeoError, UNKNOWN_COUNTRY } from '../geo/index.js';
 import { Neighborhood } from '../neighborhood/index.js';
 import type { Connector } from '../mesh/index.js';
 import type { SecretRow, Store } from '../store/index.js';
@@ -50,6 +51,24 @@ function isLocalAddress(ip: string): boolean {
   return ip.startsWith('127.') || Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === ip));
 }
 
+/**
+ * The table's country of an address. A table that cannot be read (a damaged install) leaves every country unknown,
+ * said once: the Node still runs, only exit locations find no countries.
+ */
+function countriesOrUnknown(log: Logger): (ip: string) => string {
+  let told = false;
+  return (ip) => {
+    try {
+      return countryOf(ip);
+    } catch (e) {
+      if (!(e instanceof GeoError)) throw e;
+      if (!told) log.warn(`Every Node's country is unknown: ${describeError(e)}`);
+      told = true;
+      return UNKNOWN_COUNTRY;
+    }
+  };
+}
+
 export async function startNetwork(s: NetworkSettings): Promise<Network> {
   const { config: c, store, wallets, log } = s;
   const ip = c.ip;
@@ -83,6 +102,8 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     earningWallet: wallets.earningAddress() ?? ZERO_WALLET,
     ratePack: rates,
     minHops: c.minHops,
+    exitLocation: c.exitLocation,
+    countryOf: countriesOrUnknown(log),
     linkMask: c.linkMask,
     initialNeighbors: initial,
     savePastNeighbors: (descriptors) => store.setSecret({ [PAST_NEIGHBORS_SECRET]: descriptors.join(',') }),
@@ -112,6 +133,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     identity: s.identity,
     transport: neighborhood.transport,
     route: (q) => neighborhood.route(q),
+    requiredExitCountries: () => neighborhood.requiredExitCountries(),
     ...(s.exit ? { exit: s.exit } : {}),
     relays: c.mode !== 'consume-only',
     penalize: (peer, reason) => neighborhood.penalize(peer, reason),

@@ -6,6 +6,7 @@ import { PAYMENT_THRESHOLD_NAMES, type Param, ParamProblem, RATE_PACK_NAMES, RUN
 import { type Answers, type ConnectionStage, type ConvOpcode, UI_ERRORS, type UiClientHandle, type UiMessage, uiErrorFor } from '../ui/index.js';
 import { generateWallets, recoverWallets, walletAddresses, type WalletOutcome } from './wallet-handlers.js';
 import { type BackupContext, exportBackup, importBackup } from './backup-handlers.js';
+import { exitLocation, type ExitLocationControl } from './exit-location-handler.js';
 import { PAST_NEIGHBORS_SECRET } from './network.js';
 import { CONSUMING_KEY_SECRET } from '../wallet/index.js';
 import type { AutomapStatus } from '../automap/index.js';
@@ -39,6 +40,8 @@ export interface NodeUiDeps {
   clock?: Clock;
   /** What backups need of the running Node; without it the backup opcodes are refused as unknown. */
   backup?: BackupContext;
+  /** Where the Node's own routes exit; without it exitLocation is refused as unknown. */
+  exitLocation?: ExitLocationControl;
 }
 
 const camel = (kebab: string): string => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -69,6 +72,8 @@ export function configurationPayload(store: Store, passwordMatches: boolean, lin
   ];
   for (const [k, v] of optional) if (v) out[k] = v;
   if (linkMask) out.linkMask = linkMask;
+  const exit = get('exit_location');
+  if (exit) out.exitLocation = exit;
   const maxBlock = get('max_block_count');
   if (maxBlock) out.maxBlockCount = Number(maxBlock);
   const startBlock = get('start_block');
@@ -105,10 +110,13 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
   const { store } = deps;
   const p = msg.payload ?? {};
   const notUnderstood = (): void => fail(UI_ERRORS.UNMARSHAL_ERROR, `This Node does not understand the opcode '${msg.opcode}'`);
+  /** Every UI hears that a setting changed, so dashboards read the configuration again. */
+  const changed = (): void => deps.broadcast({ opcode: 'configurationChanged', payload: {} });
   const deliver = <Op extends ConvOpcode>(outcome: WalletOutcome<Op>): void => {
     if ('error' in outcome) return fail(outcome.error.code, outcome.error.message);
     reply<Op>(outcome.payload);
     if (outcome.changed) deps.walletsChanged?.(outcome.changed.earning, outcome.changed.consumingKey);
+    if (outcome.changed || msg.opcode === 'importBackup') changed();
   };
   switch (msg.opcode) {
     case 'descriptor': {
@@ -154,7 +162,16 @@ async function answer(deps: NodeUiDeps, client: UiClientHandle, msg: UiMessage, 
       }
       await store.setConfig({ [RUNTIME_SETTING_ROWS[name] as ConfigRow]: value });
       deps.settingChanged(name, value);
-      return reply<'setConfiguration'>({});
+      reply<'setConfiguration'>({});
+      return changed();
+    }
+    case 'exitLocation': {
+      if (!deps.exitLocation) return notUnderstood();
+      const outcome = await exitLocation(store, p, deps.exitLocation);
+      if ('error' in outcome) fail(outcome.error.code, outcome.error.message);
+      else reply<'exitLocation'>(outcome.payload);
+      if (outcome.changed) changed();
+      return;
     }
     case 'generateWallets':
     case 'recoverWallets':

@@ -11,7 +11,8 @@ export interface FailureSpec {
   /** Reason phrase of the status line; MASQ says "Routing Error" for every routing failure. */
   reason: string;
   title: string;
-  subtitle(t: Target): string;
+  /** `about`: what the failure names beside the target (for exit-country, the countries). */
+  subtitle(t: Target, about?: string): string;
   /** What happened and what the user can do, in a sentence or two. */
   advice: string;
   /** TLS AlertDescription of the fatal alert. */
@@ -35,6 +36,11 @@ export const FAILURES: Readonly<Record<ProxyProblem, FailureSpec>> = {
     status: 503, reason: ROUTING, title: 'Routing Problem', subtitle: (t) => `Can't find a route to ${t.host}`,
     advice: 'The Node knows no route to an exit for this request yet. Wait until masq connection-status says RouteFound, then try again.',
     alert: TLS_ALERT.internal_error, socks: SOCKS_REPLY.general,
+  },
+  'exit-country': {
+    status: 503, reason: ROUTING, title: 'Routing Problem', subtitle: (_t, about) => `No exit in ${about ?? 'the countries of your exit location'} is reachable`,
+    advice: 'Your exit location allows only exits in these countries, and the Node knows no route to one now. Wait a few minutes for the neighborhood to grow, add countries with masq exit-location (masq exit-location --show-countries lists those with exits), or add --fallback-routing to allow other countries when these have none.',
+    alert: TLS_ALERT.internal_error, socks: SOCKS_REPLY.hostUnreachable,
   },
   payment: {
     status: 402, reason: ROUTING, title: 'Consuming Wallet Required', subtitle: () => 'This Node has no wallet to pay other Nodes with',
@@ -87,7 +93,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 /** A complete HTTP/1.1 response carrying an error page from the MASQ Node. */
-export function errorPage(problem: ProxyProblem, target: Target): Buffer {
+export function errorPage(problem: ProxyProblem, target: Target, about?: string): Buffer {
   const f = FAILURES[problem];
   const body = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>MASQ Node: ${escapeHtml(f.title)}</title></head>
@@ -95,7 +101,7 @@ export function errorPage(problem: ProxyProblem, target: Target): Buffer {
 <p style="color: #555">This page comes from your MASQ Node, not from the site you asked for.</p>
 <h1>Error ${f.status}</h1>
 <h2>${escapeHtml(f.title)}</h2>
-<h3>${escapeHtml(f.subtitle(target))}</h3>
+<h3>${escapeHtml(f.subtitle(target, about))}</h3>
 <p>${escapeHtml(f.advice)}</p>
 </body></html>
 `;

@@ -79,7 +79,7 @@ const TLS_HANDSHAKE = 0x16;
 /** What is left to write once the connector has carried the client's first bytes itself. */
 const NOTHING = Buffer.alloc(0);
 
-type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string };
+type Opened = { ok: true; upstream: Duplex } | { ok: false; problem: ProxyProblem; detail: string; about?: string };
 /** Serves one protocol; calls `headRead` once it knows where the client wants to go. */
 type Step = (client: Socket, start: Buffer, headRead: () => void) => Promise<void>;
 
@@ -120,7 +120,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       }
       return { ok: true, upstream };
     } catch (e) {
-      if (e instanceof StreamFailure) return { ok: false, problem: e.kind, detail: e.message };
+      if (e instanceof StreamFailure) return { ok: false, problem: e.kind, detail: e.message, ...(e.about !== undefined ? { about: e.about } : {}) };
       return { ok: false, problem: 'connect', detail: e instanceof Error ? e.message : String(e) };
     } finally {
       client.removeListener('close', abort);
@@ -179,7 +179,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const r = await open(client, target, Buffer.concat([req.head, rest]));
     if (!r.ok) {
       failed(value.head.method, target, r);
-      return finish(client, errorPage(r.problem, target));
+      return finish(client, errorPage(r.problem, target, r.about));
     }
     splice(client, r.upstream, NOTHING, limits.idleTimeoutMs);
   };

@@ -46,12 +46,18 @@ export interface CreateInit {
 export const SECRET_ROWS = ['example_encrypted', 'consuming_wallet_private_key', 'last_cryptde', 'past_neighbors'] as const;
 export type SecretRow = (typeof SECRET_ROWS)[number];
 
-/** The plain rows of the config table: the one list of their names, so a mistyped row does not compile. */
-export const CONFIG_ROWS = [
+/** The plain rows of the first layout's config table. */
+const V1_CONFIG_ROWS = [
   'blockchain_service_url', 'chain_name', 'clandestine_port', 'earning_wallet_address', 'neighborhood_mode', 'start_block',
   'gas_price', 'mapping_protocol', 'min_hops', 'payment_thresholds', 'rate_pack', 'scan_intervals', 'max_block_count',
   'kdf_salt',
 ] as const;
+type V1ConfigRow = (typeof V1_CONFIG_ROWS)[number];
+/**
+ * The plain rows of the config table: the one list of their names, so a mistyped row does not compile. Rows added
+ * after version 1 need no migration: since version 2 an absent row is null.
+ */
+export const CONFIG_ROWS = [...V1_CONFIG_ROWS, 'exit_location'] as const;
 export type ConfigRow = (typeof CONFIG_ROWS)[number];
 
 export const V1_KDF = { alg: 'scrypt', N: 2 ** 15, r: 8, p: 1 } as const;
@@ -64,7 +70,7 @@ interface V1Row {
 /** A new store's v1 rows: MASQ Node's config rows and first values plus our kdf_salt (docs/MASQ-COMPATIBILITY.md). */
 export function createV1(ctx: MigrationContext, init: CreateInit): void {
   const plain = (value: string | null): V1Row => ({ value, encrypted: false });
-  const rows: Record<ConfigRow | SecretRow, V1Row> = {
+  const rows: Record<V1ConfigRow | SecretRow, V1Row> = {
     ...(Object.fromEntries(SECRET_ROWS.map((name) => [name, { value: null, encrypted: true }])) as Record<SecretRow, V1Row>),
     blockchain_service_url: plain(null),
     chain_name: plain(init.chain),

@@ -18,6 +18,7 @@ const STATUS_OF: Record<StreamFailure['kind'], OpenStatus> = {
   timeout: OPEN_STATUS.timeout,
   'refused-private': OPEN_STATUS.refusedPrivate,
   route: OPEN_STATUS.connect,
+  'exit-country': OPEN_STATUS.connect,
   // The exit's own connector never fails for want of payment; the kind exists for originators.
   payment: OPEN_STATUS.connect,
 };

@@ -18,6 +18,8 @@ export interface StreamOptions {
   transport: PeerTransport;
   /** A round trip for a new stream from this Node, or undefined when none exists now. */
   route: RouteFn;
+  /** The only countries our routes may exit in, when the exit location limits them. */
+  requiredExitCountries?(): readonly string[] | undefined;
   /** How this Node reaches targets when it is the exit; undefined = refuses to exit (consume-only). */
   exit?: Connector;
   /** Whether this Node relays for others (standard, originate-only). */
@@ -71,7 +73,7 @@ export function startStreams(o: StreamOptions): StreamService {
         return originator.backOpen(opened);
     }
   }, o.penalize, log);
-  const originator = new Originator({ sw, route: o.route, payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  const originator = new Originator({ sw, route: o.route, ...(o.requiredExitCountries ? { requiredExitCountries: o.requiredExitCountries } : {}), payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
   return {
     connector: originator.connector,
     stats: () => ({

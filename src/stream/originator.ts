@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
-import type { RoundTrip } from '../neighborhood/index.js';
+import { type OwnRoute, type RoundTrip, shortKey } from '../neighborhood/index.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
@@ -16,11 +16,13 @@ import { ExpiringSet } from './expiring.js';
 import { INITIAL_WINDOW } from './flow.js';
 import type { PayerPolicy } from './payer.js';
 
-export type RouteFn = (q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }) => RoundTrip | undefined;
+export type RouteFn = (q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }) => OwnRoute | undefined;
 
 export interface OriginatorOptions {
   sw: Switch;
   route: RouteFn;
+  /** The only countries routes may exit in, when the exit location limits them (no fallback routing). */
+  requiredExitCountries?(): readonly string[] | undefined;
   payer: PayerPolicy;
   /** Hears, when a stream ends, its round trip and the bytes it sent and received: what it owes the hops. */
   charge?(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
@@ -83,11 +85,13 @@ export class Originator {
   private readonly badExits = new ExpiringSet(PENALTY_MS, MAX_REMEMBERED);
   private readonly avoided = new ExpiringSet(AVOID_MS, MAX_REMEMBERED);
   originating = 0;
+  /** The exit of our last stream, so the log says where our traffic leaves only when that changes. */
+  private lastExit = '';
   readonly connector: Connector = { open: (t, s, early) => this.open(t, s, early) };
 
   constructor(private readonly o: OriginatorOptions) {}
 
-  private pickRoute(target: Target): RoundTrip | undefined {
+  private pickRoute(target: Target): OwnRoute | undefined {
     const exitPenalty = (key: string): bigint => (this.badExits.has(`${target.host}\n${key}`) ? DNS_PENALTY : 0n);
     const avoid = this.avoided.current();
     const q = { payloadSize: ESTIMATE_PAYLOAD, exitPenalty };
@@ -100,11 +104,12 @@ export class Originator {
     for (;;) {
       if (signal.aborted) throw new StreamFailure('connect', target, 'the client left');
       const rt = this.pickRoute(target);
-      if (!rt) throw new StreamFailure('route', target, `no route to an exit for ${formatTarget(target)}`);
+      if (!rt) throw this.noRoute(target);
       const { duplex, end, outcome } = await this.attempt(rt, target, signal, early);
       if ('status' in outcome && outcome.status === OPEN_STATUS.ok) {
         this.originating++;
         duplex.once('close', () => this.originating--);
+        this.exitIn(rt);
         end.once('closed', () => this.o.charge?.(rt, end.bytesSent, end.bytesReceived));
         return duplex;
       }
@@ -122,6 +127,22 @@ export class Originator {
       if (routesLeft-- > 0) continue;
       throw new StreamFailure(outcome.lost, target, `routes to ${formatTarget(target)} failed: ${outcome.detail}`);
     }
+  }
+
+  private noRoute(target: Target): StreamFailure {
+    const countries = this.o.requiredExitCountries?.();
+    if (countries && countries.length > 0) {
+      return new StreamFailure('exit-country', target, `no route to an exit in ${countries.join(', ')} for ${formatTarget(target)}`, countries.join(', '));
+    }
+    return new StreamFailure('route', target, `no route to an exit for ${formatTarget(target)}`);
+  }
+
+  /** Tells the user (only about their own streams: relayed ones never reach here) where their traffic leaves. */
+  private exitIn(rt: OwnRoute): void {
+    const exit = rt.over[rt.over.length - 1] as string;
+    if (exit === this.lastExit) return;
+    this.lastExit = exit;
+    this.o.log.info(`Your traffic now exits in ${rt.exitCountry} through Node ${shortKey(exit)}`);
   }
 
   /** One try over one round trip: the stream and what became of its OPEN. */

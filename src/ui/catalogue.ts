@@ -38,6 +38,7 @@ const SSH_ACCESS = {
   applied: oneOf('none', 'pending', 'applied', 'failed'),
   'message?': 'string',
 } as const;
+const COUNTRY_GROUP = { countryCodes: list('string'), priority: 'number' } as const;
 const ACCOUNT_ROWS = list({ wallet: 'string', ageS: 'number', balanceGwei: 'number', 'pendingPayableHashOpt?': 'string' });
 
 export const CATALOGUE = {
@@ -58,6 +59,8 @@ export const CATALOGUE = {
       'neighborhoodMode?': 'string', 'portMappingProtocol?': 'string', 'startBlock?': 'number', 'pastNeighbors?': list('string'),
       // masq-pi's own: how the Node's links look on the wire.
       'linkMask?': 'string',
+      // The exit-location parameter as text ("CZ,PL|SK", "|*" at the end for fallback routing), when set.
+      'exitLocation?': 'string',
       'paymentThresholds?': 'object', 'ratePack?': 'object', 'scanIntervals?': 'object',
     },
   },
@@ -65,6 +68,18 @@ export const CATALOGUE = {
   connectionChange: { kind: 'ff', owner: 'ui', broadcast: { stage: STAGE } },
   descriptor: { kind: 'conv', owner: 'node', request: NONE, answer: { 'nodeDescriptorOpt?': 'string' } },
   neighborhoodGraph: { kind: 'conv', owner: 'node', request: NONE, answer: { graph: 'string' } },
+  // MASQ's exit location; priority 1 is the most wanted. exitCountryCounts is ours: how many exits each country has.
+  exitLocation: {
+    kind: 'conv', owner: 'node',
+    request: { fallbackRouting: 'boolean', exitLocations: list(COUNTRY_GROUP), showCountries: 'boolean' },
+    answer: {
+      fallbackRouting: 'boolean', exitCountrySelection: list(COUNTRY_GROUP), 'exitCountries?': list('string'), missingCountries: list('string'),
+      'exitCountryCounts?': list({ country: 'string', exits: 'number' }),
+    },
+  },
+  // Sent to every UI when a setting changed (set-configuration, exit-location, wallets, a restored backup), so
+  // dashboards ask for the configuration again. MASQ defines it and never sends it.
+  configurationChanged: { kind: 'ff', owner: 'ui', broadcast: NONE },
   // Not in MASQ: how the router port mapping stands (src/automap), for masq automap and the setup page.
   automapStatus: {
     kind: 'conv', owner: 'node', request: NONE,

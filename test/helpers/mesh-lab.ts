@@ -90,11 +90,31 @@ export interface MeshLabOptions {
   spareHosts?: number;
   /** Runs once the LAN and web host exist, before any Node starts; what it returns joins every Node's variables. */
   beforeNodes?: (web: Host) => Promise<NodeJS.ProcessEnv>;
+  /**
+   * Public-looking addresses for standard Nodes (by index), e.g. from a country of the IP-to-country table: each
+   * such host gets the address beside its LAN one, every Node's host a route to it on the LAN, and the Node runs
+   * with --ip set to it. Only inside the lab's namespaces.
+   */
+  publicAddresses?: Record<number, string>;
+}
+
+/** Gives the hosts their public-looking addresses, reachable from every Node's host over the LAN. */
+async function addPublicAddresses(lan: Lan, count: number, addresses: Record<number, string>): Promise<void> {
+  const ok = async (host: Host, args: string[]): Promise<void> => {
+    const r = await host.exec('ip', args);
+    if (r.code !== 0) throw new Error(`ip ${args.join(' ')} in ${host.ns}: ${r.stderr.trim()}`);
+  };
+  for (const [index, address] of Object.entries(addresses)) {
+    const owner = lan.hosts[Number(index)] as Host;
+    await ok(owner, ['addr', 'add', `${address}/32`, 'dev', 'eth0']);
+    for (const h of lan.hosts.slice(0, count)) if (h !== owner) await ok(h, ['route', 'add', `${address}/32`, 'dev', 'eth0']);
+  }
 }
 
 export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLabOptions = {}): Promise<MeshLab> {
   const lan = await createLan(sandbox, count + 1 + (opts.spareHosts ?? 0), { prefix: opts.prefix ?? 'mqmesh' });
   const webHost = lan.hosts[count] as Host;
+  if (opts.publicAddresses) await addPublicAddresses(lan, count, opts.publicAddresses);
   const web = webHost.spawn(process.execPath, ['-e', WEB_SERVER]);
   await waitFor('the web server', () => web.output().includes('listening'), 10_000);
   const root = sandbox.tempDir('masq-mesh-');
@@ -117,7 +137,7 @@ export async function startMeshLab(sandbox: Sandbox, count: number, opts: MeshLa
       ...opts.nodeEnv?.[index],
     };
     const spawnNode = (dataDir: string, again?: string): Tracked => host.spawn(MASQ_NODE, [
-      ...(mode ? ['--neighborhood-mode', mode] : ['--ip', host.address]),
+      ...(mode ? ['--neighborhood-mode', mode] : ['--ip', opts.publicAddresses?.[index] ?? host.address]),
       '--data-directory', dataDir, ...(again ? ['--neighbors', again] : []),
     ], nodeEnv);
     const dataDir = join(root, `node-${index}`);

@@ -9,7 +9,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { generateIdentity } from '../../src/crypto/identity.js';
-import type { RoundTrip } from '../../src/neighborhood/routes.js';
+import type { OwnRoute } from '../../src/neighborhood/index.js';
 import { StreamFailure } from '../../src/mesh/connector.js';
 import { createDirectExit } from '../../src/proxy/direct-exit.js';
 import { type StreamService, startStreams } from '../../src/stream/index.js';
@@ -50,9 +50,9 @@ const key = (n: Name): string => (nodes.get(n) as Node).key;
 const transportOf = (k: string): LinkTransport => ([...nodes.values()].find((n) => n.key === k) as Node).transport;
 const o = (): StreamService => (nodes.get('O') as Node).mesh;
 
-function route(q: { exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): RoundTrip | undefined {
+function route(q: { exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): OwnRoute | undefined {
   const candidates = plan
-    .map(([over, back]) => ({ over: (over as Name[]).map(key), back: (back as Name[]).map(key), cost: 0n }))
+    .map(([over, back]) => ({ over: (over as Name[]).map(key), back: (back as Name[]).map(key), cost: 0n, exitCountry: 'ZZ' }))
     .filter((rt) => ![...rt.over, ...rt.back].some((k) => q.avoid?.has(k)))
     .filter((rt) => [rt.over, rt.back].every((path) => path.slice(1).every((k, i) => transportOf(path[i] as string).isLinked(k))))
     .map((rt) => ({ ...rt, cost: q.exitPenalty?.(rt.over[rt.over.length - 1] as string) ?? 0n }));

@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/index.js';
 import { storeFile } from '../../src/store/store.js';
 import type { UiMessage } from '../../src/ui/envelope.js';
 import { UI_ERRORS } from '../../src/ui/error-codes.js';
+import { formatExitLocation } from '../../src/config/index.js';
 import { Sandbox } from '../helpers/processes.js';
 
 const sandbox = new Sandbox();
@@ -41,7 +42,9 @@ test('setConfiguration, configuration with and without the password, shutdown, u
     assert.equal(unknown?.error?.message, 'This parameter name is not known: colour');
 
     assert.deepEqual((await ask('changePassword', { newPassword: 'pw' }))?.payload, {});
-    assert.deepEqual(broadcasts, [{ opcode: 'newPassword', payload: {} }]);
+    // Every accepted setting is announced to all UIs (refused ones are not); a new password is announced as MASQ does.
+    const changed = { opcode: 'configurationChanged', payload: {} };
+    assert.deepEqual(broadcasts, [changed, changed, { opcode: 'newPassword', payload: {} }]);
     await store.setSecret({ past_neighbors: 'masq://dev:AAA@1.2.3.4:5' });
     const without = (await ask('configuration'))?.payload ?? {};
     assert.equal(without.chainName, 'dev');
@@ -58,6 +61,60 @@ test('setConfiguration, configuration with and without the password, shutdown, u
     assert.equal((await ask('frobnicate'))?.error?.code, UI_ERRORS.UNMARSHAL_ERROR);
   } finally {
     await store.close();
+  }
+});
+
+test('exitLocation: set, refuse, show and clear; stored as the parameter; every change announced', async () => {
+  const store = await openStore({ dataDir: sandbox.tempDir(), chain: 'dev' });
+  const broadcasts: UiMessage[] = [];
+  const applied: string[] = [];
+  // The neighborhood as the handler sees it: exits in CZ (3) and DE (1).
+  const counts = [{ country: 'CZ', exits: 3 }, { country: 'DE', exits: 1 }];
+  const handle = createNodeUiHandler({
+    store, descriptor: () => undefined, connectionStage: () => 'RouteFound', neighborhoodGraph: () => 'digraph db {\n}',
+    broadcast: (m) => broadcasts.push(m), shutdown: () => undefined, settingChanged: () => undefined,
+    exitLocation: {
+      apply: (loc) => applied.push(formatExitLocation(loc)),
+      report: (loc) => ({ counts, missing: loc.groups.flat().filter((c) => !counts.some((k) => k.country === c)) }),
+    },
+  });
+  const ask = async (payload: Record<string, unknown>): Promise<UiMessage | undefined> => {
+    const sent: UiMessage[] = [];
+    await handle({ id: 3, send: (m) => sent.push(m) }, { opcode: 'exitLocation', contextId: 1, payload });
+    return sent[0];
+  };
+  const set = (groups: Array<[string[], number]>, fallbackRouting: boolean): Promise<UiMessage | undefined> =>
+    ask({ fallbackRouting, exitLocations: groups.map(([countryCodes, priority]) => ({ countryCodes, priority })), showCountries: false });
+  try {
+    assert.deepEqual((await set([[['SK'], 2], [['cz'], 1]], false))?.payload, {
+      fallbackRouting: false, exitCountrySelection: [{ countryCodes: ['CZ'], priority: 1 }, { countryCodes: ['SK'], priority: 2 }], missingCountries: ['SK'],
+    });
+    assert.equal(store.getConfig('exit_location'), 'CZ|SK');
+    assert.equal((await handle2config())?.exitLocation, 'CZ|SK', 'the configuration shows it');
+    const bad = await set([[['XP'], 1]], false);
+    assert.equal(bad?.error?.code, UI_ERRORS.NON_PARSABLE_VALUE);
+    assert.match(bad?.error?.message ?? '', /'XP' is not a valid ISO3166 country code/);
+    assert.equal(store.getConfig('exit_location'), 'CZ|SK', 'a refused request changes nothing');
+    const none = await set([[['US', 'NZ'], 1]], true);
+    assert.deepEqual(none?.error, { code: UI_ERRORS.EXIT_COUNTRY_MISSING_COUNTRIES_ERROR, message: 'US, NZ' });
+    assert.equal(store.getConfig('exit_location'), 'US,NZ|*', 'kept: it serves once exits there appear');
+    const shown = await ask({ fallbackRouting: true, exitLocations: [], showCountries: true });
+    assert.deepEqual(shown?.payload, {
+      fallbackRouting: true, exitCountrySelection: [{ countryCodes: ['US', 'NZ'], priority: 1 }], missingCountries: ['US', 'NZ'],
+      exitCountries: ['CZ', 'DE'], exitCountryCounts: counts,
+    });
+    assert.deepEqual((await set([], true))?.payload, { fallbackRouting: true, exitCountrySelection: [], missingCountries: [] });
+    assert.equal(store.getConfig('exit_location'), undefined, 'cleared');
+    assert.deepEqual(applied, ['CZ|SK', 'US,NZ|*', '']);
+    assert.equal(broadcasts.filter((m) => m.opcode === 'configurationChanged').length, 3, 'each change, none for a refusal or a look');
+  } finally {
+    await store.close();
+  }
+
+  async function handle2config(): Promise<Record<string, unknown> | undefined> {
+    const sent: UiMessage[] = [];
+    await handle({ id: 3, send: (m) => sent.push(m) }, { opcode: 'configuration', contextId: 2, payload: {} });
+    return sent[0]?.payload;
   }
 });
 

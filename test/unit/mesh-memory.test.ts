@@ -47,7 +47,7 @@ function network(names: string[], edges: [string, string][], opts: { exits?: str
       transport,
       route: (q) => {
         const rt = opts.route(n, { avoid: new Set([...(q.avoid ?? [])].map((k) => nameOf.get(k) as string)) });
-        return rt && { over: rt.over.map((x) => keyOf.get(x) as string), back: rt.back.map((x) => keyOf.get(x) as string), cost: 0n };
+        return rt && { over: rt.over.map((x) => keyOf.get(x) as string), back: rt.back.map((x) => keyOf.get(x) as string), cost: 0n, exitCountry: 'ZZ' };
       },
       ...(exit ? { exit } : {}),
       relays: !(opts.nonRelays ?? []).includes(n),

@@ -50,9 +50,11 @@ test('full neighbors need both sides; the database serves route selection and DO
   const claim = rec(lonely, 1, [o]);
   db.update(claim.s, claim.r, 0);
   assert.ok(!db.fullNeighbors(keyOf(lonely.publicKey)).includes(keyOf(o.publicKey)));
-  const dot = db.toDot();
+  const dot = db.toDot(() => 'CZ');
   assert.match(dot, /^digraph db \{/);
   assert.equal((dot.match(/ -> /g) ?? []).length, 13);
+  // Every Node's country: a label line for people, an attribute for the setup page.
+  assert.match(dot, /\[label="[^"]*\\nCZ" country="CZ"/);
 });
 
 test('cull drops unreferenced records after the grace time, never the root', () => {

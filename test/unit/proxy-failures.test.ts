@@ -17,6 +17,7 @@ function parts(problem: ProxyProblem, target = t) {
 test('failure table: MASQ wording, status, TLS alert and SOCKS code for each kind', () => {
   const expected: Record<FailureKind, [number, string, string, number, number]> = {
     route: [503, 'Routing Problem', "Can't find a route to www.example.org", 0x50, 0x01],
+    'exit-country': [503, 'Routing Problem', 'No exit in the countries of your exit location is reachable', 0x50, 0x04],
     dns: [503, 'DNS Resolution Problem', 'Exit Nodes couldn\'t resolve "www.example.org"', 0x70, 0x04],
     connect: [503, 'Connection Problem', "Couldn't connect to www.example.org:8443", 0x50, 0x05],
     timeout: [503, 'Connection Problem', "Couldn't connect to www.example.org:8443", 0x50, 0x06],
@@ -35,6 +36,8 @@ test('failure table: MASQ wording, status, TLS alert and SOCKS code for each kin
   assert.equal(parts('bad-request').statusLine, 'HTTP/1.1 400 Bad Request');
   assert.equal(parts('header-too-large').statusLine, 'HTTP/1.1 431 Request Header Fields Too Large');
   assert.equal(new StreamFailure('dns', t, 'x').kind, 'dns');
+  // The page names the countries the exit location allows.
+  assert.match(errorPage('exit-country', t, 'CZ, SK').toString(), /<h3>No exit in CZ, SK is reachable<\/h3>[\s\S]*masq exit-location/);
 });
 
 test('error pages: complete responses, plainly from the Node, host names escaped', () => {
