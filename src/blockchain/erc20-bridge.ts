@@ -11,7 +11,8 @@ import type { BlockRange, WindowPolicy } from './ranges.js';
 import { classifySendRejection, isTransient, rpcErrorText } from './rpc-errors.js';
 import { RangeTooNarrow, scanRange } from './scan.js';
 import { type TokenTarget, tokenTarget } from './token-target.js';
-import { type TransferEvent, TRANSFER_TOPIC, addressTopic, decodeTransfer, transferCalldata, transferGasLimit } from './transfer-log.js';
+import { type RawLog, type TransferEvent, TRANSFER_TOPIC, addressTopic, decodeTransfer, transferCalldata, transferGasLimit } from './transfer-log.js';
+import { hexData, JsonRpcClient, quantity, smallQuantity, toQuantity } from './json-rpc.js';
 
 /** Signs transactions for the consuming wallet; an ethers Wallet fits, so does the wallet module's signer. */
 export interface TxSigner {
@@ -53,8 +54,10 @@ const REPLACEMENT_BUMP_PERCENT = 125n;
 
 export class Erc20Bridge {
   readonly target: TokenTarget;
-  /** ethers is loaded at the first call to the chain, not at start: an idle Node does not hold it (docs/PERFORMANCE.md). */
+  /** ethers is loaded to send the first payment, not before: an idle Node does not hold it (docs/PERFORMANCE.md). */
   private loaded: Promise<JsonRpcProvider> | undefined;
+  /** Every read: scans, receipts, nonces, balances. */
+  private readonly reads: JsonRpcClient;
   private readonly backoff: BackoffPolicy;
   private readonly sleep: Sleep;
   private readonly window: WindowPolicy;
@@ -69,6 +72,23 @@ export class Erc20Bridge {
     this.sleep = options.sleep ?? realSleep;
     this.window = options.logWindow ?? DEFAULT_WINDOW;
     this.gasPriceGwei = options.gasPriceGwei;
+    this.reads = new JsonRpcClient(options.url, options.requestTimeoutMs ?? 10_000);
+  }
+
+  /** One read call of the chain, retried like every call. */
+  private read(what: string, method: string, params: readonly unknown[], keepRefusals = false): Promise<unknown> {
+    return this.rpc(what, () => this.reads.call(method, params), keepRefusals);
+  }
+
+  private async receipt(hash: string): Promise<{ success: boolean; blockNumber: number } | undefined> {
+    const r = await this.read('read a receipt', 'eth_getTransactionReceipt', [hash]);
+    if (r === null) return undefined;
+    const receipt = r as { status?: unknown; blockNumber?: unknown };
+    return { success: quantity(receipt.status, 'a receipt\'s status') === 1n, blockNumber: smallQuantity(receipt.blockNumber, 'a receipt\'s block') };
+  }
+
+  private async nonceCount(address: string, block: 'latest' | 'pending'): Promise<number> {
+    return smallQuantity(await this.read(`read the ${block === 'latest' ? 'mined' : block} nonce`, 'eth_getTransactionCount', [address, block]), 'a nonce');
   }
 
   /** `masq set-configuration --gas-price`: used from the next batch on. */
@@ -107,19 +127,17 @@ export class Erc20Bridge {
   async balanceOf(owner: string): Promise<bigint> {
     // balanceOf(address): selector then the address as one 32-byte word, which is what a topic is too.
     const data = `0x70a08231${addressTopic(owner).slice(2)}`;
-    const answer = await this.rpc('read a MASQ balance', async () => (await this.provider()).call({ to: this.target.tokenContract, data }));
+    const answer = hexData(await this.read('read a MASQ balance', 'eth_call', [{ to: this.target.tokenContract, data }, 'latest']), 'a balance');
     return BigInt(answer === '0x' ? 0 : answer);
   }
 
   async ethBalance(owner: string): Promise<bigint> {
-    return this.rpc('read a gas balance', async () => (await this.provider()).getBalance(owner));
+    return quantity(await this.read('read a gas balance', 'eth_getBalance', [owner, 'latest']), 'a balance');
   }
 
   private async gasPrice(): Promise<bigint> {
     if (this.gasPriceGwei !== undefined) return BigInt(Math.round(this.gasPriceGwei * 1e9));
-    const fees = await this.rpc('read the gas price', async () => (await this.provider()).getFeeData());
-    if (fees.gasPrice === null) throw new MasqError('BLOCKCHAIN_RPC', 'The blockchain service reports no gas price.', 'Set gas-price in the configuration.');
-    return fees.gasPrice;
+    return quantity(await this.read('read the gas price', 'eth_gasPrice', []), 'the gas price');
   }
 
   /**
@@ -128,7 +146,7 @@ export class Erc20Bridge {
    */
   async sign(signer: TxSigner, payments: readonly Payment[], nonceAtLeast = 0): Promise<PendingPayable[]> {
     if (payments.length === 0) return [];
-    const pending = await this.rpc('read the pending nonce', async () => (await this.provider()).getTransactionCount(signer.address, 'pending'));
+    const pending = await this.nonceCount(signer.address, 'pending');
     // The caller's floor (past the nonces its journal still holds) wins too: some nodes (hardhat's EDR) leave a
     // transaction priced under the base fee out of the pending count, and its nonce would be handed out again.
     const start = Math.max(batchStart(this.localNextNonce, pending), nonceAtLeast);
@@ -207,8 +225,8 @@ export class Erc20Bridge {
     for (let round = 0; round < rounds; round++) {
       for (const [hash, s] of states) {
         if (s.state !== 'pending') continue;
-        const receipt = await this.rpc('read a receipt', async () => (await this.provider()).getTransactionReceipt(hash));
-        if (receipt) states.set(hash, { state: receipt.status === 1 ? 'success' : 'failed', blockNumber: receipt.blockNumber });
+        const receipt = await this.receipt(hash);
+        if (receipt) states.set(hash, { state: receipt.success ? 'success' : 'failed', blockNumber: receipt.blockNumber });
       }
       if ([...states.values()].every((s) => s.state !== 'pending') || round === rounds - 1) break;
       await this.sleep(intervalMs);
@@ -217,7 +235,7 @@ export class Erc20Bridge {
   }
 
   async blockNumber(): Promise<number> {
-    return this.rpc('read the latest block', async () => (await this.provider()).getBlockNumber());
+    return smallQuantity(await this.read('read the latest block', 'eth_blockNumber', []), 'the block number');
   }
 
   /** Transfers of the token to `recipient` in `fromBlock..toBlock`, in windows that adapt to the RPC's limits. */
@@ -225,8 +243,10 @@ export class Erc20Bridge {
     const topics = [TRANSFER_TOPIC, null, addressTopic(recipient)];
     const fetch = async (range: BlockRange): Promise<TransferEvent[]> => {
       // Range complaints are refusals, not transport trouble: they come back raw for scanRange to shrink the window.
-      const logs = await this.rpc('return logs', async () => (await this.provider()).getLogs({ address: this.target.tokenContract, topics, fromBlock: range.from, toBlock: range.to }), true);
-      return logs.flatMap((l) => decodeTransfer(l) ?? []);
+      const filter = { address: this.target.tokenContract, topics, fromBlock: toQuantity(range.from), toBlock: toQuantity(range.to) };
+      const logs = await this.read('return logs', 'eth_getLogs', [filter], true);
+      if (!Array.isArray(logs)) throw new MasqError('BLOCKCHAIN_RPC', 'The blockchain service answered eth_getLogs with something that is not a list.', 'Check blockchain-service-url points at an Ethereum JSON-RPC service.');
+      return logs.flatMap((l) => decodeTransfer(rawLog(l)) ?? []);
     };
     try {
       const result = await scanRange(fromBlock, toBlock, this.window, fetch, rpcErrorText, this.learnedLogSpan);
@@ -245,15 +265,25 @@ export class Erc20Bridge {
     const txs = new Map<string, TxOnChain>();
     for (const r of records) {
       const hash = r.txHash.toLowerCase();
-      const receipt = await this.rpc('read a receipt', async () => (await this.provider()).getTransactionReceipt(hash));
+      const receipt = await this.receipt(hash);
       if (receipt) {
-        txs.set(hash, { state: 'mined', success: receipt.status === 1, blockNumber: receipt.blockNumber });
+        txs.set(hash, { state: 'mined', success: receipt.success, blockNumber: receipt.blockNumber });
         continue;
       }
-      const tx = await this.rpc('look up a transaction', async () => (await this.provider()).getTransaction(hash));
-      txs.set(hash, tx ? { state: 'pooled' } : { state: 'unknown' });
+      const tx = await this.read('look up a transaction', 'eth_getTransactionByHash', [hash]);
+      txs.set(hash, tx !== null ? { state: 'pooled' } : { state: 'unknown' });
     }
-    const minedNonceCount = await this.rpc('read the mined nonce', async () => (await this.provider()).getTransactionCount(wallet, 'latest'));
+    const minedNonceCount = await this.nonceCount(wallet, 'latest');
     return { txs, minedNonceCount };
   }
+}
+
+/** A log of the JSON-RPC answer in the shape decodeTransfer reads; a field of the wrong kind makes it undecodable. */
+function rawLog(v: unknown): RawLog {
+  const l = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const text = (x: unknown): string => (typeof x === 'string' ? x : '');
+  return {
+    address: text(l.address), topics: Array.isArray(l.topics) ? l.topics.map(text) : [], data: text(l.data),
+    blockNumber: smallQuantity(l.blockNumber, 'a log\'s block'), transactionHash: text(l.transactionHash), index: smallQuantity(l.logIndex, 'a log\'s index'),
+  };
 }
