@@ -111,3 +111,12 @@ deb-test: test-deps build
 
 clean:
 	rm -rf dist node_modules
+
+# `make simulate`: the neighborhood code over simulated links and clock (docs/SIMULATION.md); the figures on stdout,
+# the share of Nodes with a route over time in docs/simulation/. SIM_NODES=100,1000 takes several CPU minutes.
+SIM_NODES ?= 100,1000
+SIM_SEED ?= 1
+SIM_SCENARIO ?= join
+.PHONY: simulate
+simulate: deps
+	node --import tsx scripts/simulate.ts --nodes $(SIM_NODES) --seed $(SIM_SEED) --scenario $(SIM_SCENARIO) --svg docs/simulation/$(SIM_SCENARIO)-routes.svg

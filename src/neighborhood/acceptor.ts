@@ -39,6 +39,8 @@ export interface AcceptorContext {
   ownSeenOnLink: boolean;
   /** Whether we are linked or dialing to this IP already (a Pass there would loop). */
   busy(ip: string): boolean;
+  /** Decodes a record and checks its signature; openRecord by default (the simulator shares checks among its Nodes). */
+  openRecord?: typeof openRecord;
 }
 
 export type Reply =
@@ -97,7 +99,7 @@ export function receiveGossip(body: Buffer, ctx: AcceptorContext): Decision {
       continue;
     }
     try {
-      opened.push({ signed: s, record: openRecord(ctx.chainId, s) });
+      opened.push({ signed: s, record: (ctx.openRecord ?? openRecord)(ctx.chainId, s) });
     } catch (e) {
       // The record decoded above, so only its signature can be wrong: the whole Gossip goes (MASQ drops it too).
       if (e instanceof DecodeError) return offended('undecodable', 'forgedSignature', e.message);

@@ -24,6 +24,12 @@ export const shortKey = (key: string): string => Buffer.from(key, 'hex').subarra
 /** Records nobody references and not updated for this long are culled (MASQ: 30 s grace). */
 export const CULL_GRACE_MS = 30_000;
 
+/**
+ * A record's neighbors as keys, made once per record (a record never changes): route searches and Gossip ask for
+ * them over and over, and hex-encoding the keys was most of that work.
+ */
+const neighborKeys = new WeakMap<NodeRecord, readonly string[]>();
+
 export class NeighborhoodDatabase implements GraphView {
   private readonly entries = new Map<string, Entry>();
 
@@ -89,7 +95,14 @@ export class NeighborhoodDatabase implements GraphView {
   }
 
   halfNeighbors(key: string): string[] {
-    return (this.entries.get(key)?.record.neighbors ?? []).map(keyOf);
+    const record = this.entries.get(key)?.record;
+    if (!record) return [];
+    let keys = neighborKeys.get(record);
+    if (!keys) {
+      keys = record.neighbors.map(keyOf);
+      neighborKeys.set(record, keys);
+    }
+    return [...keys];
   }
 
   fullNeighbors(key: string): string[] {

@@ -4,4 +4,5 @@ export { type ConnectionStage, Neighborhood, type NeighborhoodOptions, type OwnR
 export { type ExitReport } from './exits.js';
 export { MAX_DEGREE } from './acceptor.js';
 export { keyOf, shortKey } from './database.js';
+export type { PeerLinks, PeersOptions } from './peers.js';
 export type { RoundTrip } from './routes.js';

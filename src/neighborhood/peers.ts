@@ -35,6 +35,12 @@ interface Linked {
   ip: string;
 }
 
+/**
+ * What the Neighborhood needs of its links: the transport the hopper sends on, and listening, dialing and closing.
+ * Peers is the TCP one; the simulator (docs/SIMULATION.md) passes its own.
+ */
+export type PeerLinks = PeerTransport & Pick<Peers, 'listen' | 'dial' | 'dialing' | 'dialingAny' | 'linked' | 'ipOf' | 'disconnect' | 'close'>;
+
 const plainIp = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:/, '');
 
 export class Peers extends EventEmitter<PeerTransportEvents> implements PeerTransport {

@@ -1,6 +1,8 @@
 // Dialing lost neighbors (and initial neighbors that did not answer) again, with exponential backoff: 1 s doubling
 // to 30 s, jittered so two Nodes that lost each other do not dial in step. Bounded in entries and attempts.
 
+import { BACKGROUND_TIMERS, type Timers } from '../system/index.js';
+
 export const FIRST_DELAY_MS = 1000;
 export const MAX_DELAY_MS = 30_000;
 /** About 20 minutes of trying at the longest delay. */
@@ -20,6 +22,8 @@ export interface RedialOptions {
   /** Whether to try now (false counts as a failed attempt, e.g. while we have all the neighbors we may have). */
   wanted(t: RedialTarget): boolean;
   random?: () => number;
+  /** Background timers by default (they never keep the process alive); the simulator's run on its clock. */
+  timers?: Timers;
   onGiveUp?(t: RedialTarget): void;
 }
 
@@ -29,10 +33,14 @@ export function backoffMs(n: number, random: number): number {
 }
 
 export class Redialer {
-  private readonly pending = new Map<string, { target: RedialTarget; attempts: number; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { target: RedialTarget; attempts: number; timer: unknown }>();
   private closed = false;
 
-  constructor(private readonly o: RedialOptions) {}
+  private readonly timers: Timers;
+
+  constructor(private readonly o: RedialOptions) {
+    this.timers = o.timers ?? BACKGROUND_TIMERS;
+  }
 
   /** Starts redialing (by the X25519 key's hex) unless already doing so. */
   schedule(target: RedialTarget): void {
@@ -42,8 +50,7 @@ export class Redialer {
   }
 
   private arm(id: string, target: RedialTarget, attempts: number): void {
-    const timer = setTimeout(() => void this.fire(id), backoffMs(attempts, (this.o.random ?? Math.random)()));
-    timer.unref();
+    const timer = this.timers.setTimeout(() => void this.fire(id), backoffMs(attempts, (this.o.random ?? Math.random)()));
     this.pending.set(id, { target, attempts, timer });
   }
 
@@ -66,13 +73,13 @@ export class Redialer {
   /** Stops redialing a Node (it linked by itself). */
   cancel(x25519Hex: string): void {
     const p = this.pending.get(x25519Hex);
-    if (p) clearTimeout(p.timer);
+    if (p) this.timers.clearTimeout(p.timer);
     this.pending.delete(x25519Hex);
   }
 
   close(): void {
     this.closed = true;
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const p of this.pending.values()) this.timers.clearTimeout(p.timer);
     this.pending.clear();
   }
 }

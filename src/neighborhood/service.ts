@@ -8,13 +8,13 @@ import { type ExitLocation, type LinkMask, UNSET_EXIT_LOCATION } from '../config
 import { type Decoy, MAX_RECORD_BYTES as MAX_LINK_RECORD_BYTES, createDecoy } from '../link/index.js';
 import { ReplayGuard, serverNameFor } from '../tls-mask/index.js';
 import { type PeerTransport, RECORD_KINDS, type RecordKind } from '../mesh/index.js';
-import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, signRecord } from '../wire/index.js';
-import { type Clock, describeError, type Logger, SYSTEM_CLOCK, unixSeconds } from '../system/index.js';
+import { DecodeError, descriptorCodec, gossipCodec, type NodeAddress, type NodeRecord, type RatePack, type SignedRecord, type openRecord, signRecord } from '../wire/index.js';
+import { BACKGROUND_TIMERS, type Clock, describeError, type Logger, SYSTEM_CLOCK, type Timers, unixSeconds } from '../system/index.js';
 import { type Decision, MAX_DEGREE, PASS_MEMORY_MS, type Reply, introductionsDue, meshNeighbors, receiveGossip } from './acceptor.js';
 import { Bans, type Offence, describeBan } from './bans.js';
 import { NeighborhoodDatabase, keyOf, shortKey } from './database.js';
 import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
-import { Peers } from './peers.js';
+import { type PeerLinks, Peers, type PeersOptions } from './peers.js';
 import { debutGossip, gossipFor, introductionGossip, passGossip } from './producer.js';
 import { type RedialTarget, Redialer } from './redial.js';
 import { type RoundTrip, findRoundTrip } from './routes.js';
@@ -56,6 +56,15 @@ export interface NeighborhoodOptions {
   exitLocation?: ExitLocation;
   /** The country of an IP address (src/geo); every country unknown by default. */
   countryOf?: CountryLookup;
+  // The seams the simulator (docs/SIMULATION.md) runs this class through; a Node leaves them unset.
+  /** The links; TCP `Peers` by default. */
+  makePeers?(o: PeersOptions): PeerLinks;
+  /** The cull, upkeep and redial timers; BACKGROUND_TIMERS by default. */
+  timers?: Timers;
+  /** The redial jitter; Math.random by default. */
+  random?: () => number;
+  /** Decodes a Gossip record and checks its signature; openRecord by default. */
+  openRecord?: typeof openRecord;
 }
 
 /** A round trip for one of our own streams, with the country its exit is in. */
@@ -75,11 +84,22 @@ const MAX_PASS_TARGETS = 256;
 const REJOIN_TARGETS = 8;
 const GOSSIP_BYTES = MAX_LINK_RECORD_BYTES - 1;
 
+/** Runs `f` every `ms` (as setInterval) on `timers`; returns what stops it. */
+function every(timers: Timers, ms: number, f: () => void): () => void {
+  let handle: unknown;
+  const tick = (): void => {
+    handle = timers.setTimeout(tick, ms);
+    f();
+  };
+  handle = timers.setTimeout(tick, ms);
+  return () => timers.clearTimeout(handle);
+}
+
 export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   readonly db: NeighborhoodDatabase;
   readonly publicKeyHex: string;
   readonly exits: Exits;
-  private readonly peers: Peers;
+  private readonly peers: PeerLinks;
   private readonly bans: Bans;
   private readonly redial: Redialer;
   private readonly neighbors = new Set<string>();
@@ -90,8 +110,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly ownSeen = new Set<string>();
   private readonly initial: { x25519: string; ip: string; port: number }[];
   private readonly initialRefusals = new Set<string>();
-  private readonly cullTimer: NodeJS.Timeout;
-  private readonly maintainTimer: NodeJS.Timeout;
+  private readonly stopCull: () => void;
+  private readonly stopMaintain: () => void;
   private readonly decoy: Decoy | undefined;
   private readonly clock: Clock;
   private version: number;
@@ -127,7 +147,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     // Under the tls mask strangers on our port meet an HTTPS server for the name our dialers present.
     this.decoy = tls ? createDecoy(serverNameFor(o.identity.encryptionPublic), o.log) : undefined;
     const decoy = this.decoy;
-    this.peers = new Peers({
+    this.peers = (o.makePeers ?? ((p: PeersOptions) => new Peers(p)))({
       link: {
         staticKeys,
         ...(decoy ? { tls: { listener: { staticKeys, certificateBytes: decoy.certificateBytes, decoy: (s, seen, why) => decoy.take(s, seen, why), replays: new ReplayGuard(), clock: this.clock } } } : {}),
@@ -155,14 +175,15 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       attempt: (t) => this.debutTo(t),
       wanted: () => this.neighbors.size < MAX_DEGREE,
       onGiveUp: (t) => o.log.info(`Giving up redialing ${t.ip}:${t.port}`),
+      ...(o.timers ? { timers: o.timers } : {}),
+      ...(o.random ? { random: o.random } : {}),
     });
     this.peers.on('up', (peer, ip) => this.linkUp(peer, ip));
     this.peers.on('down', (peer) => this.linkDown(peer));
     this.peers.on('record', (peer, kind, body, ip) => this.received(peer, kind, body, ip));
-    this.cullTimer = setInterval(() => this.cull(), CULL_INTERVAL_MS);
-    this.cullTimer.unref();
-    this.maintainTimer = setInterval(() => this.maintain(), MAINTAIN_INTERVAL_MS);
-    this.maintainTimer.unref();
+    const timers = o.timers ?? BACKGROUND_TIMERS;
+    this.stopCull = every(timers, CULL_INTERVAL_MS, () => this.cull());
+    this.stopMaintain = every(timers, MAINTAIN_INTERVAL_MS, () => this.maintain());
     this.resign();
   }
 
@@ -265,8 +286,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.cullTimer);
-    clearInterval(this.maintainTimer);
+    this.stopCull();
+    this.stopMaintain();
     this.redial.close();
     this.decoy?.close();
     await this.peers.close();
@@ -463,6 +484,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       passTargets: this.passTargets,
       ownSeenOnLink: this.ownSeen.has(peer),
       busy: (target) => this.peers.dialing(target) || this.peers.linked().some((k) => this.peers.ipOf(k) === target),
+      ...(this.o.openRecord ? { openRecord: this.o.openRecord } : {}),
     });
     this.apply(peer, ip, d);
   }

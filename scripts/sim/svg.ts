@@ -1,0 +1,41 @@
+// A tiny SVG line chart: one curve per series over a shared x axis, y from 0 to 1 (a share).
+
+export interface Series {
+  label: string;
+  points: readonly { x: number; y: number }[];
+}
+
+const BOX = { width: 640, height: 360, left: 56, right: 16, top: 36, bottom: 44 };
+const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df'];
+
+const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function shareChart(title: string, xLabel: string, series: readonly Series[]): string {
+  const xMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.x)));
+  const w = BOX.width - BOX.left - BOX.right;
+  const h = BOX.height - BOX.top - BOX.bottom;
+  const x = (v: number): string => (BOX.left + (v / xMax) * w).toFixed(1);
+  const y = (v: number): string => (BOX.top + (1 - v) * h).toFixed(1);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${BOX.width} ${BOX.height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${BOX.width}" height="${BOX.height}" fill="white"/>`,
+    `<text x="${BOX.left}" y="20" font-size="14">${esc(title)}</text>`,
+  ];
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    out.push(`<line x1="${BOX.left}" x2="${BOX.width - BOX.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`);
+    out.push(`<text x="${BOX.left - 6}" y="${(Number(y(t)) + 4).toFixed(1)}" text-anchor="end">${t * 100} %</text>`);
+  }
+  for (let i = 0; i <= 4; i++) {
+    const v = (xMax * i) / 4;
+    out.push(`<text x="${x(v)}" y="${BOX.height - BOX.bottom + 16}" text-anchor="middle">${Math.round(v)}</text>`);
+  }
+  out.push(`<text x="${BOX.left + w / 2}" y="${BOX.height - 8}" text-anchor="middle">${esc(xLabel)}</text>`);
+  series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length] as string;
+    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${x(p.x)},${y(p.y)}`).join(' ');
+    out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.top + 16 + 16 * i}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

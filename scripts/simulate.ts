@@ -1,0 +1,73 @@
+// `make simulate`: the neighborhood code over simulated links and clock (docs/SIMULATION.md).
+// Usage: node --import tsx scripts/simulate.ts --nodes N[,N…] --seed S --scenario NAME [--svg FILE]
+// Prints `name=value unit` figures per run; with --svg, the share of Nodes with a route over time, one curve per N.
+
+import { writeFileSync } from 'node:fs';
+import { formatFigure } from './sim/measure.js';
+import { SCENARIOS } from './sim/scenarios.js';
+import { simulate } from './sim/simulation.js';
+import { type Series, shareChart } from './sim/svg.js';
+
+/** The first slice's bound: more is for the 10 000-Node run, later. */
+const MAX_NODES = 2000;
+const MIN_NODES = 4;
+
+class UsageError extends Error {}
+
+interface Args {
+  nodes: number[];
+  seed: number;
+  scenario: string;
+  svg?: string;
+}
+
+function parse(argv: readonly string[]): Args {
+  const got = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i] as string;
+    const value = argv[i + 1];
+    if (!['--nodes', '--seed', '--scenario', '--svg'].includes(flag)) throw new UsageError(`unknown argument ${flag}`);
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    got.set(flag, value);
+  }
+  const nodes = (got.get('--nodes') ?? '100').split(',').map((t) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < MIN_NODES || n > MAX_NODES) throw new UsageError(`--nodes takes whole numbers from ${MIN_NODES} to ${MAX_NODES}, not ${t}`);
+    return n;
+  });
+  const seed = Number(got.get('--seed') ?? '1');
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed takes a whole number from 0 to ${0xffffffff}`);
+  const scenario = got.get('--scenario') ?? 'join';
+  if (!(scenario in SCENARIOS)) throw new UsageError(`no scenario ${scenario}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
+  const svg = got.get('--svg');
+  return { nodes, seed, scenario, ...(svg !== undefined ? { svg } : {}) };
+}
+
+async function main(): Promise<void> {
+  let args: Args;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`simulate: ${e.message}\nUsage: simulate.ts --nodes N[,N…] --seed S --scenario NAME [--svg FILE]\n`);
+    process.exit(2);
+  }
+  const scenario = SCENARIOS[args.scenario];
+  if (!scenario) return;
+  const series: Series[] = [];
+  for (const nodes of args.nodes) {
+    const started = process.cpuUsage();
+    const r = await simulate({ nodes, seed: args.seed, scenario });
+    const cpu = process.cpuUsage(started);
+    process.stdout.write(`# ${scenario.name}: ${scenario.description}; ${nodes} Nodes, seed ${args.seed}\n`);
+    for (const f of r.figures) process.stdout.write(`${formatFigure(f)}\n`);
+    process.stdout.write(`events=${r.events} events\nsignature_checks=${r.signatureChecks} checks\ncpu=${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\nevent_log_sha256=${r.logHash} hex\n`);
+    series.push({ label: `${nodes} Nodes`, points: r.curve.map((p) => ({ x: p.s, y: p.share })) });
+  }
+  if (args.svg) {
+    writeFileSync(args.svg, shareChart(`Share of Nodes with a route (${scenario.name}, seed ${args.seed})`, 'simulated seconds', series));
+    process.stdout.write(`# wrote ${args.svg}\n`);
+  }
+}
+
+await main();
