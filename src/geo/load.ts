@@ -1,14 +1,17 @@
-// Reading the table file, lazily: nothing is read until the first look-up, so a Node that never asks for a country
-// pays nothing; then once, and a failure is kept, so a missing file costs one failed read, not one per look-up.
+// Reading the table file, lazily and one family at a time: nothing is read until the first look-up, and then only
+// the header and the section of the address's family (a Node looks up its own IPv4 address at start, and may never
+// see an IPv6 one). Each family is read once, and a failure is kept, so a missing file costs one failed read per
+// family, not one per look-up; damage in one family's section leaves the other's look-ups working.
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError } from '../system/index.js';
+import type { Family } from './csv.js';
 import { FILE_FIX, GeoError } from './errors.js';
 import { lookupCountry } from './lookup.js';
-import type { CountryTable } from './table.js';
-import { decodeCountryTable, MAX_FILE_BYTES } from './table-file.js';
+import type { CountryTable, FamilyTables } from './table.js';
+import { decodeHeader, decodeSection, MAX_HEADER_BYTES } from './table-file.js';
 
 export const TABLE_FILE = 'geo-country.bin';
 
@@ -21,34 +24,78 @@ export function defaultTablePath(): string {
   return here.endsWith('.ts') ? join(dirname(here), '..', '..', 'dist', TABLE_FILE) : join(dirname(here), TABLE_FILE);
 }
 
-/** The table in the file at `path`; a GeoError when it is missing, unreadable, too large or damaged. */
-export function readCountryTable(path: string): CountryTable {
-  let bytes: Buffer;
+/** `length` bytes of the file at `position`; fewer only where the file ends first (which decoding then refuses). */
+function readAt(fd: number, length: number, position: number): Buffer {
+  const out = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, out, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return out.subarray(0, got);
+}
+
+/** One family's table from the file at `path`, reading only its header and that family's section. */
+export function readFamily<F extends Family>(path: string, family: F): FamilyTables[F] {
   try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) throw new GeoError(`The IP-to-country table ${path} has ${size} bytes, more than the ${MAX_FILE_BYTES} a table can take.`, FILE_FIX);
-    bytes = readFileSync(path);
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      // The header checks the size (bounded) before the section is read.
+      const header = decodeHeader(readAt(fd, Math.min(size, MAX_HEADER_BYTES), 0), size);
+      const { at, bytes } = header.sections[family];
+      return decodeSection(header, family, readAt(fd, bytes, at));
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     if (e instanceof GeoError) throw e;
     throw new GeoError(`The IP-to-country table ${path} cannot be read: ${describeError(e)}.`, FILE_FIX);
   }
-  return decodeCountryTable(bytes);
 }
 
-/** A look-up that reads the table at `path` at its first call, once; it then throws that call's GeoError, if any. */
-export function lazyCountryOf(path: string): (ip: string) => string {
-  let table: CountryTable | undefined;
+/** The whole table in the file at `path`; a GeoError when it is missing, unreadable, too large or damaged. */
+export function readCountryTable(path: string): CountryTable {
+  return { v4: readFamily(path, 4), v6: readFamily(path, 6) };
+}
+
+/** How a lazy look-up reads a family: readFamily, or a test's function that watches it. */
+export type FamilyReader = <F extends Family>(path: string, family: F) => FamilyTables[F];
+
+/** `read`'s value from its first call on, or its GeoError, kept. Other errors are bugs, thrown and not kept. */
+function once<T>(read: () => T): () => T {
+  let value: T | undefined;
   let failure: GeoError | undefined;
-  return (ip) => {
+  return () => {
     if (failure) throw failure;
-    if (!table) {
+    if (value === undefined) {
       try {
-        table = readCountryTable(path);
+        value = read();
       } catch (e) {
         if (e instanceof GeoError) failure = e;
         throw e;
       }
     }
-    return lookupCountry(table, ip);
+    return value;
   };
+}
+
+/**
+ * A look-up that reads each family of the table at `path` at the first call that needs it, once; a family that
+ * failed to read then throws that GeoError at every look-up in it.
+ */
+export function lazyCountryOf(path: string, read: FamilyReader = readFamily): (ip: string) => string {
+  const v4 = once(() => read(path, 4));
+  const v6 = once(() => read(path, 6));
+  // lookupCountry reads only the property of its address's family: the getters make that the moment of reading.
+  const table: CountryTable = {
+    get v4() {
+      return v4();
+    },
+    get v6() {
+      return v6();
+    },
+  };
+  return (ip) => lookupCountry(table, ip);
 }

@@ -52,7 +52,7 @@ function isLocalAddress(ip: string): boolean {
 }
 
 /**
- * The table's country of an address. A table that cannot be read (a damaged install) leaves every country unknown,
+ * The table's country of an address. A table that cannot be read (a damaged install) leaves its countries unknown,
  * said once: the Node still runs, only exit locations find no countries.
  */
 function countriesOrUnknown(log: Logger): (ip: string) => string {
@@ -62,7 +62,7 @@ function countriesOrUnknown(log: Logger): (ip: string) => string {
       return countryOf(ip);
     } catch (e) {
       if (!(e instanceof GeoError)) throw e;
-      if (!told) log.warn(`Every Node's country is unknown: ${describeError(e)}`);
+      if (!told) log.warn(`Some countries are unknown (exit locations cannot use them): ${describeError(e)}`);
       told = true;
       return UNKNOWN_COUNTRY;
     }

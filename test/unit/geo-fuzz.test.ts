@@ -1,6 +1,7 @@
 // The IP-to-country table fuzzed: the address parsers against node's own, and through every way an address may be
 // written; the CSV parser with random and damaged text; tables of random ranges (touching, with gaps, inside one
-// /64) against a plain scan of their rows, through the file and back; the file decoder with random and damaged bytes.
+// /64) against a plain scan of their rows, through the file and back; the file decoder with random and damaged bytes,
+// with the digests as written (every change refused) and made again (the checks behind them), section by section.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,10 +9,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  buildCountryTable, decodeCountryTable, encodeCountryTable, type Family, GeoError, isCountryCode, lookupCountry, parseRangeCsv,
+  buildCountryTable, decodeCountryTable, decodeHeader, decodeSection, encodeCountryTable, type Family, GeoError, isCountryCode, lookupCountry,
+  MAX_HEADER_BYTES, parseRangeCsv, type V4Table, type V6Table,
 } from '../../src/geo/index.js';
 import { parseIPv4, parseIPv6 } from '../../src/geo/address.js';
-import { addressText, csvOf, csvPath, V4_LAST, V6_LAST, v6Groups } from '../fixtures/geo-table.js';
+import { addressText, csvOf, csvPath, resealed, V4_LAST, V6_LAST, v6Groups } from '../fixtures/geo-table.js';
 
 const FUZZ = { seed: 18, numRuns: 1000 };
 
@@ -117,23 +119,61 @@ test('tables of random ranges answer as a scan of their rows, before and after t
   }), { ...FUZZ, numRuns: 300 });
 });
 
-test('the file decoder: random and damaged bytes give a table or a GeoError, never another error', () => {
-  const table = buildCountryTable(
-    parseRangeCsv(csvOf(4, [[10n, 19n, 'FR'], [30n, 39n, 'DE']]), 4),
-    parseRangeCsv(csvOf(6, [[1n << 64n, (1n << 64n) + 5n, 'DE'], [(1n << 64n) + 9n, 2n << 64n, 'US']]), 6),
-  );
-  const file = encodeCountryTable(table);
-  const damaged = fc.tuple(fc.nat(file.length - 1), fc.nat(8), fc.uint8Array({ maxLength: 8 }))
-    .map(([i, n, junk]) => Buffer.concat([file.subarray(0, i), junk, file.subarray(Math.min(file.length, i + n))]));
-  const flipped = fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
-    const f = Buffer.from(file);
-    f[i]! ^= x;
-    return f;
-  });
-  fc.assert(fc.property(fc.oneof(damaged, flipped, fc.uint8Array({ maxLength: 200 })), (bytes) => {
+/** A small table with touching ranges and starts inside one /64, for the decoder's tests. */
+const fuzzTable = buildCountryTable(
+  parseRangeCsv(csvOf(4, [[10n, 19n, 'FR'], [30n, 39n, 'DE']]), 4),
+  parseRangeCsv(csvOf(6, [[1n << 64n, (1n << 64n) + 5n, 'DE'], [(1n << 64n) + 9n, 2n << 64n, 'US']]), 6),
+);
+
+/** The file with up to 8 bytes somewhere replaced by up to 8 others (its length may change). */
+const damaged = (file: Buffer): fc.Arbitrary<Buffer> => fc.tuple(fc.nat(file.length - 1), fc.nat(8), fc.uint8Array({ maxLength: 8 }))
+  .map(([i, n, junk]) => Buffer.concat([file.subarray(0, i), junk, file.subarray(Math.min(file.length, i + n))]));
+
+/** The file with bits of one byte flipped. */
+const flipped = (file: Buffer): fc.Arbitrary<Buffer> => fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
+  const f = Buffer.from(file);
+  f[i]! ^= x;
+  return f;
+});
+
+test('the file decoder: any change to a file, random bytes too, is a GeoError; the file as written decodes', () => {
+  const file = encodeCountryTable(fuzzTable);
+  fc.assert(fc.property(fc.oneof(damaged(file), flipped(file), fc.uint8Array({ maxLength: 200 })), (bytes) => {
+    if (Buffer.from(bytes).equals(file)) decodeCountryTable(bytes);
+    else assert.throws(() => decodeCountryTable(bytes), (e: unknown) => e instanceof GeoError, 'refused');
+  }), FUZZ);
+});
+
+test('the file decoder behind the digests: changed bytes, the digests made again, give a table or a GeoError', () => {
+  const file = encodeCountryTable(fuzzTable);
+  fc.assert(fc.property(fc.oneof(damaged(file), flipped(file)), (bytes) => {
     try {
-      const t = decodeCountryTable(bytes);
-      for (const ip of ['0.0.0.0', '0.0.0.15', '255.255.255.255', '::', '::1:0:0:2', 'ffff::']) assert.ok(t.codes.includes(lookupCountry(t, ip)));
+      const t = decodeCountryTable(resealed(bytes));
+      for (const ip of ['0.0.0.0', '0.0.0.15', '255.255.255.255']) assert.ok(t.v4.codes.includes(lookupCountry(t, ip)));
+      for (const ip of ['::', '::1:0:0:2', 'ffff::']) assert.ok(t.v6.codes.includes(lookupCountry(t, ip)));
+    } catch (e) {
+      assert.ok(e instanceof GeoError, `only GeoErrors: ${String(e)}`);
+    }
+  }), FUZZ);
+});
+
+test('the file decoder: damage inside one family\'s section leaves the other family whole', () => {
+  const file = encodeCountryTable(fuzzTable);
+  const header = decodeHeader(file.subarray(0, MAX_HEADER_BYTES), file.length);
+  const bytesOf = (a: Uint32Array | Uint8Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  fc.assert(fc.property(fc.constantFrom<Family>(4, 6), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), (family, i, x, reseal) => {
+    const { at, bytes } = header.sections[family];
+    const f = Buffer.from(file);
+    f[at + (i % bytes)]! ^= x;
+    const changed = reseal ? resealed(f) : f;
+    const section = (g: Family): Uint8Array => changed.subarray(header.sections[g].at, header.sections[g].at + header.sections[g].bytes);
+    const other = family === 4 ? 6 : 4;
+    const kept = decodeSection(header, other, section(other));
+    const [a, b] = other === 4 ? [(kept as V4Table).starts, fuzzTable.v4.starts] : [(kept as V6Table).high, fuzzTable.v6.high];
+    assert.ok(bytesOf(a).equals(bytesOf(b)), `IPv${other} starts`);
+    try {
+      decodeSection(header, family, section(family));
+      assert.ok(reseal, 'a changed section passes only with its digest made again');
     } catch (e) {
       assert.ok(e instanceof GeoError, `only GeoErrors: ${String(e)}`);
     }

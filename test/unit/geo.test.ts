@@ -1,6 +1,7 @@
 // The IP-to-country table: look-ups on the real table at every range's edges, well-known addresses as the table
 // states them, IPv4-mapped, private and invalid addresses; the CSV parser's bounds and errors; the builder; the
-// shipped file's round trip and its refusals; the lazy loader; the country codes. Fuzzed in geo-fuzz.test.ts.
+// shipped file's round trip and its refusals, section by section; the lazy loader, family by family; the country
+// codes. Fuzzed in geo-fuzz.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NON_PUBLIC_IPV4, PRIVATE_RANGES } from '../../src/address-ranges/index.js';
 import {
-  buildCountryTable, COUNTRY_CODES, countryName, type CountryTable, decodeCountryTable, defaultTablePath, encodeCountryTable,
-  GeoError, isCountryCode, lazyCountryOf, lookupCountry, MAX_FILE_BYTES, parseRangeCsv, type RangeRow, readCountryTable, TABLE_FILE,
+  buildCountryTable, COUNTRY_CODES, countryName, type CountryTable, decodeCountryTable, decodeHeader, decodeSection, defaultTablePath,
+  encodeCountryTable, type Family, GeoError, isCountryCode, lazyCountryOf, lookupCountry, MAX_FILE_BYTES, MAX_HEADER_BYTES, parseRangeCsv,
+  type RangeRow, readCountryTable, readFamily, TABLE_FILE, type V4Table, type V6Table,
 } from '../../src/geo/index.js';
-import { addressText, csvOf, csvPath, realTable, V4_LAST, V6_LAST, v6Text } from '../fixtures/geo-table.js';
+import { addressText, csvOf, csvPath, realTable, resealed, V4_LAST, V6_LAST, v6Text } from '../fixtures/geo-table.js';
 
 const { v4, v6, table } = realTable();
 
@@ -41,7 +43,7 @@ test('the real table: IPv6 ranges at their edges, every range narrower than a /6
   const low = (v: bigint): bigint => v & (2n ** 64n - 1n);
   const narrow = v6.filter((r) => low(r.first) !== 0n).length;
   assert.ok(narrow > 100, `${narrow} ranges start inside a /64`);
-  assert.equal(table.v6LowRows.length, narrow, 'the side list holds exactly those starts');
+  assert.equal(table.v6.lowRows.length, narrow, 'the side list holds exactly those starts');
   checkEdges(v6, 6, V6_LAST, (i) => i % 7 === 0 || low(v6[i]!.first) !== 0n || low(v6[i]!.last + 1n) !== 0n);
 });
 
@@ -141,10 +143,11 @@ test('the CSV parser refuses, naming the line, whatever is not a range of its fa
 test('the builder fills gaps with ZZ, merges touching ranges of one country, and refuses overlaps', () => {
   const rows = parseRangeCsv(csvOf(4, [[10n, 19n, 'FR'], [20n, 29n, 'FR'], [40n, 49n, 'DE'], [50n, V4_LAST, 'DE']]), 4);
   const t = buildCountryTable(rows, []);
-  assert.deepEqual(t.codes, ['ZZ', 'DE', 'FR']);
-  assert.deepEqual([...t.v4Starts], [0, 10, 30, 40]);
-  assert.deepEqual([...t.v4Codes], [0, 2, 0, 1]);
-  assert.deepEqual([...t.v6High], [0, 0], 'no IPv6 rows: all of IPv6 is unknown');
+  assert.deepEqual(t.v4.codes, ['ZZ', 'DE', 'FR']);
+  assert.equal(t.v6.codes, t.v4.codes, 'one list for both families');
+  assert.deepEqual([...t.v4.starts], [0, 10, 30, 40]);
+  assert.deepEqual([...t.v4.countries], [0, 2, 0, 1]);
+  assert.deepEqual([...t.v6.high], [0, 0], 'no IPv6 rows: all of IPv6 is unknown');
   assert.equal(lookupCountry(t, '255.255.255.255'), 'DE');
   assert.equal(lookupCountry(t, '::1'), 'ZZ');
   for (const [bad, why] of [[[[10n, 19n, 'FR'], [19n, 29n, 'DE']], 'overlaps'], [[[20n, 29n, 'FR'], [10n, 19n, 'DE']], 'before']] as const) {
@@ -155,23 +158,46 @@ test('the builder fills gaps with ZZ, merges touching ranges of one country, and
 test('IPv6 ranges narrower than a /64 are exact', () => {
   const base = 0x20010db8_00000001n << 64n;
   const t = buildCountryTable([], parseRangeCsv(csvOf(6, [[base, base + 0xffn, 'DE'], [base + 0x100n, base + 0x100n, 'FR'], [base + 0x1000n, base + (2n ** 64n) - 1n, 'NL']]), 6));
-  assert.equal(t.v6LowRows.length, 3, 'three starts inside the /64: FR, the gap after it, NL');
+  assert.equal(t.v6.lowRows.length, 3, 'three starts inside the /64: FR, the gap after it, NL');
   const at = (offset: bigint): string => lookupCountry(t, v6Text(base + offset));
   assert.deepEqual([at(0n), at(0xffn), at(0x100n), at(0x101n), at(0xfffn), at(0x1000n), at(2n ** 64n - 1n), at(2n ** 64n)], ['DE', 'DE', 'FR', 'ZZ', 'ZZ', 'NL', 'NL', 'ZZ']);
   assert.equal(lookupCountry(t, v6Text(base - 1n)), 'ZZ');
 });
 
-const sameTable = (a: CountryTable, b: CountryTable): void => {
+const sameBytes = (a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+function sameFamily(a: V4Table | V6Table, b: V4Table | V6Table): void {
   assert.deepEqual(a.codes, b.codes);
-  for (const k of ['v4Starts', 'v4Codes', 'v6High', 'v6Codes', 'v6LowRows', 'v6Low'] as const) assert.ok(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), k);
+  for (const k of ['starts', 'high', 'countries', 'lowRows', 'low'] as const) {
+    const [x, y] = [(a as Partial<V4Table & V6Table>)[k], (b as Partial<V4Table & V6Table>)[k]];
+    assert.ok(x === undefined ? y === undefined : y !== undefined && sameBytes(x, y), k);
+  }
+}
+
+const sameTable = (a: CountryTable, b: CountryTable): void => {
+  sameFamily(a.v4, b.v4);
+  sameFamily(a.v6, b.v6);
 };
 
-test('the table file: the real table comes back whole, and small', () => {
+/** Where a family's section is in a table file. */
+const sectionOf = (file: Uint8Array, family: Family): { at: number; bytes: number } => decodeHeader(file.subarray(0, MAX_HEADER_BYTES), file.length).sections[family];
+
+/** The file with one bit of a family's Brotli stream flipped (past its 32-byte digest). */
+function flipped(file: Uint8Array, family: Family): Buffer {
+  const f = Buffer.from(file);
+  const { at, bytes } = sectionOf(f, family);
+  f[at + 32 + Math.floor((bytes - 32) / 2)]! ^= 0x10;
+  return f;
+}
+
+test('the table file: the real table comes back whole, and small, the IPv4 section apart', () => {
   const file = encodeCountryTable(table);
   assert.ok(file.length < 1_000_000, `${file.length} bytes`);
   const back = decodeCountryTable(file);
   sameTable(back, table);
   assert.equal(lookupCountry(back, '2001:550:0:1000::9a18:1074'), 'AU');
+  const v4 = sectionOf(file, 4);
+  assert.ok(v4.at + v4.bytes < 0.7 * file.length, `an IPv4 reader reads ${v4.at + v4.bytes} of ${file.length} bytes`);
 });
 
 test('the table file: damaged, cut, oversized or inconsistent files are refused with a GeoError', () => {
@@ -182,67 +208,158 @@ test('the table file: damaged, cut, oversized or inconsistent files are refused 
     assert.throws(() => decodeCountryTable(bytes), (e: unknown) => e instanceof GeoError && e.code === 'GEO' && words.test(e.message) && /Reinstall the package/.test(e.fix ?? ''), String(words));
   };
   refused(file.subarray(0, 10), /does not start as one/);
-  refused(Buffer.concat([Buffer.from('MASQGEO\x01'), file.subarray(8)]), /does not start as one/);
-  refused(file.subarray(0, file.length - 3), /does not decompress/);
-  refused(Buffer.concat([file.subarray(0, 24), Buffer.from('not brotli at all')]), /does not decompress/);
+  refused(Buffer.concat([Buffer.from('MASQGEO\x02'), file.subarray(8)]), /does not start as one/);
+  refused(file.subarray(0, file.length - 3), /do not make its \d+ bytes/);
+  refused(Buffer.concat([file, Buffer.of(0)]), /do not make its \d+ bytes/);
+  refused(Buffer.alloc(MAX_FILE_BYTES + 1), /more than the/);
+
+  // Changes that leave a well-formed file: only the digests tell. Brotli would decode most flipped bits, and the
+  // header's countries swapped are still a valid list.
+  refused(flipped(file, 4), /IPv4 section does not match its checksum/);
+  refused(flipped(file, 6), /IPv6 section does not match its checksum/);
+  const swapped = Buffer.from(file);
+  assert.equal(swapped.toString('latin1', 34, 38), 'DEFR');
+  swapped.write('FRDE', 34, 'latin1');
+  refused(swapped, /IPv4 section does not match its checksum/);
+  const digest = Buffer.from(file);
+  digest[sectionOf(file, 6).at]! ^= 1;
+  refused(digest, /IPv6 section does not match its checksum/);
+
+  // Behind the digests (made again after the change), the counts and the streams are checked too.
   const withCount = (i: number, n: number): Buffer => {
     const f = Buffer.from(file);
     f.writeUInt32LE(n, 8 + 4 * i);
-    return f;
+    return resealed(f);
   };
   refused(withCount(0, 0), /counts .* out of bounds/);
   refused(withCount(1, 5_000_000), /out of bounds/);
   refused(withCount(3, 70_000), /out of bounds/);
-  refused(withCount(1, 4), /holds \d+ bytes where its counts make \d+/);
-  refused(withCount(1, 2), /does not decompress \(.*larger than/);
-  refused(Buffer.alloc(MAX_FILE_BYTES + 1), /more than the/);
+  refused(withCount(4, 20), /do not make its \d+ bytes/);
+  refused(withCount(1, 4), /IPv4 section holds \d+ bytes where its counts make \d+/);
+  refused(withCount(1, 2), /IPv4 section does not decompress \(.*larger than/);
+  refused(withCount(3, 1), /IPv6 section holds \d+ bytes where its counts make \d+/);
+  refused(withCount(2, 2), /IPv6 section does not decompress \(.*larger than/);
+  const notBrotli = Buffer.from(file);
+  const v4 = sectionOf(file, 4);
+  notBrotli.fill(0xff, v4.at + 32, v4.at + v4.bytes);
+  refused(resealed(notBrotli), /IPv4 section does not decompress/);
+
   // Tables that break an invariant, written as they are.
-  const broken = (change: Partial<CountryTable>): Uint8Array => encodeCountryTable({ ...small, ...change });
+  const broken = (v4: Partial<V4Table>, v6: Partial<V6Table> = {}): Uint8Array => encodeCountryTable({ v4: { ...small.v4, ...v4 }, v6: { ...small.v6, ...v6 } });
   refused(broken({ codes: ['US', 'DE', 'FR'] }), /first country is 'US'/);
   refused(broken({ codes: ['ZZ', 'DE', 'XP'] }), /'XP' is not a country code/);
-  refused(broken({ v4Codes: Uint8Array.of(0, 7, 0) }), /names a country the table does not list/);
-  refused(broken({ v4Starts: Uint32Array.of(5, 10, 20) }), /do not start at 0\.0\.0\.0/);
-  refused(broken({ v4Starts: Uint32Array.of(0, 20, 10) }), /IPv4 range 2 does not ascend/);
-  refused(broken({ v6High: Uint32Array.of(0, 0, 0x02000000, 0, 0x01000000, 0) }), /IPv6 range 2 does not ascend/);
-  refused(broken({ v6High: Uint32Array.of(0, 0, 0, 0, 0x02000000, 0), v6LowRows: Uint32Array.of(1), v6Low: Uint32Array.of(0, 0) }), /holds zero bits/);
-  refused(broken({ v6LowRows: Uint32Array.of(9), v6Low: Uint32Array.of(0, 1) }), /names a range it does not have/);
-  refused(broken({ v6LowRows: Uint32Array.of(0), v6Low: Uint32Array.of(0, 1) }), /do not start at ::/);
-  refused(broken({ v6High: Uint32Array.of(0, 0, 0x01000000, 0, 0x01000000, 0), v6LowRows: Uint32Array.of(1), v6Low: Uint32Array.of(0, 5) }), /IPv6 range 2 does not ascend/);
+  refused(broken({ countries: Uint8Array.of(0, 7, 0) }), /names a country the table does not list/);
+  refused(broken({}, { countries: Uint8Array.of(0, 3, 0) }), /names a country the table does not list/);
+  refused(broken({ starts: Uint32Array.of(5, 10, 20) }), /do not start at 0\.0\.0\.0/);
+  refused(broken({ starts: Uint32Array.of(0, 20, 10) }), /IPv4 range 2 does not ascend/);
+  refused(broken({}, { high: Uint32Array.of(0, 0, 0x02000000, 0, 0x01000000, 0) }), /IPv6 range 2 does not ascend/);
+  refused(broken({}, { high: Uint32Array.of(0, 0, 0, 0, 0x02000000, 0), lowRows: Uint32Array.of(1), low: Uint32Array.of(0, 0) }), /holds zero bits/);
+  refused(broken({}, { lowRows: Uint32Array.of(9), low: Uint32Array.of(0, 1) }), /names a range it does not have/);
+  refused(broken({}, { lowRows: Uint32Array.of(1, 1), low: Uint32Array.of(0, 1, 0, 2) }), /low bits does not ascend/);
+  refused(broken({}, { lowRows: Uint32Array.of(0), low: Uint32Array.of(0, 1) }), /do not start at ::/);
+  refused(broken({}, { high: Uint32Array.of(0, 0, 0x01000000, 0, 0x01000000, 0), lowRows: Uint32Array.of(1), low: Uint32Array.of(0, 5) }), /IPv6 range 2 does not ascend/);
 });
 
-test('reading the file: missing and oversized files are GeoErrors that say what to do', () => {
+test('the table file: a damaged section refuses its own family, and the other still decodes', () => {
+  const file = encodeCountryTable(table);
+  for (const [family, other] of [[4, 6], [6, 4]] as const) {
+    const damaged = flipped(file, family);
+    const header = decodeHeader(damaged.subarray(0, MAX_HEADER_BYTES), damaged.length);
+    const section = (f: Family): Uint8Array => damaged.subarray(header.sections[f].at, header.sections[f].at + header.sections[f].bytes);
+    assert.throws(() => decodeSection(header, family, section(family)), (e: unknown) => e instanceof GeoError && e.message.includes(`IPv${family} section`));
+    sameFamily(decodeSection(header, other, section(other)), other === 4 ? table.v4 : table.v6);
+  }
+});
+
+/** A directory of its own for `body`, removed afterwards. */
+function inTempDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'geo-'));
   try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('reading the file: missing and oversized files are GeoErrors that say what to do', () => {
+  inTempDir((dir) => {
     const path = join(dir, TABLE_FILE);
     assert.throws(() => readCountryTable(path), (e: unknown) => e instanceof GeoError && e.message.includes(path) && e.message.includes('ENOENT') && /apt install --reinstall masq/.test(e.fix ?? ''));
+    assert.throws(() => readFamily(path, 4), (e: unknown) => e instanceof GeoError && e.message.includes('ENOENT'));
     writeFileSync(path, '');
     truncateSync(path, MAX_FILE_BYTES + 1);
     assert.throws(() => readCountryTable(path), (e: unknown) => e instanceof GeoError && /more than the/.test(e.message));
     writeFileSync(path, encodeCountryTable(table));
     assert.equal(lookupCountry(readCountryTable(path), '8.8.8.8'), 'US');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    sameFamily(readFamily(path, 6), table.v6);
+  });
 });
 
 test('the lazy look-up reads nothing before its first call, then once; a failure stays', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'geo-'));
-  try {
+  inTempDir((dir) => {
     const path = join(dir, TABLE_FILE);
     const countryOf = lazyCountryOf(path);
     writeFileSync(path, encodeCountryTable(table));
     assert.equal(countryOf('8.8.8.8'), 'US', 'the file written after the look-up was made is the one read');
+    assert.equal(countryOf('2001:7fd::1'), 'US');
     rmSync(path);
     assert.equal(countryOf('1.1.1.1'), 'AU', 'read once: the file is no longer needed');
+    assert.equal(countryOf('2001:dc3::35'), 'JP');
 
     const missing = lazyCountryOf(join(dir, 'none.bin'));
+    assert.equal(missing('not an address'), 'ZZ', 'text that is not an address needs no table');
     let first: unknown;
     assert.throws(() => missing('8.8.8.8'), (e: unknown) => { first = e; return e instanceof GeoError; });
     writeFileSync(join(dir, 'none.bin'), encodeCountryTable(table));
-    assert.throws(() => missing('8.8.8.8'), (e: unknown) => e === first, 'the same error, without a second read');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    assert.throws(() => missing('::ffff:8.8.8.8'), (e: unknown) => e === first, 'the same error, without a second read');
+    assert.equal(missing('2001:7fd::1'), 'US', 'the IPv6 part is read at its own first look-up');
+  });
+});
+
+test('an IPv4 look-up reads the IPv4 part only; the IPv6 part is read at the first IPv6 look-up', () => {
+  inTempDir((dir) => {
+    const path = join(dir, TABLE_FILE);
+    writeFileSync(path, encodeCountryTable(table));
+    const reads: Family[] = [];
+    const countryOf = lazyCountryOf(path, (p, family) => {
+      reads.push(family);
+      return readFamily(p, family);
+    });
+    assert.deepEqual(reads, []);
+    assert.equal(countryOf('8.8.8.8'), 'US');
+    assert.equal(countryOf('::ffff:1.1.1.1'), 'AU', 'IPv4-mapped IPv6 is IPv4');
+    assert.equal(countryOf('8.8.8'), 'ZZ', 'not an address');
+    assert.deepEqual(reads, [4], 'the IPv4 part only');
+    assert.equal(countryOf('::1'), 'ZZ');
+    assert.deepEqual(reads, [4, 6], 'the IPv6 part at the first IPv6 address');
+    assert.equal(countryOf('2001:dc3::35'), 'JP');
+    assert.equal(countryOf('193.0.14.129'), 'NL');
+    assert.deepEqual(reads, [4, 6], 'each once');
+  });
+});
+
+test('a damaged IPv6 section fails IPv6 look-ups only, with one error kept; IPv4 look-ups go on, and the other way round', () => {
+  inTempDir((dir) => {
+    const file = encodeCountryTable(table);
+    for (const [family, ip, otherIp, country] of [[6, '2001:7fd::1', '8.8.8.8', 'US'], [4, '::ffff:8.8.8.8', '2001:dc3::35', 'JP']] as const) {
+      const path = join(dir, `damaged-v${family}.bin`);
+      writeFileSync(path, flipped(file, family));
+      const reads: Family[] = [];
+      const countryOf = lazyCountryOf(path, (p, f) => {
+        reads.push(f);
+        return readFamily(p, f);
+      });
+      assert.equal(countryOf(otherIp), country);
+      let first: unknown;
+      assert.throws(() => countryOf(ip), (e: unknown) => {
+        first = e;
+        return e instanceof GeoError && e.message.includes(`IPv${family} section does not match its checksum`);
+      });
+      assert.throws(() => countryOf(ip), (e: unknown) => e === first, 'the same error');
+      assert.equal(countryOf(otherIp), country, 'the other family still answers');
+      assert.deepEqual(reads, [family === 6 ? 4 : 6, family], 'each family read once, the failed one too');
+    }
+  });
 });
 
 test('from the source tree, the table is the one the build writes into dist/', () => {
@@ -256,7 +373,7 @@ test('country codes: ISO 3166-1 alpha-2 in capitals, every one the table states,
   for (const c of COUNTRY_CODES) assert.match(c, /^[A-Z]{2}$/);
   for (const c of ['US', 'DE', 'XK', 'AQ', 'SS', 'CW']) assert.ok(isCountryCode(c), c);
   for (const c of ['XP', 'ZZ', 'us', 'EU', 'UK', 'AN', '', 'USA', 'U']) assert.ok(!isCountryCode(c), c);
-  for (const c of table.codes.slice(1)) assert.ok(isCountryCode(c), c);
+  for (const c of table.v4.codes.slice(1)) assert.ok(isCountryCode(c), c);
   assert.equal(countryName('DE'), 'Germany');
   assert.equal(countryName('XK'), 'Kosovo');
   assert.equal(countryName('XP'), 'XP');
