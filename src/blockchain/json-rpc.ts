@@ -1,7 +1,10 @@
 // A small JSON-RPC client for the chain's read calls (block number, logs, receipts, nonces, balances). An idle Node
-// scans the chain every few minutes; with ethers for that it held 17 MiB more for good (docs/PERFORMANCE.md). ethers
+// scans the chain every few minutes; with ethers (or fetch) for that it held 9 to 17 MiB more for good (docs/PERFORMANCE.md). ethers
 // is loaded only to sign and send a payment. Failures are shaped as rpc-errors.ts sorts them: transport trouble
 // carries ethers' codes (TIMEOUT, NETWORK_ERROR, SERVER_ERROR), a node's refusal its own message.
+
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 /** An answer larger than this is refused: a log window the size of MASQ's largest is a few MB. */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -13,54 +16,50 @@ export class RpcFailure extends Error {
   }
 }
 
-export type Fetch = typeof fetch;
+/** Sends one POST body and resolves with the answer's status and text; rejects with a RpcFailure. */
+export type Post = (url: URL, body: string, timeoutMs: number, method: string) => Promise<{ status: number; text: string }>;
 
 export class JsonRpcClient {
   private id = 0;
+  private readonly url: URL;
 
-  constructor(private readonly url: string, private readonly timeoutMs: number, private readonly fetchFn: Fetch = fetch) {}
+  constructor(url: string, private readonly timeoutMs: number, private readonly post: Post = httpPost) {
+    this.url = new URL(url);
+  }
 
   /** The `result` of one call; throws RpcFailure. */
   async call(method: string, params: readonly unknown[]): Promise<unknown> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let res: Response;
-    try {
-      res = await this.fetchFn(this.url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, signal,
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method, params }),
-      });
-    } catch (e) {
-      if (signal.aborted) throw new RpcFailure(`${method}: timeout after ${this.timeoutMs} ms`, 'TIMEOUT');
-      throw new RpcFailure(`${method}: fetch failed (${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)})`, 'NETWORK_ERROR');
-    }
-    const text = await boundedText(res, method, signal);
-    if (!res.ok) throw new RpcFailure(`${method}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status >= 500 || res.status === 429 ? 'SERVER_ERROR' : 'BAD_DATA');
+    const { status, text } = await this.post(this.url, JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method, params }), this.timeoutMs, method);
+    if (status < 200 || status > 299) throw new RpcFailure(`${method}: HTTP ${status} ${text.slice(0, 200)}`, status >= 500 || status === 429 ? 'SERVER_ERROR' : 'BAD_DATA');
     return resultOf(text, method);
   }
 }
 
-async function boundedText(res: Response, method: string, signal: AbortSignal): Promise<string> {
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_ANSWER_BYTES) {
-        await reader.cancel();
-        throw new RpcFailure(`${method}: the answer is larger than ${MAX_ANSWER_BYTES} bytes`, 'BAD_DATA');
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof RpcFailure) throw e;
-    if (signal.aborted) throw new RpcFailure(`${method}: timeout while reading the answer`, 'TIMEOUT');
-    throw new RpcFailure(`${method}: the connection broke while reading the answer`, 'NETWORK_ERROR');
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * POST over node:http or node:https. Not fetch: undici, behind fetch, costs a Node 9 MiB of memory more for good,
+ * and an idle Node makes a few calls every few minutes.
+ */
+export function httpPost(url: URL, body: string, timeoutMs: number, method: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+          req.destroy(new RpcFailure(`${method}: the answer is larger than ${MAX_ANSWER_BYTES} bytes`, 'BAD_DATA'));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (e) => reject(e instanceof RpcFailure ? e : new RpcFailure(`${method}: the connection broke while reading the answer`, 'NETWORK_ERROR')));
+    });
+    req.on('timeout', () => req.destroy(new RpcFailure(`${method}: timeout after ${timeoutMs} ms`, 'TIMEOUT')));
+    req.on('error', (e) => reject(e instanceof RpcFailure ? e : new RpcFailure(`${method}: the request failed (${e.message})`, 'NETWORK_ERROR')));
+    req.end(body);
+  });
 }
 
 /** The result of a JSON-RPC answer's text, or the node's error as a RpcFailure. */

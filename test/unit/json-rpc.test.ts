@@ -43,7 +43,7 @@ test('a call returns the result; the node\'s refusal is not transient and keeps 
     server.closeAllConnections();
     server.close();
   }
-  await failure(new JsonRpcClient(url, 300).call('eth_blockNumber', []), 'NETWORK_ERROR', /fetch failed/);
+  await failure(new JsonRpcClient(url, 300).call('eth_blockNumber', []), 'NETWORK_ERROR', /the request failed/);
 });
 
 test('an answer larger than the bound is refused while it is read', async () => {
