@@ -20,6 +20,8 @@ export interface Command {
   name: string;
   usage: string;
   help: string;
+  /** More for masq help <command>: how the arguments combine, examples. */
+  details?: string;
   /** Needs no Daemon (version, help). */
   local?: boolean;
   run(args: readonly string[], io: CommandIo): Promise<number>;

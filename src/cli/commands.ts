@@ -13,6 +13,7 @@ import { WALLET_COMMANDS } from './wallet-commands.js';
 import { BACKUP_COMMANDS } from './backup-commands.js';
 import { FINANCIALS_COMMAND } from './financials.js';
 import { DNS_COMMAND } from './dns-command.js';
+import { EXIT_LOCATION_COMMAND } from './exit-location.js';
 import { SCAN_TYPES } from '../accountant/index.js';
 
 /** Exactly `--name value`. */
@@ -123,6 +124,7 @@ export const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  EXIT_LOCATION_COMMAND,
   ...PASSWORD_COMMANDS,
   ...BOX_COMMANDS,
   ...WALLET_COMMANDS,
@@ -177,6 +179,7 @@ export function findCommand(name: string): Command | undefined {
 
 export function commandHelp(c: Command): string {
   let text = `Usage: masq ${c.usage}\n  ${c.help}`;
+  if (c.details) text += `\n\n${c.details}`;
   if (c.name === 'setup') text += `\n\nParameters:\n${SETUP_PARAMS.map((p) => `  --${p.name} <${p.valueName}>`).join('\n')}`;
   return text;
 }

@@ -22,16 +22,24 @@ export function positional(args: readonly string[], min: number, max: number): s
 /** No masq command takes more; a longer argument list is a mistake, not something to parse. */
 const MAX_ARGS = 32;
 
-/** `--name value` pairs into name → value; unknown, repeated or value-less flags and stray words are usage errors. */
-export function parseFlags(args: readonly string[], names: readonly string[]): Map<string, string> {
+/**
+ * `--name value` pairs into name → value, and `--switch` flags (which take no value) into switch → ''; unknown,
+ * repeated or value-less flags and stray words are usage errors.
+ */
+export function parseFlags(args: readonly string[], names: readonly string[], switches: readonly string[] = []): Map<string, string> {
   if (args.length > MAX_ARGS) throw new UsageError('Too many arguments');
   const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 2) {
+  for (let i = 0; i < args.length; i++) {
     const flag = args[i] as string;
-    const value = args[i + 1];
     const name = flag.startsWith('--') ? flag.slice(2) : undefined;
-    if (name === undefined || !names.includes(name)) throw new UsageError(`Unexpected argument '${flag.slice(0, 40)}'`);
+    const isSwitch = name !== undefined && switches.includes(name);
+    if (name === undefined || (!isSwitch && !names.includes(name))) throw new UsageError(`Unexpected argument '${flag.slice(0, 40)}'`);
     if (out.has(name)) throw new UsageError(`${flag} is given twice`);
+    if (isSwitch) {
+      out.set(name, '');
+      continue;
+    }
+    const value = args[++i];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     out.set(name, value);
   }

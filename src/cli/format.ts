@@ -36,6 +36,7 @@ export function configurationDump(c: Answers['configuration']): string {
     pair('Consuming wallet private key', show(c.consumingWalletPrivateKeyOpt)),
     pair('Current schema version', show(c.currentSchemaVersion)),
     pair('Earning wallet address', show(c.earningWalletAddressOpt)),
+    pair('Exit location', show(c.exitLocation, '[Unset]')),
     pair('Gas price', show(c.gasPrice)),
     pair('Link mask', show(c.linkMask)),
     pair('Max block count', show(c.maxBlockCount, '[Unlimited]')),
@@ -88,6 +89,8 @@ export function broadcast(b: Broadcast): { text: string; stderr: boolean } {
       return { text: crashed(b.payload), stderr: false };
     case 'newPassword':
       return { text: "The Node's database password has changed.", stderr: false };
+    case 'configurationChanged':
+      return { text: "The Node's configuration has changed.", stderr: false };
     case 'undelivered':
       return { text: `Cannot handle ${b.payload.opcode} request: Node is not running.`, stderr: false };
     case 'connectionChange':

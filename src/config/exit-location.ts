@@ -21,7 +21,7 @@ export const FALLBACK_MARK = '*';
 export const MAX_EXIT_LOCATION_CHARS = 1024;
 export const MAX_EXIT_COUNTRIES = 300;
 
-const HOW = 'Write country codes like CZ,PL|SK: a comma between countries of the same priority, a pipe before the next priority, and |* at the end to allow other countries when none of these is reachable.';
+const HOW = 'Write country codes like CZ,PL|SK: a comma between countries of the same priority, a pipe before the next priority.';
 
 /** The groups of country codes ("CZ,PL|SK"), checked: real ISO 3166 codes, no empty group, none listed twice. */
 export function parseCountryGroups(text: string): string[][] {

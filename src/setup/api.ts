@@ -53,8 +53,10 @@ export const ROUTES = {
   panelSystem: { method: 'GET', path: '/api/panel/system', access: 'session' },
   panelLogs: { method: 'GET', path: '/api/panel/logs', access: 'session' },
   panelConfiguration: { method: 'GET', path: '/api/panel/configuration', access: 'session' },
+  panelExitLocation: { method: 'GET', path: '/api/panel/exit-location', access: 'session' },
   downloadLogs: { method: 'GET', path: '/api/logs/download', access: 'session' },
   setConfiguration: { method: 'POST', path: '/api/configuration', access: 'session', bodyLimit: SMALL_BODY },
+  setExitLocation: { method: 'POST', path: '/api/exit-location', access: 'session', bodyLimit: SMALL_BODY },
   changePassword: { method: 'POST', path: '/api/password', access: 'session', bodyLimit: SMALL_BODY },
   backup: { method: 'POST', path: '/api/backup', access: 'session', bodyLimit: SMALL_BODY },
   restore: { method: 'POST', path: '/api/restore', access: 'session', bodyLimit: BACKUP_BODY },
@@ -168,7 +170,9 @@ export interface UnlockBody { dbPassword: string }
 export type PageEvent =
   | { type: 'stage'; stage: 'NotConnected' | 'ConnectedToNeighbor' | 'RouteFound' }
   | { type: 'log'; level: string; msg: string; at: number }
-  | { type: 'node'; running: boolean; pid?: number; crashReason?: string };
+  | { type: 'node'; running: boolean; pid?: number; crashReason?: string }
+  /** A setting of the Node changed (configurationChanged): the dashboard reads it again. */
+  | { type: 'configuration' };
 
 export interface StatusPanel {
   nodeRunning: boolean;
@@ -178,7 +182,8 @@ export interface StatusPanel {
   waitingForPassword: boolean;
 }
 export interface DescriptorPanel { descriptor?: string }
-export interface GraphNode { id: string; label: string[]; self: boolean; routes: boolean }
+/** country: where the Node is (ISO 3166 alpha-2), when known. */
+export interface GraphNode { id: string; label: string[]; self: boolean; routes: boolean; country?: string }
 export interface NeighborhoodPanel { nodes: GraphNode[]; edges: Array<{ from: string; to: string }> }
 /** The Node's automapStatus answer, as it is. */
 export type AutomapPanel = Record<string, unknown> & { state: 'off' | 'mapped' | 'failed'; summary: string };
@@ -216,6 +221,26 @@ export interface LanPanel {
 export type ConfigurationPanel = Record<string, unknown>;
 
 export interface SetConfigurationBody { name: string; value: string }
+/** Countries in order of preference (groups[0] the most wanted, a group's countries as wanted as each other). */
+export interface ExitLocationChoice {
+  groups: string[][];
+  /** Exits in other countries serve when none of these is reachable. */
+  fallback: boolean;
+}
+/** Where the Node's own traffic leaves the mesh, and the countries with exits in its neighborhood now. */
+export type ExitLocationPanel =
+  | { running: false }
+  | (ExitLocationChoice & {
+    running: true;
+    /** Chosen countries without an exit now. */
+    missing: string[];
+    /** Most exits first. */
+    countries: Array<{ code: string; exits: number }>;
+  });
+/** An empty list of groups clears the choice: any exit serves. */
+export type ExitLocationBody = ExitLocationChoice;
+/** The choice is saved; `missing` are its countries without an exit now (all of them: none serves until one appears). */
+export interface ExitLocationSaved { missing: string[] }
 export interface ChangePasswordBody { oldPassword: string; newPassword: string }
 export interface BackupBody { dbPassword: string; backupPassword: string }
 export interface BackupAnswer { fileName: string; file: string }

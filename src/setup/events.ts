@@ -18,6 +18,7 @@ export function pageEvent(b: Broadcast, at: number): PageEvent | undefined {
       const r = b.payload.crashReason;
       return { type: 'node', running: false, crashReason: typeof r === 'string' ? r : Object.values(r)[0] ?? '' };
     }
+    case 'configurationChanged': return { type: 'configuration' };
     default: return undefined;
   }
 }

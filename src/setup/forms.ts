@@ -7,6 +7,8 @@ import type { RouteName } from './api.js';
 const str = (maxLength: number, minLength = 0) => ({ type: 'string', minLength, maxLength }) as const;
 const PASSWORD = str(1024, 1);
 const object = (properties: Record<string, unknown>, required: readonly string[]) => ({ type: 'object', additionalProperties: false, properties, required }) as const;
+/** More countries than exist: the exit-location form's groups, and the countries in all of them. */
+export const MAX_FORM_COUNTRIES = 300;
 
 export const FORMS: Partial<Record<RouteName, unknown>> = {
   claimCode: object({ code: str(64, 1) }, ['code']),
@@ -25,6 +27,11 @@ export const FORMS: Partial<Record<RouteName, unknown>> = {
   restart: object({}, []),
   unlock: object({ dbPassword: PASSWORD }, ['dbPassword']),
   setConfiguration: object({ name: str(64, 1), value: str(1024) }, ['name', 'value']),
+  // The codes themselves are checked by exitLocationForm, whose words say which one is wrong.
+  setExitLocation: object({
+    groups: { type: 'array', maxItems: MAX_FORM_COUNTRIES, items: { type: 'array', maxItems: MAX_FORM_COUNTRIES, items: str(8) } },
+    fallback: { type: 'boolean' },
+  }, ['groups', 'fallback']),
   changePassword: object({ oldPassword: PASSWORD, newPassword: PASSWORD }, ['oldPassword', 'newPassword']),
   backup: object({ dbPassword: PASSWORD, backupPassword: PASSWORD }, ['dbPassword', 'backupPassword']),
   restore: object({ dbPassword: PASSWORD, backupPassword: PASSWORD, file: str(200_000, 1) }, ['dbPassword', 'backupPassword', 'file']),

@@ -1,6 +1,8 @@
-// The Node's neighborhood graph (Graphviz DOT from neighborhoodGraph) as nodes and edges the page draws. Bounded:
-// a graph larger than a neighborhood can be is cut, never parsed without limit.
+// The Node's neighborhood graph (Graphviz DOT from neighborhoodGraph) as nodes and edges the page draws, with the
+// country of each Node (its country="XX" attribute) when it is known. Bounded: a graph larger than a neighborhood
+// can be is cut, never parsed without limit.
 
+import { isCountryCode } from '../geo/index.js';
 import type { GraphNode, NeighborhoodPanel } from './api.js';
 
 export const MAX_DOT_CHARS = 262_144;
@@ -9,6 +11,16 @@ export const MAX_GRAPH_EDGES = 4000;
 
 const NODE_LINE = /^"([^"\\]{1,64})" \[label="((?:[^"\\]|\\.){0,512})"([^\]]{0,128})\];$/;
 const EDGE_LINE = /^"([^"\\]{1,64})" -> "([^"\\]{1,64})";$/;
+const COUNTRY_ATTR = /(?:^|\s)country="([A-Z]{2})"/;
+
+/** A node line's Node; the label's line that repeats the country is left to the country field. */
+function graphNode(id: string, label: string, attrs: string): GraphNode {
+  const code = COUNTRY_ATTR.exec(attrs)?.[1];
+  const lines = label.split('\\n').filter((s) => s.length > 0 && s !== code);
+  // An unknown country (MASQ's ZZ) is no country at all.
+  const country = code !== undefined && isCountryCode(code) ? { country: code } : {};
+  return { id, label: lines, self: attrs.includes('style=filled'), routes: !attrs.includes('shape=box'), ...country };
+}
 
 export function parseGraph(dot: string): NeighborhoodPanel {
   const nodes: GraphNode[] = [];
@@ -20,7 +32,7 @@ export function parseGraph(dot: string): NeighborhoodPanel {
     if (n && nodes.length < MAX_GRAPH_NODES) {
       const [, id, label, attrs] = n as unknown as [string, string, string, string];
       known.add(id);
-      nodes.push({ id, label: label.split('\\n').filter((s) => s.length > 0), self: attrs.includes('style=filled'), routes: !attrs.includes('shape=box') });
+      nodes.push(graphNode(id, label, attrs));
       continue;
     }
     const e = EDGE_LINE.exec(line);

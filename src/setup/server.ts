@@ -10,6 +10,7 @@ import { accountRoutes } from './account-routes.js';
 import { failureAnswer, type PageContext, pageError, send } from './context.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { EventStreams, pageEvent } from './events.js';
+import { exitLocationRoutes } from './exit-location-routes.js';
 import { FORMS } from './forms.js';
 import { csrfProblem, hostDecision, peerAllowed, SECURITY_HEADERS } from './guard.js';
 import type { Call, Handlers } from './handler.js';
@@ -61,6 +62,7 @@ export function buildPageServer(ctx: PageContext, opts: ServerOptions): PageServ
     ...accountRoutes(ctx),
     ...wizardRoutes(ctx, node),
     ...dashboardRoutes(ctx, node),
+    ...exitLocationRoutes(ctx),
     ...sshRoutes(ctx),
     ...wifiRoutes(ctx),
     ...pacRoutes(ctx),

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type {
-  ApiError, ConfigurationPanel, EarningsPanel, LanPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, SshPanel, StatusPanel, SystemPanel,
+  ApiError, ConfigurationPanel, EarningsPanel, ExitLocationPanel, LanPanel, LogsPanel, NeighborhoodPanel, Phase, SetupAnswer, SshPanel, StatusPanel, SystemPanel,
 } from '../../src/setup/api.js';
 import { CHAINS } from '../../src/chains/index.js';
 import { RUNTIME_SETTINGS } from '../../src/config/index.js';
@@ -57,15 +57,17 @@ function setupAnswer(): SetupAnswer {
   };
 }
 
+const COUNTRIES = ['CZ', 'PL', 'CZ', 'SK', 'DE'];
+
 function neighborhood(): NeighborhoodPanel {
-  const nodes = [{ id: 'self', label: ['This box', '203.0.113.7:5123'], self: true, routes: true }];
+  const nodes: NeighborhoodPanel['nodes'] = [{ id: 'self', label: ['This box', '203.0.113.7:5123'], self: true, routes: true, country: 'AT' }];
   const edges: NeighborhoodPanel['edges'] = [];
   for (let i = 1; i <= 5; i++) {
-    nodes.push({ id: `n${i}`, label: i === 3 ? PROBES : [`Nb${i}xQ…`, `198.51.100.${i}:${5000 + i}`], self: false, routes: i % 2 === 1 });
+    nodes.push({ id: `n${i}`, label: i === 3 ? PROBES : [`Nb${i}xQ…`, `198.51.100.${i}:${5000 + i}`], self: false, routes: i % 2 === 1, ...(i === 2 ? {} : { country: COUNTRIES[i - 1] as string }) });
     edges.push({ from: 'self', to: `n${i}` }, ...(i % 2 ? [{ from: `n${i}`, to: 'self' }] : []));
   }
   for (let i = 1; i <= 6; i++) {
-    nodes.push({ id: `f${i}`, label: [i === 2 ? (PROBES[1] as string) : `Far${i}…`], self: false, routes: i % 3 === 0 });
+    nodes.push({ id: `f${i}`, label: [i === 2 ? (PROBES[1] as string) : `Far${i}…`], self: false, routes: i % 3 === 0, country: COUNTRIES[i % 5] as string });
     edges.push({ from: `n${1 + (i % 5)}`, to: `f${i}` });
   }
   return { nodes, edges };
@@ -97,6 +99,12 @@ const configuration = (): ConfigurationPanel => ({
   earningWalletAddressOpt: '0x1234567890abcdef1234567890abcdef12345678', ratePack: { routingByteRate: 53844, exitByteRate: 107688 },
 });
 
+/** CZ first, Austria second, where no exit is now; exits in three countries. */
+const EXIT_LOCATION = (): Extract<ExitLocationPanel, { running: true }> => ({
+  running: true, groups: [['CZ'], ['AT']], fallback: true, missing: ['AT'],
+  countries: [{ code: 'CZ', exits: 3 }, { code: 'PL', exits: 2 }, { code: 'SK', exits: 1 }],
+});
+
 const system = (): SystemPanel => ({ cpuTempC: 51.8, memTotalBytes: 4e9, memAvailableBytes: 2.7e9, diskTotalBytes: 31.9e9, diskFreeBytes: 24.2e9, uptimeS: 3 * 86_400 + 5 * 3600, load1: 0.42 });
 
 // ---- the throwaway box ----
@@ -107,6 +115,9 @@ interface Box {
   status: StatusPanel;
   ssh: SshPanel;
   lan: LanPanel;
+  exitLocation: ExitLocationPanel;
+  /** The dashboard's live views, to send events to. */
+  streams: ServerResponse[];
   /** Answers given once, before the usual one, by 'METHOD /path'. */
   once: Map<string, Array<[number, unknown]>>;
   posts: Array<{ path: string; body: Record<string, unknown> }>;
@@ -146,6 +157,8 @@ function usual(box: Box, path: string, body: Record<string, unknown>): [number, 
     case '/api/backup': return [200, { fileName: 'masq-7F3A.backup', file: 'BACKUP-FILE-TEXT' }];
     case '/api/panel/ssh': return [200, box.ssh];
     case '/api/panel/lan': return [200, box.lan];
+    case '/api/panel/exit-location': return [200, box.exitLocation];
+    case '/api/exit-location': return saveExitLocation(box, body);
     case '/api/ssh/keys': return sshChange(box, body);
     case '/api/ssh/keys/remove': return sshChange(box, body);
     case '/api/ssh/user': return sshChange(box, body);
@@ -173,6 +186,16 @@ function sshChange(box: Box, body: Record<string, unknown>): [number, unknown] {
   return [200, s];
 }
 
+/** The exit location kept as chosen, its countries without exits answered as masq-setup answers them. */
+function saveExitLocation(box: Box, body: Record<string, unknown>): [number, unknown] {
+  const was = box.exitLocation;
+  if (!was.running) return refuse(409, { code: 'NODE_NOT_RUNNING', message: 'Cannot handle exitLocation request: Node is not running', fix: 'Start the Node first.' });
+  const groups = body['groups'] as string[][];
+  const missing = groups.flat().filter((c) => !was.countries.some((x) => x.code === c));
+  box.exitLocation = { ...was, groups, fallback: groups.length === 0 || body['fallback'] === true, missing };
+  return [200, { missing }];
+}
+
 const SSH_ON = (): Extract<SshPanel, { offered: true }> => ({
   offered: true, user: 'owner', applied: 'applied', message: 'The login owner opens with 2 keys; it may use masq and may run any command as root with sudo, without a password.',
   keys: [
@@ -182,8 +205,9 @@ const SSH_ON = (): Extract<SshPanel, { offered: true }> => ({
 });
 
 /** The live start: the Node comes up, meets its neighbors, finds a route; one log line carries markup. */
-function events(res: ServerResponse): void {
+function events(res: ServerResponse, box: Box): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'content-security-policy': CSP });
+  box.streams.push(res);
   const at = PAGE_TIME.getTime();
   const script: Array<[string, unknown]> = [
     ['node', { type: 'node', running: true, pid: 4242 }],
@@ -211,7 +235,7 @@ async function serve(box: Box): Promise<{ url: string; server: Server }> {
     };
     const file = STATIC[path];
     if (req.method === 'GET' && file) return send(200, readFileSync(join(dist, file[0])), file[1]);
-    if (path === '/api/events') return events(res);
+    if (path === '/api/events') return events(res, box);
     if (path === '/api/logs/download') return send(200, 'log', 'text/plain');
     let raw = '';
     req.on('data', (d: Buffer) => { raw += d.toString(); });
@@ -236,7 +260,7 @@ async function serve(box: Box): Promise<{ url: string; server: Server }> {
 
 function newBox(phase: Phase): Box {
   return {
-    phase, once: new Map(), posts: [], unknown: [], ssh: SSH_ON(),
+    phase, once: new Map(), posts: [], unknown: [], ssh: SSH_ON(), exitLocation: EXIT_LOCATION(), streams: [],
     lan: { lanConsuming: true, boxName: 'masq-7F3A', address: '192.168.1.20', proxyPort: 5380, user: 'masq', passwordSet: true, pageOnLan: true, lanDns: true, dnsPorts: true },
     status: { nodeRunning: true, stage: 'RouteFound', mode: 'standard', unattendedRestart: 'on', waitingForPassword: false },
   };
@@ -262,6 +286,11 @@ async function eachSize(phase: Phase, prepare: (box: Box) => void, f: (p: Checke
     }
   });
 }
+
+/** What masq-setup sends the dashboard when the Node says a setting changed. */
+const configurationChanged = (box: Box): void => {
+  for (const s of box.streams) s.write('event: configuration\ndata: {"type":"configuration"}\n\n');
+};
 
 const posted = (box: Box, path: string): Record<string, unknown> | undefined => box.posts.filter((p) => p.path === path).at(-1)?.body;
 
@@ -386,7 +415,7 @@ test('wizard: five steps, each validated by the box, then the live start and the
 test('dashboard: every panel from its own route; markup in labels, logs and values shows as text', async () => {
   await eachSize('dashboard', () => undefined, async (p, box) => {
     const { page } = p;
-    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration', 'panelSsh', 'panelLan']) {
+    for (const panel of ['panelStatus', 'panelDescriptor', 'panelNeighborhood', 'panelExitLocation', 'panelAutomap', 'panelEarnings', 'panelSystem', 'panelLogs', 'panelConfiguration', 'panelSsh', 'panelLan']) {
       await page.locator(`[data-panel="${panel}"] .updated`).filter({ hasText: 'Updated' }).waitFor();
     }
     const text = await page.evaluate(() => document.body.textContent ?? '');
@@ -397,6 +426,8 @@ test('dashboard: every panel from its own route; markup in labels, logs and valu
       assert.ok(await page.locator('table.config td').filter({ hasText: probe }).count() > 0, `configuration value shows ${probe}`);
     }
     assert.ok((await page.locator('svg.graph text').allTextContents()).includes(`${(PROBES[0] as string).slice(0, 9)}…`), 'the graph labels a neighbor, shortened');
+    assert.deepEqual((await page.locator('svg.graph text.country').allTextContents()).sort(), ['AT', 'CZ', 'CZ', 'CZ', 'CZ', 'DE', 'DE', 'PL', 'PL', 'SK', 'SK'], 'each Node\'s known country in its circle');
+    await page.locator('ul.neighbors li').filter({ hasText: 'in Slovakia (SK)' }).waitFor();
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.locator('script').count(), 1);
     assert.ok(await page.locator('svg.qr path').count() === 1, 'the descriptor has a QR code');
@@ -545,5 +576,66 @@ test('dashboard, the box for your devices while off: says so, with the form to t
     assert.equal(await card.locator('code.command').count(), 0);
     assert.equal(await card.getByRole('button', { name: 'Remove the password' }).isHidden(), true);
     await p.screenshot('states/dashboard-lan-off');
+  });
+});
+
+test('dashboard, exit location: the choice now, the countries with exits and their counts, a choice built in order and saved, then cleared', async () => {
+  await eachSize('dashboard', () => undefined, async (p, box) => {
+    const { page } = p;
+    const card = page.getByRole('region', { name: 'Exit location' });
+    await card.locator('.updated').filter({ hasText: 'Updated' }).waitFor();
+    await card.getByText('1. Czechia (CZ)').waitFor();
+    await card.getByText('No exit in Austria (AT) now', { exact: false }).waitFor();
+    await card.getByText('Choose the countries', { exact: true }).click();
+    const options = await card.getByLabel('Country with exits').locator('option').allTextContents();
+    assert.deepEqual(options, ['Poland (PL) — 2 exits', 'Slovakia (SK) — 1 exit'], 'the countries not chosen yet, by name, with their exits');
+    assert.deepEqual(await card.locator('ol.exit-choice .name').allInnerTexts(), ['Czechia (CZ) — 3 exits', 'Austria (AT) — no exit now']);
+
+    // Austria out; Poland next, Slovakia as wanted as Poland; only these countries.
+    await card.getByRole('button', { name: 'Remove Austria (AT)' }).click();
+    await card.getByLabel('Country with exits').selectOption('PL');
+    await card.getByRole('button', { name: 'Add', exact: true }).click();
+    await card.getByLabel('Country with exits').selectOption('SK');
+    await card.getByRole('button', { name: 'Add', exact: true }).click();
+    await card.getByLabel('As wanted as Poland (PL)').check();
+    await card.getByLabel('Fall back to other countries when none of these is reachable').uncheck();
+    assert.deepEqual(await card.locator('ol.exit-choice .rank').allInnerTexts(), ['1.', '2.', '2.']);
+    await card.getByText('Every country with exits now is in your list.').waitFor();
+    await p.screenshot('states/dashboard-exit-location', card);
+    await card.getByRole('button', { name: 'Save the exit location' }).click();
+    await card.getByText('Saved.', { exact: true }).waitFor();
+    assert.deepEqual(posted(box, '/api/exit-location'), { groups: [['CZ'], ['PL', 'SK']], fallback: false });
+    await card.getByText('2. Poland (PL), Slovakia (SK)').waitFor();
+    await card.getByText('Only these countries', { exact: false }).waitFor();
+
+    // Changed elsewhere meanwhile: the card shows it, and no longer says "Saved." of its own choice.
+    box.exitLocation = { ...EXIT_LOCATION(), groups: [['SK']], missing: [] };
+    configurationChanged(box);
+    await card.getByText('1. Slovakia (SK)').waitFor({ timeout: 2500 });
+    assert.equal(await card.getByText('Saved.', { exact: true }).count(), 0);
+
+    await card.getByRole('button', { name: 'Clear the choice' }).click();
+    await card.getByText('Cleared: exits in any country serve.').waitFor();
+    assert.deepEqual(posted(box, '/api/exit-location'), { groups: [], fallback: true });
+    await card.getByText('No preference: exits in any country serve.').waitFor();
+  });
+});
+
+test('dashboard, exit location: a change made elsewhere shows at once (configurationChanged); a stopped Node is said so', async () => {
+  await eachSize('dashboard', () => undefined, async (p, box) => {
+    const { page } = p;
+    const card = page.getByRole('region', { name: 'Exit location' });
+    await card.getByText('1. Czechia (CZ)').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-panel="panelExitLocation"] .updated')?.textContent?.startsWith('Updated'));
+    // masq exit-location on the box: the Node tells every UI, the page server tells the dashboard.
+    box.exitLocation = { ...EXIT_LOCATION(), groups: [['SK']], missing: [] };
+    configurationChanged(box);
+    await card.getByText('1. Slovakia (SK)').waitFor({ timeout: 2500 });
+
+    box.exitLocation = { running: false };
+    configurationChanged(box);
+    await card.getByText('The Node is not running', { exact: false }).waitFor({ timeout: 2500 });
+    assert.equal(await card.getByText('Choose the countries', { exact: true }).isHidden(), true);
+    await p.screenshot('states/dashboard-exit-location-stopped', card);
   });
 });

@@ -3,7 +3,7 @@
 
 import type { PageEvent } from '../../src/setup/api.js';
 
-export const EVENT_TYPES = ['stage', 'log', 'node'] as const;
+export const EVENT_TYPES = ['stage', 'log', 'node', 'configuration'] as const;
 const MAX_EVENT_CHARS = 16_384;
 const MAX_MSG = 4000;
 
@@ -33,6 +33,7 @@ export function parseEvent(type: string, data: string): PageEvent | undefined {
     if (level === undefined || msg === undefined || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
     return { type, level, msg, at };
   }
+  if (type === 'configuration') return { type };
   if (type === 'node') {
     if (typeof r['running'] !== 'boolean') return undefined;
     const out: PageEvent = { type, running: r['running'] };

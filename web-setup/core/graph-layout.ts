@@ -9,7 +9,7 @@ import type { NeighborhoodPanel } from '../../src/setup/api.js';
 export const MAX_DRAWN = 60;
 export const RINGS = 3;
 
-export interface PlacedNode { id: string; label: string[]; self: boolean; routes: boolean; ring: number; x: number; y: number }
+export interface PlacedNode { id: string; label: string[]; self: boolean; routes: boolean; country?: string; ring: number; x: number; y: number }
 export interface PlacedEdge { from: PlacedNode; to: PlacedNode; /** The other direction exists too. */ mutual: boolean }
 export interface Layout { nodes: PlacedNode[]; edges: PlacedEdge[]; hidden: number }
 
@@ -86,7 +86,7 @@ export function layoutGraph(graph: NeighborhoodPanel, size: number): Layout {
     members.forEach((n, i) => {
       const a = angles[i] ?? 0;
       angleOf.set(n.id, a);
-      placed.set(n.id, { id: n.id, label: n.label, self: n.self, routes: n.routes, ring, x: c + radius * Math.sin(a), y: c - radius * Math.cos(a) });
+      placed.set(n.id, { ...n, ring, x: c + radius * Math.sin(a), y: c - radius * Math.cos(a) });
     });
   }
   const directed = new Set(graph.edges.map((e) => `${e.from}\u0000${e.to}`));

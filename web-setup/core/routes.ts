@@ -3,7 +3,7 @@
 
 import type {
   BackupAnswer, BackupBody, ChainTestAnswer, ChainTestBody, ChangePasswordBody, CodeBody, ConfigurationPanel,
-  ConfirmBody, DescriptorPanel, EarningsPanel, GenerateAnswer, GenerateBody, LanPanel, LogsPanel,
+  ConfirmBody, DescriptorPanel, EarningsPanel, ExitLocationBody, ExitLocationPanel, ExitLocationSaved, GenerateAnswer, GenerateBody, LanPanel, LogsPanel,
   NeighborhoodPanel, OkAnswer, PasswordBody, RecoverBody, RestoreAnswer, RestoreBody, RouteName,
   SetConfigurationBody, SetupAnswer, SetupBody, SshKeyBody, SshPanel, SshRemoveBody, SshUserBody, StartAnswer,
   StateAnswer, StatusPanel, SystemPanel, UnlockBody, WalletsAnswer, AutomapPanel, WifiJoinBody, WifiNetworksAnswer, WifiStatus,
@@ -41,7 +41,9 @@ export type Calls = OfRoutes<{
   panelSystem: [undefined, SystemPanel];
   panelLogs: [undefined, LogsPanel];
   panelConfiguration: [undefined, ConfigurationPanel];
+  panelExitLocation: [undefined, ExitLocationPanel];
   setConfiguration: [SetConfigurationBody, OkAnswer];
+  setExitLocation: [ExitLocationBody, ExitLocationSaved];
   changePassword: [ChangePasswordBody, OkAnswer];
   backup: [BackupBody, BackupAnswer];
   restore: [RestoreBody, RestoreAnswer];

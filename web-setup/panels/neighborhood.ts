@@ -1,6 +1,7 @@
-// The neighborhood: the Nodes this one knows and who links to whom, drawn as a graph around it, and its neighbors
-// listed with their whole labels (the graph has room for a short one only).
+// The neighborhood: the Nodes this one knows and who links to whom, drawn as a graph around it with each Node's
+// country, and its neighbors listed with their whole labels and countries (the graph has room for a short one only).
 
+import { countryName } from '../core/countries.js';
 import { h } from '../ui/dom.js';
 import { graphSvg } from '../ui/graph.js';
 import type { PanelSpec } from './panel.js';
@@ -23,7 +24,8 @@ export const neighborhoodPanel: PanelSpec<'panelNeighborhood'> = {
             h('li', { class: 'routes' }, 'carries traffic for others'),
             h('li', { class: 'plain' }, 'known Node')),
           h('h3', {}, `Neighbors (${neighbors.length})`),
-          h('ul', { class: 'neighbors' }, ...neighbors.map((n) => h('li', {}, h('span', { class: 'mono' }, n.label.join(' · ') || n.id), n.routes ? h('span', { class: 'muted' }, ' — carries traffic') : null))),
+          h('ul', { class: 'neighbors' }, ...neighbors.map((n) => h('li', {}, h('span', { class: 'mono' }, n.label.join(' · ') || n.id),
+            n.country ? h('span', {}, ` in ${countryName(n.country)}`) : null, n.routes ? h('span', { class: 'muted' }, ' — carries traffic') : null))),
           h('p', { class: 'muted' }, `${further} Node${further === 1 ? '' : 's'} further away${layout.hidden ? `, and ${layout.hidden} more not drawn` : ''}.`))),
     ];
   },

@@ -1,8 +1,10 @@
 // The neighborhood as a picture: nodes placed by core/graph-layout.ts, directed edges as arrows that stop at the
-// node's circle. Only this Node and its neighbors carry a label, set outward from the centre so that labels do
-// not cover the middle; every node names itself in a tooltip. Labels are text nodes, whatever a neighbor says.
+// node's circle, each Node's country code inside its circle when it is known. Only this Node and its neighbors
+// carry a label, set outward from the centre so that labels do not cover the middle; every node names itself (and
+// its country) in a tooltip. Labels are text nodes, whatever a neighbor says.
 
 import type { NeighborhoodPanel } from '../../src/setup/api.js';
+import { countryName } from '../core/countries.js';
 import { type Layout, layoutGraph, type PlacedNode } from '../core/graph-layout.js';
 import { s } from './dom.js';
 
@@ -22,7 +24,6 @@ function before(a: PlacedNode, b: PlacedNode, by: number): { x: number; y: numbe
 }
 
 const short = (t: string): string => (t.length > LABEL_CHARS ? `${t.slice(0, LABEL_CHARS - 1)}…` : t);
-
 function label(n: PlacedNode): SVGTextElement | null {
   if (n.ring === 0) return s('text', { x: n.x.toFixed(1), y: (n.y + SELF_R + 17).toFixed(1), 'text-anchor': 'middle', class: 'self-label' }, 'This Node');
   if (n.ring !== 1) return null;
@@ -45,8 +46,9 @@ export function graphSvg(graph: NeighborhoodPanel): { svg: SVGSVGElement; layout
     return s('line', { x1: start.x.toFixed(1), y1: start.y.toFixed(1), x2: end.x.toFixed(1), y2: end.y.toFixed(1), class: e.mutual ? 'edge mutual' : 'edge', 'marker-end': 'url(#arrow)' });
   });
   const nodes = layout.nodes.map((n) => s('g', { class: `node${n.self ? ' self' : ''}${n.routes ? ' routes' : ''}` },
-    s('title', {}, n.label.join(' ') || n.id),
+    s('title', {}, [n.label.join(' ') || n.id, n.country ? `in ${countryName(n.country)}` : ''].join(' ').trim()),
     s('circle', { cx: n.x.toFixed(1), cy: n.y.toFixed(1), r: radius(n) }),
+    n.country ? s('text', { x: n.x.toFixed(1), y: n.y.toFixed(1), dy: '0.35em', 'text-anchor': 'middle', class: 'country' }, n.country) : null,
     label(n)));
   const svg = s('svg', { class: 'graph', viewBox: `-55 -12 ${SIZE + 110} ${SIZE + 24}`, role: 'img', 'aria-label': `Neighborhood graph: ${layout.nodes.length} nodes, ${layout.edges.length} connections` },
     s('defs', {}, marker), ...edges, ...nodes);

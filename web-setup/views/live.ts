@@ -28,6 +28,7 @@ export function liveView(app: App): void {
   drawSteps();
 
   const on = (ev: PageEvent): void => {
+    if (ev.type === 'configuration') return;
     if (ev.type === 'log') {
       lines.prepend(logLine(ev));
       while (lines.childElementCount > MAX_LINES) lines.lastElementChild?.remove();

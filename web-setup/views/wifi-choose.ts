@@ -4,7 +4,7 @@
 
 import type { WifiJoinBody, WifiNetwork, WifiStatus } from '../../src/setup/api.js';
 import { joinProblem } from '../../src/setup/forms.js';
-import { countryChoices, countryOfLanguage, isCountry } from '../core/countries.js';
+import { countryChoices, countryOfLanguage, isCountry, regionNames } from '../core/countries.js';
 import { securityLabel, signalBars, signalWords, unsupported } from '../core/wifi.js';
 import { fill, h, s } from '../ui/dom.js';
 import { field, Form, Invalid } from '../ui/form.js';
@@ -50,10 +50,9 @@ export function chooseNetwork(app: App, status: WifiStatus, keep: Keep, onJoin: 
     fill(toggle, shown ? 'Show' : 'Hide');
   });
   password.control.after(toggle);
-  const nameOf = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : undefined;
   const preset = [keep.country, status.country].find((c) => c !== undefined && isCountry(c)) ?? countryOfLanguage(navigator.language) ?? '';
   const country = field({
-    name: 'country', label: 'Country', value: preset, options: [['', 'Choose the country…'], ...countryChoices((c) => nameOf?.of(c))],
+    name: 'country', label: 'Country', value: preset, options: [['', 'Choose the country…'], ...countryChoices(regionNames())],
     hint: 'The radio may use only the channels allowed where it is.',
   });
   const scan = h('button', { class: 'secondary', attrs: { type: 'button' } }, 'Scan again');
