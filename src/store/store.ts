@@ -479,14 +479,23 @@ export function openStore(opts: OpenOptions): Promise<Store> {
  * {} when there is no store, it was never set up, or it still needs migrating (the Node migrates it, as in MASQ).
  * Throws MasqError only for a store that exists but cannot be read (damaged, or made by a newer version).
  */
+/** Tries of a read-only open that met a lock file another process is making (see readStoredRows). */
+const LOCK_RACE_TRIES = 5;
+const LOCK_RACE_WAIT_MS = 100;
+
 export async function readStoredRows(dataDir: string, rows: readonly ConfigRow[]): Promise<Partial<Record<ConfigRow, string>>> {
   if (!storeExists(dataDir)) return {};
-  let store: Store;
-  try {
-    store = await openStoreInternal({ dataDir, chain: '', readOnly: true }, { anyChain: true });
-  } catch (err) {
-    if (err instanceof StoreUnready) return {};
-    throw err;
+  let store: Store | undefined;
+  for (let tries = 1; !store; tries++) {
+    try {
+      store = await openStoreInternal({ dataDir, chain: '', readOnly: true }, { anyChain: true });
+    } catch (err) {
+      if (err instanceof StoreUnready) return {};
+      // A read-only open maps the lock file the writer keeps; while a starting or stopping Node (another process)
+      // makes it, LMDB answers EINVAL once ("setup locks after open"). The Daemon reads while it restarts the Node.
+      if (tries >= LOCK_RACE_TRIES || !(err instanceof MasqError && err.message.includes('setup locks'))) throw err;
+      await new Promise((r) => setTimeout(r, LOCK_RACE_WAIT_MS));
+    }
   }
   try {
     const out: Partial<Record<ConfigRow, string>> = {};
