@@ -16,20 +16,17 @@ export class RpcFailure extends Error {
   }
 }
 
-/** Sends one POST body and resolves with the answer's status and text; rejects with a RpcFailure. */
-export type Post = (url: URL, body: string, timeoutMs: number, method: string) => Promise<{ status: number; text: string }>;
-
 export class JsonRpcClient {
   private id = 0;
   private readonly url: URL;
 
-  constructor(url: string, private readonly timeoutMs: number, private readonly post: Post = httpPost) {
+  constructor(url: string, private readonly timeoutMs: number) {
     this.url = new URL(url);
   }
 
   /** The `result` of one call; throws RpcFailure. */
   async call(method: string, params: readonly unknown[]): Promise<unknown> {
-    const { status, text } = await this.post(this.url, JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method, params }), this.timeoutMs, method);
+    const { status, text } = await httpPost(this.url, JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method, params }), this.timeoutMs, method);
     if (status < 200 || status > 299) throw new RpcFailure(`${method}: HTTP ${status} ${text.slice(0, 200)}`, status >= 500 || status === 429 ? 'SERVER_ERROR' : 'BAD_DATA');
     return resultOf(text, method);
   }
@@ -39,7 +36,7 @@ export class JsonRpcClient {
  * POST over node:http or node:https. Not fetch: undici, behind fetch, costs a Node 9 MiB of memory more for good,
  * and an idle Node makes a few calls every few minutes.
  */
-export function httpPost(url: URL, body: string, timeoutMs: number, method: string): Promise<{ status: number; text: string }> {
+function httpPost(url: URL, body: string, timeoutMs: number, method: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {

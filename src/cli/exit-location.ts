@@ -2,7 +2,7 @@
 // leaves the mesh from. Its arguments become the exitLocation request, checked before anything is sent; the answer
 // is printed in MASQ's words, with how many exits each country has on top.
 
-import { exitLocationFromGroups, groupsOf, ParamProblem } from '../config/index.js';
+import { debugList, describeGroups, exitLocationFromGroups, groupsOf, ParamProblem } from '../config/index.js';
 import { isCountryCode } from '../geo/index.js';
 import { describeError } from '../system/index.js';
 import { type Answers, type Requests, UI_ERRORS, UiRequestError } from '../ui/index.js';
@@ -29,8 +29,6 @@ export function exitLocationRequest(args: readonly string[]): Requests['exitLoca
   }
 }
 
-/** A list of texts as Rust's Debug prints a Vec<String>, as MASQ shows them: ["CZ", "PL"]. */
-export const debugList = (items: readonly string[]): string => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
 
 /** MASQ prints the missing countries as an error even when the setting was made; masq writes every Node error so. */
 const missingError = (message: string): string => describeError(new UiRequestError('exitLocation', { code: UI_ERRORS.EXIT_COUNTRY_MISSING_COUNTRIES_ERROR, message }));
@@ -55,7 +53,7 @@ export function exitLocationText(a: Answers['exitLocation']): Printed[] {
       say(`Following countries are missing in Database: ${debugList(a.missingCountries)}`);
       say(missingError(debugList(a.missingCountries)), true);
     }
-    say(`Exit location set: ${a.exitCountrySelection.map((g) => `Country Codes: ${debugList(g.countryCodes)} - Priority: ${g.priority}`).join('; ')}`);
+    say(`Exit location set: ${describeGroups(a.exitCountrySelection)}`);
   } else if (a.fallbackRouting) {
     say('Exit location is Unset.');
   }

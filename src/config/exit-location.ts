@@ -68,6 +68,14 @@ export function exitLocationFromGroups(groups: readonly CountryGroup[], fallback
   return { groups: parseCountryGroups(ordered.join('|')), fallback: fallbackRouting };
 }
 
+/** A list of texts as Rust's Debug prints a Vec<String>, as MASQ shows them: ["CZ", "PL"]. */
+export const debugList = (items: readonly string[]): string => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
+
+/** MASQ's words for the groups, in its log and its masq exit-location. */
+export function describeGroups(groups: readonly CountryGroup[]): string {
+  return groups.map((g) => `Country Codes: ${debugList(g.countryCodes)} - Priority: ${g.priority}`).join('; ');
+}
+
 export function groupsOf(loc: ExitLocation): CountryGroup[] {
   return loc.groups.map((countryCodes, i) => ({ countryCodes: [...countryCodes], priority: i + 1 }));
 }

@@ -5,7 +5,7 @@
 // cheaper exit in a less wanted country could win. Here a priority step outweighs any difference of cost a route
 // can have, and a country outside the list outweighs every priority: the order the user gave is kept strictly.
 
-import type { ExitLocation } from '../config/index.js';
+import { describeGroups, type ExitLocation, groupsOf } from '../config/index.js';
 /** More than any route's whole cost: rates are u64 wei per byte or per service, a route at most 12 Nodes. */
 export const PRIORITY_STEP = 1n << 100n;
 /** An exit outside the listed countries, allowed by fallback routing: after every listed priority. */
@@ -34,6 +34,6 @@ export function missingCountries(loc: ExitLocation, available: ReadonlySet<strin
 /** How the log and `masq configuration` describe the setting (MASQ's wording for the groups). */
 export function describeExitLocation(loc: ExitLocation): string {
   if (loc.groups.length === 0) return 'Exit location unset: any exit may serve.';
-  const groups = loc.groups.map((g, i) => `Country Codes: [${g.map((c) => `"${c}"`).join(', ')}] - Priority: ${i + 1}`).join('; ');
+  const groups = describeGroups(groupsOf(loc));
   return `${loc.fallback ? 'Fallback Routing is set.' : 'Fallback Routing NOT set.'} Exit location set: ${groups}`;
 }
