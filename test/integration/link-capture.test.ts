@@ -182,7 +182,9 @@ test('on the wire: the tls mask is TLS to a web server by nDPI, tshark and the G
     const again = await capture('tls', a, b, dir);
     assert.equal(ja4(await firstPayload(again.pcap)), print, 'the same JA4 whatever the extensions\' order this time');
     const first = fullyEncryptedVerdict(helloBytes);
-    assert.deepEqual(first, { blocked: false, exemptions: ['Ex5 TLS or HTTP'] });
+    // Exempt as TLS; a server name of over 20 characters (they are made from the key) also makes a printable run.
+    assert.equal(first.blocked, false);
+    assert.ok(first.exemptions.includes('Ex5 TLS or HTTP'), first.exemptions.join(', '));
 
     const plain = await capture('plain', a, b, dir);
     const ndpiPlain = await run('ndpiReader', ['-i', plain.pcap, '-v', '2'], {}, 60_000);
