@@ -1,3 +1,5 @@
 #!/bin/sh
-# The program lives in /usr/lib/masq with its one native dependency; Debian's nodejs runs it.
-exec /usr/bin/node /usr/lib/masq/masq-node.js "$@"
+# The program lives in /usr/lib/masq with its one native dependency; Debian's nodejs runs it. A young generation of
+# 1 MiB (V8's default grows to 16) keeps the cells a relay allocates in the CPU's cache: 30-40 % less CPU per MB
+# relayed and 25-30 MiB less memory under load (docs/PERFORMANCE.md). The Daemon starts the Node with its own flags.
+exec /usr/bin/node --max-semi-space-size=1 /usr/lib/masq/masq-node.js "$@"
