@@ -3,7 +3,7 @@
 // src/hopper and sends each OPEN where its slot says: to a relay (hopper), to the exit end, or back to the
 // originator. The switch and relaying themselves live in src/hopper.
 
-import { COMPONENT, type NodeIdentity } from '../crypto/index.js';
+import { COMPONENT, EphemeralPool, generateRawKeyPair, type NodeIdentity } from '../crypto/index.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { Connector, PeerTransport } from '../mesh/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
@@ -73,7 +73,9 @@ export function startStreams(o: StreamOptions): StreamService {
         return originator.backOpen(opened);
     }
   }, o.penalize, log);
-  const originator = new Originator({ sw, route: o.route, ...(o.requiredExitCountries ? { requiredExitCountries: o.requiredExitCountries } : {}), payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  // Four routes' worth of slot keys (six each) made ahead, one per spare turn of the event loop.
+  const ephemeral = new EphemeralPool({ size: 24, generate: () => generateRawKeyPair('x25519'), defer: (fn) => setImmediate(fn).unref() });
+  const originator = new Originator({ sw, route: o.route, ephemeral: () => ephemeral.take(), ...(o.requiredExitCountries ? { requiredExitCountries: o.requiredExitCountries } : {}), payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
   return {
     connector: originator.connector,
     stats: () => ({
@@ -84,6 +86,7 @@ export function startStreams(o: StreamOptions): StreamService {
       bytesRelayed: relayed.bytes,
     }),
     close() {
+      ephemeral.close();
       originator.close();
       sw.close();
     },

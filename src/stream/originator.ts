@@ -4,7 +4,7 @@
 // that times out or breaks before the answer is avoided for a while and another is tried.
 
 import { randomBytes } from 'node:crypto';
-import { COMPONENT, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
+import { COMPONENT, type EphemeralSource, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type OwnRoute, type RoundTrip, shortKey } from '../neighborhood/index.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
@@ -24,6 +24,8 @@ export interface OriginatorOptions {
   /** The only countries routes may exit in, when the exit location limits them (no fallback routing). */
   requiredExitCountries?(): readonly string[] | undefined;
   payer: PayerPolicy;
+  /** The route slots' ephemeral keys (an EphemeralPool's, in a Node); fresh ones when absent. */
+  ephemeral?: EphemeralSource;
   /** Hears, when a stream ends, its round trip and the bytes it sent and received: what it owes the hops. */
   charge?(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
   openTimeoutMs: number;
@@ -153,8 +155,8 @@ export class Originator {
       if (!slot) throw new StreamFailure('payment', target, 'this Node has no consuming wallet to pay the route with');
       return slot;
     };
-    const over = buildHeader(slots(rt.over, COMPONENT.exit, payerFor));
-    const back = buildHeader(slots(rt.back, COMPONENT.originator, payerFor, token));
+    const over = buildHeader(slots(rt.over, COMPONENT.exit, payerFor), this.o.ephemeral);
+    const back = buildHeader(slots(rt.back, COMPONENT.originator, payerFor, token), this.o.ephemeral);
     const exitKeys = over.keys[over.keys.length - 1] as HopKeys;
     const layerKeys = (ks: HopKeys[]): Buffer[] => ks.slice(0, -1).map((k) => k.layer);
     const end = new StreamEnd(this.o.sw, {
