@@ -16,9 +16,14 @@ export const emitLine: Emit = (name, value, unit) => {
 export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 export const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
 
-/** A process's resident memory in KiB (/proc). */
+/** A memory figure of a process in KiB from /proc/PID/status: VmRSS, RssAnon (its own), RssFile (mapped files). */
+export function statusKiB(pid: number, field: 'VmRSS' | 'RssAnon' | 'RssFile'): number {
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+}
+
+/** A process's resident memory in KiB. */
 export function rssKiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return statusKiB(pid, 'VmRSS');
 }
 
 /** CPU seconds (user + system) the process has used so far. */

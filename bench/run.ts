@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -93,6 +93,9 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     emit(`${p}nodes`, MESH_NODES, 'processes');
     emit(`${p}rss_idle_mean`, mean(idle) / 1024, 'MiB');
     emit(`${p}rss_idle_max`, Math.max(...idle) / 1024, 'MiB');
+    // Most of the mapped files' part is the node binary's own pages, shared by every node process on the machine.
+    emit(`${p}rss_idle_anon_mean`, mean(pids.map((q) => statusKiB(q, 'RssAnon'))) / 1024, 'MiB');
+    emit(`${p}rss_idle_file_mean`, mean(pids.map((q) => statusKiB(q, 'RssFile'))) / 1024, 'MiB');
 
     const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
@@ -140,6 +143,21 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
   }
 }
 
+/** The floor under every figure of memory: this machine's node doing nothing, half a second after its start. */
+async function bareNodeRssKiB(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
+  running.add(child);
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    return rssKiB(child.pid ?? 0);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    running.delete(child);
+  }
+}
+
 async function main(): Promise<void> {
   const { server, port } = await webServer();
   try {
@@ -152,6 +170,7 @@ async function main(): Promise<void> {
     readies.sort((a, b) => a - b);
     emit('zero_hop_start_to_ready_median', quantile(readies, 0.5), 'ms');
 
+    emit('bare_node_rss_idle', await bareNodeRssKiB() / 1024, 'MiB');
     const node = await startNode(join(dir, 'main'));
     await new Promise((r) => setTimeout(r, 500));
     emit('zero_hop_rss_idle', rssKiB(node.pid) / 1024, 'MiB');
