@@ -3,6 +3,7 @@
 
 import { envName, findParam, type Resolution } from '../config/index.js';
 import type { SetupResponse } from '../ui/index.js';
+import { byCodeUnits } from '../system/index.js';
 
 /**
  * The Node's command line and secret environment from a resolved setup: what setup shows is what runs. A stored
@@ -12,7 +13,7 @@ import type { SetupResponse } from '../ui/index.js';
 export function launchArguments(r: Resolution, uiPort: number): { args: string[]; secrets: Record<string, string> } {
   const args: string[] = [];
   const secrets: Record<string, string> = {};
-  const sorted = [...r.values.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...r.values.values()].sort((a, b) => byCodeUnits(a.name, b.name));
   for (const v of sorted) {
     const p = findParam(v.name);
     if (v.value === '' || p?.daemonOnly || (p?.storeRow && v.status === 'Default')) continue;
@@ -26,7 +27,7 @@ export function launchArguments(r: Resolution, uiPort: number): { args: string[]
 /** The setup answer: every value with its status, secrets censored, and what is wrong. */
 export function setupReport(r: Resolution, running: boolean, extra: Array<[string, string]> = []): SetupResponse {
   const values = [...r.values.values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCodeUnits(a.name, b.name))
     .map((v) => {
       const p = findParam(v.name);
       const value = p?.secret && v.value !== '' ? '*'.repeat(p.censorWidth ?? 16) : v.value;

@@ -9,3 +9,4 @@ export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';
 export { BACKGROUND_TIMERS, type Timers } from './timers.js';
 export { type Clock, SYSTEM_CLOCK, unixSeconds } from './clock.js';
+export { byCodeUnits } from './order.js';

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseResolvConf } from '../../src/system/environment.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
+import { byCodeUnits } from '../../src/system/order.js';
+import { PARAMS } from '../../src/config/index.js';
 
 test('resolv.conf: nameserver lines only, zone ids dropped, at most 16', () => {
   assert.deepEqual(parseResolvConf('# c\nnameserver 9.9.9.9\nsearch x\nnameserver fe80::1%eth0\nnameserver bogus\n'), ['9.9.9.9', 'fe80::1']);
@@ -31,4 +33,14 @@ test('the logger filters by level, scrubs registered secrets and keeps one line 
   core.journald = true;
   log.error('bad');
   assert.equal(lines[2], '<3>Node: bad\n');
+});
+
+test('byCodeUnits orders the parameter names and hex keys as localeCompare did, without ICU', () => {
+  const names = PARAMS.map((p) => p.name);
+  assert.deepEqual([...names].sort(byCodeUnits), [...names].sort((a, b) => a.localeCompare(b)));
+  fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (x, y) => {
+    const a = Buffer.from(x).toString('hex');
+    const b = Buffer.from(y).toString('hex');
+    assert.equal(Math.sign(byCodeUnits(a, b)), Math.sign(a.localeCompare(b)));
+  }));
 });
