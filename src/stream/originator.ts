@@ -37,8 +37,14 @@ export const DNS_RETRIES = 3;
 /** New routes tried after a timeout or a broken route. */
 export const ROUTE_RETRIES = 2;
 export const AVOID_MS = 30_000;
-/** MASQ's undesirability for an exit that failed to resolve the host (docs/MESH.md, 'Routes'). */
-export const DNS_PENALTY = 100_000_000n;
+/**
+ * Added to the cost of routes through an exit that failed to resolve the host. MASQ adds 10^8, which rate packs in
+ * wei outweigh (one 16 KiB estimate at MASQ's default byte rates is about 10^12), so a retry could take the same exit
+ * again. 2^120 is above any route's rate cost (12 hops of u64 rates for 16 KiB stay under 2^83) and above every
+ * exit-location weight (priorities in steps of 2^100, other countries 2^110): an exit that failed is the last
+ * choice, after the next priority and, with fallback routing, after other countries.
+ */
+export const DNS_PENALTY = 1n << 120n;
 const PENALTY_MS = 10 * 60_000;
 const MAX_REMEMBERED = 4096;
 /** The payload a route's cost is estimated for, as MASQ estimates it: one 16 KiB read. */

@@ -6,6 +6,7 @@ import { findParam } from '../../src/config/index.js';
 import { countExits, countryPenalty, describeExitLocation, missingCountries, OTHER_COUNTRY_PENALTY, PRIORITY_STEP } from '../../src/neighborhood/exit-countries.js';
 import { type GraphView, findRoundTrip, reachableExits } from '../../src/neighborhood/routes.js';
 import type { RatePack } from '../../src/wire/node-record.js';
+import { DNS_PENALTY } from '../../src/stream/originator.js';
 
 test('the parameter\'s text: comma for the same priority, pipe for the next, |* for fallback; canonical form', () => {
   assert.deepEqual(parseExitLocation('CZ,PL|SK'), { groups: [['CZ', 'PL'], ['SK']], fallback: false });
@@ -91,6 +92,31 @@ test('routes honour the exit location: the wanted country even when dearer, fall
   assert.equal(exitOf('US'), undefined, 'no exit in the country and no fallback: no route');
   assert.equal(exitOf('US|*'), 'z', 'fallback: the cheapest of the others');
   assert.equal(exitOf('US|CZ|*'), 'x', 'a listed country still beats fallback');
+});
+
+test('after a DNS failure the retry takes another exit, even one far dearer, and the exit location still ranks first', () => {
+  // Rates at MASQ's scale (wei per byte): the failed exit z is 10^6 times cheaper than x.
+  const adj: Record<string, string[]> = { o: ['a'], a: ['o', 'x', 'y', 'z'], x: ['a'], y: ['a'], z: ['a'] };
+  const rates: Record<string, bigint> = { a: 172_000_000n, x: 172_000_000_000_000n, y: 1_000_000_000_000n, z: 172_000_000n };
+  const view: GraphView = { fullNeighbors: (k) => adj[k] ?? [], routesData: () => true, ratePack: (k) => pack(rates[k] ?? 1n) };
+  const country: Record<string, string> = { x: 'CZ', y: 'SK', z: 'DE' };
+  const exitAfterFailures = (text: string, failed: string[]): string | undefined => {
+    const loc = parseExitLocation(text);
+    const penalty = (k: string): bigint | undefined => {
+      const c = countryPenalty(loc, country[k] ?? 'ZZ');
+      return c === undefined ? c : c + (failed.includes(k) ? DNS_PENALTY : 0n);
+    };
+    return findRoundTrip(view, { origin: 'o', minHops: 2, payloadSize: 16_384, exitPenalty: penalty })?.over.at(-1);
+  };
+  assert.equal(exitAfterFailures('', []), 'z');
+  assert.equal(exitAfterFailures('', ['z']), 'y', 'MASQ\'s 10^8 would have kept z');
+  assert.equal(exitAfterFailures('', ['z', 'y']), 'x');
+  assert.equal(exitAfterFailures('', ['z', 'y', 'x']), 'z', 'all failed: the cheapest again');
+  assert.equal(exitAfterFailures('CZ|SK', ['x']), 'y', 'the next country in order');
+  assert.equal(exitAfterFailures('DE|SK,CZ|*', ['z']), 'y', 'the cheaper of the next priority');
+  assert.equal(exitAfterFailures('DE|*', ['z']), 'y', 'fallback: another country before the exit that failed');
+  assert.equal(exitAfterFailures('DE', ['z']), 'z', 'no fallback: the only exit allowed, tried again');
+  assert.ok(DNS_PENALTY > OTHER_COUNTRY_PENALTY * 2n);
 });
 
 test('the exits a Node can reach, and the countries that have them', () => {
