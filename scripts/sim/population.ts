@@ -53,7 +53,7 @@ export class Population {
   readonly members: Member[] = [];
   /** Standard Nodes whose descriptors joining Nodes are given (see Scenario.descriptorsFrom). */
   private readonly pool: Target[] = [];
-  /** The honest Node the hostile ones eclipse: the first honest standard Node to join. */
+  /** The honest Node the hostile ones eclipse: the last honest standard Node to join while the network grows. */
   victim: Member | undefined;
   private addresses = 0;
 
@@ -72,14 +72,12 @@ export class Population {
     const identity = this.identity();
     const hostile = !introducer && sc.hostile !== undefined && random.next() < sc.hostile.share;
     const accepts = introducer || random.next() >= sc.natShare || hostile;
-    const picked = introducer ? [...this.pool] : pick(random, later ? this.liveTargets() : this.pool, sc.descriptorsPerNode);
-    const eclipse = hostile && sc.hostile?.eclipse === true && this.victim !== undefined;
-    const initial = eclipse ? [this.targetOf(this.victim as Member)] : picked;
+    const initial = introducer ? [...this.pool] : pick(random, later ? this.liveTargets() : this.pool, sc.descriptorsPerNode);
     const node = this.node(identity, accepts, initial, this.ratePack(hostile ? sc.hostile?.ratePercent ?? 100 : 100), hostile);
     const member: Member = { node, at: 0, hostile };
     const pooled = !later && (introducer || (accepts && sc.descriptorsFrom === 'earlier'));
     if (pooled) this.pool.push(this.targetOf(member));
-    if (!this.victim && !introducer && !hostile && accepts) this.victim = member;
+    if (!later && !introducer && !hostile && accepts) this.victim = member;
     this.members.push(member);
     return { member, pooled };
   }

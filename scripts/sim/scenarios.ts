@@ -25,7 +25,7 @@ export interface Hostility {
   ratePercent: number;
   /** Their records list each other as neighbors: a clique in everyone's database, without links. */
   clique: boolean;
-  /** They join through one honest Node, the victim, and link to it again whenever it has room for a neighbor. */
+  /** They link to one honest Node, the victim (the last standard Node to join), again and again while it has room. */
   eclipse: boolean;
 }
 
