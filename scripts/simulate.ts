@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       series.push(
         { label: `${nodes} Nodes: route found`, points: r.probes.map((p) => ({ x: min(p.s), y: p.found })) },
         { label: `${nodes} Nodes: route works`, points: r.probes.map((p) => ({ x: min(p.s), y: p.works })) },
+        ...(r.marks.length > 0 ? [{ label: `${nodes} Nodes: working route crosses the cut`, points: r.probes.map((p) => ({ x: min(p.s), y: p.across })) }] : []),
       );
       marks = r.marks.map((m) => ({ x: min(m.s), label: m.label }));
     } else {

@@ -34,7 +34,7 @@ test('partition of 40 Nodes (seed 1): no working route crosses the cut, and rout
   const sc = scenario('partition');
   const cut = sc.script.find((s) => s.kind === 'partition') as Step;
   // Shorter waits around the same cut.
-  const r = await simulate({ nodes: 40, seed: 1, scenario: { ...sc, script: [{ kind: 'wait', ms: 60_000 }, cut, { kind: 'wait', ms: 180_000 }] } });
+  const r = await simulate({ nodes: 40, seed: 1, scenario: { ...sc, script: [{ kind: 'wait', ms: 60_000 }, cut, { kind: 'wait', ms: 120_000 }] } });
   show(t, r, ['route_works_before_cut', 'route_across_before_cut', 'route_works_during_cut_min', 'route_across_during_cut_end', 'heal_routes_s', 'heal_across_s']);
   assert.ok(figure(r, 'route_across_before_cut') > 0.5);
   assert.equal(figure(r, 'route_across_during_cut_end'), 0);
@@ -68,9 +68,9 @@ test('hostile: cheap colluders with a forged clique draw more honest routes than
 
 test('a scenario with every kind of event is the same run for the same seed, event for event', async () => {
   const sc = scenario('churn');
-  // Fast churn, so an hour of 16 Nodes has leaves, crashes, restarts, joins and moves.
-  const busy: Step = { kind: 'churn', ms: HOUR_MS, perHour: 1, crashShare: 0.5, restartShare: 0.5, restartAfterMs: 120_000, movesPerHour: 0.5 };
-  const small = { nodes: 16, seed: 3, scenario: { ...sc, script: [busy] } };
+  // Fast churn, so 40 minutes of 12 Nodes have leaves, crashes, restarts, joins and moves.
+  const busy: Step = { kind: 'churn', ms: 40 * 60_000, perHour: 1.5, crashShare: 0.5, restartShare: 0.5, restartAfterMs: 120_000, movesPerHour: 1 };
+  const small = { nodes: 12, seed: 3, scenario: { ...sc, script: [busy] } };
   const a = await simulate(small);
   const b = await simulate(small);
   for (const kind of ['leaves', 'crashes', 'restarts', 'joins', 'moves']) assert.ok(figure(a, `script_${kind}`) > 0, `no ${kind}`);
