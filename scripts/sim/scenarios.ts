@@ -110,6 +110,12 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     description: 'hostile, but the hostile tenth only sets half-price rate packs',
     hostile: { share: 0.1, ratePercent: 50, clique: false, eclipse: false },
   },
+  'hostile-clique': {
+    ...HOSTILE,
+    name: 'hostile-clique',
+    description: 'hostile, but without the eclipse: half-price rate packs and the forged clique',
+    hostile: { share: 0.1, ratePercent: 50, clique: true, eclipse: false },
+  },
   'hostile-control': {
     ...HOSTILE,
     name: 'hostile-control',

@@ -44,7 +44,8 @@ export function shareChart(title: string, xLabel: string, series: readonly Serie
     const color = COLORS[i % COLORS.length] as string;
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${x(p.x)},${y(p.y)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.top + 16 + 16 * i}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
+    // Bottom right, above the axis: the curves are shares that rise, so they are high there, seldom low.
+    out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.height - BOX.bottom - 8 - 16 * (series.length - 1 - i)}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
