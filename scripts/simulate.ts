@@ -1,12 +1,13 @@
 // `make simulate`: the neighborhood code over simulated links and clock (docs/SIMULATION.md).
 // Usage: node --import tsx scripts/simulate.ts --nodes N[,N…] --seed S --scenario NAME [--svg FILE]
-// Prints `name=value unit` figures per run; with --svg, the share of Nodes with a route over time, one curve per N.
+// Prints `name=value unit` figures per run; with --svg, the share of Nodes with a route over time, one curve per N
+// (for a scenario with a script, the shares of live Nodes whose route is found and works, over the script).
 
 import { writeFileSync } from 'node:fs';
 import { formatFigure } from './sim/measure.js';
 import { SCENARIOS } from './sim/scenarios.js';
 import { simulate } from './sim/simulation.js';
-import { type Series, shareChart } from './sim/svg.js';
+import { type Mark, type Series, shareChart } from './sim/svg.js';
 
 /** The first slice's bound: more is for the 10 000-Node run, later. */
 const MAX_NODES = 2000;
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   const scenario = SCENARIOS[args.scenario];
   if (!scenario) return;
   const series: Series[] = [];
+  let marks: Mark[] = [];
+  const scripted = scenario.script.length > 0;
   for (const nodes of args.nodes) {
     const started = process.cpuUsage();
     const r = await simulate({ nodes, seed: args.seed, scenario });
@@ -62,10 +65,21 @@ async function main(): Promise<void> {
     process.stdout.write(`# ${scenario.name}: ${scenario.description}; ${nodes} Nodes, seed ${args.seed}\n`);
     for (const f of r.figures) process.stdout.write(`${formatFigure(f)}\n`);
     process.stdout.write(`events=${r.events} events\nsignature_checks=${r.signatureChecks} checks\ncpu=${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\nevent_log_sha256=${r.logHash} hex\n`);
-    series.push({ label: `${nodes} Nodes`, points: r.curve.map((p) => ({ x: p.s, y: p.share })) });
+    if (scripted) {
+      const min = (s: number): number => s / 60;
+      series.push(
+        { label: `${nodes} Nodes: route found`, points: r.probes.map((p) => ({ x: min(p.s), y: p.found })) },
+        { label: `${nodes} Nodes: route works`, points: r.probes.map((p) => ({ x: min(p.s), y: p.works })) },
+        ...(r.marks.length > 0 ? [{ label: `${nodes} Nodes: working route crosses the cut`, points: r.probes.map((p) => ({ x: min(p.s), y: p.across })) }] : []),
+      );
+      marks = r.marks.map((m) => ({ x: min(m.s), label: m.label }));
+    } else {
+      series.push({ label: `${nodes} Nodes`, points: r.curve.map((p) => ({ x: p.s, y: p.share })) });
+    }
   }
   if (args.svg) {
-    writeFileSync(args.svg, shareChart(`Share of Nodes with a route (${scenario.name}, seed ${args.seed})`, 'simulated seconds', series));
+    const title = scripted ? `Share of live Nodes with a route (${scenario.name}, seed ${args.seed})` : `Share of Nodes with a route (${scenario.name}, seed ${args.seed})`;
+    writeFileSync(args.svg, shareChart(title, scripted ? 'simulated minutes' : 'simulated seconds', series, marks));
     process.stdout.write(`# wrote ${args.svg}\n`);
   }
 }

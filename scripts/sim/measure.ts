@@ -1,8 +1,11 @@
 // What a run measured, as `name=value unit` figures: the same lines a bench prints.
 
 import { reachableExits } from '../../src/neighborhood/routes.js';
+import type { Collusion } from './hostile.js';
 import type { SimNetwork } from './network.js';
 import type { SimNode } from './node.js';
+import type { Probe } from './probe.js';
+import type { Cut, Laid } from './script.js';
 
 export interface Figure {
   name: string;
@@ -16,11 +19,11 @@ export interface Joined {
   at: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   return sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 }
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+export const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Mean, minimum and maximum of a per-Node quantity. */
 function spread(name: string, xs: number[], unit: string): Figure[] {
@@ -52,6 +55,73 @@ export function figures(joined: readonly Joined[], net: SimNetwork, minHops: num
     ...spread('exits_reachable_per_node', joined.map((j) => reachableExits(j.node.neighborhood.db, j.node.key, minHops).size), 'Nodes'),
     ...spread('records_per_node', joined.map((j) => j.node.neighborhood.db.size()), 'records'),
     { name: 'offences', value: joined.reduce((a, j) => a + j.node.offences, 0), unit: 'offences' },
+  ];
+}
+
+/** The last, least and mean value of one probe quantity over the script. */
+function overTime(name: string, probes: readonly Probe[], of: (p: Probe) => number, unit: string): Figure[] {
+  const xs = probes.map(of).filter((x) => !Number.isNaN(x));
+  if (xs.length === 0) return [];
+  return [
+    { name: `${name}_end`, value: xs[xs.length - 1] as number, unit },
+    { name: `${name}_min`, value: Math.min(...xs), unit },
+    { name: `${name}_mean`, value: mean(xs), unit },
+  ];
+}
+
+/**
+ * How long after a cut healed the probes got back to where they were before it: the share of live Nodes with a
+ * working route back within 2 points of it, and the share whose working route crosses the cut back to 80 % of it.
+ */
+function healFigures(probes: readonly Probe[], cut: Cut): Figure[] {
+  const before = probes.filter((p) => p.s * 1000 <= cut.fromMs).at(-1);
+  const during = probes.filter((p) => p.s * 1000 > cut.fromMs && p.s * 1000 <= cut.toMs);
+  const after = probes.filter((p) => p.s * 1000 > cut.toMs);
+  if (!before) return [];
+  const back = (ok: (p: Probe) => boolean): number => {
+    const p = after.find(ok);
+    return p ? p.s - cut.toMs / 1000 : NaN;
+  };
+  return [
+    { name: 'cut_nodes', value: cut.side.size, unit: 'Nodes' },
+    { name: 'route_works_before_cut', value: before.works, unit: 'share' },
+    { name: 'route_across_before_cut', value: before.across, unit: 'share' },
+    { name: 'route_works_during_cut_min', value: Math.min(...during.map((p) => p.works)), unit: 'share' },
+    { name: 'route_across_during_cut_end', value: during.at(-1)?.across ?? NaN, unit: 'share' },
+    { name: 'heal_routes_s', value: back((p) => p.works >= before.works - 0.02), unit: 's' },
+    { name: 'heal_across_s', value: back((p) => p.across >= 0.8 * before.across), unit: 's' },
+  ];
+}
+
+/** Route success, length and choice over the script, what the script did, and heal times of its cuts. */
+export function probeFigures(probes: readonly Probe[], laid: Laid): Figure[] {
+  if (probes.length === 0) return [];
+  return [
+    ...overTime('route_found_share', probes, (p) => p.found, 'share'),
+    ...overTime('route_works_share', probes, (p) => p.works, 'share'),
+    ...overTime('route_latency_mean', probes, (p) => p.latencyMs, 'ms'),
+    ...overTime('route_latency_p95', probes, (p) => p.latencyP95Ms, 'ms'),
+    ...overTime('exits_per_node', probes, (p) => p.exits, 'Nodes'),
+    ...overTime('relays_per_node', probes, (p) => p.relays, 'Nodes'),
+    ...overTime('route_across_share', probes, (p) => p.across, 'share'),
+    ...overTime('hostile_touch_share', probes, (p) => p.hostileTouch, 'share'),
+    ...Object.entries(laid.tally).map(([k, v]) => ({ name: `script_${k}`, value: v, unit: 'events' })),
+    ...laid.cuts.flatMap((c) => healFigures(probes, c)),
+  ];
+}
+
+/** The hostile Nodes' place: how many, and how much of the victim's neighborhood they hold. */
+export function hostileFigures(live: readonly Joined[], victim: Joined, collusion: Collusion): Figure[] {
+  const db = victim.node.neighborhood.db;
+  const half = db.halfNeighbors(victim.node.key);
+  const full = db.fullNeighbors(victim.node.key);
+  const share = (keys: readonly string[]): number => (keys.length === 0 ? NaN : keys.filter((k) => collusion.has(k)).length / keys.length);
+  return [
+    { name: 'hostile_nodes', value: live.filter((j) => collusion.has(j.node.key)).length, unit: 'Nodes' },
+    { name: 'victim_neighbors', value: half.length, unit: 'Nodes' },
+    { name: 'victim_hostile_neighbor_share', value: share(half), unit: 'share' },
+    { name: 'victim_full_neighbors', value: full.length, unit: 'Nodes' },
+    { name: 'victim_hostile_full_neighbor_share', value: share(full), unit: 'share' },
   ];
 }
 

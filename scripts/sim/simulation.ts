@@ -1,21 +1,24 @@
-// One run: N virtual Nodes joining as the scenario says, over the simulated links and clock, measured at the end.
+// One run: N virtual Nodes joining as the scenario says, over the simulated links and clock, then the scenario's
+// script (churn, a partition) with every live Node's route looked at now and then, measured at the end.
 // Everything random comes from the seed, so a seed's run is the same event for event (its log hash says so).
 
 import { createHash } from 'node:crypto';
-import { importIdentity } from '../../src/crypto/index.js';
 import { Engine } from './engine.js';
-import { type Figure, type Joined, figures } from './measure.js';
+import { Collusion, ECLIPSE_EVERY_MS } from './hostile.js';
+import { type Figure, figures, hostileFigures, probeFigures } from './measure.js';
 import { DEFAULT_LINK_MODEL, type LinkModel, SimNetwork } from './network.js';
-import { SimNode, type Target } from './node.js';
+import { CHAIN_ID, Population } from './population.js';
+import { type Probe, probe } from './probe.js';
 import { Random } from './random.js';
+import { layOut } from './script.js';
 import { SignatureMemo } from './signatures.js';
 import type { Scenario } from './scenarios.js';
 
 /** 2023-11-14T22:13:20Z: any fixed start will do; record versions start at it. */
 const START_MS = 1_700_000_000_000;
-const CHAIN_ID = 2;
-/** Events a run may take per Node before it is declared a storm. */
-const EVENTS_PER_NODE = 20_000;
+/** Events a run may take per Node and simulated hour before it is declared a storm. */
+const EVENTS_PER_NODE_HOUR = 20_000;
+const HOUR_MS = 3_600_000;
 
 export interface RunOptions {
   nodes: number;
@@ -26,8 +29,12 @@ export interface RunOptions {
 
 export interface RunResult {
   figures: Figure[];
-  /** Elapsed s → share of all N Nodes that have reached RouteFound. */
+  /** While the network grows: elapsed s → share of all N Nodes that have reached RouteFound. */
   curve: { s: number; share: number }[];
+  /** During the script: every live Node's route, now and then. */
+  probes: Probe[];
+  /** Moments of the script to mark on a chart. */
+  marks: { s: number; label: string }[];
   /** sha256 of every link event, record and dial in order. */
   logHash: string;
   events: number;
@@ -35,7 +42,13 @@ export interface RunResult {
   signatureChecks: number;
 }
 
-const ipOf = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) + 1}`;
+/** Runs `f` every `ms` of simulated time from now on. */
+function every(engine: Engine, ms: number, f: () => void): void {
+  engine.after(ms, () => {
+    f();
+    every(engine, ms, f);
+  });
+}
 
 export async function simulate(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
@@ -43,50 +56,57 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
   const keys = new Random(random.u32());
   const latencies = new Random(random.u32());
   const timers = new Random(random.u32());
-  const engine = new Engine(START_MS, EVENTS_PER_NODE * o.nodes);
+  const scriptMs = sc.script.reduce((sum, s) => sum + s.ms, 0);
+  const hours = Math.max(1, Math.ceil((sc.settleMs + scriptMs) / HOUR_MS));
+  const engine = new Engine(START_MS, EVENTS_PER_NODE_HOUR * o.nodes * hours);
   const log = createHash('sha256');
   const net = new SimNetwork(engine, latencies, o.link ?? DEFAULT_LINK_MODEL, (line) => log.update(`${line}\n`));
   const signatures = new SignatureMemo();
-  const jitter = (): number => timers.next();
   const failed: unknown[] = [];
-  const joined: Joined[] = [];
-  const introducers: Target[] = []; // the pool joining Nodes get descriptors from
+  const collusion = sc.hostile ? new Collusion(CHAIN_ID, sc.hostile.clique) : undefined;
+  const population = new Population({ scenario: sc, engine, net, signatures, random, keys, jitter: () => timers.next(), failed, ...(collusion ? { collusion } : {}) });
   let joinAt = 0;
   for (let i = 0; i < o.nodes; i++) {
-    const identity = importIdentity(`${keys.bytes(32).toString('base64url')},${keys.bytes(32).toString('base64url')}`);
-    const introducer = i < sc.introducers;
-    const accepts = introducer || random.next() >= sc.natShare;
-    const initial = introducer ? [...introducers] : pick(random, introducers, sc.descriptorsPerNode);
-    // Rate packs vary a little, so the cheapest route is a choice and not a tie broken by key.
-    const rate = (base: bigint): bigint => base + BigInt(random.below(100));
-    const node = new SimNode({
-      identity, ip: ipOf(i), accepts, initial, chainId: CHAIN_ID, minHops: sc.minHops, engine, net, random: jitter, signatures,
-      ratePack: { routingByteRate: rate(100n), routingServiceRate: rate(1000n), exitByteRate: rate(200n), exitServiceRate: rate(2000n) },
-    });
-    if (introducer || (accepts && sc.descriptorsFrom === 'earlier')) introducers.push({ ip: node.ip, x25519: node.key.slice(0, 64) });
-    else joinAt += -Math.log(1 - random.next()) * sc.meanJoinGapMs;
-    const at = Math.round(joinAt);
-    engine.after(at, () => void node.start().catch((e: unknown) => failed.push(e)));
-    joined.push({ node, at });
+    const { member, pooled } = population.spawn(i < sc.introducers);
+    // As the first slice laid joins out (docs/SIMULATION.md, 'Limits'): the time moves on only after a Node that
+    // does not join the pool, so Nodes given out as descriptors join together with the one before them.
+    if (!pooled) joinAt += -Math.log(1 - random.next()) * sc.meanJoinGapMs;
+    population.start(member, Math.round(joinAt));
   }
-  const curve: RunResult['curve'] = [];
-  const routed = (): number => joined.filter((j) => j.node.routeFoundAt !== undefined).length;
-  const lastJoin = joined[joined.length - 1]?.at ?? 0;
-  const end = lastJoin + sc.settleMs;
-  for (let t = 0; t <= end; t += sc.sampleMs) {
+  const victim = population.victim;
+  if (collusion && sc.hostile?.eclipse && victim) {
+    const colluders = population.members.filter((m) => m.hostile).map((m) => m.node);
+    every(engine, ECLIPSE_EVERY_MS, () => collusion.pressure(victim.node, colluders));
+  }
+  const run = async (t: number): Promise<void> => {
     await engine.run(t);
     if (failed.length > 0) throw failed[0];
+  };
+  const curve: RunResult['curve'] = [];
+  const routed = (): number => population.members.filter((m) => m.node.routeFoundAt !== undefined).length;
+  const lastJoin = Math.round(joinAt);
+  const grown = lastJoin + sc.settleMs;
+  for (let t = 0; t <= grown; t += sc.sampleMs) {
+    await run(t);
     const share = routed() / o.nodes;
     curve.push({ s: t / 1000, share });
-    if (share === 1 && t >= lastJoin) break;
+    if (sc.script.length === 0 && share === 1 && t >= lastJoin) break;
   }
-  return { figures: figures(joined, net, sc.minHops, engine.elapsed()), curve, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks };
-}
-
-/** `n` distinct items, in a random order. */
-function pick<T>(random: Random, from: readonly T[], n: number): T[] {
-  const rest = [...from];
-  const out: T[] = [];
-  while (out.length < n && rest.length > 0) out.push(...rest.splice(random.below(rest.length), 1));
-  return out;
+  const laid = layOut(sc.script, { engine, net, population, random, nodes: o.nodes });
+  const probes: Probe[] = [];
+  const hostile = collusion ? (k: string): boolean => collusion.has(k) : undefined;
+  const side = laid.cuts[0]?.side;
+  for (let t = grown; sc.script.length > 0 && t <= laid.endMs; t += sc.probeMs) {
+    await run(t);
+    const live = population.live().map((m) => m.node);
+    probes.push(probe(live, net, t, { minHops: sc.minHops, choices: laid.cuts.length === 0, ...(hostile ? { hostile } : {}), ...(side ? { side } : {}) }));
+  }
+  return {
+    figures: [
+      ...figures(population.live(), net, sc.minHops, engine.elapsed()),
+      ...probeFigures(probes, laid),
+      ...(collusion && victim ? hostileFigures(population.live(), victim, collusion) : []),
+    ],
+    curve, probes, marks: laid.marks, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks,
+  };
 }

@@ -1,4 +1,5 @@
-// A tiny SVG line chart: one curve per series over a shared x axis, y from 0 to 1 (a share).
+// A tiny SVG line chart: one curve per series over a shared x axis, y from 0 to 1 (a share), and dashed vertical
+// lines at marked moments (a cut, its heal).
 
 export interface Series {
   label: string;
@@ -10,7 +11,12 @@ const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df'];
 
 const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function shareChart(title: string, xLabel: string, series: readonly Series[]): string {
+export interface Mark {
+  x: number;
+  label: string;
+}
+
+export function shareChart(title: string, xLabel: string, series: readonly Series[], marks: readonly Mark[] = []): string {
   const xMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.x)));
   const w = BOX.width - BOX.left - BOX.right;
   const h = BOX.height - BOX.top - BOX.bottom;
@@ -30,11 +36,16 @@ export function shareChart(title: string, xLabel: string, series: readonly Serie
     out.push(`<text x="${x(v)}" y="${BOX.height - BOX.bottom + 16}" text-anchor="middle">${Math.round(v)}</text>`);
   }
   out.push(`<text x="${BOX.left + w / 2}" y="${BOX.height - 8}" text-anchor="middle">${esc(xLabel)}</text>`);
+  for (const m of marks) {
+    out.push(`<line x1="${x(m.x)}" x2="${x(m.x)}" y1="${y(1)}" y2="${y(0)}" stroke="#888" stroke-dasharray="4 3"/>`);
+    out.push(`<text x="${(Number(x(m.x)) + 4).toFixed(1)}" y="${(Number(y(0)) - 6).toFixed(1)}" fill="#555">${esc(m.label)}</text>`);
+  }
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length] as string;
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${x(p.x)},${y(p.y)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.top + 16 + 16 * i}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
+    // Bottom right, above the axis: the curves are shares that rise, so they are high there, seldom low.
+    out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.height - BOX.bottom - 8 - 16 * (series.length - 1 - i)}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
