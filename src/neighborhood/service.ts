@@ -340,9 +340,10 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, gossipCodec.encode(records));
   }
 
-  /** Standard Gossip to every half-neighbor, dialing those not linked. */
-  private gossipAll(): void {
+  /** Standard Gossip to every half-neighbor but `skip`, dialing those not linked. */
+  private gossipAll(skip?: string): void {
     for (const n of this.neighbors) {
+      if (n === skip) continue;
       if (this.peers.isLinked(n)) {
         this.sendGossip(n, gossipFor(this.db, n, GOSSIP_BYTES));
         continue;
@@ -512,13 +513,15 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       const at = this.dialed.get(k);
       if (at) this.db.learnAddress(k, at);
     }
-    for (const k of d.addNeighbors) this.setNeighbor(k, true);
+    let reSigned = false;
+    for (const k of d.addNeighbors) reSigned = this.setNeighbor(k, true) || reSigned;
     if (d.reply) this.reply(peer, d.reply);
     if (d.passTarget !== undefined) this.rememberPass(d.passTarget, now);
     if (d.debut?.address.ports[0] !== undefined) {
       void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.hops);
     }
-    if (d.broadcast) this.gossipAll();
+    // With our own record as it was, all that changed came from the source's Gossip: it has it already.
+    if (d.broadcast) this.gossipAll(!reSigned ? peer : undefined);
     this.review();
   }
 
