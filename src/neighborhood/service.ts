@@ -17,7 +17,7 @@ import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
 import { type PeerLinks, Peers, type PeersOptions } from './peers.js';
 import { debutGossip, gossipFor, introductionGossip, passGossip } from './producer.js';
 import { type RedialTarget, Redialer } from './redial.js';
-import { AwaitedDebuts } from './walk.js';
+import { AwaitedDebuts, type Walk, startWalk } from './walk.js';
 import { type RoundTrip, findRoundTrip } from './routes.js';
 import { type CountryLookup, type ExitReport, Exits } from './exits.js';
 import { describeExitLocation } from './exit-countries.js';
@@ -355,8 +355,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     }
   }
 
-  /** Links to a Node and sends it our Debut, `hops` Passes into a walk (walk.ts); true when the link came up. */
-  private async debutTo(t: RedialTarget, hops = 0): Promise<boolean> {
+  /** Links to a Node and sends it our Debut, a step of `walk` (walk.ts); true when the link came up. */
+  private async debutTo(t: RedialTarget, walk: Walk = startWalk(t.ip)): Promise<boolean> {
     try {
       const peer = await this.peers.dial(t.ip, t.port, t.x25519);
       // Our own dial proved where it listens: its address need not wait for its Gossip to reveal it.
@@ -364,7 +364,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       this.db.learnAddress(peer, { ip: t.ip, ports: [t.port] });
       this.o.log.debug(`Debut to ${shortKey(peer)} at ${t.ip}:${t.port}`);
       this.sendGossip(peer, debutGossip(this.db));
-      this.awaited.sent(peer, hops, this.clock.now());
+      this.awaited.sent(peer, walk, this.clock.now());
       return true;
     } catch (e) {
       this.o.log.debug(`Cannot reach ${t.ip}:${t.port}: ${describeError(e)}`);
@@ -480,7 +480,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   private gossipIn(peer: string, body: Buffer, ip: string): void {
-    const walkHops = this.awaited.answered(peer, this.clock.now());
+    const walk = this.awaited.answered(peer, this.clock.now());
     const d = receiveGossip(body, {
       db: this.db,
       chainId: this.o.chainId,
@@ -492,7 +492,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       ownSeenOnLink: this.ownSeen.has(peer),
       linkedTo: (target) => this.peers.linked().some((k) => this.peers.ipOf(k) === target),
       dialing: (target) => this.peers.dialing(target),
-      ...(walkHops !== undefined ? { walkHops } : {}),
+      ...(walk ? { walk } : {}),
       ...(this.o.openRecord ? { openRecord: this.o.openRecord } : {}),
       random: this.o.random ?? Math.random,
     });
@@ -518,7 +518,11 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (d.reply) this.reply(peer, d.reply);
     if (d.passTarget !== undefined) this.rememberPass(d.passTarget, now);
     if (d.debut?.address.ports[0] !== undefined) {
-      void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.hops);
+      void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.walk);
+    }
+    if (d.debutAgain) {
+      this.sendGossip(peer, debutGossip(this.db));
+      this.awaited.sent(peer, d.debutAgain, now);
     }
     // With our own record as it was, all that changed came from the source's Gossip: it has it already.
     if (d.broadcast) this.gossipAll(!reSigned ? peer : undefined);

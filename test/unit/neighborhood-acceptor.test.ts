@@ -129,28 +129,36 @@ test('Pass: re-Debut to the target and remember it; the same address again withi
   assert.equal(run(pass, ctx(db, b, { dialing: (ip) => ip === target.ip })).debut, undefined);
 });
 
-test('Pass answering our Debut while we have no neighbor: the walk goes on past Nodes it met, and ends after MAX_WALK_HOPS', () => {
+test('Pass answering our Debut while we have no neighbor: the walk goes on, asks again where it led back, and ends after MAX_WALK_HOPS', () => {
   const db = database(me, [], []);
   const b = testNode();
   const target = testNode();
   const pass = [opened(target, { address: true })];
-  // Met within the minute and linked still: MASQ would call it a loop; our walk goes on, one Pass further.
+  // Met within the minute and linked still, but not on this walk: MASQ would call it a loop; our walk goes on.
   const met = { passTargets: new Map([[target.ip, 100_000 - 10_000]]), linkedTo: (ip: string) => ip === target.ip };
-  const d = run(pass, ctx(db, b, { ...met, walkHops: 3 }));
+  const walk = { hops: 3, visited: ['10.1.1.1', b.ip] };
+  const d = run(pass, ctx(db, b, { ...met, walk }));
+  assert.deepEqual(d.debut?.walk, { hops: 4, visited: ['10.1.1.1', b.ip, target.ip] });
   assert.equal(d.debut?.address.ip, target.ip);
-  assert.equal(d.debut?.hops, 4);
   assert.equal(d.passTarget, target.ip);
-  // Bounded: a Node passing us in circles (or two Nodes passing us to each other) end the walk after MAX_WALK_HOPS.
-  const spent = run(pass, ctx(db, b, { ...met, walkHops: MAX_WALK_HOPS }));
-  assert.equal(spent.debut, undefined);
-  assert.match(spent.note ?? '', /walk ended after 16 Passes/);
+  // Back to where this walk has been: the source is asked again, one step further, instead.
+  const back = run(pass, ctx(db, b, { walk: { hops: 3, visited: [target.ip, b.ip] } }));
+  assert.equal(back.debut, undefined);
+  assert.deepEqual(back.debutAgain, { hops: 4, visited: [target.ip, b.ip] });
+  // Bounded: Nodes passing us in circles, or asked again and again, end the walk after MAX_WALK_HOPS steps.
+  for (const visited of [[b.ip], [target.ip, b.ip]]) {
+    const spent = run(pass, ctx(db, b, { ...met, walk: { hops: MAX_WALK_HOPS, visited } }));
+    assert.equal(spent.debut, undefined);
+    assert.equal(spent.debutAgain, undefined);
+    assert.match(spent.note ?? '', new RegExp(`walk ended after ${MAX_WALK_HOPS} Passes`));
+  }
   // Never to ourselves, nor where a dial is under way.
-  assert.equal(run(pass, ctx(db, b, { walkHops: 0, dialing: (ip) => ip === target.ip })).debut, undefined);
-  assert.equal(run([opened(me, { address: { ip: '10.7.7.7', ports: [5000] } })], ctx(db, b, { walkHops: 0 })).debut, undefined);
+  assert.equal(run(pass, ctx(db, b, { walk, dialing: (ip) => ip === target.ip })).debut, undefined);
+  assert.equal(run([opened(me, { address: { ip: '10.7.7.7', ports: [5000] } })], ctx(db, b, { walk })).debut, undefined);
   // With a neighbor in the mesh we are joined: a Pass is followed as MASQ follows it.
   const joined = neighborhood(1).db;
-  assert.equal(run(pass, ctx(joined, b, { ...met, walkHops: 3 })).debut, undefined);
-  assert.equal(run(pass, ctx(joined, b, { walkHops: 3 })).debut?.hops, 4);
+  assert.equal(run(pass, ctx(joined, b, { ...met, walk })).debut, undefined);
+  assert.equal(run(pass, ctx(joined, b, { walk })).debut?.address.ip, target.ip);
 });
 
 test('Introduction: introducer becomes a half-neighbor and we Debut to the introducee; ignored at five neighbors', () => {
@@ -162,7 +170,7 @@ test('Introduction: introducer becomes a half-neighbor and we Debut to the intro
   assert.deepEqual(keysStored(d), [b.key]);
   assert.deepEqual(d.addNeighbors, [b.key]);
   assert.equal(d.debut?.key.toString('hex'), c.key);
-  assert.equal(d.debut?.hops, 0, 'an Introduction starts a walk');
+  assert.deepEqual(d.debut?.walk, { hops: 0, visited: [c.ip] }, 'an Introduction starts a walk');
   const full = run(gossip, ctx(neighborhood(MAX_DEGREE).db, b));
   assert.equal(full.kind, 'introduction');
   assert.deepEqual(full.addNeighbors, []);

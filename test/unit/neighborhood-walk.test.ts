@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { type PassChoice, ROOM_LOOKAHEAD, passTarget, roomDistance } from '../../src/neighborhood/pass-target.js';
-import { ANSWER_WINDOW_MS, AwaitedDebuts, MAX_AWAITED } from '../../src/neighborhood/walk.js';
+import { ANSWER_WINDOW_MS, AwaitedDebuts, MAX_AWAITED, type Walk, startWalk } from '../../src/neighborhood/walk.js';
 import { type TestNode, database, opened, testNode } from '../helpers/neighborhood.js';
 
 const me = testNode();
@@ -56,26 +56,29 @@ test('pass target: the nearest to room, then the least connected; among equals a
   assert.equal(passTarget({ ...blind, candidates: [], random: () => 0 }), undefined);
 });
 
+const walk = (hops: number): Walk => ({ hops, visited: [`10.0.9.${hops}`] });
+
 test('awaited Debuts: a Gossip answers our Debut once, within the window; a link going down forgets it', () => {
   const w = new AwaitedDebuts();
-  w.sent('p', 3, 1000);
-  assert.equal(w.answered('p', 2000), 3);
+  w.sent('p', walk(3), 1000);
+  assert.deepEqual(w.answered('p', 2000), walk(3));
   assert.equal(w.answered('p', 2000), undefined, 'one answer per Debut: more Passes from it are nobody\'s walk');
-  w.sent('q', 1, 0);
+  w.sent('q', walk(1), 0);
   assert.equal(w.answered('q', ANSWER_WINDOW_MS), undefined, 'too late to be an answer');
-  w.sent('r', 2, 0);
+  w.sent('r', walk(2), 0);
   w.forget('r');
   assert.equal(w.answered('r', 1), undefined);
-  // Two walks reaching one Node count as the longer, so neither gets more Passes than its bound.
-  w.sent('s', 5, 0);
-  w.sent('s', 2, 10);
-  assert.equal(w.answered('s', 20), 5);
+  // Two walks reaching one Node count as the longer, so neither gets more steps than its bound.
+  w.sent('s', walk(5), 0);
+  w.sent('s', walk(2), 10);
+  assert.deepEqual(w.answered('s', 20), walk(5));
+  assert.deepEqual(startWalk('10.0.0.9'), { hops: 0, visited: ['10.0.0.9'] });
 });
 
 test('awaited Debuts: bounded; the oldest is forgotten first', () => {
   const w = new AwaitedDebuts();
-  for (let i = 0; i <= MAX_AWAITED; i++) w.sent(`p${i}`, i, i);
+  for (let i = 0; i <= MAX_AWAITED; i++) w.sent(`p${i}`, walk(i), i);
   assert.equal(w.answered('p0', MAX_AWAITED + 1), undefined);
-  assert.equal(w.answered('p1', MAX_AWAITED + 1), 1);
-  assert.equal(w.answered(`p${MAX_AWAITED}`, MAX_AWAITED + 1), MAX_AWAITED);
+  assert.deepEqual(w.answered('p1', MAX_AWAITED + 1), walk(1));
+  assert.deepEqual(w.answered(`p${MAX_AWAITED}`, MAX_AWAITED + 1), walk(MAX_AWAITED));
 });
