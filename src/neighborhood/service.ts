@@ -363,13 +363,18 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       this.dialed.set(peer, { ip: t.ip, ports: [t.port] });
       this.db.learnAddress(peer, { ip: t.ip, ports: [t.port] });
       this.o.log.debug(`Debut to ${shortKey(peer)} at ${t.ip}:${t.port}`);
-      this.sendGossip(peer, debutGossip(this.db));
-      this.awaited.sent(peer, walk, this.clock.now());
+      this.sendDebut(peer, walk);
       return true;
     } catch (e) {
       this.o.log.debug(`Cannot reach ${t.ip}:${t.port}: ${describeError(e)}`);
       return false;
     }
+  }
+
+  /** Our Debut over the link to `peer`, whose answer goes on with `walk`. */
+  private sendDebut(peer: string, walk: Walk): void {
+    this.sendGossip(peer, debutGossip(this.db));
+    this.awaited.sent(peer, walk, this.clock.now());
   }
 
   private reply(peer: string, r: Reply): void {
@@ -520,10 +525,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (d.debut?.address.ports[0] !== undefined) {
       void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.walk);
     }
-    if (d.debutAgain) {
-      this.sendGossip(peer, debutGossip(this.db));
-      this.awaited.sent(peer, d.debutAgain, now);
-    }
+    if (d.debutAgain) this.sendDebut(peer, d.debutAgain);
     // With our own record as it was, all that changed came from the source's Gossip: it has it already.
     if (d.broadcast) this.gossipAll(!reSigned ? peer : undefined);
     this.review();
