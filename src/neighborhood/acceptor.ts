@@ -7,6 +7,8 @@ import type { Offence } from './bans.js';
 import { type NeighborhoodDatabase, keyOf, sameRates } from './database.js';
 import type { GossipFailure } from './gossip-failure.js';
 import { type GossipKind, classifyGossip } from './gossip-kind.js';
+import { passTarget } from './pass-target.js';
+import { MAX_WALK_HOPS, type Walk, startWalk } from './walk.js';
 
 /** Most half-neighbors a Node keeps (MASQ's MAX_DEGREE). */
 export const MAX_DEGREE = 5;
@@ -37,10 +39,16 @@ export interface AcceptorContext {
   passTargets: ReadonlyMap<string, number>;
   /** The source already sent its own record on this link: an older one after that is stale, not a restart. */
   ownSeenOnLink: boolean;
-  /** Whether we are linked or dialing to this IP already (a Pass there would loop). */
-  busy(ip: string): boolean;
+  /** Whether we are linked to this IP already (a Pass there, not answering our Debut, would loop). */
+  linkedTo(ip: string): boolean;
+  /** Whether we are dialing this IP (we Debut there once the link is up). */
+  dialing(ip: string): boolean;
+  /** The Gossip answers a Debut we sent the source: the walk that reached it (walk.ts). */
+  walk?: Walk;
   /** Decodes a record and checks its signature; openRecord by default (the simulator shares checks among its Nodes). */
   openRecord?: typeof openRecord;
+  /** Draws in [0, 1): which of equally good Nodes a full Node passes a debutant to. */
+  random(): number;
 }
 
 export type Reply =
@@ -56,8 +64,10 @@ export interface Decision {
   /** Keys to make our half-neighbors. */
   addNeighbors: string[];
   reply?: Reply;
-  /** Send our Debut to this Node (dialing it). */
-  debut?: { key: Buffer; address: NodeAddress };
+  /** Send our Debut to this Node (dialing it), going on with `walk`. */
+  debut?: { key: Buffer; address: NodeAddress; walk: Walk };
+  /** Send our Debut to the source again, going on with `walk`: its Pass led back to where the walk had been. */
+  debutAgain?: Walk;
   /** Remember this IP as a pass target. */
   passTarget?: string;
   /** Our database changed: send Standard Gossip to our neighbors. */
@@ -157,16 +167,32 @@ function debut(node: Opened, ctx: AcceptorContext): Decision {
     const introducee = leastConnected(db, full.filter((k) => k !== key && !theirs.has(k)));
     return { ...accepted, reply: introducee ? { kind: 'introduction', introducee } : { kind: 'debutBack' } };
   }
-  const target = leastConnected(db, ours.filter((k) => !theirs.has(k) && reachable(db, k)));
+  const target = passTarget({
+    db,
+    candidates: ours.filter((k) => !theirs.has(k) && reachable(db, k)),
+    avoid: new Set([root, key, ...theirs]),
+    hasRoom: (k) => degree(db, k) < MAX_DEGREE && db.get(k)?.record.acceptsConnections === true,
+    passable: (k) => db.get(k)?.record.acceptsConnections === true,
+    random: ctx.random,
+  });
   return { ...nothing('debut'), reply: target ? { kind: 'pass', target } : { kind: 'failure', reason: 'NoSuitableNeighbors' } };
 }
 
 function pass(target: Opened, address: NodeAddress, ctx: AcceptorContext): Decision {
-  const last = ctx.passTargets.get(address.ip);
-  if ((last !== undefined && ctx.now - last < PASS_MEMORY_MS) || ctx.busy(address.ip) || keyOf(target.record.publicKey) === ctx.db.rootKey) {
-    return nothing('pass', `PassLoopFound: already tried ${address.ip}`);
+  const walk = ctx.walk ?? startWalk(ctx.source.ip);
+  const follow: Decision = { ...nothing('pass'), debut: { key: target.record.publicKey, address, walk: { hops: walk.hops + 1, visited: [...walk.visited, address.ip] } }, passTarget: address.ip };
+  if (keyOf(target.record.publicKey) === ctx.db.rootKey || ctx.dialing(address.ip)) return nothing('pass', `PassLoopFound: already trying ${address.ip}`);
+  // The answer to our own Debut while we have no way into the mesh: the walk goes on until its hops are spent. A
+  // Pass back to where it has been asks the source again instead (it picks among equals at random), so the walk
+  // keeps moving on rather than to and fro.
+  if (ctx.walk !== undefined && meshNeighbors(ctx.db).length === 0) {
+    if (walk.hops >= MAX_WALK_HOPS) return nothing('pass', `the walk ended after ${walk.hops} Passes`);
+    return walk.visited.includes(address.ip) ? { ...nothing('pass'), debutAgain: { hops: walk.hops + 1, visited: walk.visited } } : follow;
   }
-  return { ...nothing('pass'), debut: { key: target.record.publicKey, address }, passTarget: address.ip };
+  // A Pass nobody asked for (a neighbor's Introduction by Pass, or anyone's) is followed as MASQ follows it.
+  const last = ctx.passTargets.get(address.ip);
+  if ((last !== undefined && ctx.now - last < PASS_MEMORY_MS) || ctx.linkedTo(address.ip)) return nothing('pass', `PassLoopFound: already tried ${address.ip}`);
+  return follow;
 }
 
 function introduction(records: readonly Opened[], introducer: NodeRecord, introducee: NodeRecord, address: NodeAddress, ctx: AcceptorContext): Decision {
@@ -180,7 +206,7 @@ function introduction(records: readonly Opened[], introducer: NodeRecord, introd
     ...nothing('introduction'),
     store: result.store ? [result.store] : [],
     addNeighbors: db.halfNeighbors(db.rootKey).includes(key) ? [] : [key],
-    debut: { key: introducee.publicKey, address },
+    debut: { key: introducee.publicKey, address, walk: startWalk(address.ip) },
     broadcast: true,
   };
 }

@@ -17,6 +17,7 @@ import { decodeGossipFailure, encodeGossipFailure } from './gossip-failure.js';
 import { type PeerLinks, Peers, type PeersOptions } from './peers.js';
 import { debutGossip, gossipFor, introductionGossip, passGossip } from './producer.js';
 import { type RedialTarget, Redialer } from './redial.js';
+import { AwaitedDebuts, type Walk, startWalk } from './walk.js';
 import { type RoundTrip, findRoundTrip } from './routes.js';
 import { type CountryLookup, type ExitReport, Exits } from './exits.js';
 import { describeExitLocation } from './exit-countries.js';
@@ -61,7 +62,7 @@ export interface NeighborhoodOptions {
   makePeers?(o: PeersOptions): PeerLinks;
   /** The cull, upkeep and redial timers; BACKGROUND_TIMERS by default. */
   timers?: Timers;
-  /** The redial jitter; Math.random by default. */
+  /** The redial jitter and the choice among equally good Pass targets; Math.random by default. */
   random?: () => number;
   /** Decodes a Gossip record and checks its signature; openRecord by default. */
   openRecord?: typeof openRecord;
@@ -104,6 +105,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly redial: Redialer;
   private readonly neighbors = new Set<string>();
   private readonly passTargets = new Map<string, number>();
+  private readonly awaited = new AwaitedDebuts();
   /** Where we dialed each linked peer (at most one entry per link). */
   private readonly dialed = new Map<string, NodeAddress>();
   /** Peers that sent their own record on their current link. */
@@ -338,9 +340,10 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, gossipCodec.encode(records));
   }
 
-  /** Standard Gossip to every half-neighbor, dialing those not linked. */
-  private gossipAll(): void {
+  /** Standard Gossip to every half-neighbor but `skip`, dialing those not linked. */
+  private gossipAll(skip?: string): void {
     for (const n of this.neighbors) {
+      if (n === skip) continue;
       if (this.peers.isLinked(n)) {
         this.sendGossip(n, gossipFor(this.db, n, GOSSIP_BYTES));
         continue;
@@ -352,20 +355,26 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     }
   }
 
-  /** Links to a Node and sends it our Debut; true when the link came up. */
-  private async debutTo(t: RedialTarget): Promise<boolean> {
+  /** Links to a Node and sends it our Debut, a step of `walk` (walk.ts); true when the link came up. */
+  private async debutTo(t: RedialTarget, walk: Walk = startWalk(t.ip)): Promise<boolean> {
     try {
       const peer = await this.peers.dial(t.ip, t.port, t.x25519);
       // Our own dial proved where it listens: its address need not wait for its Gossip to reveal it.
       this.dialed.set(peer, { ip: t.ip, ports: [t.port] });
       this.db.learnAddress(peer, { ip: t.ip, ports: [t.port] });
       this.o.log.debug(`Debut to ${shortKey(peer)} at ${t.ip}:${t.port}`);
-      this.sendGossip(peer, debutGossip(this.db));
+      this.sendDebut(peer, walk);
       return true;
     } catch (e) {
       this.o.log.debug(`Cannot reach ${t.ip}:${t.port}: ${describeError(e)}`);
       return false;
     }
+  }
+
+  /** Our Debut over the link to `peer`, whose answer goes on with `walk`. */
+  private sendDebut(peer: string, walk: Walk): void {
+    this.sendGossip(peer, debutGossip(this.db));
+    this.awaited.sent(peer, walk, this.clock.now());
   }
 
   private reply(peer: string, r: Reply): void {
@@ -399,6 +408,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
 
   private linkDown(peer: string): void {
     this.ownSeen.delete(peer);
+    this.awaited.forget(peer);
     this.dialed.delete(peer);
     const a = this.db.get(peer)?.address;
     const wasNeighbor = this.setNeighbor(peer, false);
@@ -464,6 +474,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       if (e instanceof DecodeError) return this.punish(peer, ip, 'undecodableGossip', e.message);
       throw e;
     }
+    this.awaited.answered(peer, this.clock.now());
     this.o.log.info(`${shortKey(peer)} at ${ip} turned our Debut down: ${reason}`);
     const x = peer.slice(0, 64);
     if (!this.initial.some((i) => i.x25519 === x)) return;
@@ -474,6 +485,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   private gossipIn(peer: string, body: Buffer, ip: string): void {
+    const walk = this.awaited.answered(peer, this.clock.now());
     const d = receiveGossip(body, {
       db: this.db,
       chainId: this.o.chainId,
@@ -483,8 +495,11 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       source: { key: peer, ip },
       passTargets: this.passTargets,
       ownSeenOnLink: this.ownSeen.has(peer),
-      busy: (target) => this.peers.dialing(target) || this.peers.linked().some((k) => this.peers.ipOf(k) === target),
+      linkedTo: (target) => this.peers.linked().some((k) => this.peers.ipOf(k) === target),
+      dialing: (target) => this.peers.dialing(target),
+      ...(walk ? { walk } : {}),
       ...(this.o.openRecord ? { openRecord: this.o.openRecord } : {}),
+      random: this.o.random ?? Math.random,
     });
     this.apply(peer, ip, d);
   }
@@ -503,13 +518,16 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       const at = this.dialed.get(k);
       if (at) this.db.learnAddress(k, at);
     }
-    for (const k of d.addNeighbors) this.setNeighbor(k, true);
+    let reSigned = false;
+    for (const k of d.addNeighbors) reSigned = this.setNeighbor(k, true) || reSigned;
     if (d.reply) this.reply(peer, d.reply);
     if (d.passTarget !== undefined) this.rememberPass(d.passTarget, now);
     if (d.debut?.address.ports[0] !== undefined) {
-      void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) });
+      void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.walk);
     }
-    if (d.broadcast) this.gossipAll();
+    if (d.debutAgain) this.sendDebut(peer, d.debutAgain);
+    // With our own record as it was, all that changed came from the source's Gossip: it has it already.
+    if (d.broadcast) this.gossipAll(!reSigned ? peer : undefined);
     this.review();
   }
 

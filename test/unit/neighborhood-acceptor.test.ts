@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type AcceptorContext, type Decision, MAX_DEGREE, type Opened, LEAF_DEGREE, WANTED_DEGREE, decide, introductionsDue, meshNeighbors, receiveGossip } from '../../src/neighborhood/acceptor.js';
+import { MAX_WALK_HOPS } from '../../src/neighborhood/walk.js';
 import type { NeighborhoodDatabase } from '../../src/neighborhood/database.js';
 import { classifyGossip } from '../../src/neighborhood/gossip-kind.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -11,7 +12,7 @@ import { CHAIN_ID, RATES, type TestNode, database, opened, testNode } from '../h
 const me = testNode();
 
 function ctx(db: NeighborhoodDatabase, source: TestNode, more: Partial<AcceptorContext> = {}): AcceptorContext {
-  return { db, chainId: CHAIN_ID, localIp: me.ip, minHops: 3, now: 100_000, source: { key: source.key, ip: source.ip }, passTargets: new Map(), ownSeenOnLink: false, busy: () => false, ...more };
+  return { db, chainId: CHAIN_ID, localIp: me.ip, minHops: 3, now: 100_000, source: { key: source.key, ip: source.ip }, passTargets: new Map(), ownSeenOnLink: false, linkedTo: () => false, dialing: () => false, random: () => 0, ...more };
 }
 
 /** Classifies and decides as the service does, from already opened records. */
@@ -74,6 +75,27 @@ test('Debut to a Node at five neighbors: Pass to its least connected neighbor th
   assert.notEqual((d2.reply as { target: string }).target, others[1]?.key);
 });
 
+test('Debut to a Node at five neighbors, all full: Pass toward the one whose neighbors have room, not back into the full core', () => {
+  // Our five neighbors have five neighbors each. Only the fourth has a neighbor with room (two neighbors); the first
+  // and second list each other, as two full introducers do, the least connected by key MASQ would pass between.
+  const room = testNode();
+  const fulls = Array.from({ length: MAX_DEGREE }, testNode);
+  const fillers = (n: number): TestNode[] => Array.from({ length: n }, testNode);
+  const lists = [[fulls[1] as TestNode, ...fillers(3)], [fulls[0] as TestNode, ...fillers(3)], fillers(4), [room, ...fillers(3)], fillers(4)];
+  const others = fulls.map((o, i) => opened(o, { neighbors: [me, ...(lists[i] as TestNode[])], address: true }));
+  // Every filler is full too; `room` lists the fourth and one more.
+  const full = lists.flat().filter((t) => t !== room && !fulls.includes(t)).map((t) => opened(t, { neighbors: fillers(MAX_DEGREE) }));
+  const db = database(me, fulls, [...others, ...full, opened(room, { neighbors: [fulls[3] as TestNode, testNode()] })]);
+  const a = testNode();
+  for (const r of [0, 0.5, 0.99]) {
+    assert.deepEqual(run([opened(a, { address: true })], ctx(db, a, { random: () => r })).reply, { kind: 'pass', target: fulls[3]?.key }, `random ${r}`);
+  }
+  // No room in sight: any of the five, as the draw says (so walks through a full core spread out).
+  const blind = database(me, fulls, [...others.filter((_, i) => i !== 3), opened(fulls[3] as TestNode, { neighbors: [me, ...fillers(4)], address: true }), ...full]);
+  const targets = new Set([0, 0.2, 0.4, 0.6, 0.8].map((r) => (run([opened(a, { address: true })], ctx(blind, a, { random: () => r })).reply as { target: string }).target));
+  assert.equal(targets.size, MAX_DEGREE);
+});
+
 test('Debut to a full Node whose neighbors the debutant all lists: GossipFailure NoSuitableNeighbors', () => {
   const { others, db } = neighborhood(MAX_DEGREE);
   const a = testNode();
@@ -103,7 +125,40 @@ test('Pass: re-Debut to the target and remember it; the same address again withi
   assert.match(again.note ?? '', /PassLoopFound/);
   const later = run(pass, ctx(db, b, { passTargets: new Map([[target.ip, 100_000 - 61_000]]) }));
   assert.equal(later.debut?.address.ip, target.ip);
-  assert.equal(run(pass, ctx(db, b, { busy: (ip) => ip === target.ip })).debut, undefined);
+  assert.equal(run(pass, ctx(db, b, { linkedTo: (ip) => ip === target.ip })).debut, undefined);
+  assert.equal(run(pass, ctx(db, b, { dialing: (ip) => ip === target.ip })).debut, undefined);
+});
+
+test('Pass answering our Debut while we have no neighbor: the walk goes on, asks again where it led back, and ends after MAX_WALK_HOPS', () => {
+  const db = database(me, [], []);
+  const b = testNode();
+  const target = testNode();
+  const pass = [opened(target, { address: true })];
+  // Met within the minute and linked still, but not on this walk: MASQ would call it a loop; our walk goes on.
+  const met = { passTargets: new Map([[target.ip, 100_000 - 10_000]]), linkedTo: (ip: string) => ip === target.ip };
+  const walk = { hops: 3, visited: ['10.1.1.1', b.ip] };
+  const d = run(pass, ctx(db, b, { ...met, walk }));
+  assert.deepEqual(d.debut?.walk, { hops: 4, visited: ['10.1.1.1', b.ip, target.ip] });
+  assert.equal(d.debut?.address.ip, target.ip);
+  assert.equal(d.passTarget, target.ip);
+  // Back to where this walk has been: the source is asked again, one step further, instead.
+  const back = run(pass, ctx(db, b, { walk: { hops: 3, visited: [target.ip, b.ip] } }));
+  assert.equal(back.debut, undefined);
+  assert.deepEqual(back.debutAgain, { hops: 4, visited: [target.ip, b.ip] });
+  // Bounded: Nodes passing us in circles, or asked again and again, end the walk after MAX_WALK_HOPS steps.
+  for (const visited of [[b.ip], [target.ip, b.ip]]) {
+    const spent = run(pass, ctx(db, b, { ...met, walk: { hops: MAX_WALK_HOPS, visited } }));
+    assert.equal(spent.debut, undefined);
+    assert.equal(spent.debutAgain, undefined);
+    assert.match(spent.note ?? '', new RegExp(`walk ended after ${MAX_WALK_HOPS} Passes`));
+  }
+  // Never to ourselves, nor where a dial is under way.
+  assert.equal(run(pass, ctx(db, b, { walk, dialing: (ip) => ip === target.ip })).debut, undefined);
+  assert.equal(run([opened(me, { address: { ip: '10.7.7.7', ports: [5000] } })], ctx(db, b, { walk })).debut, undefined);
+  // With a neighbor in the mesh we are joined: a Pass is followed as MASQ follows it.
+  const joined = neighborhood(1).db;
+  assert.equal(run(pass, ctx(joined, b, { ...met, walk })).debut, undefined);
+  assert.equal(run(pass, ctx(joined, b, { walk })).debut?.address.ip, target.ip);
 });
 
 test('Introduction: introducer becomes a half-neighbor and we Debut to the introducee; ignored at five neighbors', () => {
@@ -115,6 +170,7 @@ test('Introduction: introducer becomes a half-neighbor and we Debut to the intro
   assert.deepEqual(keysStored(d), [b.key]);
   assert.deepEqual(d.addNeighbors, [b.key]);
   assert.equal(d.debut?.key.toString('hex'), c.key);
+  assert.deepEqual(d.debut?.walk, { hops: 0, visited: [c.ip] }, 'an Introduction starts a walk');
   const full = run(gossip, ctx(neighborhood(MAX_DEGREE).db, b));
   assert.equal(full.kind, 'introduction');
   assert.deepEqual(full.addNeighbors, []);
