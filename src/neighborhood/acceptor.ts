@@ -2,6 +2,7 @@
 // send, a Node to Debut to, or an offence to ban for. Pure: reads the database, never changes it; the service
 // applies the decision.
 
+import { byCodeUnits } from '../system/index.js';
 import { DecodeError, gossipCodec, type NodeAddress, type NodeRecord, nodeRecordCodec, openRecord, type SignedRecord } from '../wire/index.js';
 import type { Offence } from './bans.js';
 import { type NeighborhoodDatabase, keyOf, sameRates } from './database.js';
@@ -142,7 +143,7 @@ const degree = (db: NeighborhoodDatabase, key: string): number => db.halfNeighbo
 
 /** Least-connected first, then by key so every Node decides alike. */
 function leastConnected(db: NeighborhoodDatabase, keys: readonly string[]): string | undefined {
-  return [...keys].sort((a, b) => degree(db, a) - degree(db, b) || a.localeCompare(b))[0];
+  return [...keys].sort((a, b) => degree(db, a) - degree(db, b) || byCodeUnits(a, b))[0];
 }
 
 const reachable = (db: NeighborhoodDatabase, key: string): boolean => {
