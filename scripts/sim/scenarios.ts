@@ -59,7 +59,7 @@ export interface Scenario {
 
 const JOIN: Scenario = {
   name: 'join',
-  description: 'Nodes join one by one, each through two descriptors of standard Nodes that joined before it; 30 % behind NAT',
+  description: 'Nodes join in small bursts (a gap before each Node behind NAT), each through two descriptors of standard Nodes that joined before it; 30 % behind NAT',
   introducers: 3,
   descriptorsFrom: 'earlier',
   descriptorsPerNode: 2,
