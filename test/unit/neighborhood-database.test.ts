@@ -87,3 +87,12 @@ test('an address proven by our own dial is learned for a known Node without one,
   assert.deepEqual(db.get(keyOf(b.publicKey))?.address, { ip: '11.0.0.9', ports: [7777] }, 'a known address stays');
   assert.equal(db.size(), 2, 'an unknown Node is not added by its address');
 });
+
+test('keyOf is the hex of the key bytes: one string per Buffer, made once; equal bytes elsewhere give an equal key', () => {
+  const id = generateIdentity();
+  const key = keyOf(id.publicKey);
+  assert.equal(key, id.publicKey.toString('hex'));
+  assert.ok(Object.is(keyOf(id.publicKey), key), 'the same Buffer gives back the string made the first time');
+  assert.equal(keyOf(Buffer.from(id.publicKey)), key, 'a copy has the same key');
+  assert.notEqual(keyOf(generateIdentity().publicKey), key);
+});
