@@ -110,6 +110,15 @@ export class NeighborhoodDatabase implements GraphView {
   }
 
   halfNeighbors(key: string): string[] {
+    return [...this.listed(key)];
+  }
+
+  fullNeighbors(key: string): string[] {
+    return this.listed(key).filter((n) => this.listed(n).includes(key));
+  }
+
+  /** The keys a Node's record lists, not copied: only for reading here (a route search asks thousands of times). */
+  private listed(key: string): readonly string[] {
     const record = this.entries.get(key)?.record;
     if (!record) return [];
     let keys = neighborKeys.get(record);
@@ -117,11 +126,7 @@ export class NeighborhoodDatabase implements GraphView {
       keys = record.neighbors.map(keyOf);
       neighborKeys.set(record, keys);
     }
-    return [...keys];
-  }
-
-  fullNeighbors(key: string): string[] {
-    return this.halfNeighbors(key).filter((n) => this.halfNeighbors(n).includes(key));
+    return keys;
   }
 
   routesData(key: string): boolean {

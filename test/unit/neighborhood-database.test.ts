@@ -96,3 +96,16 @@ test('keyOf is the hex of the key bytes: one string per Buffer, made once; equal
   assert.equal(keyOf(Buffer.from(id.publicKey)), key, 'a copy has the same key');
   assert.notEqual(keyOf(generateIdentity().publicKey), key);
 });
+
+test('half neighbors are a copy the caller may change; full neighbors are unchanged by it', () => {
+  const [me, a] = [generateIdentity(), generateIdentity()];
+  const db = new NeighborhoodDatabase(keyOf(me.publicKey));
+  const root = rec(me, 1, [a]);
+  db.setRoot(root.s, root.r, 0);
+  const ra = rec(a, 1, [me]);
+  db.update(ra.s, ra.r, 0);
+  db.halfNeighbors(keyOf(me.publicKey)).pop();
+  db.fullNeighbors(keyOf(me.publicKey)).sort().pop();
+  assert.deepEqual(db.halfNeighbors(keyOf(me.publicKey)), [keyOf(a.publicKey)]);
+  assert.deepEqual(db.fullNeighbors(keyOf(me.publicKey)), [keyOf(a.publicKey)]);
+});
