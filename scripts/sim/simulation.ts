@@ -8,6 +8,7 @@ import { type Figure, type Joined, figures } from './measure.js';
 import { DEFAULT_LINK_MODEL, type LinkModel, SimNetwork } from './network.js';
 import { SimNode, type Target } from './node.js';
 import { Random } from './random.js';
+import { heapMark, scaleFigures } from './scale.js';
 import { SignatureMemo } from './signatures.js';
 import type { Scenario } from './scenarios.js';
 
@@ -39,6 +40,7 @@ const ipOf = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(
 
 export async function simulate(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  const heapBefore = heapMark();
   const random = new Random(o.seed);
   const keys = new Random(random.u32());
   const latencies = new Random(random.u32());
@@ -80,7 +82,7 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
     curve.push({ s: t / 1000, share });
     if (share === 1 && t >= lastJoin) break;
   }
-  return { figures: figures(joined, net, sc.minHops, engine.elapsed()), curve, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks };
+  return { figures: [...figures(joined, net, sc.minHops, engine.elapsed()), ...scaleFigures(joined, net, engine.elapsed(), heapBefore)], curve, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks };
 }
 
 /** `n` distinct items, in a random order. */
