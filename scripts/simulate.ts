@@ -8,7 +8,7 @@ import { SCENARIOS } from './sim/scenarios.js';
 import { simulate } from './sim/simulation.js';
 import { type Series, shareChart } from './sim/svg.js';
 
-/** 10 000 Nodes `join` took 26 CPU minutes and 2.9 GB of memory on a 2-core, 24 GiB machine; more is untried. */
+/** 10 000 Nodes `join` took 26 CPU minutes and 2.8 GiB of memory (peak RSS) on a 2-core, 24 GiB machine; more is untried. */
 const MAX_NODES = 10_000;
 const MIN_NODES = 4;
 
