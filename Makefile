@@ -114,9 +114,10 @@ clean:
 
 # `make simulate`: the neighborhood code over simulated links and clock (docs/SIMULATION.md); the figures on stdout,
 # the share of Nodes with a route over time in docs/simulation/. SIM_NODES=100,1000 takes several CPU minutes.
+# --expose-gc: the heap per Node is measured after a forced collection (scripts/sim/scale.ts), else not printed.
 SIM_NODES ?= 100,1000
 SIM_SEED ?= 1
 SIM_SCENARIO ?= join
 .PHONY: simulate
 simulate: deps
-	node --import tsx scripts/simulate.ts --nodes $(SIM_NODES) --seed $(SIM_SEED) --scenario $(SIM_SCENARIO) --svg docs/simulation/$(SIM_SCENARIO)-routes.svg
+	node --expose-gc --import tsx scripts/simulate.ts --nodes $(SIM_NODES) --seed $(SIM_SEED) --scenario $(SIM_SCENARIO) --svg docs/simulation/$(SIM_SCENARIO)-routes.svg

@@ -9,8 +9,8 @@ import { SCENARIOS } from './sim/scenarios.js';
 import { simulate } from './sim/simulation.js';
 import { type Mark, type Series, shareChart } from './sim/svg.js';
 
-/** The first slice's bound: more is for the 10 000-Node run, later. */
-const MAX_NODES = 2000;
+/** 10 000 Nodes `join` took 26 CPU minutes and 2.8 GiB of memory (peak RSS) on a 2-core, 24 GiB machine; more is untried. */
+const MAX_NODES = 10_000;
 const MIN_NODES = 4;
 
 class UsageError extends Error {}

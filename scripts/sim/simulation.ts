@@ -10,6 +10,7 @@ import { DEFAULT_LINK_MODEL, type LinkModel, SimNetwork } from './network.js';
 import { CHAIN_ID, Population } from './population.js';
 import { type Probe, probe } from './probe.js';
 import { Random } from './random.js';
+import { heapMark, scaleFigures } from './scale.js';
 import { layOut } from './script.js';
 import { SignatureMemo } from './signatures.js';
 import type { Scenario } from './scenarios.js';
@@ -52,6 +53,7 @@ function every(engine: Engine, ms: number, f: () => void): void {
 
 export async function simulate(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  const heapBefore = heapMark();
   const random = new Random(o.seed);
   const keys = new Random(random.u32());
   const latencies = new Random(random.u32());
@@ -106,6 +108,7 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
       ...figures(population.live(), net, sc.minHops, engine.elapsed()),
       ...probeFigures(probes, laid),
       ...(collusion && victim ? hostileFigures(population.live(), victim, collusion) : []),
+      ...scaleFigures(population.live(), net, engine.elapsed(), heapBefore),
     ],
     curve, probes, marks: laid.marks, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks,
   };

@@ -16,7 +16,22 @@ export interface Entry {
 
 export type UpdateResult = 'added' | 'updated' | 'stale' | 'conflict';
 
-export const keyOf = (publicKey: Buffer): string => publicKey.toString('hex');
+/**
+ * Keys already made, by the Buffer they were made of: a record's key and its neighbors' keys are asked for over and
+ * over (every Gossip received, every route search and cull), and hex-encoding them was the largest single cost of
+ * taking a Gossip. Key Buffers are never written once made (a record is decoded into fresh copies and not changed
+ * after), so the key of a Buffer seen before is the string made then; Maps keyed by it also hash it only once.
+ */
+const madeKeys = new WeakMap<Buffer, string>();
+
+export function keyOf(publicKey: Buffer): string {
+  let key = madeKeys.get(publicKey);
+  if (key === undefined) {
+    key = publicKey.toString('hex');
+    madeKeys.set(publicKey, key);
+  }
+  return key;
+}
 
 /** The first 8 characters of the key as a descriptor shows it: enough to tell Nodes apart in logs. */
 export const shortKey = (key: string): string => Buffer.from(key, 'hex').subarray(0, 6).toString('base64url');
@@ -95,6 +110,15 @@ export class NeighborhoodDatabase implements GraphView {
   }
 
   halfNeighbors(key: string): string[] {
+    return [...this.listed(key)];
+  }
+
+  fullNeighbors(key: string): string[] {
+    return this.listed(key).filter((n) => this.listed(n).includes(key));
+  }
+
+  /** The keys a Node's record lists, not copied: only for reading here (a route search asks thousands of times). */
+  private listed(key: string): readonly string[] {
     const record = this.entries.get(key)?.record;
     if (!record) return [];
     let keys = neighborKeys.get(record);
@@ -102,11 +126,7 @@ export class NeighborhoodDatabase implements GraphView {
       keys = record.neighbors.map(keyOf);
       neighborKeys.set(record, keys);
     }
-    return [...keys];
-  }
-
-  fullNeighbors(key: string): string[] {
-    return this.halfNeighbors(key).filter((n) => this.halfNeighbors(n).includes(key));
+    return keys;
   }
 
   routesData(key: string): boolean {

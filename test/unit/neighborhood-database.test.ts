@@ -87,3 +87,25 @@ test('an address proven by our own dial is learned for a known Node without one,
   assert.deepEqual(db.get(keyOf(b.publicKey))?.address, { ip: '11.0.0.9', ports: [7777] }, 'a known address stays');
   assert.equal(db.size(), 2, 'an unknown Node is not added by its address');
 });
+
+test('keyOf is the hex of the key bytes: one string per Buffer, made once; equal bytes elsewhere give an equal key', () => {
+  const id = generateIdentity();
+  const key = keyOf(id.publicKey);
+  assert.equal(key, id.publicKey.toString('hex'));
+  assert.ok(Object.is(keyOf(id.publicKey), key), 'the same Buffer gives back the string made the first time');
+  assert.equal(keyOf(Buffer.from(id.publicKey)), key, 'a copy has the same key');
+  assert.notEqual(keyOf(generateIdentity().publicKey), key);
+});
+
+test('half neighbors are a copy the caller may change; full neighbors are unchanged by it', () => {
+  const [me, a] = [generateIdentity(), generateIdentity()];
+  const db = new NeighborhoodDatabase(keyOf(me.publicKey));
+  const root = rec(me, 1, [a]);
+  db.setRoot(root.s, root.r, 0);
+  const ra = rec(a, 1, [me]);
+  db.update(ra.s, ra.r, 0);
+  db.halfNeighbors(keyOf(me.publicKey)).pop();
+  db.fullNeighbors(keyOf(me.publicKey)).sort().pop();
+  assert.deepEqual(db.halfNeighbors(keyOf(me.publicKey)), [keyOf(a.publicKey)]);
+  assert.deepEqual(db.fullNeighbors(keyOf(me.publicKey)), [keyOf(a.publicKey)]);
+});
