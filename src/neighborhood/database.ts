@@ -3,6 +3,7 @@
 // is kept (only the acceptor replaces the record of a Node that restarted or moved). Pure: time is passed in. It is
 // also the GraphView route selection reads.
 
+import { byCodeUnits } from '../system/index.js';
 import type { NodeAddress, NodeRecord, RatePack, SignedRecord } from '../wire/index.js';
 import type { GraphView } from './routes.js';
 
@@ -154,12 +155,12 @@ export class NeighborhoodDatabase implements GraphView {
    */
   toDot(countryOf: (key: string) => string): string {
     const lines = ['digraph db {'];
-    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
       const country = countryOf(k);
       const label = [shortKey(k), `v${e.record.version}`, e.address ? `${e.address.ip}:${e.address.ports.join('/')}` : '', country].filter(Boolean).join('\\n');
       lines.push(`  "${shortKey(k)}" [label="${label}" country="${country}"${k === this.rootKey ? ' style=filled' : ''}${e.record.routesData ? '' : ' shape=box'}];`);
     }
-    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, e] of [...this.entries.entries()].sort(([a], [b]) => byCodeUnits(a, b))) {
       for (const n of e.record.neighbors) lines.push(`  "${shortKey(k)}" -> "${shortKey(keyOf(n))}";`);
     }
     lines.push('}');
