@@ -113,11 +113,12 @@ clean:
 	rm -rf dist node_modules
 
 # `make simulate`: the neighborhood code over simulated links and clock (docs/SIMULATION.md); the figures on stdout,
-# the share of Nodes with a route over time in docs/simulation/. SIM_NODES=100,1000 takes several CPU minutes.
+# the share of Nodes with a route over time and, for more than one N, the figures over N in docs/simulation/.
+# SIM_NODES=100,1000 takes a few CPU minutes; SIM_NODES=100,1000,10000 about half an hour.
 # --expose-gc: the heap per Node is measured after a forced collection (scripts/sim/scale.ts), else not printed.
 SIM_NODES ?= 100,1000
 SIM_SEED ?= 1
 SIM_SCENARIO ?= join
 .PHONY: simulate
 simulate: deps
-	node --expose-gc --import tsx scripts/simulate.ts --nodes $(SIM_NODES) --seed $(SIM_SEED) --scenario $(SIM_SCENARIO) --svg docs/simulation/$(SIM_SCENARIO)-routes.svg
+	node --expose-gc --import tsx scripts/simulate.ts --nodes $(SIM_NODES) --seed $(SIM_SEED) --scenario $(SIM_SCENARIO) --svg docs/simulation/$(SIM_SCENARIO)-routes.svg --scale-svg docs/simulation/$(SIM_SCENARIO)-scale.svg

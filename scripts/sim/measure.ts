@@ -58,6 +58,29 @@ export function figures(joined: readonly Joined[], net: SimNetwork, minHops: num
   ];
 }
 
+/** One sample while the network grows: elapsed s, the share of all N Nodes with a route, Gossip bytes sent so far. */
+export interface GrowthSample {
+  s: number;
+  share: number;
+  bytes: number;
+}
+
+/** Nodes with a route that count as "every Node" for the curve over N: a run's last few stragglers do not decide it. */
+export const ROUTED_SHARE = 0.99;
+
+/**
+ * When 99 % of the N Nodes had a route and the Gossip spent until then, per Node (absent when the run never got
+ * there): the time and traffic a network of N Nodes takes to form.
+ */
+export function growthFigures(curve: readonly GrowthSample[], nodes: number): Figure[] {
+  const at = curve.find((c) => c.share >= ROUTED_SHARE);
+  if (!at) return [];
+  return [
+    { name: 'routes_99_at', value: at.s, unit: 's' },
+    { name: 'gossip_bytes_per_node_until_99', value: Math.round(at.bytes / nodes), unit: 'B' },
+  ];
+}
+
 /** The last, least and mean value of one probe quantity over the script. */
 function overTime(name: string, probes: readonly Probe[], of: (p: Probe) => number, unit: string): Figure[] {
   const xs = probes.map(of).filter((x) => !Number.isNaN(x));

@@ -54,6 +54,7 @@ export class SimNetwork {
   private readonly latencies = new Map<string, number>();
   private readonly lastArrival = new Map<string, number>();
   private readonly sent = new Map<string, number>();
+  private sentTotal = 0;
   /** Where each Node is now (an address change moves it). */
   private readonly ips = new Map<string, string>();
   /** The Nodes cut from the rest, while a partition lasts. */
@@ -74,6 +75,11 @@ export class SimNetwork {
   /** Bytes of records a Node has sent. */
   bytesSent(key: string): number {
     return this.sent.get(key) ?? 0;
+  }
+
+  /** Bytes of records all Nodes have sent so far. */
+  bytesSentTotal(): number {
+    return this.sentTotal;
   }
 
   latency(a: string, b: string): number {
@@ -235,6 +241,7 @@ export class SimNetwork {
     const target = this.byKey.get(to);
     if (!link || !target) return false;
     this.sent.set(from.key, this.bytesSent(from.key) + body.length);
+    this.sentTotal += body.length;
     const direction = `${from.key}>${to}`;
     const at = Math.max(this.engine.clock.now() + this.latency(from.key, to) + body.length / this.model.bytesPerMs, this.lastArrival.get(direction) ?? 0);
     this.lastArrival.set(direction, at);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Engine } from './engine.js';
 import { Collusion, ECLIPSE_EVERY_MS } from './hostile.js';
-import { type Figure, figures, hostileFigures, probeFigures } from './measure.js';
+import { type Figure, type GrowthSample, figures, growthFigures, hostileFigures, probeFigures } from './measure.js';
 import { DEFAULT_LINK_MODEL, type LinkModel, SimNetwork } from './network.js';
 import { CHAIN_ID, Population } from './population.js';
 import { type Probe, probe } from './probe.js';
@@ -31,7 +31,7 @@ export interface RunOptions {
 export interface RunResult {
   figures: Figure[];
   /** While the network grows: elapsed s → share of all N Nodes that have reached RouteFound. */
-  curve: { s: number; share: number }[];
+  curve: GrowthSample[];
   /** During the script: every live Node's route, now and then. */
   probes: Probe[];
   /** Moments of the script to mark on a chart. */
@@ -91,7 +91,7 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
   for (let t = 0; t <= grown; t += sc.sampleMs) {
     await run(t);
     const share = routed() / o.nodes;
-    curve.push({ s: t / 1000, share });
+    curve.push({ s: t / 1000, share, bytes: net.bytesSentTotal() });
     if (sc.script.length === 0 && share === 1 && t >= lastJoin) break;
   }
   const laid = layOut(sc.script, { engine, net, population, random, nodes: o.nodes });
@@ -106,6 +106,7 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
   return {
     figures: [
       ...figures(population.live(), net, sc.minHops, engine.elapsed()),
+      ...growthFigures(curve, o.nodes),
       ...probeFigures(probes, laid),
       ...(collusion && victim ? hostileFigures(population.live(), victim, collusion) : []),
       ...scaleFigures(population.live(), net, engine.elapsed(), heapBefore),

@@ -1,5 +1,5 @@
-// A tiny SVG line chart: one curve per series over a shared x axis, y from 0 to 1 (a share), and dashed vertical
-// lines at marked moments (a cut, its heal).
+// Tiny SVG charts: shares over time (one curve per series, y from 0 to 1, dashed lines at marked moments such as a
+// cut and its heal), and small multiples of figures over N.
 
 export interface Series {
   label: string;
@@ -46,6 +46,46 @@ export function shareChart(title: string, xLabel: string, series: readonly Serie
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     // Bottom right, above the axis: the curves are shares that rise, so they are high there, seldom low.
     out.push(`<text x="${BOX.width - BOX.right - 4}" y="${BOX.height - BOX.bottom - 8 - 16 * (series.length - 1 - i)}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+/** One quantity of the chart over N: its title and each run's value (NaN where the run did not measure it). */
+export interface Panel {
+  label: string;
+  values: readonly number[];
+}
+
+const PANEL = { width: 300, height: 240, left: 56, right: 24, top: 48, bottom: 40 };
+
+/** Small multiples, one panel per quantity, each over N on a log axis: how a run scales with the network's size. */
+export function scaleChart(title: string, nodes: readonly number[], panels: readonly Panel[]): string {
+  const width = PANEL.width * panels.length;
+  const w = PANEL.width - PANEL.left - PANEL.right;
+  const h = PANEL.height - PANEL.top - PANEL.bottom;
+  const lo = Math.log10(Math.min(...nodes));
+  const span = Math.max(1, Math.log10(Math.max(...nodes)) - lo);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${PANEL.height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${PANEL.height}" fill="white"/>`,
+    `<text x="${PANEL.left}" y="18" font-size="14">${esc(title)}</text>`,
+  ];
+  panels.forEach((p, i) => {
+    const x0 = i * PANEL.width + PANEL.left;
+    const top = Math.max(...p.values.filter((v) => Number.isFinite(v)), 0) * 1.15 || 1;
+    const x = (n: number): number => x0 + ((Math.log10(n) - lo) / span) * w;
+    const y = (v: number): number => PANEL.top + (1 - v / top) * h;
+    out.push(`<text x="${x0}" y="${PANEL.top - 12}" font-size="13">${esc(p.label)}</text>`);
+    out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${y(0)}" y2="${y(0)}" stroke="#999"/>`);
+    const points = nodes.map((n, j) => ({ n, v: p.values[j] ?? NaN })).filter((q) => Number.isFinite(q.v));
+    if (points.length > 1) out.push(`<path d="${points.map((q, j) => `${j === 0 ? 'M' : 'L'}${x(q.n).toFixed(1)},${y(q.v).toFixed(1)}`).join(' ')}" fill="none" stroke="${COLORS[0]}" stroke-width="2"/>`);
+    for (const q of points) {
+      out.push(`<circle cx="${x(q.n).toFixed(1)}" cy="${y(q.v).toFixed(1)}" r="4" fill="${COLORS[0]}"/>`);
+      out.push(`<text x="${x(q.n).toFixed(1)}" y="${(y(q.v) - 9).toFixed(1)}" text-anchor="middle">${esc(q.v >= 100 ? Math.round(q.v).toString() : q.v.toPrecision(2))}</text>`);
+    }
+    for (const n of nodes) out.push(`<text x="${x(n).toFixed(1)}" y="${PANEL.height - PANEL.bottom + 16}" text-anchor="middle">${n}</text>`);
+    out.push(`<text x="${x0 + w / 2}" y="${PANEL.height - 8}" text-anchor="middle">Nodes (log scale)</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
