@@ -10,9 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import type { RatePack } from '../wire/index.js';
 
-/** The percentile of each rate, over the routing Nodes we know, below which a lower rate ranks no better. */
+/**
+ * The percentile of each rate, over the routing Nodes we know, below which a lower rate ranks no better. Low, so
+ * honest Nodes that ask a little less still gain by it; it holds while fewer than a quarter of the routing records
+ * a Node holds price below it (more, and the floor sinks to their price: docs/SIMULATION.md says what then).
+ */
 export const FLOOR_PERCENTILE = 25;
-/** Routes within this many percent of the cheapest (floored) rate cost, at equal penalties, are taken alike. */
+/**
+ * Routes within this many percent of the cheapest (floored) rate cost, at equal penalties, are taken alike: wide
+ * enough that routes over Nodes at ordinary rates compete with one over Nodes at the floor, so pricing at the
+ * floor buys no more than being ordinary; a route costs at most this much more than the ranked cheapest.
+ */
 export const BAND_PERCENT = 25;
 
 /** What findRoundTrip needs to choose among near-cheapest routes instead of taking the cheapest. */
@@ -20,7 +28,7 @@ export interface RouteChoice {
   /** Rates a hop counts as at least, for ranking (not for paying). */
   floor: RatePack;
   bandPercent: number;
-  /** Uniform in [0, 1): one draw per path searched. */
+  /** Uniform in [0, 1): two draws per round trip, one for the over-route and one for the back-route. */
   random: () => number;
 }
 
