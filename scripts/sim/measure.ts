@@ -122,6 +122,10 @@ export function probeFigures(probes: readonly Probe[], laid: Laid): Figure[] {
   return [
     ...overTime('route_found_share', probes, (p) => p.found, 'share'),
     ...overTime('route_works_share', probes, (p) => p.works, 'share'),
+    ...overTime('route_works_retried_share', probes, (p) => p.worksRetried, 'share'),
+    ...overTime('route_reuse_share', probes, (p) => p.reuse, 'share'),
+    ...overTime('route_cost_ratio_mean', probes, (p) => p.costRatio, 'chosen/cheapest'),
+    ...overTime('route_cost_ratio_max', probes, (p) => p.costRatioMax, 'chosen/cheapest'),
     ...overTime('route_latency_mean', probes, (p) => p.latencyMs, 'ms'),
     ...overTime('route_latency_p95', probes, (p) => p.latencyP95Ms, 'ms'),
     ...overTime('exits_per_node', probes, (p) => p.exits, 'Nodes'),

@@ -2,13 +2,16 @@
 // round trip would carry data now (every hop over a live link), how long it is, whom it runs through, and how many
 // exits and relays the Node could choose from.
 
-import { reachableExits } from '../../src/neighborhood/routes.js';
+import { REUSE_PENALTY, findRoundTrip, reachableExits } from '../../src/neighborhood/routes.js';
 import { mean, quantile } from './measure.js';
 import type { SimNetwork } from './network.js';
 import type { SimNode } from './node.js';
+import type { RoundTrip } from '../../src/neighborhood/index.js';
 
 /** The payload size of the Node's own RouteFound test route (PROBE_PAYLOAD_BYTES in src/neighborhood/service.ts). */
 const PROBE_PAYLOAD_BYTES = 10_000;
+/** New routes the originator tries after a broken one, avoiding its Nodes (ROUTE_RETRIES in src/stream/originator.ts). */
+const ROUTE_RETRIES = 2;
 
 export interface Probe {
   /** Elapsed s. */
@@ -18,6 +21,17 @@ export interface Probe {
   found: number;
   /** Share whose round trip runs over live links only: what a stream would get now. */
   works: number;
+  /** Share with a working round trip within the originator's retries, each avoiding the Nodes of the broken ones. */
+  worksRetried: number;
+  /** Share of found round trips whose back-route reuses an over-route relay. */
+  reuse: number;
+  /**
+   * Mean over found round trips of cost / the cheapest round trip's cost (MASQ's choice): what the choice costs
+   * (round trips that reuse a relay left out: their penalty is no price).
+   */
+  costRatio: number;
+  /** The largest such ratio. */
+  costRatioMax: number;
   /** One-way link latencies summed over and back along the working round trips, ms: mean and p95. */
   latencyMs: number;
   latencyP95Ms: number;
@@ -59,6 +73,19 @@ function relays(n: SimNode, minHops: number): number {
 }
 
 const pairs = (path: readonly string[]): [string, string][] => path.slice(1).map((k, i) => [path[i] as string, k]);
+const hopsOf = (rt: RoundTrip): [string, string][] => [...pairs(rt.over), ...pairs(rt.back)];
+
+/** What the originator's retries reach after a broken round trip: a working one, avoiding each broken one's Nodes. */
+function retried(n: SimNode, net: SimNetwork, first: RoundTrip): boolean {
+  const avoid = new Set<string>();
+  let rt: RoundTrip | undefined = first;
+  for (let i = 0; i < ROUTE_RETRIES && rt; i++) {
+    for (const k of [...rt.over.slice(1), ...rt.back.slice(1, -1)]) avoid.add(k);
+    rt = n.neighborhood.route({ payloadSize: PROBE_PAYLOAD_BYTES, avoid });
+    if (rt && hopsOf(rt).every(([a, b]) => net.carries(a, b))) return true;
+  }
+  return false;
+}
 
 export function probe(live: readonly SimNode[], net: SimNetwork, elapsedMs: number, o: ProbeOptions): Probe {
   let found = 0;
@@ -66,19 +93,28 @@ export function probe(live: readonly SimNode[], net: SimNetwork, elapsedMs: numb
   let honest = 0;
   let touched = 0;
   let across = 0;
+  let rescued = 0;
+  let reused = 0;
   const latencies: number[] = [];
+  const ratios: number[] = [];
   for (const n of live) {
     const rt = n.neighborhood.route({ payloadSize: PROBE_PAYLOAD_BYTES });
     if (!rt) continue;
     found++;
-    const hops = [...pairs(rt.over), ...pairs(rt.back)];
+    const cheapest = findRoundTrip(n.neighborhood.db, { origin: n.key, minHops: o.minHops, payloadSize: PROBE_PAYLOAD_BYTES });
+    if (rt.cost >= REUSE_PENALTY) reused++;
+    else if (cheapest && cheapest.cost > 0n && cheapest.cost < REUSE_PENALTY) ratios.push(Number(rt.cost) / Number(cheapest.cost));
+    const hops = hopsOf(rt);
     const others = new Set([...rt.over, ...rt.back]);
     others.delete(n.key);
     if (o.hostile && !o.hostile(n.key)) {
       honest++;
       if ([...others].some((k) => o.hostile?.(k))) touched++;
     }
-    if (!hops.every(([a, b]) => net.carries(a, b))) continue;
+    if (!hops.every(([a, b]) => net.carries(a, b))) {
+      if (retried(n, net, rt)) rescued++;
+      continue;
+    }
     works++;
     latencies.push(hops.reduce((sum, [a, b]) => sum + net.latency(a, b), 0));
     const side = o.side;
@@ -88,6 +124,7 @@ export function probe(live: readonly SimNode[], net: SimNetwork, elapsedMs: numb
   const share = (x: number, of: number): number => (of === 0 ? NaN : x / of);
   return {
     s: elapsedMs / 1000, live: live.length, found: share(found, live.length), works: share(works, live.length),
+    worksRetried: share(works + rescued, live.length), reuse: share(reused, found), costRatio: mean(ratios), costRatioMax: ratios.length === 0 ? NaN : Math.max(...ratios),
     latencyMs: mean(latencies), latencyP95Ms: quantile(latencies, 0.95),
     hostileTouch: o.hostile ? share(touched, honest) : NaN, across: o.side ? share(across, live.length) : NaN,
     exits: o.choices ? mean(live.map((n) => reachableExits(n.neighborhood.db, n.key, o.minHops).size)) : NaN,

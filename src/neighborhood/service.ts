@@ -19,6 +19,7 @@ import { debutGossip, gossipFor, introductionGossip, passGossip } from './produc
 import { type RedialTarget, Redialer } from './redial.js';
 import { AwaitedDebuts, type Walk, startWalk } from './walk.js';
 import { type RoundTrip, findRoundTrip } from './routes.js';
+import { cryptoRandom, marketChoice } from './route-choice.js';
 import { type CountryLookup, type ExitReport, Exits } from './exits.js';
 import { describeExitLocation } from './exit-countries.js';
 import { UNKNOWN_COUNTRY } from '../geo/index.js';
@@ -62,7 +63,10 @@ export interface NeighborhoodOptions {
   makePeers?(o: PeersOptions): PeerLinks;
   /** The cull, upkeep and redial timers; BACKGROUND_TIMERS by default. */
   timers?: Timers;
-  /** The redial jitter and the choice among equally good Pass targets; Math.random by default. */
+  /**
+   * The redial jitter and the choice among equally good Pass targets (Math.random by default), and the route choice
+   * (crypto-random by default: route-choice.ts).
+   */
   random?: () => number;
   /** Decodes a Gossip record and checks its signature; openRecord by default. */
   openRecord?: typeof openRecord;
@@ -249,13 +253,14 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     return this.db.toDot((k) => this.exits.countryOf(k));
   }
 
-  /** A round trip for one of our streams, its exit allowed by the exit location and cheapest by its preferences. */
+  /** A round trip for one of our streams, its exit allowed by the exit location and best by its preferences, drawn among the near-cheapest (route-choice.ts). */
   route(q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }): OwnRoute | undefined {
     const exitPenalty = (k: string): bigint | undefined => {
       const p = this.exits.penalty(k);
       return p === undefined ? undefined : p + (q.exitPenalty?.(k) ?? 0n);
     };
-    const rt = findRoundTrip(this.db, { ...q, exitPenalty, origin: this.publicKeyHex, minHops: this.minHops });
+    const choice = marketChoice(this.db, this.publicKeyHex, this.o.random ?? cryptoRandom);
+    const rt = findRoundTrip(this.db, { ...q, exitPenalty, origin: this.publicKeyHex, minHops: this.minHops }, choice);
     return rt && { ...rt, exitCountry: this.exits.countryOf(rt.over[rt.over.length - 1] as string) };
   }
 

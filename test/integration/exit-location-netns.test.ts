@@ -132,16 +132,15 @@ describe('exit location in a mesh of Node processes', () => {
     for (const c of exits) assert.ok(PUBLIC.some((p) => p.country === c), `fallback used a lab exit (${c})`);
   });
 
-  test('clearing it restores the cheapest routes', async () => {
-    const graphOf = async (): Promise<string> => (await me().masq('neighborhood-graph')).stdout.replace(/\\nv\d+/g, '');
+  test('clearing it lets any exit serve again', async () => {
     const cleared = await exitLocation();
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.match(cleared.stdout, /Fallback Routing is set\.\s+Exit location is Unset\./);
-    const graph = await graphOf();
-    const first = await fetchExits(2);
-    // With nothing preferred the cheapest round trip wins, the same one each time while the graph stays the same.
-    const again = await fetchExits(2);
-    if (graph === (await graphOf())) assert.deepEqual(again, first);
+    // With nothing preferred every round trip is drawn among the near-cheapest (equal rate packs here: all of
+    // them; docs/MESH.md 'Routes'), so exits vary from stream to stream; each is a lab Node's.
+    const exits = await fetchExits(4);
+    assert.equal(exits.length, 4);
+    for (const c of exits) assert.ok(PUBLIC.some((p) => p.country === c), `a lab exit (${c})`);
     await waitFor('the unset location in the configuration', async () => !/Exit location: +[A-Z]{2}/.test((await me().masq('configuration')).stdout), 5000);
   });
 });

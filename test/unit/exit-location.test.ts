@@ -7,6 +7,7 @@ import { countExits, countryPenalty, describeExitLocation, missingCountries, OTH
 import { type GraphView, findRoundTrip, reachableExits } from '../../src/neighborhood/routes.js';
 import type { RatePack } from '../../src/wire/node-record.js';
 import { DNS_PENALTY } from '../../src/stream/originator.js';
+import { BAND_PERCENT, type RouteChoice, rateFloor } from '../../src/neighborhood/route-choice.js';
 
 test('the parameter\'s text: comma for the same priority, pipe for the next, |* for fallback; canonical form', () => {
   assert.deepEqual(parseExitLocation('CZ,PL|SK'), { groups: [['CZ', 'PL'], ['SK']], fallback: false });
@@ -68,6 +69,17 @@ test('weights: a priority step outweighs any route cost, another country outweig
 
 const pack = (n: bigint): RatePack => ({ routingByteRate: n, routingServiceRate: n, exitByteRate: n, exitServiceRate: n });
 
+/**
+ * The exit `exitWith` chooses under MASQ's cheapest rule and under the near-cheapest choice for draws across [0, 1),
+ * checked to be one and the same: penalties (exit location, DNS failures) rank above any band of rates.
+ */
+function sameForEveryDraw(view: GraphView, keys: string[], exitWith: (choice?: RouteChoice) => string | undefined): string | undefined {
+  const floor = rateFloor(keys.map((k) => view.ratePack(k)));
+  const cheapest = exitWith();
+  for (const u of [0, 0.25, 0.5, 0.75, 0.999]) assert.equal(exitWith({ floor, bandPercent: BAND_PERCENT, random: () => u }), cheapest, `draw ${u}`);
+  return cheapest;
+}
+
 /** o — a — {x (CZ, dear), y (SK, cheap), z (DE, cheapest)}; o's only neighbor is a. */
 function star(): { view: GraphView; country: Record<string, string> } {
   const adj: Record<string, string[]> = { o: ['a'], a: ['o', 'x', 'y', 'z'], x: ['a'], y: ['a'], z: ['a'] };
@@ -78,12 +90,11 @@ function star(): { view: GraphView; country: Record<string, string> } {
   };
 }
 
-test('routes honour the exit location: the wanted country even when dearer, fallback only when nothing listed is reachable', () => {
+test('routes honour the exit location (cheapest or drawn near-cheapest alike): the wanted country even when dearer, fallback only when nothing listed is reachable', () => {
   const { view, country } = star();
   const exitOf = (text: string): string | undefined => {
     const loc = parseExitLocation(text);
-    const r = findRoundTrip(view, { origin: 'o', minHops: 2, payloadSize: 100, exitPenalty: (k) => countryPenalty(loc, country[k] ?? 'ZZ') });
-    return r?.over.at(-1);
+    return sameForEveryDraw(view, ['a', 'x', 'y', 'z'], (choice) => findRoundTrip(view, { origin: 'o', minHops: 2, payloadSize: 100, exitPenalty: (k) => countryPenalty(loc, country[k] ?? 'ZZ') }, choice)?.over.at(-1));
   };
   assert.equal(exitOf(''), 'z', 'unset: the cheapest exit');
   assert.equal(exitOf('CZ'), 'x', 'the dearest exit, because it is in the country asked for');
@@ -94,7 +105,7 @@ test('routes honour the exit location: the wanted country even when dearer, fall
   assert.equal(exitOf('US|CZ|*'), 'x', 'a listed country still beats fallback');
 });
 
-test('after a DNS failure the retry takes another exit, even one far dearer, and the exit location still ranks first', () => {
+test('after a DNS failure the retry takes another exit, even one far dearer, and the exit location still ranks first, whatever the draw', () => {
   // Rates at MASQ's scale (wei per byte): the failed exit z is 10^6 times cheaper than x.
   const adj: Record<string, string[]> = { o: ['a'], a: ['o', 'x', 'y', 'z'], x: ['a'], y: ['a'], z: ['a'] };
   const rates: Record<string, bigint> = { a: 172_000_000n, x: 172_000_000_000_000n, y: 1_000_000_000_000n, z: 172_000_000n };
@@ -106,7 +117,7 @@ test('after a DNS failure the retry takes another exit, even one far dearer, and
       const c = countryPenalty(loc, country[k] ?? 'ZZ');
       return c === undefined ? c : c + (failed.includes(k) ? DNS_PENALTY : 0n);
     };
-    return findRoundTrip(view, { origin: 'o', minHops: 2, payloadSize: 16_384, exitPenalty: penalty })?.over.at(-1);
+    return sameForEveryDraw(view, ['a', 'x', 'y', 'z'], (choice) => findRoundTrip(view, { origin: 'o', minHops: 2, payloadSize: 16_384, exitPenalty: penalty }, choice)?.over.at(-1));
   };
   assert.equal(exitAfterFailures('', []), 'z');
   assert.equal(exitAfterFailures('', ['z']), 'y', 'MASQ\'s 10^8 would have kept z');

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type GraphView, REUSE_PENALTY, findRoundTrip } from '../../src/neighborhood/routes.js';
 import type { RatePack } from '../../src/wire/node-record.js';
+import { BAND_PERCENT, NO_FLOOR, floored, rateFloor } from '../../src/neighborhood/route-choice.js';
+import { OTHER_COUNTRY_PENALTY, PRIORITY_STEP } from '../../src/neighborhood/exit-countries.js';
+import { DNS_PENALTY } from '../../src/stream/originator.js';
 
 const pack = (n: bigint): RatePack => ({ routingByteRate: n, routingServiceRate: n, exitByteRate: n, exitServiceRate: n });
 
@@ -95,4 +98,122 @@ test('the search is bounded on a dense graph', () => {
   for (let i = 0; i < 40; i++) for (let j = i + 1; j < 40; j++) edges.push([`n${i}`, `n${j}`]);
   const r = findRoundTrip(graph(edges), { origin: 'n0', minHops: 6, payloadSize: 1 });
   assert.equal(r, undefined, 'a complete graph has no exit that is not the originator\'s neighbor');
+});
+
+// ── the near-cheapest choice (src/neighborhood/route-choice.ts) ──
+
+/** The rate cost of an over-route as ranked: its relays' routing rates and its exit's exit rates, each floored. */
+function overRate(view: GraphView, path: string[], size: bigint, floor: RatePack): bigint {
+  const rates = (k: string): RatePack => floored(view.ratePack(k), floor);
+  const relays = path.slice(1, -1).reduce((sum, k) => sum + rates(k).routingServiceRate + rates(k).routingByteRate * size, 0n);
+  const exit = rates(path[path.length - 1] as string);
+  return relays + exit.exitServiceRate + exit.exitByteRate * size;
+}
+
+/** A graph whose every node has its own rate pack. */
+function pricedGraph(edges: Array<[string, string]>, packs: Record<string, RatePack>): GraphView {
+  const g = graph(edges);
+  return { ...g, ratePack: (k) => packs[k] ?? pack(1000n) };
+}
+
+const arbitraryPack = fc.record({
+  routingByteRate: fc.bigInt({ min: 0n, max: 300n }), routingServiceRate: fc.bigInt({ min: 0n, max: 3000n }),
+  exitByteRate: fc.bigInt({ min: 0n, max: 300n }), exitServiceRate: fc.bigInt({ min: 0n, max: 3000n }),
+});
+
+test('the floor: a low percentile per rate, never above a real rate; an empty market has none', () => {
+  const packs = Array.from({ length: 100 }, (_, i) => ({ ...pack(BigInt(i + 1)), exitByteRate: BigInt(200 - i) }));
+  const floor = rateFloor(packs, 25);
+  assert.equal(floor.routingByteRate, 25n);
+  assert.equal(floor.exitByteRate, 125n);
+  assert.deepEqual(rateFloor([]), NO_FLOOR);
+  assert.deepEqual(rateFloor([pack(7n)]), pack(7n));
+  assert.deepEqual(floored(pack(3n), pack(5n)), pack(5n));
+  assert.deepEqual(floored(pack(9n), pack(5n)), pack(9n));
+});
+
+test('property: the chosen over-route is never dearer than the band over the cheapest, and its penalty is the cheapest\'s', () => {
+  const penalties = [0n, PRIORITY_STEP, OTHER_COUNTRY_PENALTY, DNS_PENALTY];
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { maxLength: 30 }), fc.array(arbitraryPack, { minLength: 10, maxLength: 10 }),
+    fc.array(fc.nat(3), { minLength: 10, maxLength: 10 }), fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    (pairs, packs, kinds, hops, u) => {
+      const edges = pairs.filter(([a, b]) => a !== b).map(([a, b]) => [`n${a}`, `n${b}`] as [string, string]);
+      const g = pricedGraph(edges, Object.fromEntries(packs.map((p, i) => [`n${i}`, p])));
+      const exitPenalty = (k: string): bigint => penalties[kinds[Number(k.slice(1))] ?? 0] as bigint;
+      const q = { origin: 'n0', minHops: hops, payloadSize: 100, exitPenalty };
+      const floor = rateFloor(packs);
+      const chosen = findRoundTrip(g, q, { floor, bandPercent: BAND_PERCENT, random: () => u });
+      // The cheapest as the choice ranks it: the same graph with every pack floored, MASQ's rule.
+      const cheapest = findRoundTrip({ ...g, ratePack: (k) => floored(g.ratePack(k), floor) }, q);
+      if (!chosen || !cheapest) return;
+      assert.equal(chosen.over.length, hops + 1, 'exactly min-hops');
+      assert.equal(exitPenalty(chosen.over.at(-1) as string), exitPenalty(cheapest.over.at(-1) as string), 'penalties rank first');
+      const best = overRate(g, cheapest.over, 100n, floor);
+      assert.ok(overRate(g, chosen.over, 100n, floor) * 100n <= best * BigInt(100 + BAND_PERCENT), 'within the band');
+    },
+  ), { numRuns: 600, seed: 41 });
+});
+
+test('property: the choice finds a round trip wherever MASQ\'s cheapest rule finds one', () => {
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { maxLength: 24 }), fc.array(arbitraryPack, { minLength: 10, maxLength: 10 }),
+    fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    (pairs, packs, hops, u) => {
+      const edges = pairs.filter(([a, b]) => a !== b).map(([a, b]) => [`n${a}`, `n${b}`] as [string, string]);
+      const g = pricedGraph(edges, Object.fromEntries(packs.map((p, i) => [`n${i}`, p])));
+      const q = { origin: 'n0', minHops: hops, payloadSize: 100 };
+      if (!findRoundTrip(g, q)) return;
+      assert.ok(findRoundTrip(g, q, { floor: rateFloor(packs), bandPercent: BAND_PERCENT, random: () => u }));
+    },
+  ), { numRuns: 600, seed: 43 });
+});
+
+/** o links to relays r1…r4 (each to the exits x1, x2); the routes differ only by their first relay. */
+function fan(packs: Record<string, RatePack>): GraphView {
+  const edges: Array<[string, string]> = [];
+  for (const r of ['r1', 'r2', 'r3', 'r4']) edges.push(['o', r], [r, 'm'], ['m', `x${r.slice(1)}`]);
+  edges.push(['x1', 'b1'], ['b1', 'o']);
+  return pricedGraph(edges, packs);
+}
+
+test('undercutting far below the floor wins nothing more than pricing at the floor', () => {
+  const market = [pack(1000n), pack(1100n), pack(1050n), pack(1200n)];
+  const floor = rateFloor(market);
+  const routesWith = (undercut: RatePack): string[] => {
+    const g = fan({ r1: undercut, r2: pack(1100n), r3: pack(1050n), r4: pack(1200n) });
+    return Array.from({ length: 64 }, (_, i) => findRoundTrip(g, { origin: 'o', minHops: 3, payloadSize: 10 }, { floor, bandPercent: BAND_PERCENT, random: () => i / 64 })?.over.join('>') ?? '');
+  };
+  const atFloor = routesWith(floor);
+  assert.deepEqual(routesWith(pack(1n)), atFloor, 'the same routes, draw for draw');
+  assert.deepEqual(routesWith(NO_FLOOR), atFloor);
+  const share = atFloor.filter((p) => p.includes('r1')).length / atFloor.length;
+  assert.ok(share < 0.5, `the undercutter is one choice among several: ${share}`);
+  // MASQ's rule: the undercutter is on every route.
+  const g = fan({ r1: pack(1n), r2: pack(1100n), r3: pack(1050n), r4: pack(1200n) });
+  assert.ok(findRoundTrip(g, { origin: 'o', minHops: 3, payloadSize: 10 })?.over.includes('r1'));
+});
+
+test('determinism: the same draws give the same routes; other draws reach other near-cheapest routes', () => {
+  const g = fan({});
+  const floor = rateFloor([pack(1000n)]);
+  const routes = (draws: number[]): string[] => draws.map((u) => {
+    const rt = findRoundTrip(g, { origin: 'o', minHops: 3, payloadSize: 10 }, { floor, bandPercent: BAND_PERCENT, random: () => u });
+    return `${rt?.over.join('>')}|${rt?.back.join('>')}`;
+  });
+  const draws = [0.1, 0.9, 0.4, 0.6, 0.3];
+  assert.deepEqual(routes(draws), routes(draws));
+  assert.ok(new Set(routes([0, 0.3, 0.6, 0.99])).size > 1, 'equal routes are shared out');
+  let calls = 0;
+  findRoundTrip(g, { origin: 'o', minHops: 3, payloadSize: 10 }, { floor, bandPercent: BAND_PERCENT, random: () => (calls++, 0.5) });
+  assert.equal(calls, 2, 'one draw for the over-route, one for the back-route');
+});
+
+test('the choice\'s search is bounded on a dense graph too', () => {
+  const edges: Array<[string, string]> = [];
+  for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) if ((i + j) % 3 !== 0) edges.push([`n${i}`, `n${j}`]);
+  const started = process.hrtime.bigint();
+  const r = findRoundTrip(graph(edges), { origin: 'n0', minHops: 6, payloadSize: 1 }, { floor: NO_FLOOR, bandPercent: BAND_PERCENT, random: () => 0.7 });
+  assert.ok(r && r.over.length === 7);
+  assert.ok(process.hrtime.bigint() - started < 5_000_000_000n, 'well within MAX_PATHS_EXAMINED per search');
 });

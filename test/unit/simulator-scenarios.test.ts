@@ -41,33 +41,43 @@ test('partition of 40 Nodes (seed 1): no working route crosses the cut, and rout
   // Measured at 200 Nodes: back within a probe or two (10–30 s): the redials of lost neighbors succeed at once. At 40
   // Nodes one Node is 2.5 points, and with seed 1 two introducers stay in an island of full Nodes after the heal
   // (docs/SIMULATION.md), so heal_routes_s (back within 2 points of before) never comes; nine in ten is asked here.
-  const healed = r.marks.find((m) => m.label === 'healed')?.s ?? NaN;
-  const back = r.probes.find((p) => p.s >= healed && p.works >= 0.9);
-  assert.ok(back !== undefined && back.s - healed <= 60, `nine in ten routes back after ${back ? back.s - healed : 'never'} s`);
-  assert.ok(figure(r, 'heal_across_s') <= 120, `routes across back after ${figure(r, 'heal_across_s')} s`);
+  const healedAt = r.marks.find((m) => m.label === 'healed')?.s ?? NaN;
+  const back = r.probes.find((p) => p.s >= healedAt && p.works >= 0.9);
+  assert.ok(back !== undefined && back.s - healedAt <= 60, `nine in ten routes back after ${back ? back.s - healedAt : 'never'} s`);
+  // Routes drawn among the near-cheapest (src/neighborhood/route-choice.ts) cross the old cut less often than the
+  // cheapest did once each half has meshed on its own (seed 1: 0.53–0.70 after the heal, against 0.80), so the
+  // measure is half of the crossing share before the cut, within 120 s of the heal.
+  const crossing = r.probes.find((p) => p.s > healedAt && p.across >= 0.5 * figure(r, 'route_across_before_cut'));
+  assert.ok(crossing && crossing.s - healedAt <= 120, `routes across back at ${crossing?.s} s, healed at ${healedAt} s`);
 });
 
-test('hostile: cheap colluders with a forged clique draw more honest routes than the same Nodes behaving honestly, and eclipse a joining Node', async (t) => {
+test('hostile: cheap colluders draw no more honest routes than the same Nodes behaving honestly; a forged clique breaks routes that retries mostly mend; the eclipse holds', async (t) => {
   const small = { nodes: 60, seed: 1 };
+  const cheap = await simulate({ ...small, scenario: scenario('hostile-cheap') });
   const hostile = await simulate({ ...small, scenario: scenario('hostile') });
   const control = await simulate({ ...small, scenario: scenario('hostile-control') });
-  const names = ['hostile_nodes', 'hostile_touch_share_end', 'victim_hostile_neighbor_share', 'route_works_share_end'];
-  show(t, hostile, names);
-  show(t, control, names);
-  const share = figure(hostile, 'hostile_touch_share_end');
+  const names = ['hostile_nodes', 'hostile_touch_share_end', 'victim_hostile_neighbor_share', 'route_works_share_end', 'route_works_retried_share_end', 'route_cost_ratio_mean_end'];
+  for (const r of [cheap, hostile, control]) show(t, r, names);
   const base = figure(control, 'hostile_touch_share_end');
-  assert.ok(share >= 0 && share <= 1 && base >= 0 && base <= 1);
-  // The same Nodes are marked in both runs (same seed, same draws); only their behaviour differs.
-  assert.equal(figure(hostile, 'hostile_nodes'), figure(control, 'hostile_nodes'));
-  // Measured: 0.53 against 0.34 with 4 colluders of 60 (7 %); 200 Nodes in docs/SIMULATION.md.
-  assert.ok(share > base + 0.1, `hostile ${share}, control ${base}`);
-  assert.ok(share > figure(hostile, 'hostile_nodes') / figure(hostile, 'nodes'));
+  const undercut = figure(cheap, 'hostile_touch_share_end');
+  assert.ok(base >= 0 && base <= 1 && undercut >= 0 && undercut <= 1);
+  // The same Nodes are marked in all runs (same seed, same draws); only their behaviour differs. Rates change route
+  // choices, not links: the cheap run is the control run event for event.
+  assert.equal(figure(cheap, 'hostile_nodes'), figure(control, 'hostile_nodes'));
+  assert.equal(cheap.logHash, control.logHash);
+  // Before the near-cheapest choice (src/neighborhood/route-choice.ts), half-price colluders sat on 0.78 of the
+  // routes against 0.29 by chance (200 Nodes); measured now at 60 Nodes, seeds 1–3: 0.30/0.32, 0.33/0.31, 0.28/0.23.
+  assert.ok(undercut <= base + 0.1, `undercutting ${undercut}, control ${base}`);
+  // What the choice costs: chosen round trips against the cheapest, measured 1.04–1.16 on average.
+  assert.ok(figure(cheap, 'route_cost_ratio_mean_end') <= 1.25, `cost ratio ${figure(cheap, 'route_cost_ratio_mean_end')}`);
   // The victim joins last; the colluders' persistent dials take the room it has before honest Nodes do.
   assert.ok(figure(hostile, 'victim_hostile_neighbor_share') >= 0.6, `victim ${figure(hostile, 'victim_hostile_neighbor_share')}`);
   // In the control run the victim may have no neighbor at all (the join stall): a share of nothing, NaN.
   assert.ok(!(figure(control, 'victim_hostile_neighbor_share') >= figure(hostile, 'victim_hostile_neighbor_share')));
-  // Routes over the clique's forged edges find no link to carry them.
+  // Routes over the clique's forged edges find no link to carry them; the originator's retries, avoiding a broken
+  // route's Nodes, find a working one for most (measured 0.75 → 0.85).
   assert.ok(figure(hostile, 'route_works_share_end') < figure(control, 'route_works_share_end'));
+  assert.ok(figure(hostile, 'route_works_retried_share_end') > figure(hostile, 'route_works_share_end'));
 });
 
 test('a scenario with every kind of event is the same run for the same seed, event for event', async () => {
