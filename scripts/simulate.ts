@@ -90,9 +90,9 @@ async function main(): Promise<void> {
   if (args.scaleSvg && args.nodes.length > 1) {
     const of = (name: string, scale: number): number[] => runs.map((fs) => (fs.find((f) => f.name === name)?.value ?? NaN) / scale);
     writeFileSync(args.scaleSvg, scaleChart(`How ${scenario.name} scales with N (seed ${args.seed})`, args.nodes, [
-      { label: 'seconds until 99 % have a route', values: of('routes_99_at', 1) },
+      { label: 'seconds until 95 % have a route', values: of('routes_95_at', 1) },
       { label: 'p95 seconds from joining to a route', values: of('route_after_join_p95', 1) },
-      { label: 'Gossip MB per Node until then', values: of('gossip_bytes_per_node_until_99', 1e6) },
+      { label: 'Gossip MB per Node until then', values: of('gossip_bytes_per_node_until_95', 1e6) },
       { label: 'heap KB per Node', values: of('heap_per_node', 1e3) },
     ]));
     process.stdout.write(`# wrote ${args.scaleSvg}\n`);

@@ -65,20 +65,21 @@ export interface GrowthSample {
   bytes: number;
 }
 
-/** Nodes with a route that count as "every Node" for the curve over N: a run's last few stragglers do not decide it. */
-export const ROUTED_SHARE = 0.99;
+/** Shares of Nodes with a route whose moment the curve over N reports: a run's last few stragglers do not decide it. */
+export const ROUTED_SHARES = [90, 95, 99] as const;
 
 /**
- * When 99 % of the N Nodes had a route and the Gossip spent until then, per Node (absent when the run never got
- * there): the time and traffic a network of N Nodes takes to form.
+ * When 90, 95 and 99 % of the N Nodes had a route, and the Gossip spent until then per Node (absent for a share the
+ * run never reached): the time and traffic a network of N Nodes takes to form.
  */
 export function growthFigures(curve: readonly GrowthSample[], nodes: number): Figure[] {
-  const at = curve.find((c) => c.share >= ROUTED_SHARE);
-  if (!at) return [];
-  return [
-    { name: 'routes_99_at', value: at.s, unit: 's' },
-    { name: 'gossip_bytes_per_node_until_99', value: Math.round(at.bytes / nodes), unit: 'B' },
-  ];
+  return ROUTED_SHARES.flatMap((pct) => {
+    const at = curve.find((c) => c.share * 100 >= pct);
+    return at ? [
+      { name: `routes_${pct}_at`, value: at.s, unit: 's' },
+      { name: `gossip_bytes_per_node_until_${pct}`, value: Math.round(at.bytes / nodes), unit: 'B' },
+    ] : [];
+  });
 }
 
 /** The last, least and mean value of one probe quantity over the script. */
