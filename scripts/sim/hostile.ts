@@ -10,15 +10,13 @@
 import type { NodeIdentity } from '../../src/crypto/index.js';
 import { RECORD_KINDS, type RecordKind } from '../../src/mesh/index.js';
 import { MAX_DEGREE, type PeerLinks, type PeersOptions, keyOf } from '../../src/neighborhood/index.js';
-import { type SignedRecord, gossipCodec, nodeRecordCodec, signRecord } from '../../src/wire/index.js';
+import { MAX_NEIGHBORS, type SignedRecord, gossipCodec, nodeRecordCodec, signRecord } from '../../src/wire/index.js';
 import { SimLinks } from './links.js';
 import type { SimNetwork } from './network.js';
 import { SIM_PORT, type SimNode } from './node.js';
 
-/** The record codec's bound on a record's neighbors (MAX_NEIGHBORS in src/wire/node-record.ts, not exported). */
-const RECORD_MAX_NEIGHBORS = 32;
-/** Colluders a forged record lists beside the real neighbors, within the codec's bound. */
-const MAX_LISTED = RECORD_MAX_NEIGHBORS - MAX_DEGREE;
+/** Colluders a forged record lists beside the real neighbors, within the record codec's bound. */
+const MAX_LISTED = MAX_NEIGHBORS - MAX_DEGREE;
 /** Forged records remembered (by the honest signature they replace); beyond it the memo starts afresh. */
 const MAX_REMEMBERED = 1 << 16;
 /** How often each colluder tries the victim again. */

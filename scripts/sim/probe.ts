@@ -6,12 +6,9 @@ import { REUSE_PENALTY, findRoundTrip, reachableExits } from '../../src/neighbor
 import { mean, quantile } from './measure.js';
 import type { SimNetwork } from './network.js';
 import type { SimNode } from './node.js';
-import type { RoundTrip } from '../../src/neighborhood/index.js';
+import { PROBE_PAYLOAD_BYTES, type RoundTrip } from '../../src/neighborhood/index.js';
+import { ROUTE_RETRIES } from '../../src/stream/index.js';
 
-/** The payload size of the Node's own RouteFound test route (PROBE_PAYLOAD_BYTES in src/neighborhood/service.ts). */
-const PROBE_PAYLOAD_BYTES = 10_000;
-/** New routes the originator tries after a broken one, avoiding its Nodes (ROUTE_RETRIES in src/stream/originator.ts). */
-const ROUTE_RETRIES = 2;
 
 export interface Probe {
   /** Elapsed s. */

@@ -94,3 +94,4 @@ export function startStreams(o: StreamOptions): StreamService {
 }
 
 export { createPayerPolicy } from './payer.js';
+export { ROUTE_RETRIES } from './originator.js';

@@ -5,5 +5,5 @@ export { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, encodeCellParts, DES
 export type { Codec } from './codec.js';
 export { descriptorCodec, formatDescriptor, type NodeDescriptor, parseDescriptor } from './descriptor.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type FrameOptions, type FrameUnwrapper, type Mask, PLAIN_MASK } from './frame.js';
-export { gossipCodec, MAX_GOSSIP_RECORDS, type NodeAddress, type NodeRecord, nodeRecordCodec, openRecord, type RatePack, type SignedRecord, signRecord } from './node-record.js';
+export { gossipCodec, MAX_GOSSIP_RECORDS, MAX_NEIGHBORS, type NodeAddress, type NodeRecord, nodeRecordCodec, openRecord, type RatePack, type SignedRecord, signRecord } from './node-record.js';
 export { openAnswerCodec, openRequestCodec, type OpenRequest } from './stream-open.js';
