@@ -345,10 +345,9 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     if (records.length > 0) this.peers.send(peer, RECORD_KINDS.gossip, gossipCodec.encode(records));
   }
 
-  /** Standard Gossip to every half-neighbor but `skip`, dialing those not linked. */
-  private gossipAll(skip?: string): void {
+  /** Standard Gossip to every half-neighbor, dialing those not linked. */
+  private gossipAll(): void {
     for (const n of this.neighbors) {
-      if (n === skip) continue;
       if (this.peers.isLinked(n)) {
         this.sendGossip(n, gossipFor(this.db, n, GOSSIP_BYTES));
         continue;
@@ -523,16 +522,14 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
       const at = this.dialed.get(k);
       if (at) this.db.learnAddress(k, at);
     }
-    let reSigned = false;
-    for (const k of d.addNeighbors) reSigned = this.setNeighbor(k, true) || reSigned;
+    for (const k of d.addNeighbors) this.setNeighbor(k, true);
     if (d.reply) this.reply(peer, d.reply);
     if (d.passTarget !== undefined) this.rememberPass(d.passTarget, now);
     if (d.debut?.address.ports[0] !== undefined) {
       void this.debutTo({ ip: d.debut.address.ip, port: d.debut.address.ports[0], x25519: d.debut.key.subarray(0, 32) }, d.debut.walk);
     }
     if (d.debutAgain) this.sendDebut(peer, d.debutAgain);
-    // With our own record as it was, all that changed came from the source's Gossip: it has it already.
-    if (d.broadcast) this.gossipAll(!reSigned ? peer : undefined);
+    if (d.broadcast) this.gossipAll();
     this.review();
   }
 
