@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type GraphView, REUSE_PENALTY, findRoundTrip } from '../../src/neighborhood/routes.js';
+import { type GraphView, REUSE_PENALTY, findRoundTrip, reachableExits } from '../../src/neighborhood/routes.js';
 import type { RatePack } from '../../src/wire/node-record.js';
 import { BAND_PERCENT, NO_FLOOR, floored, rateFloor } from '../../src/neighborhood/route-choice.js';
 import { OTHER_COUNTRY_PENALTY, PRIORITY_STEP } from '../../src/neighborhood/exit-countries.js';
@@ -91,6 +91,26 @@ test('property: every route found is valid for random graphs and hop counts', ()
       if (hops > 1) assert.ok(!g.fullNeighbors('n0').includes(r.over[hops] as string));
     },
   ), { numRuns: 1500, seed: 37 });
+});
+
+// masq exit-location --show-countries lists the countries of reachableExits; a user offered a country must get a
+// route there (the back-route too), and one not offered must get none.
+test('property: an exit is listed as reachable exactly when a round trip can end at it, cheapest or drawn', () => {
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { maxLength: 24 }), fc.array(fc.nat(9), { maxLength: 3 }), fc.integer({ min: 1, max: 4 }),
+    fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+    (pairs, nonRouting, hops, u) => {
+      const edges = pairs.filter(([a, b]) => a !== b).map(([a, b]) => [`n${a}`, `n${b}`] as [string, string]);
+      const g = graph(edges, {}, nonRouting.map((i) => `n${i}`));
+      const listed = reachableExits(g, 'n0', hops);
+      const choice = { floor: NO_FLOOR, bandPercent: BAND_PERCENT, random: () => u };
+      for (let i = 1; i < 10; i++) {
+        const q = { origin: 'n0', minHops: hops, payloadSize: 100, exitPenalty: (k: string) => (k === `n${i}` ? 0n : undefined) };
+        assert.equal(findRoundTrip(g, q) !== undefined, listed.has(`n${i}`), `n${i}, cheapest`);
+        assert.equal(findRoundTrip(g, q, choice) !== undefined, listed.has(`n${i}`), `n${i}, drawn`);
+      }
+    },
+  ), { numRuns: 600, seed: 47 });
 });
 
 test('the search is bounded on a dense graph', () => {
