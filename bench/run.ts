@@ -161,6 +161,8 @@ async function bareNodeRssKiB(): Promise<number> {
 async function main(): Promise<void> {
   const { server, port } = await webServer();
   try {
+    // While working on the relay path: only the mesh's figures with the default mask (about a minute).
+    if (process.env.BENCH_ONLY === 'mesh') return void await meshFigures(dir, port, 'tls');
     const readies: number[] = [];
     for (let i = 0; i < READY_RUNS; i++) {
       const n = await startNode(join(dir, `ready${i}`));

@@ -3,6 +3,7 @@
 // waits for the mesh), they are off the path of the next request. Each pair is handed out once and then forgotten,
 // so every slot still has its own ephemeral key.
 
+import { MadeAhead } from '../system/index.js';
 import type { RawKeyPair } from './identity.js';
 
 export interface EphemeralPoolOptions {
@@ -14,34 +15,19 @@ export interface EphemeralPoolOptions {
 }
 
 export class EphemeralPool {
-  private readonly ready: RawKeyPair[] = [];
-  private refilling = false;
-  private closed = false;
+  private readonly ready: MadeAhead<RawKeyPair>;
 
-  constructor(private readonly o: EphemeralPoolOptions) {}
+  constructor(private readonly o: EphemeralPoolOptions) {
+    this.ready = new MadeAhead({ size: o.size, make: o.generate, defer: o.defer });
+  }
 
   /** A pair no one else has had: a ready one, or one made now when none is. */
   take(): RawKeyPair {
-    const pair = this.ready.pop() ?? this.o.generate();
-    this.refill();
-    return pair;
+    return this.ready.take() ?? this.o.generate();
   }
 
   /** Stops making pairs and drops the ready ones. */
   close(): void {
-    this.closed = true;
-    this.ready.length = 0;
-  }
-
-  /** One pair per turn, so a turn stays short and I/O waiting behind it is not held up. */
-  private refill(): void {
-    if (this.refilling || this.closed || this.ready.length >= this.o.size) return;
-    this.refilling = true;
-    this.o.defer(() => {
-      this.refilling = false;
-      if (this.closed) return;
-      this.ready.push(this.o.generate());
-      this.refill();
-    });
+    this.ready.close();
   }
 }

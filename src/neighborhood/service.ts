@@ -122,6 +122,8 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   private readonly clock: Clock;
   private version: number;
   private minHops: number;
+  /** Rises when the exit location or min-hops changes: part of every route's stamp. */
+  private routeSettings = 0;
   private current: ConnectionStage = 'NotConnected';
   private lastFull = '';
   private closed = false;
@@ -264,8 +266,19 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
     return rt && { ...rt, exitCountry: this.exits.countryOf(rt.over[rt.over.length - 1] as string) };
   }
 
+  /**
+   * What a round trip was drawn from: the versions of its Nodes' records (a record lists the Node's neighbors and
+   * whether it routes; its rate pack never changes) and the route settings. While it is unchanged, the round trip
+   * is still a route of this database under these settings.
+   */
+  routeStamp(rt: RoundTrip): string {
+    const versions = [...rt.over, ...rt.back].map((k) => this.db.get(k)?.record.version ?? 'gone');
+    return `${this.routeSettings}:${versions.join(',')}`;
+  }
+
   /** A new exit location for the routes that follow. */
   setExitLocation(loc: ExitLocation): void {
+    this.routeSettings++;
     this.exits.setting = loc;
     this.o.log.info(describeExitLocation(loc));
     this.review();
@@ -283,6 +296,7 @@ export class Neighborhood extends EventEmitter<{ stage: [ConnectionStage] }> {
   }
 
   setMinHops(n: number): void {
+    this.routeSettings++;
     this.minHops = n;
     this.review();
   }

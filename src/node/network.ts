@@ -134,6 +134,7 @@ export async function startNetwork(s: NetworkSettings): Promise<Network> {
     transport: neighborhood.transport,
     route: (q) => neighborhood.route(q),
     requiredExitCountries: () => neighborhood.requiredExitCountries(),
+    routeStamp: (rt) => neighborhood.routeStamp(rt),
     ...(s.exit ? { exit: s.exit } : {}),
     relays: c.mode !== 'consume-only',
     penalize: (peer, reason) => neighborhood.penalize(peer, reason),

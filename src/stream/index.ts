@@ -20,6 +20,8 @@ export interface StreamOptions {
   route: RouteFn;
   /** The only countries our routes may exit in, when the exit location limits them. */
   requiredExitCountries?(): readonly string[] | undefined;
+  /** What a round trip was drawn from (Neighborhood.routeStamp): given, round trips are prepared ahead of requests. */
+  routeStamp?(rt: RoundTrip): string;
   /** How this Node reaches targets when it is the exit; undefined = refuses to exit (consume-only). */
   exit?: Connector;
   /** Whether this Node relays for others (standard, originate-only). */
@@ -73,9 +75,17 @@ export function startStreams(o: StreamOptions): StreamService {
         return originator.backOpen(opened);
     }
   }, o.penalize, log);
-  // Four routes' worth of slot keys (six each) made ahead, one per spare turn of the event loop.
-  const ephemeral = new EphemeralPool({ size: 24, generate: () => generateRawKeyPair('x25519'), defer: (fn) => setImmediate(fn).unref() });
-  const originator = new Originator({ sw, route: o.route, ephemeral: () => ephemeral.take(), ...(o.requiredExitCountries ? { requiredExitCountries: o.requiredExitCountries } : {}), payer: o.payer, charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn), openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, log });
+  // Slot keys (four routes' worth) and two round trips made ahead, one per spare turn of the event loop.
+  const spare = (fn: () => void): void => void setImmediate(fn).unref();
+  const ephemeral = new EphemeralPool({ size: 24, generate: () => generateRawKeyPair('x25519'), defer: spare });
+  const ahead = o.routeStamp && { stamp: o.routeStamp, now: () => performance.now(), defer: spare };
+  const originator = new Originator({
+    sw, route: o.route, ephemeral: () => ephemeral.take(), payer: o.payer, log,
+    ...(o.requiredExitCountries ? { requiredExitCountries: o.requiredExitCountries } : {}),
+    ...(ahead ? { ahead } : {}),
+    charge: (rt, out, inn) => o.charges?.consumed(rt, out, inn),
+    openTimeoutMs: o.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS,
+  });
   return {
     connector: originator.connector,
     stats: () => ({

@@ -3,8 +3,7 @@
 // back-route. An exit that cannot resolve the host is penalized for that host and another exit is tried; a route
 // that times out or breaks before the answer is avoided for a while and another is tried.
 
-import { randomBytes } from 'node:crypto';
-import { COMPONENT, type EphemeralSource, type HopKeys, type HopSpec, PAYER_BYTES, TOKEN_BYTES, buildHeader } from '../crypto/index.js';
+import type { EphemeralSource, HopKeys } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type OwnRoute, type RoundTrip, shortKey } from '../neighborhood/index.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
@@ -15,6 +14,7 @@ import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';
 import { INITIAL_WINDOW } from './flow.js';
 import type { PayerPolicy } from './payer.js';
+import { type PreparedRoute, prepareRoute, ReadyRoutes } from './prepared-route.js';
 
 export type RouteFn = (q: { payloadSize: number; exitPenalty?(key: string): bigint; avoid?: ReadonlySet<string> }) => OwnRoute | undefined;
 
@@ -29,6 +29,11 @@ export interface OriginatorOptions {
   /** Hears, when a stream ends, its round trip and the bytes it sent and received: what it owes the hops. */
   charge?(rt: RoundTrip, bytesOut: number, bytesIn: number): void;
   openTimeoutMs: number;
+  /**
+   * Given, round trips are drawn and sealed ahead of need in spare turns (prepared-route.ts) and used while `stamp`
+   * (what a round trip was drawn from) is unchanged.
+   */
+  ahead?: { stamp(rt: RoundTrip): string; now(): number; defer(fn: () => void): void };
   log: Logger;
 }
 
@@ -66,26 +71,7 @@ interface Pending {
   settle(o: Outcome): void;
 }
 
-/** The originator's own slot at the end of the back-route: it does not pay itself. */
-const NO_PAYER = Buffer.alloc(PAYER_BYTES);
-const NO_TOKEN = Buffer.alloc(TOKEN_BYTES);
-
-/**
- * Slots for the hops after the first node of `path`; the last one gets `lastComponent`. Every hop but the
- * originator's own gets the payer slot `payerFor` makes for its key.
- */
-function slots(path: string[], lastComponent: HopSpec['record']['component'], payerFor: (key: Buffer) => Buffer, token?: Buffer): HopSpec[] {
-  const out: HopSpec[] = [];
-  for (let i = 1; i < path.length; i++) {
-    const last = i === path.length - 1;
-    const key = Buffer.from(path[i] as string, 'hex');
-    const next = last ? undefined : Buffer.from(path[i + 1] as string, 'hex');
-    const component = last ? lastComponent : COMPONENT.relay;
-    const payer = component === COMPONENT.originator ? NO_PAYER : payerFor(key);
-    out.push({ key, record: { next, component, payer, token: (last ? token : undefined) ?? NO_TOKEN } });
-  }
-  return out;
-}
+const exitOf = (rt: RoundTrip): string => rt.over[rt.over.length - 1] as string;
 
 export class Originator {
   private readonly pending = new Map<string, Pending>();
@@ -97,13 +83,33 @@ export class Originator {
   private lastExit = '';
   readonly connector: Connector = { open: (t, s, early) => this.open(t, s, early) };
 
-  constructor(private readonly o: OriginatorOptions) {}
+  private readonly ready: ReadyRoutes | undefined;
 
-  private pickRoute(target: Target): OwnRoute | undefined {
+  constructor(private readonly o: OriginatorOptions) {
+    const ahead = o.ahead;
+    this.ready = ahead && new ReadyRoutes({
+      route: () => o.route({ payloadSize: ESTIMATE_PAYLOAD }),
+      prepare: (rt) => this.prepare(rt),
+      ...ahead,
+    });
+  }
+
+  private prepare(rt: OwnRoute): PreparedRoute | undefined {
+    return prepareRoute(rt, (key) => this.o.payer.slotFor(key), this.o.ephemeral);
+  }
+
+  /** A ready round trip that suits this target (its exit resolved the host before, it avoids no Node we avoid now), or one drawn and sealed now. */
+  private pickRoute(target: Target): PreparedRoute | undefined {
     const exitPenalty = (key: string): bigint => (this.badExits.has(`${target.host}\n${key}`) ? DNS_PENALTY : 0n);
     const avoid = this.avoided.current();
+    const ready = this.ready?.take((rt) => exitPenalty(exitOf(rt)) === 0n && ![...rt.over, ...rt.back].some((n) => avoid.has(n)));
+    if (ready) return ready;
     const q = { payloadSize: ESTIMATE_PAYLOAD, exitPenalty };
-    return (avoid.size > 0 ? this.o.route({ ...q, avoid }) : undefined) ?? this.o.route(q);
+    const rt = (avoid.size > 0 ? this.o.route({ ...q, avoid }) : undefined) ?? this.o.route(q);
+    if (!rt) return undefined;
+    const prepared = this.prepare(rt);
+    if (!prepared) throw new StreamFailure('payment', target, 'this Node has no consuming wallet to pay the route with');
+    return prepared;
   }
 
   private async open(target: Target, signal: AbortSignal, early?: Buffer): Promise<MeshDuplex> {
@@ -111,9 +117,10 @@ export class Originator {
     let routesLeft = ROUTE_RETRIES;
     for (;;) {
       if (signal.aborted) throw new StreamFailure('connect', target, 'the client left');
-      const rt = this.pickRoute(target);
-      if (!rt) throw this.noRoute(target);
-      const { duplex, end, outcome } = await this.attempt(rt, target, signal, early);
+      const prepared = this.pickRoute(target);
+      if (!prepared) throw this.noRoute(target);
+      const rt = prepared.rt;
+      const { duplex, end, outcome } = await this.attempt(prepared, target, signal, early);
       if ('status' in outcome && outcome.status === OPEN_STATUS.ok) {
         this.originating++;
         duplex.once('close', () => this.originating--);
@@ -122,7 +129,7 @@ export class Originator {
         return duplex;
       }
       duplex.destroy();
-      const exit = rt.over[rt.over.length - 1] as string;
+      const exit = exitOf(rt);
       if ('status' in outcome) {
         const kind = FAILURE_OF[outcome.status as keyof typeof FAILURE_OF];
         if (kind !== 'dns') throw new StreamFailure(kind, target, `the exit ${exit.slice(0, 12)} could not open ${formatTarget(target)}: ${kind}`);
@@ -147,22 +154,15 @@ export class Originator {
 
   /** Tells the user (only about their own streams: relayed ones never reach here) where their traffic leaves. */
   private exitIn(rt: OwnRoute): void {
-    const exit = rt.over[rt.over.length - 1] as string;
+    const exit = exitOf(rt);
     if (exit === this.lastExit) return;
     this.lastExit = exit;
     this.o.log.info(`Your traffic now exits in ${rt.exitCountry} through Node ${shortKey(exit)}`);
   }
 
   /** One try over one round trip: the stream and what became of its OPEN. */
-  private async attempt(rt: RoundTrip, target: Target, signal: AbortSignal, early: Buffer | undefined): Promise<{ duplex: MeshDuplex; end: StreamEnd; outcome: Outcome }> {
-    const token = randomBytes(TOKEN_BYTES);
-    const payerFor = (key: Buffer): Buffer => {
-      const slot = this.o.payer.slotFor(key);
-      if (!slot) throw new StreamFailure('payment', target, 'this Node has no consuming wallet to pay the route with');
-      return slot;
-    };
-    const over = buildHeader(slots(rt.over, COMPONENT.exit, payerFor), this.o.ephemeral);
-    const back = buildHeader(slots(rt.back, COMPONENT.originator, payerFor, token), this.o.ephemeral);
+  private async attempt(p: PreparedRoute, target: Target, signal: AbortSignal, early: Buffer | undefined): Promise<{ duplex: MeshDuplex; end: StreamEnd; outcome: Outcome }> {
+    const { rt, over, back, token } = p;
     const exitKeys = over.keys[over.keys.length - 1] as HopKeys;
     const layerKeys = (ks: HopKeys[]): Buffer[] => ks.slice(0, -1).map((k) => k.layer);
     const end = new StreamEnd(this.o.sw, {
@@ -239,6 +239,7 @@ export class Originator {
 
   /** Fails every stream still opening (their ends are destroyed by the switch). */
   close(): void {
+    this.ready?.close();
     for (const p of [...this.pending.values()]) p.settle({ lost: 'route', detail: 'the Node is closing' });
   }
 }

@@ -10,3 +10,4 @@ export { onShutdownSignals } from './signals.js';
 export { BACKGROUND_TIMERS, type Timers } from './timers.js';
 export { type Clock, SYSTEM_CLOCK, unixSeconds } from './clock.js';
 export { byCodeUnits } from './order.js';
+export { MadeAhead, type MadeAheadOptions } from './made-ahead.js';

@@ -8,15 +8,14 @@ import { createHash } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { generateIdentity } from '../../src/crypto/identity.js';
 import type { OwnRoute } from '../../src/neighborhood/index.js';
 import { StreamFailure } from '../../src/mesh/connector.js';
 import { createDirectExit } from '../../src/proxy/direct-exit.js';
-import { type StreamService, startStreams } from '../../src/stream/index.js';
+import type { StreamService } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
-import { LinkTransport } from '../helpers/link-transport.js';
-import { testPayer } from '../helpers/payer.js';
+import type { LinkTransport } from '../helpers/link-transport.js';
 import { type FakeDns, startFakeDns } from '../helpers/proxy-dns.js';
+import { type MeshNode as Node, closeStreamMesh, startStreamMesh } from '../helpers/stream-mesh.js';
 
 const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'mesh');
 const NAMES = ['O', 'A', 'B', 'X', 'C', 'D', 'Y'] as const;
@@ -31,8 +30,7 @@ const big = Buffer.alloc(BIG);
 for (let i = 0; i < BIG; i += block.length) block.copy(big, i);
 const bigSha = createHash('sha256').update(big).digest('hex');
 
-interface Node { key: string; transport: LinkTransport; mesh: StreamService }
-const nodes = new Map<Name, Node>();
+let nodes = new Map<Name, Node>();
 let web: Server;
 let webPort = 0;
 let goodDns: FakeDns;
@@ -90,39 +88,19 @@ before(async () => {
   webPort = (web.address() as AddressInfo).port;
   goodDns = await startFakeDns({ [HOST]: ['127.0.0.1'], [EARLY_HOST]: ['127.0.0.1'] });
   badDns = await startFakeDns({});
-  const ports = new Map<Name, number>();
-  for (const n of NAMES) {
-    const transport = new LinkTransport(generateIdentity());
-    ports.set(n, await transport.listen());
-    const exit = createDirectExit({ dnsServers: [n === 'Y' ? badDns.server : goodDns.server], allowPrivate: true, log });
-    const mesh = startStreams({
-      identity: transport.identity,
-      transport,
-      route: n === 'O' ? route : () => undefined,
-      exit,
-      relays: true,
-      penalize: (peer, reason) => log.warn(`penalize ${peer.slice(0, 8)}: ${reason}`),
-      payer: testPayer(transport.identity),
-      log: log.child(n),
-      openTimeoutMs: 3000,
-    });
-    nodes.set(n, { key: transport.identity.publicKey.toString('hex'), transport, mesh });
-  }
-  // Every pair linked, each dialed once.
-  for (let i = 0; i < NAMES.length; i++) {
-    for (let j = i + 1; j < NAMES.length; j++) {
-      const a = nodes.get(NAMES[i] as Name) as Node;
-      await a.transport.dial((nodes.get(NAMES[j] as Name) as Node).transport, ports.get(NAMES[j] as Name) as number);
-    }
-  }
+  nodes = await startStreamMesh(NAMES, (n) => ({
+    route: n === 'O' ? route : () => undefined,
+    exit: createDirectExit({ dnsServers: [n === 'Y' ? badDns.server : goodDns.server], allowPrivate: true, log }),
+    relays: true,
+    penalize: (peer, reason) => log.warn(`penalize ${peer.slice(0, 8)}: ${reason}`),
+    log: log.child(n),
+    openTimeoutMs: 3000,
+  }));
   await new Promise((r) => setTimeout(r, 100));
 });
 
 after(async () => {
-  for (const n of nodes.values()) {
-    n.mesh.close();
-    n.transport.close();
-  }
+  closeStreamMesh(nodes);
   web.close();
   web.closeAllConnections();
   await goodDns.close();

@@ -71,6 +71,15 @@ test('seven Nodes joining through the first find each other, keep at most five n
     assert.ok(s.saved.length > 0, 'past neighbors persisted');
     assert.ok(s.n.route({ payloadSize: 1000 })?.over.length === 4);
   }
+  // What a round trip was drawn from: the same while nothing changes, different once the route settings do.
+  const n = (nodes[0] as Started).n;
+  const rt = n.route({ payloadSize: 1000 });
+  assert.ok(rt);
+  const stamp = n.routeStamp(rt);
+  assert.equal(n.routeStamp(rt), stamp);
+  assert.match(stamp, /^\d+:(\d+,){7}\d+$/, 'every Node of the round trip has its record version in it');
+  n.setMinHops(3);
+  assert.notEqual(n.routeStamp(rt), stamp);
 });
 
 test('a Node restarted with the same key rejoins through the neighbors it saved', { timeout: 20_000 }, async () => {
