@@ -54,27 +54,41 @@ export class SendWindow {
 
 /**
  * The receiver's side: bytes may arrive only within what it granted; consumed bytes are granted back in batches of
- * a quarter window, so WINDOW cells stay few.
+ * a quarter window, so WINDOW cells stay few. The window starts at its initial size and doubles, up to MAX_WINDOW,
+ * at each grant its consumer has kept up with (taken everything that came), as TCP's receive buffer tunes itself:
+ * a route with a long round trip is not held to one window per round trip, and a consumer that does not read never
+ * makes this end hold more than the initial window.
  */
 export class ReceiveWindow {
   private open: number;
   private ungranted = 0;
+  /** Bytes arrived and not yet consumed. */
+  private held = 0;
 
-  constructor(private readonly size: number) {
+  constructor(private size: number) {
     this.open = size;
+  }
+
+  /** The window now: its initial size, or more once the consumer has kept up. */
+  get current(): number {
+    return this.size;
   }
 
   /** Bytes arrived; throws when the sender overran its window. */
   arrive(n: number): void {
     if (n > this.open) throw protocolError(`${n} bytes arrived with ${this.open} of window left`);
     this.open -= n;
+    this.held += n;
   }
 
-  /** The consumer took n bytes; returns the credit to grant now (0 = wait for more). */
+  /** The consumer took n received bytes; returns the credit to grant now (0 = wait for more). */
   consumed(n: number): number {
     this.ungranted += n;
+    this.held -= n;
     if (this.ungranted < this.size / 4) return 0;
-    const grant = this.ungranted;
+    const more = this.held === 0 ? Math.min(this.size, MAX_WINDOW - this.size) : 0;
+    const grant = this.ungranted + more;
+    this.size += more;
     this.ungranted = 0;
     this.open += grant;
     return grant;

@@ -41,6 +41,35 @@ test('a receiver refuses overruns and grants consumed bytes back in quarter-wind
   assert.throws(() => r.arrive(1), isProtocol);
 });
 
+test('a receiver whose consumer keeps up doubles its window at each grant, up to the largest', () => {
+  const r = new ReceiveWindow(INITIAL_WINDOW);
+  const sent = new SendWindow(INITIAL_WINDOW);
+  const grants: number[] = [];
+  // The sender sends all it may; the consumer takes each batch at once.
+  for (let round = 0; round < 8; round++) {
+    const n = sent.available;
+    sent.take(n);
+    r.arrive(n);
+    const g = r.consumed(n);
+    grants.push(g);
+    sent.grant(g);
+  }
+  assert.deepEqual(grants.slice(0, 3), [2 * INITIAL_WINDOW, 4 * INITIAL_WINDOW, MAX_WINDOW], 'what was consumed plus the growth');
+  assert.equal(r.current, MAX_WINDOW);
+  assert.equal(sent.available, MAX_WINDOW, 'credit never beyond the largest window');
+  assert.ok(grants.slice(3).every((g) => g === MAX_WINDOW));
+});
+
+test('a receiver whose consumer lags keeps its window: it never holds more than that', () => {
+  const r = new ReceiveWindow(INITIAL_WINDOW);
+  r.arrive(INITIAL_WINDOW);
+  // The consumer takes half; the rest waits in its buffer.
+  assert.equal(r.consumed(INITIAL_WINDOW / 2), INITIAL_WINDOW / 2, 'a plain grant: nothing added');
+  assert.equal(r.current, INITIAL_WINDOW);
+  r.arrive(INITIAL_WINDOW / 2);
+  assert.throws(() => r.arrive(1), isProtocol, 'held and open together are still one initial window');
+});
+
 test('an expiring set forgets after its time and drops the oldest when full', () => {
   let now = 0;
   const s = new ExpiringSet(1000, 2, () => now);
