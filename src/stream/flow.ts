@@ -56,8 +56,8 @@ export class SendWindow {
  * The receiver's side: bytes may arrive only within what it granted; consumed bytes are granted back in batches of
  * a quarter window, so WINDOW cells stay few. The window starts at its initial size and doubles, up to MAX_WINDOW,
  * at each grant its consumer has kept up with (taken everything that came), as TCP's receive buffer tunes itself:
- * a route with a long round trip is not held to one window per round trip, and a consumer that does not read never
- * makes this end hold more than the initial window.
+ * a route with a long round trip is not held to one window per round trip, and a consumer that never keeps up never
+ * makes this end hold more than the initial window (none more than MAX_WINDOW).
  */
 export class ReceiveWindow {
   private open: number;
