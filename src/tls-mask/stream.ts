@@ -14,6 +14,8 @@ import type { Randomness } from './client-hello.js';
 
 const PAD_FLAG = 0x8000_0000;
 const CHUNK_HEADER = 4;
+/** A TLS record header (type, version, length) and a chunk header. */
+const RECORD_HEAD = 5 + CHUNK_HEADER;
 /** The most an application-data record carries: 16 KiB of plaintext, its content type byte and the AES-GCM tag. */
 export const MAX_DATA_RECORD = MAX_PLAINTEXT + 1 + 16;
 /** Records this long or longer are bulk and get no padding. */
@@ -21,20 +23,47 @@ export const PAD_BELOW = 8192;
 export const MAX_PAD = 255;
 
 export interface Keystream {
-  xor(data: Buffer): Buffer;
+  /** The next four bytes of the keystream, big-endian: what a chunk header is XORed with. */
+  nextWord(): number;
 }
+
+/** Keystream made this many bytes at a time: one cipher call per thousand chunk headers, not one per header. */
+const KEYSTREAM_BATCH = 4096;
+const ZEROS = Buffer.alloc(KEYSTREAM_BATCH);
 
 /** One direction's keystream, from the hello's secret and both randoms. */
 export function keystream(secret: Buffer, clientRandom: Buffer, serverRandom: Buffer, direction: 'dialer' | 'listener'): Keystream {
   const okm = Buffer.from(hkdfSync('sha256', secret, Buffer.concat([clientRandom, serverRandom]), `masq-tls-mask/1 ${direction}`, 48));
   const cipher = createCipheriv('chacha20', okm.subarray(0, 32), okm.subarray(32));
-  return { xor: (data) => cipher.update(data) };
+  let block = Buffer.alloc(0);
+  let at = 0;
+  return {
+    nextWord() {
+      if (at === block.length) {
+        block = cipher.update(ZEROS);
+        at = 0;
+      }
+      const word = block.readUInt32BE(at);
+      at += CHUNK_HEADER;
+      return word;
+    },
+  };
+}
+
+/** A record's header and its first chunk's header, enciphered, as one buffer. */
+function recordHead(length: number, chunk: number, ks: Keystream): Buffer {
+  const h = Buffer.allocUnsafe(RECORD_HEAD);
+  h[0] = CONTENT.applicationData;
+  h.writeUInt16BE(0x0303, 1);
+  h.writeUInt16BE(length, 3);
+  h.writeUInt32BE((chunk ^ ks.nextWord()) >>> 0, 5);
+  return h;
 }
 
 function chunkHeader(value: number, ks: Keystream): Buffer {
   const h = Buffer.allocUnsafe(CHUNK_HEADER);
-  h.writeUInt32BE(value >>> 0, 0);
-  return ks.xor(h);
+  h.writeUInt32BE((value ^ ks.nextWord()) >>> 0, 0);
+  return h;
 }
 
 /** Takes up to `n` bytes off the front of `parts` (views, no copy). */
@@ -67,12 +96,13 @@ export function sealFrame(body: readonly Buffer[], ks: Keystream, rnd: Randomnes
   do {
     const n = Math.min(remaining, MAX_DATA_RECORD - CHUNK_HEADER);
     // The first chunk's header is the frame's length; a continuation's is its own part's.
-    const head = chunkHeader(first ? remaining : n, ks);
+    const chunk = first ? remaining : n;
     const used = CHUNK_HEADER + n;
     const padLen = used < PAD_BELOW ? rnd.below(MAX_PAD + 1) : 0;
-    const padding = padLen > 0 ? [chunkHeader(PAD_FLAG | padLen, ks), rnd.bytes(padLen)] : [];
     const length = used + (padLen > 0 ? CHUNK_HEADER + padLen : 0);
-    out.push(Buffer.from([CONTENT.applicationData, 0x03, 0x03, length >> 8, length & 0xff]), head, ...takeParts(left, n), ...padding);
+    // The keystream runs in the order the reader meets the headers: the frame's chunk, then the padding's.
+    out.push(recordHead(length, chunk, ks), ...takeParts(left, n));
+    if (padLen > 0) out.push(chunkHeader(PAD_FLAG | padLen, ks), rnd.bytes(padLen));
     remaining -= n;
     first = false;
   } while (remaining > 0);
@@ -103,7 +133,7 @@ export class StreamReader {
     let at = 0;
     while (at < fragment.length) {
       if (fragment.length - at < CHUNK_HEADER) throw new MasqError('WIRE_DECODE', 'a chunk header cut by its record\'s end');
-      const n = this.ks.xor(fragment.subarray(at, at + CHUNK_HEADER)).readUInt32BE(0);
+      const n = (fragment.readUInt32BE(at) ^ this.ks.nextWord()) >>> 0;
       at += CHUNK_HEADER;
       const room = fragment.length - at;
       if (n & PAD_FLAG) {

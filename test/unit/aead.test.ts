@@ -1,7 +1,7 @@
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { aeadOpen, aeadSeal } from '../../src/crypto/aead.js';
+import { aeadOpen, aeadSeal, aeadSealParts } from '../../src/crypto/aead.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/[\s:]/g, ''), 'hex');
 
@@ -49,4 +49,18 @@ describe('aead', () => {
     assert.equal(sealed.length, 16);
     assert.deepEqual(aeadOpen(key, nonce, sealed), Buffer.alloc(0));
   });
+});
+
+test('a plaintext sealed in parts, small ones among large ones, is the same sealed message as its concatenation', () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const ad = randomBytes(32);
+  for (const sizes of [[1], [1, 1, 14, 40_000], [3, 300, 2, 255, 256, 0, 7], [70_000, 1, 1], [0, 0]]) {
+    const parts = sizes.map((n) => randomBytes(n));
+    const sealed = aeadSealParts(key, nonce, parts, ad);
+    const joined = Buffer.concat(sealed);
+    assert.ok(joined.equals(aeadSeal(key, nonce, Buffer.concat(parts), ad)), `parts of ${sizes.join(', ')} bytes`);
+    assert.ok(sealed.length <= parts.length + 1, 'never more pieces than parts and the tag');
+    assert.deepEqual(aeadOpen(key, nonce, joined, ad), Buffer.concat(parts));
+  }
 });
