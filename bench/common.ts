@@ -181,3 +181,15 @@ export class BenchSandbox extends Sandbox {
     for (const d of this.made) rmSync(d, { recursive: true, force: true });
   }
 }
+
+/** What the comparisons with the relay chain and Tor need of the mesh. */
+export interface MeshFigures {
+  /** MB/s over 3 hops. */
+  bulk: number;
+  /** ms of CPU per MB: a relay's (mean of the back-route's two), the exit's. */
+  cpuRelay: number;
+  cpuExit: number;
+  /** ms to the first byte, a new stream each. */
+  ttfbMedian: number;
+  ttfbP95: number;
+}

@@ -5,12 +5,12 @@
 // link per mask: bench/links.ts; the mesh runs with each mask (tls as mesh_*, plain as mesh_plain_*).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -20,12 +20,15 @@ import { streamFigures } from './streams.js';
 import { routeSetupFigures } from './route-setup.js';
 import { geoFigures } from './geo.js';
 import { torFigures } from './tor.js';
+import { speedChart } from './speed-chart.js';
 
 const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
 const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
 const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
 const WARM_UP_MB = 32;
+/** Where the picture of the comparison goes (docs/performance/speed.svg, shown in the README). */
+const SPEED_SVG_DIR = join(import.meta.dirname, '..', 'docs', 'performance');
 
 /** Nodes still running, killed if the benchmark ends early (an error, Ctrl-C, a closed pipe). */
 const running = new Set<ReturnType<typeof spawn>>();
@@ -61,18 +64,6 @@ async function startNode(dataDir: string): Promise<NodeProc> {
   running.add(child);
   child.once('exit', () => running.delete(child));
   return { pid: child.pid ?? 0, proxyPort, readyMs, stop: async () => { child.kill('SIGTERM'); await exited; } };
-}
-
-/** What the comparisons with the relay chain and Tor need of the mesh. */
-interface MeshFigures {
-  /** MB/s over 3 hops. */
-  bulk: number;
-  /** ms of CPU per MB: a relay's (mean of the back-route's two), the exit's. */
-  cpuRelay: number;
-  cpuExit: number;
-  /** ms to the first byte, a new stream each. */
-  ttfbMedian: number;
-  ttfbP95: number;
 }
 
 /** The mesh's figures with one link mask: tls (the default, what the performance targets apply to) as mesh_*, plain as mesh_plain_*. */
@@ -211,6 +202,8 @@ async function main(): Promise<void> {
     emit('mesh_vs_tor_cpu_relay_ratio', mesh.cpuRelay / tor.cpuMsPerMB.relay, 'ratio');
     emit('mesh_vs_tor_cpu_exit_ratio', mesh.cpuExit / tor.cpuMsPerMB.exit, 'ratio');
     emit('mesh_vs_tor_ttfb_new_stream_ratio', mesh.ttfbMedian / tor.ttfbNewStreamMs.median, 'ratio');
+    mkdirSync(SPEED_SVG_DIR, { recursive: true });
+    writeFileSync(join(SPEED_SVG_DIR, 'speed.svg'), speedChart(mesh, chain, tor, new Date().toISOString().slice(0, 10)));
     await paymentFigures(emit);
     await setupPageFigures(emit);
     // The long run last: 1 000 streams through 3 hops for 10 minutes (BENCH_STREAMS, BENCH_STREAM_MINUTES).

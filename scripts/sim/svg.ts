@@ -1,5 +1,5 @@
 // Tiny SVG charts: shares over time (one curve per series, y from 0 to 1, dashed lines at marked moments such as a
-// cut and its heal), and small multiples of figures over N.
+// cut and its heal), small multiples of figures over N, and bars comparing systems (make bench).
 
 export interface Series {
   label: string;
@@ -86,6 +86,47 @@ export function scaleChart(title: string, nodes: readonly number[], panels: read
     }
     for (const n of nodes) out.push(`<text x="${x(n).toFixed(1)}" y="${PANEL.height - PANEL.bottom + 16}" text-anchor="middle">${n}</text>`);
     out.push(`<text x="${x0 + w / 2}" y="${PANEL.height - 8}" text-anchor="middle">Nodes (log scale)</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+/** One figure compared across systems: a bar each, and the target as a dashed line. */
+export interface BarPanel {
+  label: string;
+  bars: readonly { label: string; value: number }[];
+  target?: number;
+}
+
+const BARS = { width: 320, height: 200, left: 92, right: 48, top: 52, bottom: 16, bar: 22, gap: 12 };
+
+/** Small multiples of horizontal bars, one panel per figure, each scaled to its own largest value. */
+export function barPanels(title: string, panels: readonly BarPanel[]): string {
+  const width = BARS.width * panels.length;
+  const w = BARS.width - BARS.left - BARS.right;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${BARS.height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${BARS.height}" fill="white"/>`,
+    `<text x="8" y="18" font-size="14">${esc(title)}</text>`,
+  ];
+  panels.forEach((p, i) => {
+    const x0 = i * BARS.width + BARS.left;
+    const top = Math.max(p.target ?? 0, ...p.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0))) * 1.05 || 1;
+    const x = (v: number): number => x0 + (v / top) * w;
+    out.push(`<text x="${i * BARS.width + 8}" y="${BARS.top - 14}" font-size="13">${esc(p.label)}</text>`);
+    p.bars.forEach((b, j) => {
+      const y = BARS.top + j * (BARS.bar + BARS.gap);
+      const value = Number.isFinite(b.value) ? b.value : 0;
+      out.push(`<text x="${x0 - 6}" y="${y + BARS.bar / 2 + 4}" text-anchor="end">${esc(b.label)}</text>`);
+      out.push(`<rect x="${x0}" y="${y}" width="${(x(value) - x0).toFixed(1)}" height="${BARS.bar}" fill="${COLORS[j % COLORS.length]}"/>`);
+      const text = Number.isFinite(b.value) ? (b.value >= 100 ? Math.round(b.value).toString() : b.value.toPrecision(2)) : 'n/a';
+      out.push(`<text x="${(x(value) + 4).toFixed(1)}" y="${y + BARS.bar / 2 + 4}">${esc(text)}</text>`);
+    });
+    if (p.target !== undefined) {
+      const bottom = BARS.top + p.bars.length * (BARS.bar + BARS.gap) - BARS.gap + 6;
+      out.push(`<line x1="${x(p.target).toFixed(1)}" x2="${x(p.target).toFixed(1)}" y1="${BARS.top - 6}" y2="${bottom}" stroke="#333" stroke-dasharray="4 3"/>`);
+      out.push(`<text x="${x(p.target).toFixed(1)}" y="${bottom + 14}" text-anchor="middle" fill="#333">target ${esc(String(p.target))}</text>`);
+    }
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
