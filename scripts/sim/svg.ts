@@ -11,6 +11,15 @@ const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df'];
 
 const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The opening of a chart: the svg element, a white ground and the title at (x, y). */
+function start(width: number, height: number, title: string, x: number, y: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${x}" y="${y}" font-size="14">${esc(title)}</text>`,
+  ];
+}
+
 export interface Mark {
   x: number;
   label: string;
@@ -22,11 +31,7 @@ export function shareChart(title: string, xLabel: string, series: readonly Serie
   const h = BOX.height - BOX.top - BOX.bottom;
   const x = (v: number): string => (BOX.left + (v / xMax) * w).toFixed(1);
   const y = (v: number): string => (BOX.top + (1 - v) * h).toFixed(1);
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${BOX.width} ${BOX.height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${BOX.width}" height="${BOX.height}" fill="white"/>`,
-    `<text x="${BOX.left}" y="20" font-size="14">${esc(title)}</text>`,
-  ];
+  const out = start(BOX.width, BOX.height, title, BOX.left, 20);
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     out.push(`<line x1="${BOX.left}" x2="${BOX.width - BOX.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`);
     out.push(`<text x="${BOX.left - 6}" y="${(Number(y(t)) + 4).toFixed(1)}" text-anchor="end">${t * 100} %</text>`);
@@ -66,11 +71,7 @@ export function scaleChart(title: string, nodes: readonly number[], panels: read
   const h = PANEL.height - PANEL.top - PANEL.bottom;
   const lo = Math.log10(Math.min(...nodes));
   const span = Math.max(1, Math.log10(Math.max(...nodes)) - lo);
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${PANEL.height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${PANEL.height}" fill="white"/>`,
-    `<text x="${PANEL.left}" y="18" font-size="14">${esc(title)}</text>`,
-  ];
+  const out = start(width, PANEL.height, title, PANEL.left, 18);
   panels.forEach((p, i) => {
     const x0 = i * PANEL.width + PANEL.left;
     const top = Math.max(...p.values.filter((v) => Number.isFinite(v)), 0) * 1.15 || 1;
@@ -104,11 +105,7 @@ const BARS = { width: 320, height: 200, left: 92, right: 48, top: 52, bottom: 16
 export function barPanels(title: string, panels: readonly BarPanel[]): string {
   const width = BARS.width * panels.length;
   const w = BARS.width - BARS.left - BARS.right;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${BARS.height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${BARS.height}" fill="white"/>`,
-    `<text x="8" y="18" font-size="14">${esc(title)}</text>`,
-  ];
+  const out = start(width, BARS.height, title, 8, 18);
   panels.forEach((p, i) => {
     const x0 = i * BARS.width + BARS.left;
     const top = Math.max(p.target ?? 0, ...p.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0))) * 1.05 || 1;
