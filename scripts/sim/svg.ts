@@ -111,19 +111,21 @@ export function barPanels(title: string, panels: readonly BarPanel[]): string {
     const top = Math.max(p.target ?? 0, ...p.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0))) * 1.05 || 1;
     const x = (v: number): number => x0 + (v / top) * w;
     out.push(`<text x="${i * BARS.width + 8}" y="${BARS.top - 14}" font-size="13">${esc(p.label)}</text>`);
+    // The target first, so bars and their values are drawn over it.
+    if (p.target !== undefined) {
+      const bottom = BARS.top + p.bars.length * (BARS.bar + BARS.gap) - BARS.gap + 6;
+      out.push(`<line x1="${x(p.target).toFixed(1)}" x2="${x(p.target).toFixed(1)}" y1="${BARS.top - 6}" y2="${bottom}" stroke="#333" stroke-dasharray="4 3"/>`);
+      out.push(`<text x="${x(p.target).toFixed(1)}" y="${bottom + 14}" text-anchor="middle" fill="#333">target ${esc(String(p.target))}</text>`);
+    }
     p.bars.forEach((b, j) => {
       const y = BARS.top + j * (BARS.bar + BARS.gap);
       const value = Number.isFinite(b.value) ? b.value : 0;
       out.push(`<text x="${x0 - 6}" y="${y + BARS.bar / 2 + 4}" text-anchor="end">${esc(b.label)}</text>`);
       out.push(`<rect x="${x0}" y="${y}" width="${(x(value) - x0).toFixed(1)}" height="${BARS.bar}" fill="${COLORS[j % COLORS.length]}"/>`);
       const text = Number.isFinite(b.value) ? (b.value >= 100 ? Math.round(b.value).toString() : b.value.toPrecision(2)) : 'n/a';
-      out.push(`<text x="${(x(value) + 4).toFixed(1)}" y="${y + BARS.bar / 2 + 4}">${esc(text)}</text>`);
+      // A white halo keeps the value legible where the target line passes behind it.
+      out.push(`<text x="${(x(value) + 4).toFixed(1)}" y="${y + BARS.bar / 2 + 4}" stroke="white" stroke-width="4" paint-order="stroke">${esc(text)}</text>`);
     });
-    if (p.target !== undefined) {
-      const bottom = BARS.top + p.bars.length * (BARS.bar + BARS.gap) - BARS.gap + 6;
-      out.push(`<line x1="${x(p.target).toFixed(1)}" x2="${x(p.target).toFixed(1)}" y1="${BARS.top - 6}" y2="${bottom}" stroke="#333" stroke-dasharray="4 3"/>`);
-      out.push(`<text x="${x(p.target).toFixed(1)}" y="${bottom + 14}" text-anchor="middle" fill="#333">target ${esc(String(p.target))}</text>`);
-    }
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
