@@ -2,7 +2,7 @@
 // and a sandbox that can be emptied from process.on('exit').
 
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { Agent, type Server, createServer, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { Sandbox, type Tracked } from '../test/helpers/processes.js';
@@ -43,15 +43,20 @@ export function quantile(sorted: number[], q: number): number {
 /** The most /mb/N serves, so that a typo cannot fill a disk or run for hours. */
 const MAX_MB = 4096;
 
-/** `/small` answers "ok"; `/mb/N` sends N MiB, paced by the client (backpressure). */
-export async function webServer(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number }> {
+/**
+ * `/small` answers "ok"; `/mb/N` sends N MiB, paced by the client (backpressure). `bulkPeerPort` is the source port
+ * of the last `/mb/` request's connection: through a mesh, the exit's.
+ */
+export async function webServer(host = '127.0.0.1', port = 0): Promise<{ server: Server; port: number; bulkPeerPort(): number | undefined }> {
   const chunk = Buffer.alloc(64 * 1024, 0x61);
+  let bulkPeer: number | undefined;
   const server = createServer((req, res) => {
     // A kept-alive connection through a proxy that splices it passes later requests in absolute form.
     const path = req.url?.startsWith('http://') ? new URL(req.url).pathname : req.url;
     if (path === '/small') return res.end('ok');
     const mb = Number(/^\/mb\/(\d+)$/.exec(path ?? '')?.[1] ?? NaN);
     if (!(mb <= MAX_MB)) return res.writeHead(404).end();
+    bulkPeer = req.socket.remotePort;
     const total = mb * 1024 * 1024;
     res.writeHead(200, { 'Content-Length': total });
     let sent = 0;
@@ -65,7 +70,26 @@ export async function webServer(host = '127.0.0.1', port = 0): Promise<{ server:
     pump();
   });
   await new Promise<void>((r) => server.listen(port, host, r));
-  return { server, port: (server.address() as { port: number }).port };
+  return { server, port: (server.address() as { port: number }).port, bulkPeerPort: () => bulkPeer };
+}
+
+/** Which of `pids` holds an open TCP socket on local port `port` (from /proc/net/tcp and the processes' fds), if any. */
+export function pidWithLocalPort(port: number, pids: readonly number[]): number | undefined {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1]?.endsWith(hex) && f[9] && f[9] !== '0') inodes.add(`socket:[${f[9]}]`);
+    }
+  }
+  return pids.find((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`)));
+    } catch {
+      return false; // the process is gone, or a descriptor closed while we looked: not the one
+    }
+  });
 }
 
 /** curl's average download speed in bytes/s; `ns` runs it in that network namespace. */

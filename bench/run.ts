@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -67,7 +67,8 @@ async function startNode(dataDir: string): Promise<NodeProc> {
 }
 
 /** The mesh's figures with one link mask: tls (the default, what the performance targets apply to) as mesh_*, plain as mesh_plain_*. */
-async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Promise<MeshFigures> {
+async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): number | undefined }, mask: 'tls' | 'plain'): Promise<MeshFigures> {
+  const port = web.port;
   const p = mask === 'tls' ? 'mesh_' : 'mesh_plain_';
   const net = await startNetwork({
     count: MESH_NODES, dir: join(dir, `mesh-${mask}`),
@@ -94,7 +95,14 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     // the chain and Tor get their own warm-up (a first transfer costs a relay up to twice the CPU per MB).
     await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, `http://127.0.0.1:${port}/mb/${WARM_UP_MB}`]);
     const peak = pids.map(() => 0);
-    const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);
+    // The exit is the Node whose connection the server is sending the download on: found while it is open.
+    let exitPid: number | undefined;
+    const warmUpPeer = web.bulkPeerPort();
+    const sampler = setInterval(() => {
+      pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); });
+      const peer = web.bulkPeerPort();
+      if (exitPid === undefined && peer !== undefined && peer !== warmUpPeer) exitPid = pidWithLocalPort(peer, pids.slice(0, -1));
+    }, 50);
     const cpuBefore = pids.map(cpuSeconds);
     const meshSpeed = await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, url]);
     clearInterval(sampler);
@@ -103,13 +111,17 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     emit(`${p}3hop_bulk_throughput`, meshSpeed / 1e6, 'MB/s');
     emit(`${p}3hop_bulk_ratio`, meshSpeed / direct, 'ratio');
     emit(`${p}rss_under_load_max`, Math.max(...peak) / 1024, 'MiB');
-    // The route is not visible from outside, so the Nodes are ranked by the CPU they spent: after the originator,
-    // the busiest is the exit, and the next two carried the response (the back-route's relays).
+    // The originator is the last Node and the exit the one the server sent to; the relays are not visible from
+    // outside, so of the others the two that spent the most CPU carried the response (the back-route's relays).
+    // Were the exit not found, the busiest of the others stands for it, as before (mesh_exit_found says which).
     const mb = (MESH_BULK_MB * 1024 * 1024) / 1e6;
-    const others = cpu.slice(0, -1).sort((a, b) => b - a);
+    const exitAt = exitPid === undefined ? -1 : pids.indexOf(exitPid);
+    const others = cpu.slice(0, -1).filter((_, i) => i !== exitAt).sort((a, b) => b - a);
+    const exitCpu = exitAt >= 0 ? cpu[exitAt] as number : others.shift() as number;
+    emit(`${p}exit_found`, exitAt >= 0 ? 1 : 0, 'bool');
     emit(`${p}cpu_per_mb_originator`, ((cpu.at(-1) as number) / mb) * 1000, 'ms/MB');
-    emit(`${p}cpu_per_mb_exit`, ((others[0] as number) / mb) * 1000, 'ms/MB');
-    emit(`${p}cpu_per_mb_relay`, (mean(others.slice(1, 3)) / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_per_mb_exit`, (exitCpu / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_per_mb_relay`, (mean(others.slice(0, 2)) / mb) * 1000, 'ms/MB');
     emit(`${p}cpu_total_per_mb`, (cpu.reduce((a, b) => a + b, 0) / mb) * 1000, 'ms/MB');
 
     const small = `http://127.0.0.1:${port}/small`;
@@ -124,8 +136,8 @@ async function meshFigures(dir: string, port: number, mask: 'tls' | 'plain'): Pr
     emit(`${p}3hop_ttfb_kept_alive_p95`, quantile(kept, 0.95), 'ms');
     return {
       bulk: meshSpeed / 1e6,
-      cpuRelay: (mean(others.slice(1, 3)) / mb) * 1000,
-      cpuExit: ((others[0] as number) / mb) * 1000,
+      cpuRelay: (mean(others.slice(0, 2)) / mb) * 1000,
+      cpuExit: (exitCpu / mb) * 1000,
       ttfbMedian: quantile(times, 0.5),
       ttfbP95: quantile(times, 0.95),
     };
@@ -150,10 +162,11 @@ async function bareNodeRssKiB(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { server, port } = await webServer();
+  const web = await webServer();
+  const { server, port } = web;
   try {
     // While working on the relay path: only the mesh's figures with the default mask (about a minute).
-    if (process.env.BENCH_ONLY === 'mesh') return void await meshFigures(dir, port, 'tls');
+    if (process.env.BENCH_ONLY === 'mesh') return void await meshFigures(dir, web, 'tls');
     const readies: number[] = [];
     for (let i = 0; i < READY_RUNS; i++) {
       const n = await startNode(join(dir, `ready${i}`));
@@ -190,8 +203,8 @@ async function main(): Promise<void> {
     await linkFigures(emit);
     routeSetupFigures(emit);
     geoFigures(emit);
-    const mesh = await meshFigures(dir, port, 'tls');
-    await meshFigures(dir, port, 'plain');
+    const mesh = await meshFigures(dir, web, 'tls');
+    await meshFigures(dir, web, 'plain');
     const chain = await chainFigures(emit, { port, bulkMB: MESH_BULK_MB, ttfbRequests: MESH_TTFB_REQUESTS });
     emit('mesh_vs_chain_bulk_ratio', mesh.bulk / chain.bulkThroughput, 'ratio');
     emit('mesh_vs_chain_cpu_relay_ratio', mesh.cpuRelay / chain.cpuPerMbRelay, 'ratio');
