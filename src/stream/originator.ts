@@ -1,6 +1,6 @@
-// The originator's side: the Connector the proxy uses. For each stream it asks for a round trip, builds both route
-// headers (the back one travels to the exit inside the request), sends OPEN and waits for the exit's answer on the
-// back-route. An exit that cannot resolve the host is penalized for that host and another exit is tried; a route
+// The originator's side: the Connector the proxy uses. For each stream it takes a round trip with both route headers
+// sealed (prepared-route.ts: made ahead when one suits, else drawn and sealed now), sends OPEN and waits for the
+// exit's answer on the back-route. An exit that cannot resolve the host is penalized for that host and another exit is tried; a route
 // that times out or breaks before the answer is avoided for a while and another is tried.
 
 import type { EphemeralSource, HopKeys } from '../crypto/index.js';
