@@ -88,10 +88,25 @@ export class Originator {
   constructor(private readonly o: OriginatorOptions) {
     const ahead = o.ahead;
     this.ready = ahead && new ReadyRoutes({
-      route: () => o.route({ payloadSize: ESTIMATE_PAYLOAD }),
-      prepare: (rt) => this.prepare(rt),
+      route: () => this.inSpareTurn('drawn', () => o.route({ payloadSize: ESTIMATE_PAYLOAD })),
+      prepare: (rt) => this.inSpareTurn('sealed', () => this.prepare(rt)),
       ...ahead,
     });
+  }
+
+  /**
+   * Work for a route made ahead has no request to fail: a hop's unusable key (a record can carry any X25519 point)
+   * or any other error is told and the round trip left unmade, and a request meeting it fails as it always has.
+   */
+  private inSpareTurn<T>(what: string, f: () => T | undefined): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      const message = `A route made ahead could not be ${what}: ${describeError(e)}`;
+      if (e instanceof MasqError) this.o.log.debug(message);
+      else this.o.log.warn(message);
+      return undefined;
+    }
   }
 
   private prepare(rt: OwnRoute): PreparedRoute | undefined {

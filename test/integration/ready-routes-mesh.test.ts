@@ -27,6 +27,8 @@ let badDns: FakeDns;
 /** Round trips drawn so far, and the version the stamp of every round trip reads. */
 let drawn = 0;
 let version = 1;
+/** When set, the round trip's first relay has an all-zero key: a low-order X25519 point no slot can be sealed to. */
+let unusableRelay = false;
 
 const key = (n: Name): string => (nodes.get(n) as Node).key;
 const routeOver = (exit: Name): OwnRoute => ({ over: ['O', 'A', exit].map((n) => key(n as Name)), back: [exit, 'B', 'O'].map((n) => key(n as Name)), cost: 0n, exitCountry: 'ZZ' });
@@ -35,7 +37,9 @@ const routeOver = (exit: Name): OwnRoute => ({ over: ['O', 'A', exit].map((n) =>
 function route(q: { exitPenalty?(key: string): bigint }): OwnRoute | undefined {
   drawn++;
   const [first, second] = (['X', 'Y'] as const).map(routeOver).sort((a, b) => Number((q.exitPenalty?.(a.over[2] as string) ?? 0n) - (q.exitPenalty?.(b.over[2] as string) ?? 0n)));
-  return first ?? second;
+  const rt = first ?? second;
+  if (rt && unusableRelay) rt.over[1] = '00'.repeat(64);
+  return rt;
 }
 
 before(async () => {
@@ -111,4 +115,21 @@ test('an exit that could not resolve this host is not taken from the ready ones'
   const again = open(FRESH);
   assert.ok(again.drewRoute, 'ready round trips end at X, which failed this host: one through Y is drawn instead');
   assert.match(await get(await again.stream, '/again'), /you asked for \/again$/);
+});
+
+test('a hop whose key no slot can be sealed to fails the request, not the Node: nothing is made ahead from it', async () => {
+  await spareTurns();
+  version++;
+  unusableRelay = true;
+  try {
+    await assert.rejects(open().stream, /unusable ephemeral key/);
+    // The spare turns after it try to seal the same round trip ahead; an exception there would end the process.
+    await spareTurns(20);
+  } finally {
+    unusableRelay = false;
+  }
+  version++;
+  const next = open();
+  assert.ok(next.drewRoute, 'nothing was made ahead from the unusable round trip');
+  assert.match(await get(await next.stream, '/usable'), /you asked for \/usable$/);
 });
