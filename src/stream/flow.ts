@@ -62,8 +62,6 @@ export class SendWindow {
 export class ReceiveWindow {
   private open: number;
   private ungranted = 0;
-  /** Bytes arrived and not yet consumed. */
-  private held = 0;
 
   constructor(private size: number) {
     this.open = size;
@@ -78,15 +76,15 @@ export class ReceiveWindow {
   arrive(n: number): void {
     if (n > this.open) throw protocolError(`${n} bytes arrived with ${this.open} of window left`);
     this.open -= n;
-    this.held += n;
   }
 
   /** The consumer took n received bytes; returns the credit to grant now (0 = wait for more). */
   consumed(n: number): number {
     this.ungranted += n;
-    this.held -= n;
     if (this.ungranted < this.size / 4) return 0;
-    const more = this.held === 0 ? Math.min(this.size, MAX_WINDOW - this.size) : 0;
+    // What arrived and is not yet consumed: the window is what is open, held and not yet granted back.
+    const held = this.size - this.open - this.ungranted;
+    const more = held === 0 ? Math.min(this.size, MAX_WINDOW - this.size) : 0;
     const grant = this.ungranted + more;
     this.size += more;
     this.ungranted = 0;

@@ -1,7 +1,7 @@
 // Things made ahead of need, one per spare turn of the event loop (a turn stays short, and I/O waiting behind it is
 // not held up), so a request finds one ready. Each is handed out once and then forgotten. What is made and when a
 // ready one is still good are the owner's: slot key pairs (src/crypto/ephemeral-pool.ts), prepared round trips
-// (src/stream/ready-routes.ts).
+// (src/stream/prepared-route.ts).
 
 export interface MadeAheadOptions<T> {
   /** How many to keep ready. */

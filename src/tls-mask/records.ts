@@ -18,12 +18,17 @@ export interface TlsRecord {
   fragment: Buffer;
 }
 
+/** Writes a record header at the start of `into` (RECORD_HEADER_BYTES) for a fragment of `length` bytes. */
+export function writeRecordHeader(into: Buffer, type: number, length: number, version = 0x0303): void {
+  if (length > MAX_FRAGMENT) throw new Error(`a TLS record carries at most ${MAX_FRAGMENT} bytes, not ${length}`);
+  into.writeUInt8(type, 0);
+  into.writeUInt16BE(version, 1);
+  into.writeUInt16BE(length, 3);
+}
+
 export function tlsRecord(type: number, fragment: Buffer, version = 0x0303): Buffer {
-  if (fragment.length > MAX_FRAGMENT) throw new Error(`a TLS record carries at most ${MAX_FRAGMENT} bytes, not ${fragment.length}`);
   const head = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
-  head.writeUInt8(type, 0);
-  head.writeUInt16BE(version, 1);
-  head.writeUInt16BE(fragment.length, 3);
+  writeRecordHeader(head, type, fragment.length, version);
   return Buffer.concat([head, fragment]);
 }
 

@@ -9,13 +9,13 @@
 
 import { createCipheriv, hkdfSync } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { CONTENT, MAX_PLAINTEXT, RecordReader } from './records.js';
+import { CONTENT, MAX_PLAINTEXT, RECORD_HEADER_BYTES, RecordReader, writeRecordHeader } from './records.js';
 import type { Randomness } from './client-hello.js';
 
 const PAD_FLAG = 0x8000_0000;
 const CHUNK_HEADER = 4;
-/** A TLS record header (type, version, length) and a chunk header. */
-const RECORD_HEAD = 5 + CHUNK_HEADER;
+/** A TLS record header and a chunk header. */
+const RECORD_HEAD = RECORD_HEADER_BYTES + CHUNK_HEADER;
 /** The most an application-data record carries: 16 KiB of plaintext, its content type byte and the AES-GCM tag. */
 export const MAX_DATA_RECORD = MAX_PLAINTEXT + 1 + 16;
 /** Records this long or longer are bulk and get no padding. */
@@ -53,10 +53,8 @@ export function keystream(secret: Buffer, clientRandom: Buffer, serverRandom: Bu
 /** A record's header and its first chunk's header, enciphered, as one buffer. */
 function recordHead(length: number, chunk: number, ks: Keystream): Buffer {
   const h = Buffer.allocUnsafe(RECORD_HEAD);
-  h[0] = CONTENT.applicationData;
-  h.writeUInt16BE(0x0303, 1);
-  h.writeUInt16BE(length, 3);
-  h.writeUInt32BE((chunk ^ ks.nextWord()) >>> 0, 5);
+  writeRecordHeader(h, CONTENT.applicationData, length);
+  h.writeUInt32BE((chunk ^ ks.nextWord()) >>> 0, RECORD_HEADER_BYTES);
   return h;
 }
 
