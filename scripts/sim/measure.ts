@@ -117,22 +117,27 @@ function healFigures(probes: readonly Probe[], cut: Cut): Figure[] {
   ];
 }
 
+/** What the probes measure over time, each as a figure's name, its reading of a probe and its unit. */
+const PROBED: ReadonlyArray<readonly [string, (p: Probe) => number, string]> = [
+  ['route_found_share', (p) => p.found, 'share'],
+  ['route_works_share', (p) => p.works, 'share'],
+  ['route_works_retried_share', (p) => p.worksRetried, 'share'],
+  ['route_reuse_share', (p) => p.reuse, 'share'],
+  ['route_cost_ratio_mean', (p) => p.costRatio, 'chosen/cheapest'],
+  ['route_cost_ratio_max', (p) => p.costRatioMax, 'chosen/cheapest'],
+  ['route_latency_mean', (p) => p.latencyMs, 'ms'],
+  ['route_latency_p95', (p) => p.latencyP95Ms, 'ms'],
+  ['exits_per_node', (p) => p.exits, 'Nodes'],
+  ['relays_per_node', (p) => p.relays, 'Nodes'],
+  ['route_across_share', (p) => p.across, 'share'],
+  ['hostile_touch_share', (p) => p.hostileTouch, 'share'],
+];
+
 /** Route success, length and choice over the script, what the script did, and heal times of its cuts. */
 export function probeFigures(probes: readonly Probe[], laid: Laid): Figure[] {
   if (probes.length === 0) return [];
   return [
-    ...overTime('route_found_share', probes, (p) => p.found, 'share'),
-    ...overTime('route_works_share', probes, (p) => p.works, 'share'),
-    ...overTime('route_works_retried_share', probes, (p) => p.worksRetried, 'share'),
-    ...overTime('route_reuse_share', probes, (p) => p.reuse, 'share'),
-    ...overTime('route_cost_ratio_mean', probes, (p) => p.costRatio, 'chosen/cheapest'),
-    ...overTime('route_cost_ratio_max', probes, (p) => p.costRatioMax, 'chosen/cheapest'),
-    ...overTime('route_latency_mean', probes, (p) => p.latencyMs, 'ms'),
-    ...overTime('route_latency_p95', probes, (p) => p.latencyP95Ms, 'ms'),
-    ...overTime('exits_per_node', probes, (p) => p.exits, 'Nodes'),
-    ...overTime('relays_per_node', probes, (p) => p.relays, 'Nodes'),
-    ...overTime('route_across_share', probes, (p) => p.across, 'share'),
-    ...overTime('hostile_touch_share', probes, (p) => p.hostileTouch, 'share'),
+    ...PROBED.flatMap(([name, read, unit]) => overTime(name, probes, read, unit)),
     ...Object.entries(laid.tally).map(([k, v]) => ({ name: `script_${k}`, value: v, unit: 'events' })),
     ...laid.cuts.flatMap((c) => healFigures(probes, c)),
   ];
