@@ -13,13 +13,12 @@ import { Random } from './random.js';
 import { heapMark, scaleFigures } from './scale.js';
 import { layOut } from './script.js';
 import { SignatureMemo } from './signatures.js';
-import type { Scenario } from './scenarios.js';
+import { HOUR_MS, type Scenario } from './scenarios.js';
 
 /** 2023-11-14T22:13:20Z: any fixed start will do; record versions start at it. */
 const START_MS = 1_700_000_000_000;
 /** Events a run may take per Node and simulated hour before it is declared a storm. */
 const EVENTS_PER_NODE_HOUR = 20_000;
-const HOUR_MS = 3_600_000;
 
 export interface RunOptions {
   nodes: number;
@@ -103,13 +102,14 @@ export async function simulate(o: RunOptions): Promise<RunResult> {
     const live = population.live().map((m) => m.node);
     probes.push(probe(live, net, t, { minHops: sc.minHops, choices: laid.cuts.length === 0, ...(hostile ? { hostile } : {}), ...(side ? { side } : {}) }));
   }
+  const live = population.live();
   return {
     figures: [
-      ...figures(population.live(), net, sc.minHops, engine.elapsed()),
+      ...figures(live, net, sc.minHops, engine.elapsed()),
       ...growthFigures(curve, o.nodes),
       ...probeFigures(probes, laid),
-      ...(collusion && victim ? hostileFigures(population.live(), victim, collusion) : []),
-      ...scaleFigures(population.live(), net, engine.elapsed(), heapBefore),
+      ...(collusion && victim ? hostileFigures(live, victim, collusion) : []),
+      ...scaleFigures(live, net, engine.elapsed(), heapBefore),
     ],
     curve, probes, marks: laid.marks, logHash: log.digest('hex'), events: engine.events(), signatureChecks: signatures.checks,
   };
