@@ -210,7 +210,7 @@ export class BenchSandbox extends Sandbox {
 export interface MeshFigures {
   /** MB/s over 3 hops. */
   bulk: number;
-  /** ms of CPU per MB: a relay's (mean of the back-route's two), the exit's. */
+  /** ms of CPU per MB: a relay's (the mean of the two busiest Nodes but the originator and the exit), the exit's. */
   cpuRelay: number;
   cpuExit: number;
   /** ms to the first byte, a new stream each. */

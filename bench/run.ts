@@ -117,11 +117,12 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
     const mb = (MESH_BULK_MB * 1024 * 1024) / 1e6;
     const exitAt = exitPid === undefined ? -1 : pids.indexOf(exitPid);
     const others = cpu.slice(0, -1).filter((_, i) => i !== exitAt).sort((a, b) => b - a);
-    const exitCpu = exitAt >= 0 ? cpu[exitAt] as number : others.shift() as number;
+    const cpuExit = ((exitAt >= 0 ? cpu[exitAt] as number : others.shift() as number) / mb) * 1000;
+    const cpuRelay = (mean(others.slice(0, 2)) / mb) * 1000;
     emit(`${p}exit_found`, exitAt >= 0 ? 1 : 0, 'bool');
     emit(`${p}cpu_per_mb_originator`, ((cpu.at(-1) as number) / mb) * 1000, 'ms/MB');
-    emit(`${p}cpu_per_mb_exit`, (exitCpu / mb) * 1000, 'ms/MB');
-    emit(`${p}cpu_per_mb_relay`, (mean(others.slice(0, 2)) / mb) * 1000, 'ms/MB');
+    emit(`${p}cpu_per_mb_exit`, cpuExit, 'ms/MB');
+    emit(`${p}cpu_per_mb_relay`, cpuRelay, 'ms/MB');
     emit(`${p}cpu_total_per_mb`, (cpu.reduce((a, b) => a + b, 0) / mb) * 1000, 'ms/MB');
 
     const small = `http://127.0.0.1:${port}/small`;
@@ -136,8 +137,8 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
     emit(`${p}3hop_ttfb_kept_alive_p95`, quantile(kept, 0.95), 'ms');
     return {
       bulk: meshSpeed / 1e6,
-      cpuRelay: (mean(others.slice(0, 2)) / mb) * 1000,
-      cpuExit: (exitCpu / mb) * 1000,
+      cpuRelay,
+      cpuExit,
       ttfbMedian: quantile(times, 0.5),
       ttfbP95: quantile(times, 0.95),
     };

@@ -9,7 +9,6 @@ import type { SimNode } from './node.js';
 import { PROBE_PAYLOAD_BYTES, type RoundTrip } from '../../src/neighborhood/index.js';
 import { ROUTE_RETRIES } from '../../src/stream/index.js';
 
-
 export interface Probe {
   /** Elapsed s. */
   s: number;
