@@ -3,7 +3,7 @@
 // (bench/) and `make demo` (scripts/demo.ts) take what they need from here.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,25 +12,48 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const MASQ_NODE = join(ROOT, 'bin', 'masq-node');
 export const MASQ = join(ROOT, 'bin', 'masq');
 
-/**
- * A port the kernel says is free now on `host` (loopback by default). A Node listens on its clandestine port at
- * 0.0.0.0, so ask for that one on 0.0.0.0: a port free on 127.0.0.107 may still be taken on 127.0.0.1.
- */
 /** Ports this process has handed out: a program given one may not have bound it yet, so the kernel may offer it again. */
 const handedOut = new Set<number>();
 const PORT_TRIES = 32;
 
-function anyFreePort(host: string): Promise<number> {
-  return new Promise((res, rej) => {
+/**
+ * Where free ports are looked for: below the kernel's ephemeral range. A port from that range (what listening on
+ * port 0 gives) can be taken by any outgoing connection of any process between being handed out and being bound,
+ * which a test starting several Nodes in turn saw (the last Node's proxy port, seconds later, "already in use").
+ */
+function portRange(): { low: number; high: number } {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // Not Linux, or no /proc: the usual range's start.
+  }
+  return { low: Math.max(1024, ephemeralLow - 12_000), high: ephemeralLow };
+}
+const RANGE = portRange();
+
+/** Whether `port` can be bound on `host` now. */
+function bindable(port: number, host: string): Promise<boolean> {
+  return new Promise((res) => {
     const s = createServer();
-    s.once('error', rej);
-    s.listen(0, host, () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
+    s.once('error', () => res(false));
+    s.listen(port, host, () => s.close(() => res(true)));
   });
 }
 
+async function anyFreePort(host: string): Promise<number> {
+  for (let i = 0; i < PORT_TRIES; i++) {
+    const port = RANGE.low + Math.floor(Math.random() * (RANGE.high - RANGE.low));
+    if (await bindable(port, host)) return port;
+  }
+  throw new Error(`no free port on ${host} between ${RANGE.low} and ${RANGE.high} in ${PORT_TRIES} tries`);
+}
+
+/**
+ * A port free now on `host` (loopback by default), and not one this process handed out before. A Node listens on
+ * its clandestine port at 0.0.0.0, so ask for that one on 0.0.0.0: a port free on 127.0.0.107 may still be taken
+ * on 127.0.0.1.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let i = 0; i < PORT_TRIES; i++) {
     const port = await anyFreePort(host);
