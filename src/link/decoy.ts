@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { TLSSocket, createSecureContext } from 'node:tls';
+import { type SecureContext, TLSSocket, createSecureContext } from 'node:tls';
 import { unmappedIPv4 } from '../address-ranges/index.js';
 import type { Logger } from '../system/index.js';
 import { selfSignedCertificate } from '../tls-mask/index.js';
@@ -52,7 +52,9 @@ function prefixed(socket: Socket, seen: Buffer): Duplex {
 
 export function createDecoy(serverName: string, log: Logger): Decoy {
   const cert = selfSignedCertificate(serverName);
-  const secureContext = createSecureContext({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' });
+  // Made at the first stranger, not at start: a secure context loads OpenSSL's root store (about 80 ms of CPU and
+  // 2 MiB held for good), which an idle Node never needs.
+  let secureContext: SecureContext | undefined;
   const pages = createServer((_req, res) => {
     res.writeHead(404, { Server: 'nginx', 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(NOT_FOUND) });
     res.end(NOT_FOUND);
@@ -67,6 +69,7 @@ export function createDecoy(serverName: string, log: Logger): Decoy {
       open.add(socket);
       socket.once('close', () => open.delete(socket));
       socket.setTimeout(STRANGER_TIMEOUT_MS, () => socket.destroy());
+      secureContext ??= createSecureContext({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' });
       const tls = new TLSSocket(prefixed(socket, seen), { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
       tls.on('error', () => socket.destroy());
       tls.once('secure', () => pages.emit('connection', tls));
