@@ -4,7 +4,7 @@
 // the mesh figures in bench/run.ts.
 
 import { randomBytes } from 'node:crypto';
-import { buildHeader, COMPONENT, generateRawKeyPair, generateStaticKeyPair, hopPrivateKey, type HopSpec, openHeader, PAYER_BYTES, TOKEN_BYTES } from '../src/crypto/index.js';
+import { buildHeader, COMPONENT, generateEphemeralKey, generateStaticKeyPair, hopPrivateKey, type HopSpec, openHeader, PAYER_BYTES, TOKEN_BYTES } from '../src/crypto/index.js';
 import type { Emit } from './common.js';
 
 const ROUNDS = 500;
@@ -34,8 +34,8 @@ export function routeSetupFigures(emit: Emit): void {
   const back = spec(COMPONENT.originator);
   emit('route_setup_originator', timed(() => { buildHeader(over); buildHeader(back); }), 'ms');
   // What a Node pays on a request's path: its EphemeralPool made the slots' key pairs in spare turns before.
-  const ready = Array.from({ length: (ROUNDS + 20) * 2 * HOPS }, () => generateRawKeyPair('x25519'));
-  const fromReady = (): ReturnType<typeof generateRawKeyPair> => ready.pop() ?? generateRawKeyPair('x25519');
+  const ready = Array.from({ length: (ROUNDS + 20) * 2 * HOPS }, () => generateEphemeralKey());
+  const fromReady = (): ReturnType<typeof generateEphemeralKey> => ready.pop() ?? generateEphemeralKey();
   emit('route_setup_originator_keys_ready', timed(() => { buildHeader(over, fromReady); buildHeader(back, fromReady); }), 'ms');
   const header = buildHeader(over).header;
   const own = hopPrivateKey((keys[0] as { privateKey: Buffer }).privateKey);

@@ -1,7 +1,7 @@
 // A Node's identity: an X25519 key pair for encryption and an Ed25519 key pair for signatures (MASQ's CryptDE
 // pair). The public key is the two 32-byte public halves together, 64 bytes; descriptors show the first half.
 
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 
 export const PUBLIC_KEY_BYTES = 64;
 export const SIGNATURE_BYTES = 64;
@@ -49,9 +49,31 @@ export function generateRawKeyPair(curve: Curve): RawKeyPair {
   return { publicKey: Buffer.from(pair.publicKey.x ?? '', 'base64url'), privateKey: Buffer.from(pair.privateKey.d ?? '', 'base64url') };
 }
 
+function rawPublicOf(privateKey: KeyObject): Buffer {
+  return Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '', 'base64url');
+}
+
 /** The raw public half of a raw private key. */
 export function publicOf(curve: Curve, rawPrivate: Buffer): Buffer {
-  return Buffer.from(createPublicKey(privateKeyObject(curve, rawPrivate)).export({ format: 'jwk' }).x ?? '', 'base64url');
+  return rawPublicOf(privateKeyObject(curve, rawPrivate));
+}
+
+/** An X25519 key used for one key agreement: its private half stays a KeyObject, ready for diffieHellman. */
+export interface EphemeralKey {
+  /** Raw 32 bytes. */
+  publicKey: Buffer;
+  privateKey: KeyObject;
+}
+
+/**
+ * A fresh X25519 key from 32 random bytes (X25519 clamps any 32 bytes into a valid scalar). Importing derives the
+ * public half once, so this costs one scalar multiplication, where generating a pair and importing its private
+ * half for the agreement cost two (docs/PERFORMANCE.md). The key is imported, not generated: exporting its public
+ * half is safe (see generateRawKeyPair).
+ */
+export function generateEphemeralKey(): EphemeralKey {
+  const privateKey = privateKeyObject('x25519', randomBytes(RAW_KEY_BYTES));
+  return { publicKey: rawPublicOf(privateKey), privateKey };
 }
 
 export interface NodeIdentity {

@@ -2,7 +2,7 @@
 // and the store's sealed values, on Node.js's own crypto (OpenSSL).
 
 export { AEAD_NONCE_BYTES, AEAD_TAG_BYTES, aeadOpen, aeadSeal } from './aead.js';
-export { generateIdentity, generateRawKeyPair, importIdentity, type NodeIdentity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifyNodeSignature } from './identity.js';
+export { type EphemeralKey, generateEphemeralKey, generateIdentity, generateRawKeyPair, importIdentity, type NodeIdentity, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, verifyNodeSignature } from './identity.js';
 export { CipherState, dh as x25519, generateStaticKeyPair, IkInitiator, IkResponder, keyPairFromPrivate, MAX_PLAINTEXT_BYTES, type StaticKeyPair } from './noise.js';
 export { EphemeralPool } from './ephemeral-pool.js';
 export { AEAD_OVERHEAD, buildHeader, type EphemeralSource, cellNonce, COMPONENT, HEADER_BYTES, type HopKeys, hopPrivateKey, type HopRecord, type HopSpec, layer, layers, openBody, openHeader, PAYER_BYTES, sealBody, TOKEN_BYTES } from './onion.js';

@@ -4,7 +4,7 @@
 // Pure: no I/O, keys in, bytes out.
 
 import { createCipheriv, diffieHellman, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { generateRawKeyPair, PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject, type RawKeyPair } from './identity.js';
+import { type EphemeralKey, generateEphemeralKey, PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
 import { MasqError } from '../system/index.js';
 import { aeadOpen, aeadSeal, AEAD_KEY_BYTES, AEAD_TAG_BYTES } from './aead.js';
 
@@ -75,14 +75,12 @@ export interface HopSpec {
 }
 
 /** Where a slot's ephemeral key comes from: made fresh, or taken from an EphemeralPool. */
-export type EphemeralSource = () => RawKeyPair;
-
-const freshEphemeral: EphemeralSource = () => generateRawKeyPair('x25519');
+export type EphemeralSource = () => EphemeralKey;
 
 /** Seals one slot for a hop with an ephemeral key used nowhere else; returns the slot and the keys the originator now shares with that hop. */
-function sealSlot(spec: HopSpec, eph: RawKeyPair): { slot: Buffer; keys: HopKeys } {
+function sealSlot(spec: HopSpec, eph: EphemeralKey): { slot: Buffer; keys: HopKeys } {
   const ephPublic = eph.publicKey;
-  const { slot: slotKey, hop } = deriveKeys(agree(privateKeyObject('x25519', eph.privateKey), spec.key.subarray(0, 32)), ephPublic);
+  const { slot: slotKey, hop } = deriveKeys(agree(eph.privateKey, spec.key.subarray(0, 32)), ephPublic);
   const r = spec.record;
   if ((r.next && r.next.length !== PUBLIC_KEY_BYTES) || r.payer.length !== PAYER_BYTES || r.token.length !== TOKEN_BYTES) {
     throw new RangeError('a hop record field has the wrong size');
@@ -92,7 +90,7 @@ function sealSlot(spec: HopSpec, eph: RawKeyPair): { slot: Buffer; keys: HopKeys
 }
 
 /** A header for up to MAX_HOPS hops in route order; the rest is random. */
-export function buildHeader(hops: HopSpec[], ephemeral: EphemeralSource = freshEphemeral): { header: Buffer; keys: HopKeys[] } {
+export function buildHeader(hops: HopSpec[], ephemeral: EphemeralSource = generateEphemeralKey): { header: Buffer; keys: HopKeys[] } {
   if (hops.length === 0 || hops.length > MAX_HOPS) throw new RangeError(`a route has 1 to ${MAX_HOPS} hops`);
   const sealed = hops.map((hop) => sealSlot(hop, ephemeral()));
   const filler = randomBytes((MAX_HOPS - hops.length) * SLOT_BYTES);

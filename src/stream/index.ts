@@ -3,7 +3,7 @@
 // src/hopper and sends each OPEN where its slot says: to a relay (hopper), to the exit end, or back to the
 // originator. The switch and relaying themselves live in src/hopper.
 
-import { COMPONENT, EphemeralPool, generateRawKeyPair, type NodeIdentity } from '../crypto/index.js';
+import { COMPONENT, EphemeralPool, generateEphemeralKey, type NodeIdentity } from '../crypto/index.js';
 import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { Connector, PeerTransport } from '../mesh/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
@@ -77,7 +77,7 @@ export function startStreams(o: StreamOptions): StreamService {
   }, o.penalize, log);
   // Slot keys (four routes' worth) and two round trips made ahead, one per spare turn of the event loop.
   const spare = (fn: () => void): void => void setImmediate(fn).unref();
-  const ephemeral = new EphemeralPool({ size: 24, generate: () => generateRawKeyPair('x25519'), defer: spare });
+  const ephemeral = new EphemeralPool({ size: 24, generate: generateEphemeralKey, defer: spare });
   const ahead = o.routeStamp && { stamp: o.routeStamp, now: () => performance.now(), defer: spare };
   const originator = new Originator({
     sw, route: o.route, ephemeral: () => ephemeral.take(), payer: o.payer, log,
