@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Tracked, waitFor } from '../test/helpers/processes.js';
-import { BenchSandbox, type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfb, webServer } from './common.js';
+import { BenchSandbox, type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfb, warmedSeries, webServer } from './common.js';
 
 // Plain JavaScript, not through tsx: tsx's loader would add ~30 MiB to each process's RSS (see chain-hop.mjs).
 const HOP = join(import.meta.dirname, 'chain-hop.mjs');
@@ -73,10 +73,8 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: { p
   const mb = (opts.bulkMB * 1024 * 1024) / 1e6;
   const [origin, relay1, relay2, exit] = pids.map((p, i) => ((cpuSeconds(p) - (cpuBefore[i] as number)) * 1000) / mb) as [number, number, number, number];
 
-  const times: number[] = [];
   const small = `http://127.0.0.1:${opts.port}/small`;
-  for (let i = 0; i < opts.ttfbRequests; i++) times.push(await ttfb({ host: '127.0.0.1', port: proxyPort }, small));
-  times.sort((a, b) => a - b);
+  const times = await warmedSeries(opts.ttfbRequests, () => ttfb({ host: '127.0.0.1', port: proxyPort }, small));
 
   const f: ChainFigures = {
     bulkThroughput: speed / 1e6,

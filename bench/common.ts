@@ -15,6 +15,19 @@ export const emitLine: Emit = (name, value, unit) => {
 
 export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 export const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
+/**
+ * New-stream requests made and not counted before a series is measured: a Node that has served a while has its
+ * stream set-up compiled, as the bulk figures come after a warm-up transfer. The chain and Tor get the same.
+ */
+export const TTFB_WARM_UP = Number(process.env.BENCH_TTFB_WARM_UP ?? 200);
+
+/** `n` timings of `one()` after TTFB_WARM_UP untimed calls, sorted. */
+export async function warmedSeries(n: number, one: () => Promise<number>): Promise<number[]> {
+  for (let i = 0; i < TTFB_WARM_UP; i++) await one();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await one());
+  return times.sort((a, b) => a - b);
+}
 
 /** A memory figure of a process in KiB from /proc/PID/status: VmRSS, RssAnon (its own), RssFile (mapped files). */
 export function statusKiB(pid: number, field: 'VmRSS' | 'RssAnon' | 'RssFile'): number {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, webServer } from './common.js';
+import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, warmedSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -126,9 +126,7 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
     emit(`${p}cpu_total_per_mb`, (cpu.reduce((a, b) => a + b, 0) / mb) * 1000, 'ms/MB');
 
     const small = `http://127.0.0.1:${port}/small`;
-    const times: number[] = [];
-    for (let i = 0; i < MESH_TTFB_REQUESTS; i++) times.push(await ttfb({ host: '127.0.0.1', port: me.proxyPort }, small));
-    times.sort((a, b) => a - b);
+    const times = await warmedSeries(MESH_TTFB_REQUESTS, () => ttfb({ host: '127.0.0.1', port: me.proxyPort }, small));
     emit(`${p}3hop_ttfb_median`, quantile(times, 0.5), 'ms');
     emit(`${p}3hop_ttfb_p95`, quantile(times, 0.95), 'ms');
     const tunnel = await connectTunnel({ host: '127.0.0.1', port: me.proxyPort }, '127.0.0.1', port);

@@ -6,7 +6,7 @@
 import { type ClientRequestArgs, request } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { waitFor } from '../test/helpers/processes.js';
-import { type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfbKeptAlive, webServer } from './common.js';
+import { type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfbKeptAlive, warmedSeries, webServer } from './common.js';
 import { type Control, LOOPBACK, type RunningNode, findTool, startTorNetwork } from './tor-network.js';
 
 export interface TorFigures {
@@ -156,12 +156,11 @@ export async function torFigures(emit: Emit, opts: { port: number; bulkMB: numbe
     const roles = cpuRoles(net.nodes, cpu, path);
     net.check();
 
-    const newStream: number[] = [];
-    for (let i = 0; i < opts.ttfbRequests; i++) {
+    const newStream = await warmedSeries(opts.ttfbRequests, async () => {
       const t0 = performance.now();
       const s = await socks5(net.client.socks, LOOPBACK, opts.port);
-      newStream.push(await timedGet(small, { createConnection: () => s }, t0).finally(() => s.destroy()));
-    }
+      return timedGet(small, { createConnection: () => s }, t0).finally(() => s.destroy());
+    });
     const keptAlive = await ttfbKeptAlive(await socks5(net.client.socks, LOOPBACK, opts.port), small.href, opts.ttfbRequests);
     // Optional: should tor refuse the circuit (551) or fail to build it, the figure is left out, not the run.
     const builds: number[] = [];
