@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Tracked, waitFor } from '../test/helpers/processes.js';
-import { BenchSandbox, type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfb, warmedSeries, webServer } from './common.js';
+import { BenchSandbox, type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfb, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
 
 // Plain JavaScript, not through tsx: tsx's loader would add ~30 MiB to each process's RSS (see chain-hop.mjs).
 const HOP = join(import.meta.dirname, 'chain-hop.mjs');
 const READY_MS = 10_000;
-const WARM_UP_MB = 32;
 
 export interface ChainFigures {
   /** MB/s (10^6 bytes) through the chain, curl through the origin. */
@@ -57,8 +56,8 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: { p
   const pids = hops.map((h) => h.child.pid ?? 0);
   await new Promise((r) => setTimeout(r, 500));
   const rssIdleMean = mean(pids.map(rssKiB)) / 1024;
-  // Warm, as the mesh is measured: one unmeasured transfer first.
-  await curlSpeed(['-x', `http://127.0.0.1:${proxyPort}`, `http://127.0.0.1:${opts.port}/mb/${WARM_UP_MB}`]);
+  // Warm, as the mesh is measured.
+  await warmUp(`http://127.0.0.1:${proxyPort}`, `http://127.0.0.1:${opts.port}/mb/${WARM_UP_MB}`);
 
   const peak = pids.map(() => 0);
   const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);

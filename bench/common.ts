@@ -14,6 +14,19 @@ export const emitLine: Emit = (name, value, unit) => {
 };
 
 export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
+/**
+ * Unmeasured 32 MiB downloads before a bulk figure. A Node that has run a while has its relay path compiled and its
+ * heap grown (a first transfer costs a relay up to twice the CPU per MB); in the mesh each download takes a route of
+ * its own, so one warms only the Nodes it crosses, in the roles it gives them, and four warm most of them in each.
+ */
+export const WARM_UP_TRANSFERS = 4;
+export const WARM_UP_MB = 32;
+
+/** The warm-up downloads of `url` through `proxy`. */
+export async function warmUp(proxy: string, url: string): Promise<void> {
+  for (let i = 0; i < WARM_UP_TRANSFERS; i++) await curlSpeed(['-x', proxy, url]);
+}
+
 export const TTFB_REQUESTS = Number(process.env.BENCH_TTFB_REQUESTS ?? 500);
 /**
  * New-stream requests made and not counted before a series is measured: a Node that has served a while has its

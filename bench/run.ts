@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, warmedSeries, webServer } from './common.js';
+import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -26,7 +26,6 @@ const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
 const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
 const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
-const WARM_UP_MB = 32;
 /** Where the picture of the comparison goes (docs/performance/speed.svg, shown in the README). */
 const SPEED_SVG_DIR = join(import.meta.dirname, '..', 'docs', 'performance');
 
@@ -91,9 +90,7 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
 
     const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
-    // A Node that has run a while has its relay path compiled and its heap grown: one unmeasured transfer first, as
-    // the chain and Tor get their own warm-up (a first transfer costs a relay up to twice the CPU per MB).
-    await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, `http://127.0.0.1:${port}/mb/${WARM_UP_MB}`]);
+    await warmUp(`http://127.0.0.1:${me.proxyPort}`, `http://127.0.0.1:${port}/mb/${WARM_UP_MB}`);
     const peak = pids.map(() => 0);
     // The exit is the Node whose connection the server is sending the download on: found while it is open.
     let exitPid: number | undefined;
