@@ -17,9 +17,9 @@ export const BULK_MB = Number(process.env.BENCH_BULK_MB ?? 512);
 /**
  * Unmeasured 32 MiB downloads before a bulk figure. A Node that has run a while has its relay path compiled and its
  * heap grown (a first transfer costs a relay up to twice the CPU per MB); in the mesh each download takes a route of
- * its own, so one warms only the Nodes it crosses, in the roles it gives them, and four warm most of them in each.
+ * its own, so one warms only the Nodes it crosses, in the roles it gives them, and eight warm most of them in each.
  */
-export const WARM_UP_TRANSFERS = 4;
+export const WARM_UP_TRANSFERS = 8;
 export const WARM_UP_MB = 32;
 
 /** The warm-up downloads of `url` through `proxy`. */
