@@ -93,7 +93,7 @@ export const fail = (code: bigint, message: string): { error: { code: bigint; me
 
 export async function generateWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'generateWallets'>> {
   if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't generate wallets");
-  const g = generatePair(generateSpec(p));
+  const g = await generatePair(generateSpec(p));
   const earning = addressOf(g.earningKey);
   const collision = await storePair(store, g.consumingKey, earning);
   if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
@@ -111,7 +111,7 @@ export async function generateWallets(store: Store, p: Record<string, unknown>):
 
 export async function recoverWallets(store: Store, p: Record<string, unknown>): Promise<WalletOutcome<'recoverWallets'>> {
   if (!(await unlocked(store, p.dbPassword))) return fail(UI_ERRORS.BAD_PASSWORD_ERROR, "Bad password; can't recover wallets");
-  const r = recoverPair(recoverSpec(p));
+  const r = await recoverPair(recoverSpec(p));
   const collision = await storePair(store, r.consumingKey, r.earningAddress);
   if (collision) return fail(UI_ERRORS.CONFIGURATOR_WRITE_ERROR, `Wallet information could not be set: ${collision}`);
   return { payload: {}, changed: { earning: r.earningAddress, consumingKey: r.consumingKey } };

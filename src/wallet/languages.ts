@@ -1,25 +1,19 @@
 // The BIP-39 languages MASQ Node offers, under the names its UI and masq --language use.
 
-import { wordlist as chineseSimplified } from '@scure/bip39/wordlists/simplified-chinese.js';
-import { wordlist as chineseTraditional } from '@scure/bip39/wordlists/traditional-chinese.js';
-import { wordlist as english } from '@scure/bip39/wordlists/english.js';
-import { wordlist as french } from '@scure/bip39/wordlists/french.js';
-import { wordlist as italian } from '@scure/bip39/wordlists/italian.js';
-import { wordlist as japanese } from '@scure/bip39/wordlists/japanese.js';
-import { wordlist as korean } from '@scure/bip39/wordlists/korean.js';
-import { wordlist as spanish } from '@scure/bip39/wordlists/spanish.js';
 import { WalletError } from './errors.js';
 
+// Each list is loaded at the first phrase made or checked in its language: split into words, the eight hold
+// 1.2 MiB, which a Node that runs with its wallets set never needs (docs/PERFORMANCE.md).
 export const LANGUAGES = {
-  English: english,
-  Chinese: chineseSimplified,
-  'Traditional Chinese': chineseTraditional,
-  French: french,
-  Italian: italian,
-  Japanese: japanese,
-  Korean: korean,
-  Spanish: spanish,
-} as const satisfies Record<string, readonly string[]>;
+  English: () => import('@scure/bip39/wordlists/english.js'),
+  Chinese: () => import('@scure/bip39/wordlists/simplified-chinese.js'),
+  'Traditional Chinese': () => import('@scure/bip39/wordlists/traditional-chinese.js'),
+  French: () => import('@scure/bip39/wordlists/french.js'),
+  Italian: () => import('@scure/bip39/wordlists/italian.js'),
+  Japanese: () => import('@scure/bip39/wordlists/japanese.js'),
+  Korean: () => import('@scure/bip39/wordlists/korean.js'),
+  Spanish: () => import('@scure/bip39/wordlists/spanish.js'),
+} as const satisfies Record<string, () => Promise<{ wordlist: readonly string[] }>>;
 
 export type Language = keyof typeof LANGUAGES;
 export const DEFAULT_LANGUAGE: Language = 'English';
@@ -29,4 +23,9 @@ export function parseLanguage(name: string): Language {
   if (Object.hasOwn(LANGUAGES, name)) return name as Language;
   throw new WalletError('language', `Unrecognized mnemonic language: '${name.slice(0, 40)}'.`,
     `Use one of ${LANGUAGE_NAMES.join(', ')}.`);
+}
+
+/** The language's 2048 words. */
+export async function wordlistOf(language: Language): Promise<string[]> {
+  return [...(await LANGUAGES[language]()).wordlist];
 }

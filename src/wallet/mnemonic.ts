@@ -1,7 +1,7 @@
 // BIP-39 phrases: generating, validating and turning into a seed (with the optional "25th word" passphrase).
 
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
-import { LANGUAGES, type Language } from './languages.js';
+import { type Language, wordlistOf } from './languages.js';
 import { WalletError } from './errors.js';
 
 export const WORD_COUNTS = [12, 15, 18, 21, 24] as const;
@@ -16,8 +16,8 @@ export function parseWordCount(n: number): WordCount {
 }
 
 /** A fresh random phrase as its words (32 bits of entropy per 3 words). */
-export function newPhrase(count: WordCount, language: Language): string[] {
-  return splitPhrase(generateMnemonic([...LANGUAGES[language]], (count / 3) * 32));
+export async function newPhrase(count: WordCount, language: Language): Promise<string[]> {
+  return splitPhrase(generateMnemonic(await wordlistOf(language), (count / 3) * 32));
 }
 
 /** Words of a phrase; Japanese phrases use the ideographic space, which NFKD turns into a plain one. */
@@ -31,11 +31,11 @@ function badPhrase(why: string): WalletError {
 }
 
 /** Checks the words against the language's list and checksum; returns the phrase as BIP-39 joins it. */
-export function checkPhrase(words: readonly string[], language: Language): string {
+export async function checkPhrase(words: readonly string[], language: Language): Promise<string> {
   if (!(WORD_COUNTS as readonly number[]).includes(words.length)) throw badPhrase(`has ${String(words.length)} words, not 12, 15, 18, 21 or 24`);
   const phrase = words.join(' ');
   if (phrase.length > MAX_PHRASE_CHARS) throw badPhrase('is too long');
-  if (!validateMnemonic(phrase, [...LANGUAGES[language]])) throw badPhrase(`is not a valid ${language} BIP-39 phrase`);
+  if (!validateMnemonic(phrase, await wordlistOf(language))) throw badPhrase(`is not a valid ${language} BIP-39 phrase`);
   return phrase;
 }
 

@@ -30,9 +30,9 @@ function missing(what: string): WalletError {
   return new WalletError('missing', `${what}.`, 'Give a mnemonic phrase with derivation paths, or the key and address themselves.');
 }
 
-export function generatePair(spec: GenerateSpec): Generated {
+export async function generatePair(spec: GenerateSpec): Promise<Generated> {
   if (!spec.seed && (spec.consumingPath !== undefined || spec.earningPath !== undefined)) throw missing('A derivation path needs a seed specification');
-  const words = newPhrase(parseWordCount(spec.seed?.wordCount ?? NODE_DEFAULT_WORDS), parseLanguage(spec.seed?.language ?? DEFAULT_LANGUAGE));
+  const words = await newPhrase(parseWordCount(spec.seed?.wordCount ?? NODE_DEFAULT_WORDS), parseLanguage(spec.seed?.language ?? DEFAULT_LANGUAGE));
   const seed = seedOf(words.join(' '), spec.seed?.passphrase);
   try {
     return {
@@ -59,14 +59,14 @@ export interface Recovered {
 }
 
 /** Exactly one source per wallet; a path needs the phrase. */
-export function recoverPair(spec: RecoverSpec): Recovered {
+export async function recoverPair(spec: RecoverSpec): Promise<Recovered> {
   const oneOf = (path: string | undefined, direct: string | undefined, what: string): void => {
     if ((path === undefined) === (direct === undefined)) throw missing(`Give exactly one of the ${what} derivation path and the ${what} ${what === 'consuming' ? 'private key' : 'address'}`);
     if (path !== undefined && !spec.seed) throw missing(`A ${what} derivation path needs the mnemonic phrase`);
   };
   oneOf(spec.consumingPath, spec.consumingKey, 'consuming');
   oneOf(spec.earningPath, spec.earningAddress, 'earning');
-  const seed = spec.seed ? seedOf(checkPhrase(spec.seed.phrase, parseLanguage(spec.seed.language ?? DEFAULT_LANGUAGE)), spec.seed.passphrase) : undefined;
+  const seed = spec.seed ? seedOf(await checkPhrase(spec.seed.phrase, parseLanguage(spec.seed.language ?? DEFAULT_LANGUAGE)), spec.seed.passphrase) : undefined;
   try {
     const fromPath = (path: string): Buffer => deriveKey(seed as Buffer, path);
     return {

@@ -33,37 +33,37 @@ const JP = [
 
 const HARDHAT = 'test test test test test test test test test test test junk';
 
-test('BIP-39: Trezor English vectors with passphrase TREZOR (12 and 24 words)', () => {
+test('BIP-39: Trezor English vectors with passphrase TREZOR (12 and 24 words)', async () => {
   for (const [phrase, seed] of TREZOR) {
-    const checked = checkPhrase(splitPhrase(phrase), 'English');
+    const checked = await checkPhrase(splitPhrase(phrase), 'English');
     assert.equal(seedOf(checked, 'TREZOR').toString('hex'), seed, phrase);
   }
 });
 
-test('BIP-39: Japanese vectors (ideographic spaces, NFKD passphrase)', () => {
+test('BIP-39: Japanese vectors (ideographic spaces, NFKD passphrase)', async () => {
   for (const [phrase, seed] of JP) {
     const words = splitPhrase(phrase);
     assert.ok(words.length === 12 || words.length === 24);
-    assert.equal(seedOf(checkPhrase(words, 'Japanese'), JP_SALT).toString('hex'), seed);
+    assert.equal(seedOf(await checkPhrase(words, 'Japanese'), JP_SALT).toString('hex'), seed);
   }
 });
 
-test('BIP-39: generated phrases have the asked length and validate in their language', () => {
+test('BIP-39: generated phrases have the asked length and validate in their language', async () => {
   for (const language of LANGUAGE_NAMES) {
     for (const count of WORD_COUNTS) {
-      const words = newPhrase(count, language);
+      const words = await newPhrase(count, language);
       assert.equal(words.length, count, `${language} ${String(count)}`);
-      checkPhrase(words, language);
+      await checkPhrase(words, language);
     }
   }
   assert.throws(() => parseLanguage('Klingon'), (e: unknown) => e instanceof WalletError && e.problem === 'language');
-  assert.throws(() => checkPhrase(splitPhrase(TREZOR[0][0].replace('about', 'abandon')), 'English'),
+  await assert.rejects(checkPhrase(splitPhrase(TREZOR[0][0].replace('about', 'abandon')), 'English'),
     (e: unknown) => e instanceof WalletError && e.problem === 'phrase', 'bad checksum');
-  assert.throws(() => checkPhrase(splitPhrase(TREZOR[0][0]), 'French'), WalletError, 'words of another language');
+  await assert.rejects(checkPhrase(splitPhrase(TREZOR[0][0]), 'French'), WalletError, 'words of another language');
 });
 
-test('BIP-32 + Ethereum: the well-known test-junk accounts', () => {
-  const seed = seedOf(checkPhrase(splitPhrase(HARDHAT), 'English'));
+test('BIP-32 + Ethereum: the well-known test-junk accounts', async () => {
+  const seed = seedOf(await checkPhrase(splitPhrase(HARDHAT), 'English'));
   const k0 = deriveKey(seed, DEFAULT_CONSUMING_PATH);
   const k1 = deriveKey(seed, DEFAULT_EARNING_PATH);
   assert.equal(k0.toString('hex'), 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
@@ -101,12 +101,12 @@ test('fuzz: the path parser returns its input or throws WalletError, never anyth
   }), { numRuns: 3000, seed: 5 });
 });
 
-test('fuzz: phrase parsing accepts only valid phrases and fails only with WalletError', () => {
+test('fuzz: phrase parsing accepts only valid phrases and fails only with WalletError', async () => {
   const english = fc.constantFrom('abandon', 'about', 'zoo', 'vote', 'legal', 'winner', 'wrong', 'art', 'xyzzy');
   const words = fc.oneof(fc.array(english, { maxLength: 26 }), fc.array(fc.string({ maxLength: 12 }), { maxLength: 30 }));
-  fc.assert(fc.property(words, fc.constantFrom(...LANGUAGE_NAMES), (w, language) => {
+  await fc.assert(fc.asyncProperty(words, fc.constantFrom(...LANGUAGE_NAMES), async (w, language) => {
     try {
-      checkPhrase(w, language);
+      await checkPhrase(w, language);
     } catch (e) {
       assert.ok(e instanceof WalletError, String(e));
     }
@@ -120,18 +120,18 @@ test('fuzz: phrase parsing accepts only valid phrases and fails only with Wallet
   }), { numRuns: 2000, seed: 11 });
 });
 
-test('pairs: generate derives from the phrase; recover needs exactly one source per wallet', () => {
-  const g = generatePair({ seed: { wordCount: 12, language: 'Spanish', passphrase: 'p' } });
+test('pairs: generate derives from the phrase; recover needs exactly one source per wallet', async () => {
+  const g = await generatePair({ seed: { wordCount: 12, language: 'Spanish', passphrase: 'p' } });
   assert.equal(g.phrase.length, 12);
-  const r = recoverPair({ seed: { phrase: g.phrase, language: 'Spanish', passphrase: 'p' }, consumingPath: DEFAULT_CONSUMING_PATH, earningPath: DEFAULT_EARNING_PATH });
+  const r = await recoverPair({ seed: { phrase: g.phrase, language: 'Spanish', passphrase: 'p' }, consumingPath: DEFAULT_CONSUMING_PATH, earningPath: DEFAULT_EARNING_PATH });
   assert.ok(r.consumingKey.equals(g.consumingKey));
   assert.ok(r.earningAddress.equals(addressOf(g.earningKey)));
-  assert.equal(generatePair({}).phrase.length, 24, 'the Node makes 24 words without a seed spec');
+  assert.equal((await generatePair({})).phrase.length, 24, 'the Node makes 24 words without a seed spec');
   const missing = (e: unknown): boolean => e instanceof WalletError && e.problem === 'missing';
-  assert.throws(() => generatePair({ consumingPath: DEFAULT_CONSUMING_PATH }), missing);
-  assert.throws(() => recoverPair({ consumingPath: DEFAULT_CONSUMING_PATH, earningAddress: '0x' + '11'.repeat(20) }), missing);
-  assert.throws(() => recoverPair({ consumingKey: '11'.repeat(32) }), missing);
-  const direct = recoverPair({ consumingKey: '11'.repeat(32), earningAddress: '0x' + '22'.repeat(20) });
+  await assert.rejects(generatePair({ consumingPath: DEFAULT_CONSUMING_PATH }), missing);
+  await assert.rejects(recoverPair({ consumingPath: DEFAULT_CONSUMING_PATH, earningAddress: '0x' + '11'.repeat(20) }), missing);
+  await assert.rejects(recoverPair({ consumingKey: '11'.repeat(32) }), missing);
+  const direct = await recoverPair({ consumingKey: '11'.repeat(32), earningAddress: '0x' + '22'.repeat(20) });
   assert.equal(direct.earningAddress.toString('hex'), '22'.repeat(20));
 });
 
