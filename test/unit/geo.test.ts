@@ -330,11 +330,33 @@ test('an IPv4 look-up reads the IPv4 part only; the IPv6 part is read at the fir
     assert.equal(countryOf('::ffff:1.1.1.1'), 'AU', 'IPv4-mapped IPv6 is IPv4');
     assert.equal(countryOf('8.8.8'), 'ZZ', 'not an address');
     assert.deepEqual(reads, [4], 'the IPv4 part only');
-    assert.equal(countryOf('::1'), 'ZZ');
-    assert.deepEqual(reads, [4, 6], 'the IPv6 part at the first IPv6 address');
     assert.equal(countryOf('2001:dc3::35'), 'JP');
+    assert.deepEqual(reads, [4, 6], 'the IPv6 part at the first IPv6 address');
     assert.equal(countryOf('193.0.14.129'), 'NL');
     assert.deepEqual(reads, [4, 6], 'each once');
+  });
+});
+
+test('a non-public address is in no country, and its look-up reads no table; the shipped table agrees', () => {
+  const shipped = readCountryTable(defaultTablePath());
+  inTempDir((dir) => {
+    const path = join(dir, TABLE_FILE);
+    writeFileSync(path, encodeCountryTable(table));
+    const reads: Family[] = [];
+    const countryOf = lazyCountryOf(path, (p, family) => {
+      reads.push(family);
+      return readFamily(p, family);
+    });
+    for (const [address] of PRIVATE_RANGES) {
+      for (const ip of [address, address.includes(':') ? `${address}1` : address.replace(/0$/, '1')]) {
+        assert.equal(countryOf(ip), 'ZZ', ip);
+        assert.equal(lookupCountry(shipped, ip), 'ZZ', `the shipped table places ${ip} in no country either`);
+      }
+    }
+    assert.equal(countryOf('::ffff:192.168.1.1'), 'ZZ', 'IPv4-mapped private');
+    assert.deepEqual(reads, [], 'no part of the table was read');
+    assert.equal(countryOf('::ffff:8.8.8.8'), 'US', 'IPv4-mapped public');
+    assert.deepEqual(reads, [4]);
   });
 });
 
