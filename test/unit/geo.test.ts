@@ -316,15 +316,21 @@ test('the lazy look-up reads nothing before its first call, then once; a failure
   });
 });
 
+/** A lazy look-up over the test table written into `dir`, and the families it has read so far. */
+function watchedLookup(dir: string): { countryOf: (ip: string) => string; reads: Family[] } {
+  const path = join(dir, TABLE_FILE);
+  writeFileSync(path, encodeCountryTable(table));
+  const reads: Family[] = [];
+  const countryOf = lazyCountryOf(path, (p, family) => {
+    reads.push(family);
+    return readFamily(p, family);
+  });
+  return { countryOf, reads };
+}
+
 test('an IPv4 look-up reads the IPv4 part only; the IPv6 part is read at the first IPv6 look-up', () => {
   inTempDir((dir) => {
-    const path = join(dir, TABLE_FILE);
-    writeFileSync(path, encodeCountryTable(table));
-    const reads: Family[] = [];
-    const countryOf = lazyCountryOf(path, (p, family) => {
-      reads.push(family);
-      return readFamily(p, family);
-    });
+    const { countryOf, reads } = watchedLookup(dir);
     assert.deepEqual(reads, []);
     assert.equal(countryOf('8.8.8.8'), 'US');
     assert.equal(countryOf('::ffff:1.1.1.1'), 'AU', 'IPv4-mapped IPv6 is IPv4');
@@ -340,13 +346,7 @@ test('an IPv4 look-up reads the IPv4 part only; the IPv6 part is read at the fir
 test('a non-public address is in no country, and its look-up reads no table; the shipped table agrees', () => {
   const shipped = readCountryTable(defaultTablePath());
   inTempDir((dir) => {
-    const path = join(dir, TABLE_FILE);
-    writeFileSync(path, encodeCountryTable(table));
-    const reads: Family[] = [];
-    const countryOf = lazyCountryOf(path, (p, family) => {
-      reads.push(family);
-      return readFamily(p, family);
-    });
+    const { countryOf, reads } = watchedLookup(dir);
     for (const [address] of PRIVATE_RANGES) {
       for (const ip of [address, address.includes(':') ? `${address}1` : address.replace(/0$/, '1')]) {
         assert.equal(countryOf(ip), 'ZZ', ip);
