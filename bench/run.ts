@@ -25,6 +25,8 @@ import { speedChart } from './speed-chart.js';
 const READY_RUNS = 5;
 const MESH_NODES = Number(process.env.BENCH_MESH_NODES ?? 7);
 const MESH_BULK_MB = Number(process.env.BENCH_MESH_BULK_MB ?? 128);
+/** How long the mesh idles before its settled memory is read. */
+const SETTLE_MS = 30_000;
 const MESH_TTFB_REQUESTS = Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200);
 /** Where the picture of the comparison goes (docs/performance/speed.svg, shown in the README). */
 const SPEED_SVG_DIR = join(import.meta.dirname, '..', 'docs', 'performance');
@@ -87,6 +89,12 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
     // Most of the mapped files' part is the node binary's own pages, shared by every node process on the machine.
     emit(`${p}rss_idle_anon_mean`, mean(pids.map((q) => statusKiB(q, 'RssAnon'))) / 1024, 'MiB');
     emit(`${p}rss_idle_file_mean`, mean(pids.map((q) => statusKiB(q, 'RssFile'))) / 1024, 'MiB');
+    // One second after the routes are found the network is still settling (Gossip, the first scans); a Node that has
+    // been idle a while has had V8 shrink its heap. Both are printed: this one is the idle Node's steady state.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const settled = pids.map(rssKiB);
+    emit(`${p}rss_settled_mean`, mean(settled) / 1024, 'MiB');
+    emit(`${p}rss_settled_max`, Math.max(...settled) / 1024, 'MiB');
 
     const url = `http://127.0.0.1:${port}/mb/${MESH_BULK_MB}`;
     const direct = await curlSpeed([url]);
