@@ -9,9 +9,9 @@ export const INITIAL_WINDOW = 256 * 1024;
 export const MAX_WINDOW = 1024 * 1024;
 /**
  * The most this Node's receive windows grow to. Below MAX_WINDOW: a window is what a stream end may have to hold
- * when its consumer lags, and on an originator whose client read in bursts, 1 MiB windows kept so many cells waiting
- * that they outlived V8's young generation and were freed only by full collections, one every few megabytes: its CPU
- * per MB rose from 4.7 to 8.7 ms from the third download on, and bulk fell by a sixth (docs/PERFORMANCE.md). 512 KiB
+ * when its consumer lags, and the buffers an end holds count against V8's old-generation limit: with 1 MiB windows
+ * an originator whose client read in bursts ran a full collection every few megabytes from its third download on
+ * (CPU per MB 4.7 → 8.7 ms, bulk a sixth lower; docs/PERFORMANCE.md). 512 KiB
  * is Tor's order of window too (1000 cells per circuit); over a route with a 150 ms round trip it carries one stream
  * at about 3.5 MB/s.
  */
