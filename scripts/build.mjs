@@ -7,8 +7,6 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { build } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 
-// The programs find their chunks' directory by this name (src/system/program-dir.ts).
-const { CHUNK_DIR } = await tsImport('../src/system/program-dir.ts', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
@@ -28,8 +26,8 @@ const common = {
 
 // Split: what a program imports only when it needs it is a file of its own, parsed and held only then. An idle mesh
 // Node held 5 MiB less once ethers and the word lists were out of its bundle (docs/PERFORMANCE.md).
-rmSync(`dist/${CHUNK_DIR}`, { recursive: true, force: true });
-const programs = await build({ ...common, metafile: true, splitting: true, chunkNames: `${CHUNK_DIR}/[name]-[hash]`, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-wifi': 'src/main-wifi.ts', 'masq-dns-utility': 'src/main-dns-utility.ts' }, outdir: 'dist' });
+rmSync('dist/chunks', { recursive: true, force: true });
+const programs = await build({ ...common, metafile: true, splitting: true, chunkNames: 'chunks/[name]-[hash]', entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-wifi': 'src/main-wifi.ts', 'masq-dns-utility': 'src/main-dns-utility.ts' }, outdir: 'dist' });
 const imager = await build({ ...common, metafile: true, entryPoints: { 'masq-imager': 'src/main-imager.ts' }, outdir: 'dist' });
 const packages = new Set();
 for (const input of [...Object.keys(programs.metafile.inputs), ...Object.keys(imager.metafile.inputs)]) {
