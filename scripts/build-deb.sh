@@ -75,9 +75,10 @@ find "$app/node_modules" -name '*.node' -type f | while read -r addon; do
     echo "build-deb.sh: cannot strip $addon (install binutils-multiarch to strip other architectures)" >&2; exit 1; }
 done
 
-# The bundles without their source maps: the maps would carry the whole TypeScript source.
-for b in masq masq-node masq-setup masq-ssh-access masq-wifi masq-dns-utility; do
-  sed '/^\/\/# sourceMappingURL=/d' "dist/$b.js" > "$app/$b.js"
+# The bundles and their chunks without their source maps: the maps would carry the whole TypeScript source.
+mkdir -p "$app/chunks"
+for f in dist/masq.js dist/masq-node.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-wifi.js dist/masq-dns-utility.js dist/chunks/*.js; do
+  sed '/^\/\/# sourceMappingURL=/d' "$f" > "$app/${f#dist/}"
 done
 cp "$work/npm/package.json" "$app/package.json"
 cp -R dist/web-setup "$app/web-setup"

@@ -1,11 +1,14 @@
-// Bundles the four programs, masq-imager (the Raspberry Pi image's alone, not in the .deb) and masq-wifi into dist/. lmdb
-// stays external: it carries a native addon. dist/bundled-packages.json
-// lists the npm packages compiled into the bundles, so the package's copyright can be checked against it.
+// Bundles the programs of the package into dist/, with the code they share and what they load only on demand (ethers,
+// the BIP-39 word lists) in dist/chunks/; masq-imager (the Raspberry Pi image's alone, not in the .deb) is one file on
+// its own. lmdb stays external: it carries a native addon. dist/bundled-packages.json lists the npm packages compiled
+// into the bundles, so the package's copyright can be checked against it.
 // Beside them, dist/geo-country.bin: the IP-to-country table (docs/GEO.md), built from DB-IP's CSVs in node_modules.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 
+// The programs find their chunks' directory by this name (src/system/program-dir.ts).
+const { CHUNK_DIR } = await tsImport('../src/system/program-dir.ts', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
@@ -23,9 +26,13 @@ const common = {
   define: { __MASQ_VERSION__: JSON.stringify(version) },
 };
 
-const result = await build({ ...common, metafile: true, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-imager': 'src/main-imager.ts', 'masq-wifi': 'src/main-wifi.ts', 'masq-dns-utility': 'src/main-dns-utility.ts' }, outdir: 'dist' });
+// Split: what a program imports only when it needs it is a file of its own, parsed and held only then. An idle mesh
+// Node held 5 MiB less once ethers and the word lists were out of its bundle (docs/PERFORMANCE.md).
+rmSync(`dist/${CHUNK_DIR}`, { recursive: true, force: true });
+const programs = await build({ ...common, metafile: true, splitting: true, chunkNames: `${CHUNK_DIR}/[name]-[hash]`, entryPoints: { 'masq-node': 'src/main-node.ts', masq: 'src/main-cli.ts', 'masq-setup': 'src/main-setup.ts', 'masq-ssh-access': 'src/main-ssh-access.ts', 'masq-wifi': 'src/main-wifi.ts', 'masq-dns-utility': 'src/main-dns-utility.ts' }, outdir: 'dist' });
+const imager = await build({ ...common, metafile: true, entryPoints: { 'masq-imager': 'src/main-imager.ts' }, outdir: 'dist' });
 const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of [...Object.keys(programs.metafile.inputs), ...Object.keys(imager.metafile.inputs)]) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.add(m[1]);
 }

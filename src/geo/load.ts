@@ -4,10 +4,9 @@
 // family, not one per look-up; damage in one family's section leaves the other's look-ups working.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isPrivateAddress, unmappedIPv4 } from '../address-ranges/index.js';
-import { describeError } from '../system/index.js';
+import { describeError, programDir } from '../system/index.js';
 import { UNKNOWN_COUNTRY } from './countries.js';
 import type { Family } from './csv.js';
 import { FILE_FIX, GeoError } from './errors.js';
@@ -17,13 +16,9 @@ import { decodeHeader, decodeSection, MAX_HEADER_BYTES } from './table-file.js';
 
 export const TABLE_FILE = 'geo-country.bin';
 
-/**
- * Where the table is: beside the running program once bundled (dist/, /usr/lib/masq/); from the source tree (tsx),
- * the one the build wrote into dist/.
- */
+/** Where the table is: beside the programs (dist/, /usr/lib/masq/); from the source tree, the one the build wrote. */
 export function defaultTablePath(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? join(dirname(here), '..', '..', 'dist', TABLE_FILE) : join(dirname(here), TABLE_FILE);
+  return join(programDir(import.meta.url), TABLE_FILE);
 }
 
 /** `length` bytes of the file at `position`; fewer only where the file ends first (which decoding then refuses). */

@@ -3,10 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { networkInterfaces, hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DAEMON_UI_PORT, envName } from '../config/index.js';
-import { createLogCore, createLogger, describeError, MasqError, onShutdownSignals, SYSTEM_CLOCK } from '../system/index.js';
+import { createLogCore, createLogger, describeError, MasqError, onShutdownSignals, programDir, SYSTEM_CLOCK } from '../system/index.js';
 import { readUiToken } from '../ui/index.js';
 import { VERSION } from '../version.js';
 import { createWifiClient, WIFI_SOCKET } from '../wifi/index.js';
@@ -31,9 +30,8 @@ export const USAGE = 'masq-setup [--port <port>] [--address <ip>] [--https-port 
 const PORT_FLAGS = { '--port': 'port', '--ui-port': 'uiPort', '--https-port': 'httpsPort', '--dns-port': 'dnsPort' } as const;
 
 function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Flags {
-  const here = dirname(fileURLToPath(import.meta.url));
   const fromEnv = env[envName('ui-port')];
-  const flags: Flags = { port: 80, address: '127.0.0.1', uiPort: fromEnv ? Number(fromEnv) : DAEMON_UI_PORT, webRoot: join(here, 'web-setup') };
+  const flags: Flags = { port: 80, address: '127.0.0.1', uiPort: fromEnv ? Number(fromEnv) : DAEMON_UI_PORT, webRoot: join(programDir(import.meta.url), 'web-setup') };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new MasqError('USAGE', `${name ?? ''} needs a value.`, `Usage: ${USAGE}`);

@@ -11,3 +11,4 @@ export { BACKGROUND_TIMERS, type Timers } from './timers.js';
 export { type Clock, SYSTEM_CLOCK, unixSeconds } from './clock.js';
 export { byCodeUnits } from './order.js';
 export { MadeAhead, type MadeAheadOptions } from './made-ahead.js';
+export { CHUNK_DIR, programDir } from './program-dir.js';
