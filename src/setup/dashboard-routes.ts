@@ -2,6 +2,7 @@
 // actions: runtime settings, logs, backup and restore.
 
 import { readBackup } from '../backup/index.js';
+import { isoTime } from '../system/index.js';
 import type { BackupAnswer, ConfigurationPanel, DescriptorPanel, LogsPanel, NeighborhoodPanel, RestoreAnswer, StatusPanel } from './api.js';
 import { type PageContext, pageError } from './context.js';
 import { EarningsHistory } from './earnings.js';
@@ -50,7 +51,7 @@ export function dashboardRoutes(ctx: PageContext, node: NodeControl): Handlers {
       return c;
     },
     async downloadLogs({ reply }) {
-      const text = ctx.link.logs().map((l) => `${new Date(l.at).toISOString()} ${l.level} ${redact(l.msg)}`).join('\n');
+      const text = ctx.link.logs().map((l) => `${isoTime(l.at)} ${l.level} ${redact(l.msg)}`).join('\n');
       void reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${ctx.boxName}-log.txt"`);
       return `${text}\n`;
     },
@@ -60,7 +61,7 @@ export function dashboardRoutes(ctx: PageContext, node: NodeControl): Handlers {
     },
     async backup({ body }): Promise<BackupAnswer> {
       const r = await ctx.link.node('exportBackup', { dbPassword: field(body, 'dbPassword'), backupPassword: field(body, 'backupPassword') });
-      const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+      const day = isoTime(ctx.clock.now()).slice(0, 10);
       return { fileName: `${ctx.boxName}-backup-${day}.masq`, file: r.file };
     },
     async restore({ body }): Promise<RestoreAnswer> {

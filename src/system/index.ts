@@ -8,7 +8,7 @@ export { type PrefixOptions, PrefixAborted, readPrefix } from './read-prefix.js'
 export { SystemdNotifier } from './sd-notify.js';
 export { onShutdownSignals } from './signals.js';
 export { BACKGROUND_TIMERS, type Timers } from './timers.js';
-export { type Clock, SYSTEM_CLOCK, unixSeconds } from './clock.js';
+export { type Clock, isoTime, SYSTEM_CLOCK, unixSeconds } from './clock.js';
 export { byCodeUnits } from './order.js';
 export { MadeAhead, type MadeAheadOptions } from './made-ahead.js';
 export { CHUNK_DIR, programDir } from './program-dir.js';

@@ -1,5 +1,7 @@
 // Levelled logging to stderr, journald-friendly, with registered secrets scrubbed from every line.
 
+import { isoTime } from './clock.js';
+
 export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -47,7 +49,7 @@ export function createLogger(core: LogCore, component: string): Logger {
     const msg = scrub(core, raw).replace(/[\r\n]+/g, ' ');
     const line = core.journald
       ? `<${SYSLOG[level]}>${component}: ${msg}\n`
-      : `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${component}: ${msg}\n`;
+      : `${isoTime(Date.now())} ${level.toUpperCase().padEnd(5)} ${component}: ${msg}\n`;
     core.sink.write(line);
     for (const l of core.listeners) l(level, component, msg);
   };

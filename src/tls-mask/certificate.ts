@@ -2,6 +2,7 @@
 // with node:crypto. What a stranger who completes a TLS handshake with a Node sees, as with any self-hosted server.
 
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { isoTime } from '../system/index.js';
 
 function length(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -30,7 +31,7 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-const utcTime = (d: Date): Buffer => tlv(0x17, Buffer.from(`${d.toISOString().slice(2, 19).replace(/[-:T]/g, '')}Z`, 'ascii'));
+const utcTime = (d: Date): Buffer => tlv(0x17, Buffer.from(`${isoTime(d.getTime()).slice(2, 19).replace(/[-:T]/g, '')}Z`, 'ascii'));
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 const name = (cn: string): Buffer => seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(cn, 'utf8')))));
 
