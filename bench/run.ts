@@ -169,8 +169,16 @@ async function main(): Promise<void> {
   const web = await webServer();
   const { server, port } = web;
   try {
-    // While working on the relay path: only the mesh's figures with the default mask (about a minute).
+    // The long run, last in a whole bench: 1 000 streams through 3 hops for 10 minutes (BENCH_STREAMS, BENCH_STREAM_MINUTES).
+    const longRun = (): Promise<unknown> => streamFigures(emit, {
+      port, dir: join(dir, 'streams'),
+      streams: Number(process.env.BENCH_STREAMS ?? 1000),
+      minutes: Number(process.env.BENCH_STREAM_MINUTES ?? 10),
+      onChild: (c) => running.add(c),
+    });
+    // While working on the relay path: only the mesh's figures with the default mask (about a minute), or only the long run.
     if (process.env.BENCH_ONLY === 'mesh') return void await meshFigures(dir, web, 'tls');
+    if (process.env.BENCH_ONLY === 'streams') return void await longRun();
     const readies: number[] = [];
     for (let i = 0; i < READY_RUNS; i++) {
       const n = await startNode(join(dir, `ready${i}`));
@@ -223,13 +231,7 @@ async function main(): Promise<void> {
     writeFileSync(join(SPEED_SVG_DIR, 'speed.svg'), speedChart(mesh, chain, tor, new Date().toISOString().slice(0, 10)));
     await paymentFigures(emit);
     await setupPageFigures(emit);
-    // The long run last: 1 000 streams through 3 hops for 10 minutes (BENCH_STREAMS, BENCH_STREAM_MINUTES).
-    await streamFigures(emit, {
-      port, dir: join(dir, 'streams'),
-      streams: Number(process.env.BENCH_STREAMS ?? 1000),
-      minutes: Number(process.env.BENCH_STREAM_MINUTES ?? 10),
-      onChild: (c) => running.add(c),
-    });
+    await longRun();
   } finally {
     server.close();
   }

@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { localSource } from '../address-ranges/index.js';
 import { createDirectExit, startProxy } from '../proxy/index.js';
 import { type ConfigRow, type Store, openStore, readStoredRows } from '../store/index.js';
-import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
+import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, scavengeEarly, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
 import { startUiServer, type UiMessage } from '../ui/index.js';
 import { loadIdentity } from './identity.js';
 import { Books } from '../accountant/index.js';
@@ -207,6 +207,7 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
 }
 
 export async function runNode(argv: readonly string[]): Promise<number> {
+  scavengeEarly();
   const configured = await configure(argv);
   if (typeof configured === 'number') return configured;
   const { c } = configured;
