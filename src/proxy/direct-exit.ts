@@ -3,10 +3,11 @@
 // (src/stream/exit-end.ts) reaches targets with.
 
 import { Resolver } from 'node:dns/promises';
-import { isIP, Socket } from 'node:net';
+import { isIP, Socket, type SocketConstructorOpts } from 'node:net';
 import type { Logger } from '../system/index.js';
 import { isPrivateAddress } from '../address-ranges/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
+import { MAX_CHUNK } from '../wire/index.js';
 
 export interface DirectExitOptions {
   /** Servers for names, as dns.setServers takes them ("1.1.1.1", "[2606:4700::1111]:53", "127.0.0.1:5353"). */
@@ -21,6 +22,14 @@ export interface DirectExitOptions {
 
 /** A name resolving to more addresses than this is tried on the first ones only. */
 const MAX_ADDRESSES = 8;
+
+/**
+ * What a target's socket reads at most at once: two full cells. Node reads 64 KiB at a time by default, which an
+ * exit cuts into two cells of 32 KiB; reading two full cells at once makes a third fewer cells for every hop to
+ * carry. One buffer serves every socket, since each read is copied out before the next one.
+ */
+const READ_BYTES = 2 * MAX_CHUNK;
+const readBuffer = Buffer.allocUnsafe(READ_BYTES);
 
 /** Bounds a promise by a timer and an abort signal; the timer is always cleared. */
 function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal, onStop: (why: 'timeout' | 'abort') => void): Promise<T> {
@@ -84,7 +93,10 @@ export function createDirectExit(opts: DirectExitOptions): Connector {
   }
 
   function connectOnce(address: string, port: number, signal: AbortSignal): Promise<Socket> {
-    const sock = new Socket({ allowHalfOpen: true });
+    // Each read is pushed into the socket's own readable side, so it streams, pauses and pipes as any socket does.
+    // Node takes `onread` in the constructor (its types list it only for connect(), which ignores it on a Socket).
+    const onread = { buffer: readBuffer, callback: (n: number, buf: Uint8Array): boolean => sock.push(Buffer.from(buf.subarray(0, n))) };
+    const sock: Socket = new Socket({ allowHalfOpen: true, onread } as SocketConstructorOpts);
     const connected = new Promise<Socket>((resolve, reject) => {
       sock.once('connect', () => resolve(sock));
       sock.once('error', reject);

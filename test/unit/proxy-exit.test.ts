@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Server, type Socket, createServer } from 'node:net';
 import { createDirectExit, StreamFailure, type FailureKind } from '../../src/proxy/index.js';
+import { MAX_CHUNK } from '../../src/wire/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { type FakeDns, startFakeDns } from '../helpers/proxy-dns.js';
 
@@ -94,4 +95,43 @@ test('an aborted open stops the lookup, long before its own deadline', { timeout
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 50);
   assert.equal(await failure('silent.test', port, true, ac.signal, 60_000), 'dns');
+});
+
+test('two targets sending at once arrive whole and apart, in reads of up to two cells, and a paused reader pauses the socket', { timeout: 20_000 }, async () => {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const bodies = [randomBytes(4 << 20), randomBytes(3 << 20)];
+  const senders = await Promise.all(bodies.map(async (body) => {
+    const s = createServer((c) => c.end(body));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return s;
+  }));
+  try {
+    const got = await Promise.all(senders.map(async (s, i) => {
+      const sock = (await exit(true).open({ host: '127.0.0.1', port: (s.address() as { port: number }).port }, new AbortController().signal)) as Socket;
+      const hash = createHash('sha256');
+      let largest = 0;
+      let heldWhilePaused = 0;
+      sock.on('data', (b: Buffer) => {
+        hash.update(b);
+        largest = Math.max(largest, b.length);
+        // The first stream's reader stops for 200 ms after its first read: what the socket reads meanwhile is noted.
+        if (i === 0 && heldWhilePaused === 0) {
+          heldWhilePaused = -1;
+          sock.pause();
+          setTimeout(() => { heldWhilePaused = sock.readableLength; sock.resume(); }, 200);
+        }
+      });
+      await new Promise((r) => sock.once('end', r));
+      sock.destroy();
+      return { digest: hash.digest('hex'), largest, heldWhilePaused };
+    }));
+    got.forEach((g, i) => {
+      assert.equal(g.digest, createHash('sha256').update(bodies[i] as Buffer).digest('hex'), `target ${i + 1}'s bytes`);
+      assert.ok(g.largest > 64 * 1024 && g.largest <= 2 * MAX_CHUNK, `largest read ${g.largest}`);
+    });
+    // A paused socket stops reading once its buffer is full: a high-water mark and one read, not the whole body.
+    assert.ok((got[0]?.heldWhilePaused ?? 0) > 0 && (got[0]?.heldWhilePaused ?? 0) <= 64 * 1024 + 2 * MAX_CHUNK, `held while paused: ${got[0]?.heldWhilePaused}`);
+  } finally {
+    await Promise.all(senders.map((s) => new Promise((r) => s.close(r))));
+  }
 });
