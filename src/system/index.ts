@@ -12,4 +12,4 @@ export { type Clock, isoTime, SYSTEM_CLOCK, unixSeconds } from './clock.js';
 export { byCodeUnits } from './order.js';
 export { MadeAhead, type MadeAheadOptions } from './made-ahead.js';
 export { CHUNK_DIR, programDir } from './program-dir.js';
-export { SCAVENGE_AT_PERCENT, scavengeEarly, scavengeTriggerFlag } from './young-collections.js';
+export { scavengeEarly, scavengeTriggerFlag } from './young-collections.js';
