@@ -18,8 +18,11 @@ export type RecordKind = (typeof RECORD_KINDS)[keyof typeof RECORD_KINDS];
 /** Each kind as the one-byte buffer its records start with. */
 export const KIND_BYTES: Readonly<Record<RecordKind, Buffer>> = Object.freeze(Object.fromEntries(Object.values(RECORD_KINDS).map((k) => [k, Buffer.from([k])])) as Record<RecordKind, Buffer>);
 
+/** Checked for every record a link carries: a set made once, not the table's values listed per record. */
+const KNOWN_KINDS: ReadonlySet<number> = new Set(Object.values(RECORD_KINDS));
+
 export function isRecordKind(n: number): n is RecordKind {
-  return (Object.values(RECORD_KINDS) as number[]).includes(n);
+  return KNOWN_KINDS.has(n);
 }
 
 export interface PeerTransportEvents {

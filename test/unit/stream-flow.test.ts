@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MasqError } from '../../src/system/errors.js';
-import { GROWN_WINDOW, INITIAL_WINDOW, Incoming, MAX_WINDOW, Outgoing, ReceiveWindow, SendWindow } from '../../src/stream/flow.js';
+import { GRANT_BATCH_DIVISOR, GROWN_WINDOW, INITIAL_WINDOW, Incoming, MAX_WINDOW, Outgoing, ReceiveWindow, SendWindow } from '../../src/stream/flow.js';
 import { ExpiringSet } from '../../src/stream/expiring.js';
 
 const isProtocol = (e: unknown): boolean => e instanceof MasqError && e.code === 'STREAM_PROTOCOL';
@@ -31,13 +31,14 @@ test('a sender stops at its window and goes on with granted credit, within bound
   assert.throws(() => new SendWindow(MAX_WINDOW + 1), isProtocol);
 });
 
-test('a receiver refuses overruns and grants consumed bytes back in quarter-window batches', () => {
+test('a receiver refuses overruns and grants consumed bytes back in half-window batches', () => {
   const r = new ReceiveWindow(INITIAL_WINDOW);
   r.arrive(INITIAL_WINDOW);
   assert.throws(() => r.arrive(1), isProtocol, 'a byte beyond the window');
-  assert.equal(r.consumed(INITIAL_WINDOW / 4 - 1), 0, 'too little to grant yet');
-  assert.equal(r.consumed(1), INITIAL_WINDOW / 4);
-  r.arrive(INITIAL_WINDOW / 4);
+  const batch = INITIAL_WINDOW / GRANT_BATCH_DIVISOR;
+  assert.equal(r.consumed(batch - 1), 0, 'too little to grant yet');
+  assert.equal(r.consumed(1), batch);
+  r.arrive(batch);
   assert.throws(() => r.arrive(1), isProtocol);
 });
 
