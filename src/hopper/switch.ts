@@ -10,7 +10,7 @@ import { type Clock, describeError, type Logger, MasqError, SYSTEM_CLOCK } from 
 import { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, DecodeError, DESTROY_REASON, type DestroyReason, encodeCellParts } from '../wire/index.js';
 import { Backpressure } from './backpressure.js';
 
-export type FlowCell = Extract<Cell, { type: typeof CELL_TYPE.data | typeof CELL_TYPE.window }>;
+export type FlowCell = Extract<Cell, { type: typeof CELL_TYPE.data | typeof CELL_TYPE.window | typeof CELL_TYPE.answer }>;
 
 /** Whoever a circuit's cells are for. */
 export interface CircuitOwner {

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { cellNonce, layers, openBody, sealBody } from '../crypto/index.js';
 import type { CircuitOwner, FlowCell, Switch } from '../hopper/index.js';
 import { MasqError } from '../system/index.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, openAnswerCodec, type OpenOutcome, type OpenStatus } from '../wire/index.js';
 import { Incoming, Outgoing, ReceiveWindow, SendWindow } from './flow.js';
 
 export interface Side {
@@ -33,6 +33,8 @@ export interface StreamEndEvents {
   finished: [];
   /** A circuit of the stream ended before the stream did (or after, for the DESTROY that tidies up). */
   closed: [DestroyReason];
+  /** The exit's outcome, after a back-route OPEN that said `connecting`. */
+  answer: [OpenOutcome];
 }
 
 export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitOwner {
@@ -46,6 +48,7 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
   private readonly receiveWindow: ReceiveWindow;
   private sentLast = false;
   private gotLast = false;
+  private gotAnswer = false;
   private wantWritable = false;
   private waitingDrain = false;
   private closedWith: DestroyReason | undefined;
@@ -91,6 +94,13 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
   /** Opens the OPEN body that came on the in-circuit. */
   readOpenBody(body: Buffer): Buffer {
     return this.openFrom(CELL_TYPE.open, 0n, body);
+  }
+
+  /** The exit's outcome, sent once after its OPEN said `connecting`. */
+  answer(status: OpenOutcome): void {
+    const out = this.outSide;
+    if (!out || this.isClosed) return;
+    this.sw.send(out.peer, { type: CELL_TYPE.answer, circuit: out.circuit, seq: 0n, body: this.sealFor(CELL_TYPE.answer, 0n, openAnswerCodec.encode(status)) });
   }
 
   private canSend(out: Side): boolean {
@@ -164,6 +174,7 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
     if (!inSide || inSide.peer !== peer || inSide.circuit !== cell.circuit || this.isClosed) {
       throw new MasqError('STREAM_PROTOCOL', 'a stream cell came on its send circuit');
     }
+    if (cell.type === CELL_TYPE.answer) return this.receiveAnswer(cell.seq, cell.body);
     if (cell.type === CELL_TYPE.window) {
       this.windowIn.accept(cell.seq);
       const plain = this.openFrom(CELL_TYPE.window, cell.seq, cell.body);
@@ -179,6 +190,20 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
     this.gotLast = true;
     this.emit('end');
     if (this.sentLast) this.emit('finished');
+  }
+
+  private receiveAnswer(seq: bigint, body: Buffer): void {
+    if (this.gotAnswer || seq !== 0n) throw new MasqError('STREAM_PROTOCOL', 'a second answer from the exit');
+    this.gotAnswer = true;
+    let status: OpenStatus;
+    try {
+      status = openAnswerCodec.decode(this.openFrom(CELL_TYPE.answer, seq, body));
+    } catch (e) {
+      if (!(e instanceof MasqError)) throw e;
+      throw new MasqError('STREAM_PROTOCOL', `the exit's answer did not open: ${e.message}`);
+    }
+    if (status === OPEN_STATUS.connecting) throw new MasqError('STREAM_PROTOCOL', 'an answer that is still connecting');
+    this.emit('answer', status);
   }
 
   ended(peer: string, circuit: number, reason: DestroyReason): void {

@@ -1,18 +1,18 @@
 // The exit's side of a stream: an OPEN whose slot names this Node as exit. Reads the request sealed for it, opens
-// the target through the exit Connector, answers with an OPEN along the back-route the originator chose, then
-// pipes the target socket through the stream.
+// the back-route the originator chose (its OPEN says `connecting`), opens the target through the exit Connector,
+// answers with its outcome (an ANSWER cell), then pipes the target socket through the stream.
 
 import type { Duplex } from 'node:stream';
 import { cellNonce, openBody } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
-import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenRequest, type OpenStatus } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenOutcome, type OpenRequest } from '../wire/index.js';
 import { MeshDuplex } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { INITIAL_WINDOW } from './flow.js';
 
-const STATUS_OF: Record<StreamFailure['kind'], OpenStatus> = {
+const STATUS_OF: Record<StreamFailure['kind'], OpenOutcome> = {
   dns: OPEN_STATUS.dns,
   connect: OPEN_STATUS.connect,
   timeout: OPEN_STATUS.timeout,
@@ -75,40 +75,38 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
 }
 
 async function connect(sw: Switch, end: StreamEnd, duplex: MeshDuplex, req: OpenRequest, target: Target, connector: Connector, signal: AbortSignal, log: Logger): Promise<void> {
-  let socket: Duplex | undefined;
-  let status: OpenStatus = OPEN_STATUS.ok;
+  // The back-route opens first, while the target is still being reached: its relays and the originator do their
+  // key agreements meanwhile, so the answer and the first bytes find the route ready (docs/MESH.md).
+  const back = req.backFirst.toString('hex');
+  try {
+    await sw.transport.ensure(back);
+  } catch (e) {
+    log.debug(`Cannot reach the back-route's first hop ${back.slice(0, 12)}: ${describeError(e)}`);
+    return end.destroy(DESTROY_REASON.unreachable);
+  }
+  if (end.isClosed) return;
+  const circuit = end.bindOut(back);
+  if (circuit === undefined) return end.destroy(DESTROY_REASON.full);
+  sw.send(back, { type: CELL_TYPE.open, circuit, header: req.backHeader, body: end.openBody(openAnswerCodec.encode(OPEN_STATUS.connecting)) });
+  let socket: Duplex;
   try {
     socket = await connector.open(target, signal);
   } catch (e) {
     if (!(e instanceof StreamFailure)) throw e;
     log.debug(`Exit to ${formatTarget(target)} failed: ${e.message}`);
-    status = STATUS_OF[e.kind];
+    // The originator, told why, tears the stream down (or it idles out).
+    return end.answer(STATUS_OF[e.kind]);
   }
-  const back = req.backFirst.toString('hex');
-  try {
-    if (!end.isClosed) await sw.transport.ensure(back);
-  } catch (e) {
-    log.debug(`Cannot reach the back-route's first hop ${back.slice(0, 12)}: ${describeError(e)}`);
-    end.destroy(DESTROY_REASON.unreachable);
-  }
-  if (end.isClosed) return void socket?.destroy();
-  const circuit = end.bindOut(back);
-  if (circuit === undefined) {
-    end.destroy(DESTROY_REASON.full);
-    return void socket?.destroy();
-  }
-  sw.send(back, { type: CELL_TYPE.open, circuit, header: req.backHeader, body: end.openBody(openAnswerCodec.encode(status)) });
-  // On failure the originator, told why, tears the stream down (or it idles out).
-  if (!socket) return;
-  const sock = socket;
+  if (end.isClosed) return void socket.destroy();
+  end.answer(OPEN_STATUS.ok);
   // Only failures tear down here: a clean end travels as half-closes through the pipes, and closing either side
   // on 'close' could drop bytes the other still buffers.
   const kill = (e: Error): void => {
-    sock.destroy();
+    socket.destroy();
     duplex.destroy(e);
   };
-  sock.on('error', kill);
+  socket.on('error', kill);
   duplex.on('error', kill);
-  sock.pipe(duplex);
-  duplex.pipe(sock);
+  socket.pipe(duplex);
+  duplex.pipe(socket);
 }

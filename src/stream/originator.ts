@@ -8,7 +8,7 @@ import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type OwnRoute, type RoundTrip, shortKey } from '../neighborhood/index.js';
 import { type Connector, type FailureKind, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
-import { CELL_TYPE, DESTROY_REASON, type DestroyReason, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenStatus } from '../wire/index.js';
+import { CELL_TYPE, DESTROY_REASON, type DestroyReason, OPEN_STATUS, openAnswerCodec, openRequestCodec, type OpenOutcome, type OpenStatus } from '../wire/index.js';
 import { MeshDuplex, describeReason } from './duplex.js';
 import { StreamEnd } from './end.js';
 import { ExpiringSet } from './expiring.js';
@@ -57,14 +57,14 @@ const ESTIMATE_PAYLOAD = 16 * 1024;
 /** Streams waiting for their back OPEN at once. */
 const MAX_PENDING = 1024;
 
-const FAILURE_OF: Record<Exclude<OpenStatus, typeof OPEN_STATUS.ok>, FailureKind> = {
+const FAILURE_OF: Record<Exclude<OpenOutcome, typeof OPEN_STATUS.ok>, FailureKind> = {
   [OPEN_STATUS.dns]: 'dns',
   [OPEN_STATUS.connect]: 'connect',
   [OPEN_STATUS.timeout]: 'timeout',
   [OPEN_STATUS.refusedPrivate]: 'refused-private',
 };
 
-type Outcome = { status: OpenStatus } | { lost: 'timeout' | 'route'; detail: string };
+type Outcome = { status: OpenOutcome } | { lost: 'timeout' | 'route'; detail: string };
 
 interface Pending {
   end: StreamEnd;
@@ -212,14 +212,18 @@ export class Originator {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         end.removeListener('closed', onClosed);
+        end.removeListener('answer', onAnswer);
         this.pending.delete(key);
         resolve(o);
       };
       const timer = setTimeout(() => settle({ lost: 'timeout', detail: `no answer within ${this.o.openTimeoutMs} ms` }), this.o.openTimeoutMs);
       const onAbort = (): void => settle({ lost: 'route', detail: 'the client left' });
       const onClosed = (reason: DestroyReason): void => settle({ lost: 'route', detail: describeReason(reason) });
+      // The exit's outcome, when its back-route OPEN came while it was still connecting.
+      const onAnswer = (status: OpenOutcome): void => settle({ status });
       signal.addEventListener('abort', onAbort, { once: true });
       end.once('closed', onClosed);
+      end.once('answer', onAnswer);
       this.pending.set(key, { end, settle });
       if (!this.o.sw.send(first, { type: CELL_TYPE.open, circuit, header: over.header, body })) {
         settle({ lost: 'route', detail: `the link to ${first.slice(0, 12)} went down` });
@@ -244,12 +248,15 @@ export class Originator {
       this.o.sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
       return p.settle({ lost: 'route', detail: 'too many circuits' });
     }
+    let status: OpenStatus;
     try {
-      p.settle({ status: openAnswerCodec.decode(p.end.readOpenBody(o.body)) });
+      status = openAnswerCodec.decode(p.end.readOpenBody(o.body));
     } catch (e) {
       if (!(e instanceof MasqError)) throw e;
-      p.settle({ lost: 'route', detail: `the exit's answer did not open: ${e.message}` });
+      return p.settle({ lost: 'route', detail: `the exit's answer did not open: ${e.message}` });
     }
+    // Still connecting: the route stands and the stream waits, within its time, for the ANSWER cell.
+    if (status !== OPEN_STATUS.connecting) p.settle({ status });
   }
 
   /** Fails every stream still opening (their ends are destroyed by the switch). */

@@ -3,6 +3,8 @@
 //   OPEN    [route header HEADER_BYTES][body ≤ MAX_OPEN_BODY]        body layered like data
 //   DATA    [seq u64][last u8][payload ≤ MAX_DATA_PAYLOAD]            payload sealed end to end, layered per relay
 //   WINDOW  [seq u64][sealed credit WINDOW_BODY_BYTES]                 sent on the stream's other circuit
+//   ANSWER  [seq u64][sealed status ANSWER_BODY_BYTES]                 the exit's outcome, after an OPEN saying
+//                                                                      `connecting` (seq 0, once per stream)
 //   DESTROY [reason u8]                                                plaintext, travels both ways
 // Pure and bounded: every length is checked before anything is taken.
 
@@ -10,7 +12,7 @@ import { AEAD_OVERHEAD, HEADER_BYTES } from '../crypto/index.js';
 import { Reader, Writer } from './bytes.js';
 import type { Codec } from './codec.js';
 
-export const CELL_TYPE = { open: 1, data: 2, window: 3, destroy: 4 } as const;
+export const CELL_TYPE = { open: 1, data: 2, window: 3, destroy: 4, answer: 5 } as const;
 
 /** Why a circuit ends (DESTROY). */
 export const DESTROY_REASON = {
@@ -29,9 +31,14 @@ export const DESTROY_REASON = {
 } as const;
 export type DestroyReason = (typeof DESTROY_REASON)[keyof typeof DESTROY_REASON];
 
-/** What the exit says in the back-route's OPEN: whether it reached the target, and if not, why. */
-export const OPEN_STATUS = { ok: 0, dns: 1, connect: 2, timeout: 3, refusedPrivate: 4 } as const;
+/**
+ * What the exit says in the back-route's OPEN: whether it reached the target, and if not, why; or `connecting`: the
+ * back-route is opened while the exit still connects, and the outcome follows in an ANSWER cell.
+ */
+export const OPEN_STATUS = { ok: 0, dns: 1, connect: 2, timeout: 3, refusedPrivate: 4, connecting: 5 } as const;
 export type OpenStatus = (typeof OPEN_STATUS)[keyof typeof OPEN_STATUS];
+/** A status that is the exit's outcome: anything but `connecting`. */
+export type OpenOutcome = Exclude<OpenStatus, typeof OPEN_STATUS.connecting>;
 
 /**
  * Plaintext bytes per DATA cell at most. Sized so that a full cell in its link frame (Noise message: frame type,
@@ -45,6 +52,8 @@ export const MAX_DATA_PAYLOAD = MAX_CHUNK + AEAD_OVERHEAD;
 export const MAX_OPEN_BODY = 4096;
 /** A sealed u32 credit. */
 export const WINDOW_BODY_BYTES = 4 + AEAD_OVERHEAD;
+/** A sealed status byte. */
+export const ANSWER_BODY_BYTES = 1 + AEAD_OVERHEAD;
 /** Circuit ids are chosen by the Node sending OPEN: the high bit says which end of the link chose it. */
 export const CIRCUIT_HIGH_BIT = 0x8000_0000;
 
@@ -52,6 +61,7 @@ export type Cell =
   | { type: typeof CELL_TYPE.open; circuit: number; header: Buffer; body: Buffer }
   | { type: typeof CELL_TYPE.data; circuit: number; seq: bigint; last: boolean; payload: Buffer }
   | { type: typeof CELL_TYPE.window; circuit: number; seq: bigint; body: Buffer }
+  | { type: typeof CELL_TYPE.answer; circuit: number; seq: bigint; body: Buffer }
   | { type: typeof CELL_TYPE.destroy; circuit: number; reason: DestroyReason };
 
 const REASONS = new Set<number>(Object.values(DESTROY_REASON));
@@ -68,6 +78,9 @@ export function encodeCellParts(c: Cell): Buffer[] {
       return [w.u64(c.seq).u8(c.last ? 1 : 0).done(), c.payload];
     case CELL_TYPE.window:
       if (c.body.length !== WINDOW_BODY_BYTES) throw new RangeError('WINDOW body out of bounds');
+      return [w.u64(c.seq).done(), c.body];
+    case CELL_TYPE.answer:
+      if (c.body.length !== ANSWER_BODY_BYTES) throw new RangeError('ANSWER body out of bounds');
       return [w.u64(c.seq).done(), c.body];
     case CELL_TYPE.destroy:
       return [w.u8(c.reason).done()];
@@ -99,6 +112,12 @@ export function decodeCell(buf: Buffer): Cell {
     case CELL_TYPE.window: {
       const seq = r.u64('seq');
       const body = r.bytes(WINDOW_BODY_BYTES, 'credit');
+      r.end();
+      return { type, circuit, seq, body };
+    }
+    case CELL_TYPE.answer: {
+      const seq = r.u64('seq');
+      const body = r.bytes(ANSWER_BODY_BYTES, 'status');
       r.end();
       return { type, circuit, seq, body };
     }

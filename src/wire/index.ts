@@ -1,7 +1,7 @@
 // The wire codecs: pure, bounded, no I/O, each behind the one Codec interface. What the rest of the program may use of them.
 
 export { DecodeError } from './bytes.js';
-export { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, encodeCellParts, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenStatus } from './cells.js';
+export { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, encodeCellParts, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenOutcome, type OpenStatus } from './cells.js';
 export type { Codec } from './codec.js';
 export { descriptorCodec, formatDescriptor, type NodeDescriptor, parseDescriptor } from './descriptor.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, type FrameOptions, type FrameUnwrapper, type Mask, PLAIN_MASK } from './frame.js';

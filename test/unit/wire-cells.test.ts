@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { HEADER_BYTES } from '../../src/crypto/onion.js';
 import { DecodeError } from '../../src/wire/bytes.js';
 import {
-  CELL_TYPE, type Cell, DESTROY_REASON, MAX_DATA_PAYLOAD, MAX_OPEN_BODY, OPEN_STATUS, WINDOW_BODY_BYTES, decodeCell, encodeCell,
+  ANSWER_BODY_BYTES, CELL_TYPE, type Cell, DESTROY_REASON, MAX_DATA_PAYLOAD, MAX_OPEN_BODY, OPEN_STATUS, WINDOW_BODY_BYTES, decodeCell, encodeCell,
 } from '../../src/wire/cells.js';
 import { decodeOpenAnswer, decodeOpenRequest, encodeOpenAnswer, encodeOpenRequest } from '../../src/wire/stream-open.js';
 
@@ -17,6 +17,7 @@ const cellArb: fc.Arbitrary<Cell> = fc.oneof(
   fc.record({ type: fc.constant(CELL_TYPE.data), circuit: fc.nat(), seq: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), last: fc.boolean(), payload: fc.uint8Array({ maxLength: 2000 }).map(Buffer.from) }),
   fc.record({ type: fc.constant(CELL_TYPE.window), circuit: fc.nat(), seq: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), body: fc.uint8Array({ minLength: WINDOW_BODY_BYTES, maxLength: WINDOW_BODY_BYTES }).map(Buffer.from) }),
   fc.record({ type: fc.constant(CELL_TYPE.destroy), circuit: fc.nat(), reason: fc.constantFrom(...Object.values(DESTROY_REASON)) }),
+  fc.record({ type: fc.constant(CELL_TYPE.answer), circuit: fc.nat(), seq: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), body: fc.uint8Array({ minLength: ANSWER_BODY_BYTES, maxLength: ANSWER_BODY_BYTES }).map(Buffer.from) }),
 ) as fc.Arbitrary<Cell>;
 
 function onlyDecodeError(f: () => unknown): void {
@@ -32,6 +33,9 @@ test('every cell type round-trips, with its layout', () => {
   assert.deepEqual([...encodeCell({ type: CELL_TYPE.destroy, circuit: 0x80000001, reason: DESTROY_REASON.linkLost })], [4, 0x80, 0, 0, 1, 1]);
   const data = encodeCell({ type: CELL_TYPE.data, circuit: 7, seq: 258n, last: true, payload: Buffer.from('ab') });
   assert.deepEqual([...data], [2, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 2, 1, 0x61, 0x62]);
+  const answer = encodeCell({ type: CELL_TYPE.answer, circuit: 3, seq: 0n, body: Buffer.alloc(ANSWER_BODY_BYTES, 9) });
+  assert.deepEqual([...answer.subarray(0, 13)], [5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(answer.length, 13 + ANSWER_BODY_BYTES);
 });
 
 test('bounds: oversize bodies, unknown types and reasons, bad flags and trailing bytes are refused', () => {
@@ -46,6 +50,10 @@ test('bounds: oversize bodies, unknown types and reasons, bad flags and trailing
   assert.throws(() => decodeCell(Buffer.from([4, 0, 0, 0, 1, 0, 0])), /trailing/);
   assert.throws(() => decodeCell(Buffer.from([2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2])), /last flag/);
   assert.throws(() => decodeCell(Buffer.from([1, 0, 0])), DecodeError);
+  const answer = encodeCell({ type: CELL_TYPE.answer, circuit: 1, seq: 0n, body: Buffer.alloc(ANSWER_BODY_BYTES) });
+  assert.throws(() => decodeCell(Buffer.concat([answer, Buffer.from([0])])), /trailing/);
+  assert.throws(() => decodeCell(answer.subarray(0, answer.length - 1)), DecodeError);
+  assert.throws(() => encodeCell({ type: CELL_TYPE.answer, circuit: 1, seq: 0n, body: Buffer.alloc(ANSWER_BODY_BYTES + 1) }), RangeError);
 });
 
 test('random and mutated bytes fail only with DecodeError', () => {

@@ -29,13 +29,14 @@ roundTrips('cellCodec', cellCodec, [
   { type: CELL_TYPE.data, circuit: 0x8000_0002, seq: 9n, last: true, payload: randomBytes(100) },
   { type: CELL_TYPE.window, circuit: 4, seq: 1n, body: randomBytes(20) },
   { type: CELL_TYPE.destroy, circuit: 3, reason: DESTROY_REASON.timeout },
+  { type: CELL_TYPE.answer, circuit: 5, seq: 0n, body: randomBytes(17) },
 ], Buffer.from([99, 0, 0, 0, 1]));
 roundTrips('nodeRecordCodec', nodeRecordCodec, [record], Buffer.from([0xff]));
 roundTrips('gossipCodec', gossipCodec, [[], [signRecord(owner, 2, record)]], Buffer.from([1, 200]));
 roundTrips('openRequestCodec', openRequestCodec, [
   { host: 'example.com', port: 443, backHeader: randomBytes(HEADER_BYTES), backFirst: randomBytes(64), window: 65536 },
 ], Buffer.from([0]));
-roundTrips('openAnswerCodec', openAnswerCodec, [OPEN_STATUS.ok, OPEN_STATUS.dns], Buffer.from([250]));
+roundTrips('openAnswerCodec', openAnswerCodec, [OPEN_STATUS.ok, OPEN_STATUS.dns, OPEN_STATUS.connecting], Buffer.from([250]));
 roundTrips('descriptorCodec', descriptorCodec, [
   { chain: 'base-sepolia', key: randomBytes(32), ip: '1.2.3.4', ports: [5555, 6666] },
   { chain: 'polygon-mainnet', key: randomBytes(32), ports: [] },
