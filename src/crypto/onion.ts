@@ -62,9 +62,24 @@ function deriveKeys(shared: Buffer, ephemeral: Buffer): { slot: Buffer; hop: Hop
   };
 }
 
-function agree(privateKey: KeyObject, publicRaw: Buffer): Buffer {
+/** Hop keys an originator seals to are few and come back route after route: their key objects are kept. */
+const HOP_KEYS_KEPT = 512;
+const hopKeyObjects = new Map<string, KeyObject>();
+
+function hopKeyObject(raw: Buffer): KeyObject {
+  const id = raw.toString('base64');
+  let key = hopKeyObjects.get(id);
+  if (key) return key;
+  key = publicKeyObject('x25519', raw);
+  // The oldest kept goes first: a Map iterates in insertion order.
+  if (hopKeyObjects.size >= HOP_KEYS_KEPT) hopKeyObjects.delete(hopKeyObjects.keys().next().value as string);
+  hopKeyObjects.set(id, key);
+  return key;
+}
+
+function agree(privateKey: KeyObject, publicRaw: Buffer, keyObject: (raw: Buffer) => KeyObject = (raw) => publicKeyObject('x25519', raw)): Buffer {
   try {
-    return diffieHellman({ privateKey, publicKey: publicKeyObject('x25519', publicRaw) });
+    return diffieHellman({ privateKey, publicKey: keyObject(publicRaw) });
   } catch {
     // A low-order or malformed point: OpenSSL refuses an all-zero shared secret.
     throw onionError('a route slot carries an unusable ephemeral key');
@@ -83,7 +98,7 @@ export type EphemeralSource = () => EphemeralKey;
 /** Seals one slot for a hop with an ephemeral key used nowhere else; returns the slot and the keys the originator now shares with that hop. */
 function sealSlot(spec: HopSpec, eph: EphemeralKey): { slot: Buffer; keys: HopKeys } {
   const ephPublic = eph.publicKey;
-  const { slot: slotKey, hop } = deriveKeys(agree(eph.privateKey, spec.key.subarray(0, 32)), ephPublic);
+  const { slot: slotKey, hop } = deriveKeys(agree(eph.privateKey, spec.key.subarray(0, 32), hopKeyObject), ephPublic);
   const r = spec.record;
   if ((r.next && r.next.length !== PUBLIC_KEY_BYTES) || r.payer.length !== PAYER_BYTES || r.token.length !== TOKEN_BYTES) {
     throw new RangeError('a hop record field has the wrong size');
