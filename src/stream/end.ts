@@ -193,7 +193,8 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
   }
 
   private receiveAnswer(seq: bigint, body: Buffer): void {
-    if (this.gotAnswer || seq !== 0n) throw new MasqError('STREAM_PROTOCOL', 'a second answer from the exit');
+    if (this.gotAnswer) throw new MasqError('STREAM_PROTOCOL', 'a second answer from the exit');
+    if (seq !== 0n) throw new MasqError('STREAM_PROTOCOL', `an answer numbered ${seq}, not 0`);
     this.gotAnswer = true;
     let status: OpenStatus;
     try {

@@ -62,17 +62,22 @@ test('the originator hears its outcome once, and refuses a second answer and one
     e.bindOut('relay');
     return e;
   };
-  const origin = new StreamEnd(sw, { sendKey: randomBytes(32), sendLayers: [], recvKey: response, recvLayers: [] }, 65536, 65536);
-  origin.bindIn('relay', 1);
+  /** An originator's end reading what those exits send, bound to its in-circuit. */
+  const originEnd = (): StreamEnd => {
+    const e = new StreamEnd(sw, { sendKey: randomBytes(32), sendLayers: [], recvKey: response, recvLayers: [] }, 65536, 65536);
+    e.bindIn('relay', 1);
+    return e;
+  };
+  const origin = originEnd();
   const heard: OpenOutcome[] = [];
   origin.on('answer', (s) => heard.push(s));
   exitEnd().answer(OPEN_STATUS.timeout);
-  origin.cell('relay', { ...(sent[0] as FlowCell), circuit: 1 });
+  const answer = { ...(sent[0] as FlowCell), circuit: 1 };
+  origin.cell('relay', answer);
   assert.deepEqual(heard, [OPEN_STATUS.timeout]);
-  assert.throws(() => origin.cell('relay', { ...(sent[0] as FlowCell), circuit: 1 }), /a second answer/);
+  assert.throws(() => origin.cell('relay', answer), /a second answer/);
+  assert.throws(() => originEnd().cell('relay', { ...answer, seq: 1n }), /numbered 1/);
 
-  const fresh = new StreamEnd(sw, { sendKey: randomBytes(32), sendLayers: [], recvKey: response, recvLayers: [] }, 65536, 65536);
-  fresh.bindIn('relay', 1);
   exitEnd().answer(OPEN_STATUS.connecting as unknown as OpenOutcome);
-  assert.throws(() => fresh.cell('relay', { ...(sent[1] as FlowCell), circuit: 1 }), /still connecting/);
+  assert.throws(() => originEnd().cell('relay', { ...(sent[1] as FlowCell), circuit: 1 }), /still connecting/);
 });
