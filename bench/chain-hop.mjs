@@ -6,8 +6,14 @@
 //
 // Each client connection gets its own TCP connection along the chain (no multiplexing). A link carries records:
 // a 2-byte plaintext length (also the AEAD's associated data), then at most 16 KiB sealed with ChaCha20-Poly1305 and
-// its 16-byte tag. The dialer opens a link with a fresh 16-byte salt in the clear; both ends derive this connection's
-// two keys (one per direction) from the link key and the salt, so a plain counter is a safe nonce.
+// its 16-byte tag. The origin opens its link with a fresh 16-byte salt in the clear and each relay opens the next
+// link with the same salt; every link derives its two keys (one per direction) from its own link key and the salt,
+// so a plain counter is a safe nonce.
+//
+// With CHAIN_PROTECT=1 the chain also does the mesh's other cipher work, the least a design that keeps the mesh's
+// protection can do: the origin and the exit seal each record end to end (ChaCha20-Poly1305, key CHAIN_E2E), and
+// each relay adds or removes its ChaCha20 layer (CHAIN_LAYER; the origin holds both relays' as CHAIN_LAYERS), one
+// running keystream per stream and direction, from the salt.
 
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
@@ -26,32 +32,102 @@ const EMPTY = Buffer.alloc(0);
 /** @typedef {{ forward: Buffer, back: Buffer }} Keys */
 /** @typedef {import('node:net').Socket} Socket */
 
-/** @param {Buffer} linkKey @param {Buffer} salt @returns {Keys} */
-function connectionKeys(linkKey, salt) {
-  const k = Buffer.from(hkdfSync('sha256', linkKey, salt, 'masq-pi bench chain', 64));
+/** @param {Buffer} linkKey @param {Buffer} salt @param {string} [use] @returns {Keys} */
+function connectionKeys(linkKey, salt, use = 'link') {
+  const k = Buffer.from(hkdfSync('sha256', linkKey, salt, `masq-pi bench chain ${use}`, 64));
   return { forward: k.subarray(0, 32), back: k.subarray(32) };
 }
 
+const PROTECT = process.env.CHAIN_PROTECT === '1';
+/** The most plaintext one end-to-end seal takes, so that the sealed record fits a link record. */
+const E2E_RECORD = RECORD - TAG;
+
 /**
- * Cuts plaintext into records and writes them sealed to `out` (cut from the chunk, not copied).
- * @param {Socket} out @param {Buffer} key @returns {Sink}
+ * A running ChaCha20 keystream: XORs what passes (a relay's layer; the same call adds and removes it).
+ * @param {Buffer} key @returns {(b: Buffer) => Buffer}
+ */
+function keystream(key) {
+  const cipher = createCipheriv('chacha20', key, Buffer.alloc(16));
+  return (b) => cipher.update(b);
+}
+
+/**
+ * Each direction's layer keystreams of a stream, from the layer keys and the stream's salt (none without CHAIN_PROTECT).
+ * @param {Buffer[]} layerKeys @param {Buffer} salt
+ */
+function layersOf(layerKeys, salt) {
+  const ks = PROTECT ? layerKeys.map((k) => connectionKeys(k, salt, 'layer')) : [];
+  /** @param {Buffer[]} keys @returns {(b: Buffer) => Buffer} */
+  const all = (keys) => {
+    const streams = keys.map(keystream);
+    return (b) => streams.reduce((x, f) => f(x), b);
+  };
+  return { forward: all(ks.map((k) => k.forward)), back: all(ks.map((k) => k.back)) };
+}
+
+/**
+ * The ends' seal (CHAIN_PROTECT) around a sink: `seal` cuts plaintext into sealed records, `open` opens one; without
+ * CHAIN_PROTECT both leave the sink as it is.
+ * @param {Buffer} e2eKey @param {Buffer} salt @param {'forward' | 'back'} sending
+ */
+function endToEnd(e2eKey, salt, sending) {
+  if (!PROTECT) return { seal: (/** @type {Sink} */ sink) => sink, open: (/** @type {Sink} */ sink) => sink };
+  const keys = connectionKeys(e2eKey, salt, 'e2e');
+  const [sendKey, receiveKey] = sending === 'forward' ? [keys.forward, keys.back] : [keys.back, keys.forward];
+  /** @param {(plain: Buffer | Buffer[]) => void} sink @returns {Sink} */
+  const seal = (sink) => {
+    const nonce = Buffer.alloc(12);
+    let counter = 0;
+    return (plain) => {
+      for (let at = 0; at < plain.length; at += E2E_RECORD) {
+        nonce.writeUIntBE(counter++, 6, 6);
+        const c = createCipheriv('chacha20-poly1305', sendKey, nonce, { authTagLength: TAG });
+        const body = c.update(plain.subarray(at, at + E2E_RECORD));
+        c.final();
+        sink([body, c.getAuthTag()]);
+      }
+    };
+  };
+  /** @param {Sink} sink @returns {Sink} */
+  const open = (sink) => {
+    const nonce = Buffer.alloc(12);
+    let counter = 0;
+    return (sealed) => {
+      nonce.writeUIntBE(counter++, 6, 6);
+      const d = createDecipheriv('chacha20-poly1305', receiveKey, nonce, { authTagLength: TAG });
+      d.setAuthTag(sealed.subarray(sealed.length - TAG));
+      const plain = d.update(sealed.subarray(0, sealed.length - TAG));
+      d.final();
+      sink(plain);
+    };
+  };
+  return { seal, open };
+}
+
+/**
+ * Cuts plaintext into records and writes them sealed to `out` (cut from the chunk, not copied); parts given as an
+ * array (an end-to-end seal's body and tag, at most a record together) make one record.
+ * @param {Socket} out @param {Buffer} key @returns {(plain: Buffer | Buffer[]) => void}
  */
 function sealer(out, key) {
   const nonce = Buffer.alloc(12);
   let counter = 0;
+  /** @param {Buffer[]} parts */
+  const record = (parts) => {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const header = Buffer.allocUnsafe(HEADER); // from Node's shared pool: a write keeps it until sent
+    header.writeUInt16BE(length);
+    nonce.writeUIntBE(counter++, 6, 6);
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
+    cipher.setAAD(header, { plaintextLength: length });
+    out.write(header);
+    for (const p of parts) out.write(cipher.update(p));
+    cipher.final();
+    out.write(cipher.getAuthTag());
+  };
   return (plain) => {
-    for (let at = 0; at < plain.length; at += RECORD) {
-      const part = plain.subarray(at, at + RECORD);
-      const header = Buffer.allocUnsafe(HEADER); // from Node's shared pool: a write keeps it until sent
-      header.writeUInt16BE(part.length);
-      nonce.writeUIntBE(counter++, 6, 6);
-      const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-      cipher.setAAD(header, { plaintextLength: part.length });
-      out.write(header);
-      out.write(cipher.update(part));
-      cipher.final();
-      out.write(cipher.getAuthTag());
-    }
+    if (Array.isArray(plain)) return record(plain);
+    for (let at = 0; at < plain.length; at += RECORD) record([plain.subarray(at, at + RECORD)]);
   };
 }
 
@@ -103,9 +179,9 @@ function opener(key, onPlain) {
 }
 
 /**
- * The acceptor's side of a link: the dialer's salt, then records; `keyed` is given this connection's keys and
- * returns where the plaintext goes.
- * @param {Buffer} linkKey @param {(keys: Keys) => Sink} keyed
+ * The acceptor's side of a link: the dialer's salt, then records; `keyed` is given this connection's keys and the
+ * salt, and returns where the plaintext goes.
+ * @param {Buffer} linkKey @param {(keys: Keys, salt: Buffer) => Sink} keyed
  * @returns {Sink}
  */
 function acceptedLink(linkKey, keyed) {
@@ -116,15 +192,15 @@ function acceptedLink(linkKey, keyed) {
     if (open) return open(chunk);
     head = Buffer.concat([head, chunk]);
     if (head.length < SALT) return;
-    const keys = connectionKeys(linkKey, head.subarray(0, SALT));
-    open = opener(keys.forward, keyed(keys));
+    const salt = head.subarray(0, SALT);
+    const keys = connectionKeys(linkKey, salt);
+    open = opener(keys.forward, keyed(keys, salt));
     open(head.subarray(SALT));
   };
 }
 
-/** @param {number} port @param {Buffer} linkKey @returns {{ socket: Socket, keys: Keys }} */
-function dialLink(port, linkKey) {
-  const salt = randomBytes(SALT);
+/** @param {number} port @param {Buffer} linkKey @param {Buffer} salt @returns {{ socket: Socket, keys: Keys }} */
+function dialLink(port, linkKey, salt) {
   const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true, noDelay: true });
   socket.write(salt);
   return { socket, keys: connectionKeys(linkKey, salt) };
@@ -177,18 +253,24 @@ function flow(src, dst, handle) {
 
 /**
  * The HTTP proxy entry: the first request line names the target, which goes down the chain as a record of its own.
- * @param {Buffer} outKey @param {number} next @returns {(client: Socket) => void}
+ * @param {Buffer} outKey @param {number} next @param {Buffer[]} layerKeys @param {Buffer} e2eKey
+ * @returns {(client: Socket) => void}
  */
-function origin(outKey, next) {
+function origin(outKey, next, layerKeys, e2eKey) {
   return (client) => {
     const join = streamGroup();
     join(client);
     // Dialled at once, so the link comes up while the request line is still on its way.
-    const { socket: link, keys } = dialLink(next, outKey);
+    const salt = randomBytes(SALT);
+    const { socket: link, keys } = dialLink(next, outKey, salt);
     join(link);
-    const down = sealer(link, keys.forward);
+    const layers = layersOf(layerKeys, salt);
+    const ends = endToEnd(e2eKey, salt, 'forward');
+    const toLink = sealer(link, keys.forward);
+    const down = ends.seal((parts) => toLink(Array.isArray(parts) ? parts.map(layers.forward) : layers.forward(parts)));
     flow(client, () => link, proxyRequest(client, link, down));
-    flow(link, () => client, opener(keys.back, (plain) => client.write(plain)));
+    const up = ends.open((plain) => client.write(plain));
+    flow(link, () => client, opener(keys.back, (sealed) => up(layers.back(sealed))));
   };
 }
 
@@ -221,41 +303,45 @@ function proxyRequest(client, link, down) {
   };
 }
 
-/** @param {Buffer} inKey @param {Buffer} outKey @param {number} next @returns {(up: Socket) => void} */
-function relay(inKey, outKey, next) {
+/**
+ * Dials the next hop once the stream's salt is in, and passes the salt on.
+ * @param {Buffer} inKey @param {Buffer} outKey @param {number} next @param {Buffer} layerKey
+ * @returns {(up: Socket) => void}
+ */
+function relay(inKey, outKey, next, layerKey) {
   return (up) => {
     const join = streamGroup();
     join(up);
-    const { socket: down, keys } = dialLink(next, outKey);
-    join(down);
-    const forward = sealer(down, keys.forward);
-    /** @type {Sink | undefined} */
-    let back;
-    flow(up, () => down, acceptedLink(inKey, (k) => {
-      back = sealer(up, k.back);
-      return forward;
-    }));
-    flow(down, () => up, opener(keys.back, (plain) => {
-      if (!back) throw new Error('a response before the request');
-      back(plain);
+    /** @type {Socket | undefined} */
+    let down;
+    flow(up, () => down, acceptedLink(inKey, (k, salt) => {
+      const link = dialLink(next, outKey, salt);
+      down = join(link.socket);
+      const layers = layersOf([layerKey], salt);
+      const [forward, back] = [sealer(link.socket, link.keys.forward), sealer(up, k.back)];
+      flow(link.socket, () => up, opener(link.keys.back, (plain) => back(layers.back(plain))));
+      return (plain) => forward(layers.forward(plain));
     }));
   };
 }
 
 /**
  * The chain's end: the first record is the target's host:port, the rest is the request; the response goes back sealed.
- * @param {Buffer} inKey @returns {(up: Socket) => void}
+ * @param {Buffer} inKey @param {Buffer} e2eKey @returns {(up: Socket) => void}
  */
-function exit(inKey) {
+function exit(inKey, e2eKey) {
   return (up) => {
     const join = streamGroup();
     join(up);
     /** @type {Socket | undefined} */
     let target;
-    flow(up, () => target, acceptedLink(inKey, (keys) => (plain) => {
-      if (target) return void target.write(plain);
-      target = join(connectTarget(plain.toString('latin1')));
-      flow(target, () => up, sealer(up, keys.back));
+    flow(up, () => target, acceptedLink(inKey, (keys, salt) => {
+      const ends = endToEnd(e2eKey, salt, 'back');
+      return ends.open((plain) => {
+        if (target) return void target.write(plain);
+        target = join(connectTarget(plain.toString('latin1')));
+        flow(target, () => up, ends.seal(sealer(up, keys.back)));
+      });
     }));
   };
 }
@@ -268,18 +354,21 @@ function connectTarget(hostPort) {
   return connect({ host: hostPort.slice(0, colon), port, allowHalfOpen: true, noDelay: true });
 }
 
-/** @param {string} name */
-function key(name) {
+/** 32-byte keys, `count` of them, in hex from the environment; none needed where CHAIN_PROTECT is not set and `protect` says so. @param {string} name */
+function keys(name, count = 1, protect = false) {
+  if (protect && !PROTECT) return Array.from({ length: count }, () => Buffer.alloc(32));
   const k = Buffer.from(process.env[name] ?? '', 'hex');
-  if (k.length !== 32) throw new Error(`${name}: 32 bytes in hex expected`);
-  return k;
+  if (k.length !== 32 * count) throw new Error(`${name}: ${count} × 32 bytes in hex expected`);
+  return Array.from({ length: count }, (_, i) => k.subarray(32 * i, 32 * (i + 1)));
 }
+/** @param {string} name */
+const key = (name, protect = false) => /** @type {Buffer} */ (keys(name, 1, protect)[0]);
 
 /** @param {string | undefined} role @param {number} next @returns {(s: Socket) => void} */
 function handler(role, next) {
-  if (role === 'origin') return origin(key('CHAIN_KEY_OUT'), next);
-  if (role === 'relay') return relay(key('CHAIN_KEY_IN'), key('CHAIN_KEY_OUT'), next);
-  if (role === 'exit') return exit(key('CHAIN_KEY_IN'));
+  if (role === 'origin') return origin(key('CHAIN_KEY_OUT'), next, keys('CHAIN_LAYERS', 2, true), key('CHAIN_E2E', true));
+  if (role === 'relay') return relay(key('CHAIN_KEY_IN'), key('CHAIN_KEY_OUT'), next, key('CHAIN_LAYER', true));
+  if (role === 'exit') return exit(key('CHAIN_KEY_IN'), key('CHAIN_E2E', true));
   throw new Error(`usage: chain-hop.mjs <origin|relay|exit> [next port]; not ${role}`);
 }
 

@@ -2,6 +2,9 @@
 // against in the same run. Four processes on loopback (bench/chain-hop.mjs), origin → relay → relay → exit, every
 // link TCP carrying ChaCha20-Poly1305 records of at most 16 KiB both ways, no mesh logic. The origin is an HTTP
 // proxy, so the same curl and ttfb() measure it as the mesh; /proc gives CPU and memory, as for the mesh.
+// With `protect`, the same chain also does the rest of the mesh's cipher work (end-to-end seals at the origin and the
+// exit, a ChaCha20 layer at each relay; chain-hop.mjs): the ceiling of a Node.js design that keeps the mesh's
+// protection, printed as chain_protected_*.
 // Run alone: node --import tsx bench/chain.ts
 
 import { randomBytes } from 'node:crypto';
@@ -29,11 +32,19 @@ export interface ChainFigures {
   processes: number;
 }
 
+export interface ChainOptions {
+  port: number;
+  bulkMB: number;
+  ttfbRequests: number;
+  /** The mesh's cipher work too (its figures as chain_protected_*). */
+  protect?: boolean;
+}
+
 /** Starts one hop and waits for its "ready <port>"; one that exits first fails with what it said. */
-async function startHop(sandbox: BenchSandbox, role: string, keys: { in?: Buffer; out?: Buffer }, next?: number): Promise<{ t: Tracked; port: number }> {
+async function startHop(sandbox: BenchSandbox, role: string, keys: Record<string, Buffer>, protect: boolean, next?: number): Promise<{ t: Tracked; port: number }> {
   const t = sandbox.spawn(process.execPath, [HOP, role, ...(next === undefined ? [] : [String(next)])], {
-    CHAIN_KEY_IN: keys.in?.toString('hex') ?? '',
-    CHAIN_KEY_OUT: keys.out?.toString('hex') ?? '',
+    ...Object.fromEntries(Object.entries(keys).map(([name, k]) => [name, k.toString('hex')])),
+    CHAIN_PROTECT: protect ? '1' : '',
   });
   const port = await waitFor(`the chain's ${role} to be ready`, () => {
     if (t.child.exitCode !== null || t.child.signalCode !== null) throw new Error(`chain ${role} exited: ${t.output()}`);
@@ -43,16 +54,19 @@ async function startHop(sandbox: BenchSandbox, role: string, keys: { in?: Buffer
 }
 
 /** The hops, origin first. Each listens on a port of the kernel's choosing, so they start from the exit back. */
-async function startChain(sandbox: BenchSandbox): Promise<{ hops: Tracked[]; proxyPort: number }> {
+async function startChain(sandbox: BenchSandbox, protect: boolean): Promise<{ hops: Tracked[]; proxyPort: number }> {
   const links = [randomBytes(32), randomBytes(32), randomBytes(32)] as const;
-  const exit = await startHop(sandbox, 'exit', { in: links[2] });
-  const relay2 = await startHop(sandbox, 'relay', { in: links[1], out: links[2] }, exit.port);
-  const relay1 = await startHop(sandbox, 'relay', { in: links[0], out: links[1] }, relay2.port);
-  const origin = await startHop(sandbox, 'origin', { out: links[0] }, relay1.port);
+  // The ends' key and the relays' layer keys, only for the protected chain.
+  const [e2e, layer1, layer2] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+  const extra = (k: Record<string, Buffer>): Record<string, Buffer> => (protect ? k : {});
+  const exit = await startHop(sandbox, 'exit', { CHAIN_KEY_IN: links[2], ...extra({ CHAIN_E2E: e2e }) }, protect);
+  const relay2 = await startHop(sandbox, 'relay', { CHAIN_KEY_IN: links[1], CHAIN_KEY_OUT: links[2], ...extra({ CHAIN_LAYER: layer2 }) }, protect, exit.port);
+  const relay1 = await startHop(sandbox, 'relay', { CHAIN_KEY_IN: links[0], CHAIN_KEY_OUT: links[1], ...extra({ CHAIN_LAYER: layer1 }) }, protect, relay2.port);
+  const origin = await startHop(sandbox, 'origin', { CHAIN_KEY_OUT: links[0], ...extra({ CHAIN_LAYERS: Buffer.concat([layer1, layer2]), CHAIN_E2E: e2e }) }, protect, relay1.port);
   return { hops: [origin.t, relay1.t, relay2.t, exit.t], proxyPort: origin.port };
 }
 
-async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: { port: number; bulkMB: number; ttfbRequests: number }): Promise<ChainFigures> {
+async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: ChainOptions): Promise<ChainFigures> {
   const pids = hops.map((h) => h.child.pid ?? 0);
   await new Promise((r) => setTimeout(r, 500));
   const rssIdleMean = mean(pids.map(rssKiB)) / 1024;
@@ -75,6 +89,7 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: { p
   const small = `http://127.0.0.1:${opts.port}/small`;
   const times = await warmedSeries(opts.ttfbRequests, () => ttfb({ host: '127.0.0.1', port: proxyPort }, small));
 
+  const p = opts.protect ? 'chain_protected_' : 'chain_';
   const f: ChainFigures = {
     bulkThroughput: speed / 1e6,
     cpuPerMbRelay: mean([relay1, relay2]),
@@ -86,26 +101,26 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: { p
     rssUnderLoadMax: Math.max(...peak) / 1024,
     processes: hops.length,
   };
-  emit('chain_3hop_bulk_throughput', f.bulkThroughput, 'MB/s');
-  emit('chain_cpu_per_mb_relay', f.cpuPerMbRelay, 'ms/MB');
-  emit('chain_cpu_per_mb_exit', f.cpuPerMbExit, 'ms/MB');
-  emit('chain_cpu_per_mb_origin', f.cpuPerMbOrigin, 'ms/MB');
-  emit('chain_ttfb_median', f.ttfbMedian, 'ms');
-  emit('chain_ttfb_p95', f.ttfbP95, 'ms');
-  emit('chain_rss_idle_mean', f.rssIdleMean, 'MiB');
-  emit('chain_rss_under_load_max', f.rssUnderLoadMax, 'MiB');
-  emit('chain_processes', f.processes, 'processes');
+  emit(`${p}3hop_bulk_throughput`, f.bulkThroughput, 'MB/s');
+  emit(`${p}cpu_per_mb_relay`, f.cpuPerMbRelay, 'ms/MB');
+  emit(`${p}cpu_per_mb_exit`, f.cpuPerMbExit, 'ms/MB');
+  emit(`${p}cpu_per_mb_origin`, f.cpuPerMbOrigin, 'ms/MB');
+  emit(`${p}ttfb_median`, f.ttfbMedian, 'ms');
+  emit(`${p}ttfb_p95`, f.ttfbP95, 'ms');
+  emit(`${p}rss_idle_mean`, f.rssIdleMean, 'MiB');
+  emit(`${p}rss_under_load_max`, f.rssUnderLoadMax, 'MiB');
+  emit(`${p}processes`, f.processes, 'processes');
   return f;
 }
 
 /** Starts the chain, measures it against the web server on 127.0.0.1:`opts.port`, and stops it whatever happens. */
-export async function chainFigures(emit: Emit, opts: { port: number; bulkMB: number; ttfbRequests: number }): Promise<ChainFigures> {
+export async function chainFigures(emit: Emit, opts: ChainOptions): Promise<ChainFigures> {
   const sandbox = new BenchSandbox();
   // However the benchmark ends (an error, Ctrl-C in bench/run.ts, which exits), the hops go.
   const onExit = (): void => sandbox.killNow();
   process.once('exit', onExit);
   try {
-    const { hops, proxyPort } = await startChain(sandbox);
+    const { hops, proxyPort } = await startChain(sandbox, opts.protect === true);
     return await measure(emit, hops, proxyPort, opts);
   } finally {
     await sandbox.cleanup();
@@ -118,12 +133,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(1));
   const { server, port } = await webServer();
   try {
-    // The mesh's sizes (bench/run.ts), so that the two compare.
-    await chainFigures(emitLine, {
-      port,
-      bulkMB: Number(process.env.BENCH_MESH_BULK_MB ?? 128),
-      ttfbRequests: Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200),
-    });
+    // The mesh's sizes (bench/run.ts), so that the two compare; the plain chain, then the protected one.
+    for (const protect of [false, true]) {
+      await chainFigures(emitLine, {
+        port,
+        bulkMB: Number(process.env.BENCH_MESH_BULK_MB ?? 128),
+        ttfbRequests: Number(process.env.BENCH_MESH_TTFB_REQUESTS ?? 200),
+        protect,
+      });
+    }
   } finally {
     server.close();
   }

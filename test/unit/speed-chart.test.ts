@@ -23,12 +23,14 @@ test('bars: one per system and figure, sized against the panel\'s largest value 
   assert.ok(!svg.includes('NaN'));
 });
 
-test('the speed chart shows the mesh, Tor and the chain on the four figures with targets', () => {
+test('the speed chart shows the mesh, Tor, the chain and the chain with the mesh\'s crypto on the four figures with targets', () => {
   const chain = { bulkThroughput: 150, cpuPerMbRelay: 3.3, cpuPerMbExit: 2.4, ttfbMedian: 2.2 } as ChainFigures;
+  const guarded = { bulkThroughput: 110, cpuPerMbRelay: 3.9, cpuPerMbExit: 3.1, ttfbMedian: 2.7 } as ChainFigures;
   const tor = { bulkBytesPerSecond: 9e6, cpuMsPerMB: { relay: 6.5, exit: 6.8 }, ttfbNewStreamMs: { median: 16, p95: 50 } } as TorFigures;
-  const svg = speedChart({ bulk: 80, cpuRelay: 4.7, cpuExit: 5.1, ttfbMedian: 6.4, ttfbP95: 10 }, chain, tor, '2026-12-06');
-  for (const v of ['80', '4.7', '5.1', '6.4', '9.0', '6.5', '6.8', '16', '150', '3.3', '2.4', '2.2']) assert.match(svg, new RegExp(`>${v.replace('.', '\\.')}<`), v);
+  const svg = speedChart({ bulk: 80, cpuRelay: 4.7, cpuExit: 5.1, ttfbMedian: 6.4, ttfbP95: 10 }, chain, guarded, tor, '2026-12-06');
+  for (const v of ['80', '4.7', '5.1', '6.4', '9.0', '6.5', '6.8', '16', '150', '3.3', '2.4', '2.2', '110', '3.9', '3.1', '2.7']) assert.match(svg, new RegExp(`>${v.replace('.', '\\.')}<`), v);
   assert.equal(svg.match(/stroke-dasharray/g)?.length, 4);
   assert.match(svg, new RegExp(`target ${SPEED_TARGETS.bulkMBps}`));
   assert.match(svg, /2026-12-06/);
+  assert.equal(svg.match(/>chain \+ crypto</g)?.length, 4, 'the protected chain has a bar in each panel');
 });
