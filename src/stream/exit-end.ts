@@ -58,7 +58,10 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
   // The Duplex exists from the OPEN on: the originator sends its first bytes right behind the OPEN, before our
   // answer (one round trip less), and they wait in its readable buffer, within the window, for the target.
   const duplex = new MeshDuplex(end, false);
-  duplex.on('error', (e) => log.debug(`Exit stream to ${formatTarget({ host: req.host, port: req.port })} ended: ${describeError(e)}`));
+  // The closures kept for the stream's life name the target, not the request: it holds the back-route's header and
+  // would keep the OPEN's buffers alive as long.
+  const target: Target = { host: req.host, port: req.port };
+  duplex.on('error', (e) => log.debug(`Exit stream to ${formatTarget(target)} ended: ${describeError(e)}`));
   counters.exiting++;
   const abort = new AbortController();
   end.once('closed', () => {
@@ -67,7 +70,6 @@ export function exitOpen(sw: Switch, o: OpenedCircuit, connector: Connector | un
     abort.abort(STREAM_CLOSED);
     charge(end.bytesSent + end.bytesReceived);
   });
-  const target: Target = { host: req.host, port: req.port };
   connect(sw, end, duplex, req, target, connector, abort.signal, log).catch((e: unknown) => {
     log.warn(`Exit to ${formatTarget(target)} failed unexpectedly: ${describeError(e)}`);
     end.destroy(DESTROY_REASON.aborted);

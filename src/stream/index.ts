@@ -8,7 +8,7 @@ import { type RelayCounters, Switch, relayOpen } from '../hopper/index.js';
 import type { Connector, PeerTransport } from '../mesh/index.js';
 import type { RoundTrip } from '../neighborhood/index.js';
 import type { Logger } from '../system/index.js';
-import { DESTROY_REASON } from '../wire/index.js';
+import { DESTROY_REASON, ownCopy } from '../wire/index.js';
 import { type ExitCounters, exitOpen } from './exit-end.js';
 import { Originator, type RouteFn } from './originator.js';
 import type { PayerPolicy } from './payer.js';
@@ -64,7 +64,8 @@ export function startStreams(o: StreamOptions): StreamService {
       log.debug(`Refusing a stream from ${opened.from.slice(0, 12)} without a valid payer proof`);
       return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);
     }
-    const wallet = opened.record.payer.subarray(0, 20);
+    // Kept until the stream ends: its own copy, so that it does not keep the OPEN's buffers alive.
+    const wallet = ownCopy(opened.record.payer.subarray(0, 20));
     switch (opened.record.component) {
       case COMPONENT.relay:
         if (!o.relays) return sw.destroy(opened.from, opened.circuit, DESTROY_REASON.refused);

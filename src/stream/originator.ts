@@ -72,6 +72,11 @@ interface Pending {
 }
 
 const exitOf = (rt: RoundTrip): string => rt.over[rt.over.length - 1] as string;
+/**
+ * A stream's errors before the proxy takes it. Made once here: a closure made in attempt() would keep attempt's
+ * whole scope (both route headers, the OPEN's body) alive for the stream's life.
+ */
+const ignore = (): undefined => undefined;
 
 export class Originator {
   private readonly pending = new Map<string, Pending>();
@@ -189,7 +194,7 @@ export class Originator {
     // The Duplex exists before OPEN goes out: cells right behind the answer must find their reader. Until the proxy
     // takes it, an error has no one else to go to.
     const duplex = new MeshDuplex(end, true);
-    duplex.on('error', () => undefined);
+    duplex.on('error', ignore);
     const first = rt.over[1] as string;
     const body = end.openBody(openRequestCodec.encode({
       host: target.host,

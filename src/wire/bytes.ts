@@ -11,6 +11,16 @@ export class DecodeError extends MasqError {
   }
 }
 
+/**
+ * A copy in memory of its own, for bytes kept long. A small slice of a bigger buffer keeps all of it alive: a Node
+ * holding 1 000 streams kept an 8 KiB Buffer pool slab (or a whole cell) per stream for a 20-byte wallet.
+ */
+export function ownCopy(b: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafeSlow(b.length);
+  copy.set(b);
+  return copy;
+}
+
 export class Reader {
   private at = 0;
 

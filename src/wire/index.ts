@@ -1,6 +1,6 @@
 // The wire codecs: pure, bounded, no I/O, each behind the one Codec interface. What the rest of the program may use of them.
 
-export { DecodeError } from './bytes.js';
+export { DecodeError, ownCopy } from './bytes.js';
 export { type Cell, CELL_TYPE, cellCodec, CIRCUIT_HIGH_BIT, encodeCellParts, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, type OpenOutcome, type OpenStatus } from './cells.js';
 export type { Codec } from './codec.js';
 export { descriptorCodec, formatDescriptor, type NodeDescriptor, parseDescriptor } from './descriptor.js';

@@ -10,11 +10,12 @@ import type { RoundTrip } from '../../src/neighborhood/routes.js';
 import { RECORD_KINDS } from '../../src/mesh/transport.js';
 import { StreamFailure } from '../../src/mesh/connector.js';
 import { createDirectExit } from '../../src/proxy/direct-exit.js';
-import { type StreamService, startStreams } from '../../src/stream/index.js';
+import { type ServiceCharges, type StreamService, startStreams } from '../../src/stream/index.js';
 import { createLogCore, createLogger } from '../../src/system/logger.js';
 import { CELL_TYPE, DESTROY_REASON } from '../../src/wire/cells.js';
 import { MemoryNetwork, type MemoryTransport } from '../helpers/memory-transport.js';
-import { testPayer } from '../helpers/payer.js';
+import { TEST_CONSUMING_KEY, testPayer } from '../helpers/payer.js';
+import { addressOf } from '../../src/wallet/keys.js';
 import { PAYER_BYTES } from '../../src/crypto/onion.js';
 
 const log = createLogger(createLogCore((process.env.MESH_LOG ?? 'off') as 'off'), 'test');
@@ -25,7 +26,7 @@ const echoPort = (echo.address() as AddressInfo).port;
 interface Node { key: string; mesh: StreamService; transport: MemoryTransport }
 interface RouteQ { avoid: Set<string> }
 
-function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; unpaid?: string[]; forged?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void }): Map<string, Node> {
+function network(names: string[], edges: [string, string][], opts: { exits?: string[]; nonRelays?: string[]; silent?: string[]; unpaid?: string[]; forged?: string[]; route: (from: string, q: RouteQ) => RoundTrip | undefined; penalize?: (p: string, r: string) => void; charges?: (name: string) => ServiceCharges }): Map<string, Node> {
   const net = new MemoryNetwork();
   const nodes = new Map<string, Node>();
   const keyOf = new Map<string, string>();
@@ -55,6 +56,7 @@ function network(names: string[], edges: [string, string][], opts: { exits?: str
       payer: opts.forged?.includes(n)
         ? { slotFor: () => Buffer.alloc(PAYER_BYTES, 7), accepts: testPayer(id).accepts }
         : testPayer(id, opts.unpaid?.includes(n) ?? false),
+      ...(opts.charges ? { charges: opts.charges(n) } : {}),
       log,
       openTimeoutMs: 1000,
     });
@@ -102,6 +104,31 @@ test('a stream goes out over two relays and comes back over others; relays never
   for (const [name, n] of nodes) {
     const s = n.mesh.stats();
     assert.deepEqual([name, s.relaying, s.originating, s.exiting], [name, 0, 0, 0], 'every circuit is gone after the stream');
+  }
+});
+
+test('every relay and the exit charge the stream to the payer\'s wallet, held in memory of its own', async () => {
+  const charged: { by: string; role: string; wallet: Buffer; bytes: number }[] = [];
+  const nodes = network(['O', 'A', 'B', 'X', 'C', 'D'], [['O', 'A'], ['A', 'B'], ['B', 'X'], ['X', 'C'], ['C', 'D'], ['D', 'O']], {
+    route: () => roundTrip(['O', 'A', 'B', 'X'], ['X', 'C', 'D', 'O']),
+    charges: (by) => ({
+      relayed: (wallet, bytes) => void charged.push({ by, role: 'relay', wallet, bytes }),
+      exited: (wallet, bytes) => void charged.push({ by, role: 'exit', wallet, bytes }),
+      consumed: () => undefined,
+    }),
+  });
+  for (const n of nodes.values()) meshes.push(n.mesh);
+  const d = await (nodes.get('O') as Node).mesh.connector.open({ host: '127.0.0.1', port: echoPort }, new AbortController().signal);
+  const got = collect(d);
+  d.end(Buffer.alloc(10_000, 1));
+  assert.equal((await got).length, 10_000);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(charged.map((c) => `${c.by}:${c.role}`).sort(), ['A:relay', 'B:relay', 'C:relay', 'D:relay', 'X:exit']);
+  for (const c of charged) {
+    assert.ok(c.wallet.equals(addressOf(TEST_CONSUMING_KEY)), `${c.by} charges the consuming wallet`);
+    assert.ok(c.bytes >= 10_000, `${c.by} counted what it carried (${c.bytes})`);
+    // A wallet that were a slice of the OPEN would keep the OPEN's buffers (or a whole pool slab) for the stream's life.
+    assert.equal(c.wallet.buffer.byteLength, 20, `${c.by}'s wallet shares no bigger buffer`);
   }
 });
 
