@@ -19,6 +19,7 @@ import { chainFigures } from './chain.js';
 import { streamFigures } from './streams.js';
 import { routeSetupFigures } from './route-setup.js';
 import { geoFigures } from './geo.js';
+import { recordFigures } from './records.js';
 import { torFigures } from './tor.js';
 import { speedChart } from './speed-chart.js';
 
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
     await linkFigures(emit);
     routeSetupFigures(emit);
     geoFigures(emit);
+    recordFigures(emit);
     const mesh = await meshFigures(dir, web, 'tls');
     await meshFigures(dir, web, 'plain');
     const chain = await chainFigures(emit, { port, bulkMB: MESH_BULK_MB, ttfbRequests: MESH_TTFB_REQUESTS });

@@ -10,7 +10,7 @@
 //         MASQ, so a relayer can strip it.
 
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type NodeIdentity, verifyNodeSignature } from '../crypto/index.js';
-import { DecodeError, Reader, Writer } from './bytes.js';
+import { DecodeError, ownCopy, Reader, Writer } from './bytes.js';
 import type { Codec } from './codec.js';
 
 export const RECORD_FORMAT = 1;
@@ -78,18 +78,20 @@ export function encodeRecord(r: NodeRecord): Buffer {
 
 export function decodeRecord(buf: Buffer): NodeRecord {
   if (buf.length > MAX_RECORD_BYTES) throw new DecodeError('node record', `${buf.length} bytes exceeds ${MAX_RECORD_BYTES}`);
-  const r = new Reader(buf, 'node record');
+  // A record lives as long as the database holds it: its fields share one copy of its own bytes, not the caller's
+  // buffer (which may be reused) nor a Buffer pool slab that short-lived buffers filled around them.
+  const r = new Reader(ownCopy(buf), 'node record');
   if (r.u8('format') !== RECORD_FORMAT) r.fail('unknown format');
-  const publicKey = Buffer.from(r.bytes(PUBLIC_KEY_BYTES, 'public key'));
+  const publicKey = r.bytes(PUBLIC_KEY_BYTES, 'public key');
   const version = r.u32('version');
-  const earningWallet = Buffer.from(r.bytes(20, 'earning wallet'));
+  const earningWallet = r.bytes(20, 'earning wallet');
   const rates = RATES.map((k) => r.u64(k));
   const flags = r.u8('flags');
   if ((flags & ~(FLAG_ACCEPTS | FLAG_ROUTES | FLAG_TLS)) !== 0) r.fail('unknown flags');
   const count = r.count('neighbor count', MAX_NEIGHBORS);
   const neighbors: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    const n = Buffer.from(r.bytes(PUBLIC_KEY_BYTES, 'neighbor key'));
+    const n = r.bytes(PUBLIC_KEY_BYTES, 'neighbor key');
     const prev = neighbors[i - 1];
     if (prev && Buffer.compare(prev, n) >= 0) r.fail('neighbor keys not strictly ascending');
     if (n.equals(publicKey)) r.fail('a node cannot be its own neighbor');
@@ -156,8 +158,9 @@ export function decodeGossip(buf: Buffer): SignedRecord[] {
   for (let i = 0; i < count; i++) {
     const len = r.u16('record length');
     if (len > MAX_RECORD_BYTES) r.fail(`record of ${len} bytes exceeds ${MAX_RECORD_BYTES}`);
-    const signed = Buffer.from(r.bytes(len, 'record'));
-    const signature = Buffer.from(r.bytes(SIGNATURE_BYTES, 'signature'));
+    // Kept as long as the record: copies of their own, not slices of the message or of a pool slab.
+    const signed = ownCopy(r.bytes(len, 'record'));
+    const signature = ownCopy(r.bytes(SIGNATURE_BYTES, 'signature'));
     const flag = r.u8('address flag');
     if (flag === 0) {
       out.push({ signed, signature });

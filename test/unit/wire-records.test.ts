@@ -6,7 +6,7 @@ import { generateIdentity, importIdentity, privateKeyObject, verifyNodeSignature
 import { DecodeError } from '../../src/wire/bytes.js';
 import { formatDescriptor, parseDescriptor } from '../../src/wire/descriptor.js';
 import {
-  MAX_GOSSIP_RECORDS, MAX_NEIGHBORS, type NodeRecord, decodeGossip, decodeRecord, encodeGossip, encodeRecord, openRecord, signRecord,
+  MAX_GOSSIP_RECORDS, MAX_NEIGHBORS, type NodeRecord, type SignedRecord, decodeGossip, decodeRecord, encodeGossip, encodeRecord, openRecord, signRecord,
 } from '../../src/wire/node-record.js';
 
 test('Ed25519 through raw keys matches RFC 8032 test vector 1', () => {
@@ -102,6 +102,21 @@ test('gossip carries signed records with optional addresses; limits hold', () =>
   const tooMany = Buffer.from([1, MAX_GOSSIP_RECORDS + 1]);
   assert.throws(() => decodeGossip(tooMany), /record count 65 exceeds 64/);
   assert.throws(() => decodeGossip(Buffer.from([1, 1, 0xff, 0xff])), /exceeds/, 'a declared length is checked before reading');
+});
+
+test('decoded records and Gossip hold their bytes in memory of their own, free of the buffer they came from', () => {
+  const a = generateIdentity();
+  const message = encodeGossip([signRecord(a, 2, record(a)), signRecord(a, 2, record(a, { version: 4 }))]);
+  const [first, second] = decodeGossip(message) as [SignedRecord, SignedRecord];
+  const r = decodeRecord(first.signed);
+  message.fill(0);
+  assert.ok(openRecord(2, first).publicKey.equals(a.publicKey), 'the message reused does not change what was decoded');
+  // A database holds records for hours: a field that were a slice would keep a whole message or pool slab alive.
+  for (const b of [first.signed, first.signature, second.signed, second.signature]) assert.equal(b.buffer.byteLength, b.length);
+  for (const b of [r.publicKey, r.earningWallet, ...r.neighbors]) {
+    assert.equal(b.buffer, r.publicKey.buffer, 'the fields share one copy');
+    assert.equal(b.buffer.byteLength, first.signed.length, 'of the record\'s own size');
+  }
 });
 
 test('fuzz: decoders take arbitrary bytes and throw nothing but DecodeError', () => {
