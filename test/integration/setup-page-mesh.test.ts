@@ -124,7 +124,9 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
       // The graph is the Node's neighborhood database: the lab Nodes it is linked with, listed by their addresses,
       // and every Node it knows drawn (itself and the six others), each lab Node in its country.
       // The neighborhood still settles after the route is found (introductions make new neighbors, whose addresses
-      // come with the next Gossip); the panel refreshes every 5 s, so a few refreshes are waited for.
+      // come with the next Gossip); the panel refreshes every 5 s, so a few refreshes are waited for. On a busy
+      // machine the last lab Node's record has come 45 s after the route (seen with two cores kept busy beside the
+      // test; at 45 s it failed one make test of 7 December), so up to two minutes.
       let drawn = '';
       const listedNow = async (): Promise<boolean> => {
         drawn = await hood.innerText();
@@ -133,7 +135,7 @@ test('a standard Node set up from the page joins the mesh: Debut, a route, its r
         return PUBLIC.some((n) => drawn.includes(`${n.address}:${CLANDESTINE_PORT}`)) && await hood.locator('svg.graph g.node').count() === PUBLIC.length + 1
           && countries === PUBLIC.map((n) => n.country).sort().join();
       };
-      await waitFor('the neighborhood to list a neighbor by address and draw every Node in its country', listedNow, 45_000, 1000)
+      await waitFor('the neighborhood to list a neighbor by address and draw every Node in its country', listedNow, 120_000, 1000)
         .catch(() => assert.fail(`the neighborhood lists the neighbors:\n${drawn}`));
       assert.ok(await hood.locator('svg.graph line.edge').count() >= PUBLIC.length, 'and their links');
       await tab.locator('[data-panel="panelDescriptor"]').getByText(`@${host.address}:${CLANDESTINE_PORT}`).waitFor({ timeout: 15_000 });
