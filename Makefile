@@ -1,10 +1,11 @@
 # The two README commands: `make run` and `make test`. Everything they need is installed here.
 SHELL := /bin/sh
-APT_TEST_PACKAGES := chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc dnsmasq-base klibc-utils libndpi-bin tshark
+APT_TEST_PACKAGES := gcc-aarch64-linux-gnu chromium shellcheck curl tmux openssl iproute2 procps tcpdump lintian apt-utils gnupg binutils-multiarch systemd python3 nftables miniupnpd-nftables miniupnpc natpmpc dnsmasq-base klibc-utils libndpi-bin tshark
 # What `make deb-test` needs on top (clean Debian roots, containers, arm64 emulation).
 APT_SYSTEM_PACKAGES := mmdebstrap systemd-container qemu-user-static binfmt-support
-# What `make deb` and `make apt-repo` need: strip for both architectures' addons, the repository's index and signature.
-APT_DEB_PACKAGES := binutils-multiarch xz-utils apt-utils gnupg
+# What `make deb` and `make apt-repo` need: the arm64 compiler for the cipher addon, strip for both architectures'
+# addons, the repository's index and signature.
+APT_DEB_PACKAGES := gcc-aarch64-linux-gnu binutils-multiarch xz-utils apt-utils gnupg
 # What `make image` needs: an arm64 root under emulation, the partitions written without loop devices, bmap and xz.
 APT_IMAGE_PACKAGES := mmdebstrap qemu-user-static binfmt-support dosfstools mtools e2fsprogs fdisk xz-utils bmap-tools
 # What `make bench` needs on top: Debian's Tor, run as a private network beside the mesh for comparison.
@@ -32,7 +33,13 @@ node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: node_modules/.installed
+# The cipher addon (src/crypto/native/masq-cipher.c) for this machine: every program and test that enciphers loads it.
+HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+dist/masq-cipher.node: node_modules/.installed src/crypto/native/masq-cipher.c scripts/build-addon.sh
+	$(call apt_install,gcc)
+	scripts/build-addon.sh $(HOST_ARCH) $@
+
+deps: node_modules/.installed dist/masq-cipher.node
 
 dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/masq-imager.js dist/masq-wifi.js dist/masq-dns-utility.js dist/geo-country.bin: node_modules/.installed scripts/build.mjs $(shell find src -name '*.ts')
 	node scripts/build.mjs
@@ -41,7 +48,7 @@ dist/masq-node.js dist/masq.js dist/masq-setup.js dist/masq-ssh-access.js dist/m
 dist/web-setup/index.html: node_modules/.installed scripts/build-web.mjs $(shell find web-setup -type f 2>/dev/null) src/setup/api.ts
 	node scripts/build-web.mjs
 
-build: dist/masq-node.js dist/geo-country.bin dist/web-setup/index.html
+build: dist/masq-node.js dist/geo-country.bin dist/web-setup/index.html dist/masq-cipher.node
 
 run: build
 	@scripts/run.sh

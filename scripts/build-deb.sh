@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds dist/deb/masq_<version>-<revision>_<arch>.deb (arch: amd64 or arm64) on any machine: the tree is assembled here
-# and packed by dpkg-deb, so no cross compiler is needed. The only native code is LMDB's and msgpackr's prebuilt
-# N-API addons, taken from the npm registry for the target's CPU.
-# Needs: node, npm, dpkg-deb, and binutils-multiarch when strip must read an arm64 ELF on an amd64 machine.
+# and packed by dpkg-deb. The native code is LMDB's and msgpackr's prebuilt N-API addons, taken from the npm registry
+# for the target's CPU, and our cipher addon, compiled here for it (scripts/build-addon.sh).
+# Needs: node, npm, dpkg-deb, gcc for the target's CPU (gcc-aarch64-linux-gnu for arm64 on an amd64 machine), and
+# binutils-multiarch when strip must read an arm64 ELF on an amd64 machine.
 # MASQ_DEB_REVISION (default 1) and MASQ_DEB_DIR (default dist/deb): the system test builds an older revision
 # elsewhere to upgrade from.
 set -eu
@@ -84,6 +85,10 @@ cp "$work/npm/package.json" "$app/package.json"
 cp -R dist/web-setup "$app/web-setup"
 # The IP-to-country table, read beside the bundles (src/geo/load.ts).
 cp dist/geo-country.bin "$app/geo-country.bin"
+# The cipher addon, read beside the bundles too (src/crypto/cipher-addon.ts), for the package's CPU.
+scripts/build-addon.sh "$arch" "$work/masq-cipher.node"
+strip --strip-unneeded --remove-section=.comment "$work/masq-cipher.node"
+install -m 0644 "$work/masq-cipher.node" "$app/masq-cipher.node"
 
 install -D -m 0755 packaging/debian/masq.sh "$root/usr/bin/masq"
 install -D -m 0755 packaging/debian/masq-node.sh "$root/usr/bin/masq-node"

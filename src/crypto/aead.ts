@@ -1,74 +1,49 @@
 // ChaCha20-Poly1305 (RFC 8439), the one AEAD of the program: the link's Noise records, the route slots and cell
-// bodies of the onion, the store's sealed values and backup files all go through here.
+// bodies of the onion, the store's sealed values and backup files all go through here, and here through the cipher
+// addon (cipher-addon.ts), which writes into buffers we own: no cipher object per call, no zero-filled second copy.
 // Sealed layout: ciphertext ‖ tag.
 // Opening answers null rather than throwing: each caller has its own error (LINK_AUTH, ONION, the store's
 // SealError) and a failed tag on the relay path costs no exception unwinding here.
 
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { cipherAddon } from './cipher-addon.js';
 
 export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 12;
 export const AEAD_TAG_BYTES = 16;
 
-const ALGORITHM = 'chacha20-poly1305';
+/** The most parts the addon seals in one call; more are joined first (a link record has a handful). */
+const MAX_PARTS = 16;
 
 /**
- * A plaintext given in parts, sealed as if it were one, with `ad` authenticated but not sent: the ciphertext of each
- * part (same lengths) and then the tag. Nothing is joined, so a caller can hand the pieces to a socket as they are
- * (one writev, no copy).
+ * A plaintext given in parts, sealed as if it were one, with `ad` authenticated but not sent: ciphertext ‖ tag in
+ * one new buffer, each part enciphered straight into its place (no join before, no copy after).
  */
-export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[], ad?: Buffer): Buffer[] {
-  const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
-  if (ad) cipher.setAAD(ad, { plaintextLength: parts.reduce((n, p) => n + p.length, 0) });
-  const out = joinSmall(parts).map((p) => cipher.update(p));
-  cipher.final();
-  out.push(cipher.getAuthTag());
+export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[], ad?: Buffer): Buffer {
+  const input = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
+  let length = AEAD_TAG_BYTES;
+  for (const p of input) length += p.length;
+  const out = Buffer.allocUnsafe(length);
+  cipherAddon().seal(key, nonce, ad, input, out);
   return out;
 }
 
-/** Below this a part is joined with its small neighbours: a cipher call costs more than copying a few bytes. */
-const SMALL_PART = 256;
-
-/** The parts with each run of small ones joined (a link record's frame type, record kind and cell fields). */
-function joinSmall(parts: readonly Buffer[]): readonly Buffer[] {
-  if (parts.length < 2) return parts;
-  const out: Buffer[] = [];
-  let run: Buffer[] = [];
-  const flush = (): void => {
-    if (run.length > 0) out.push(run.length === 1 ? run[0] as Buffer : Buffer.concat(run));
-    run = [];
-  };
-  for (const p of parts) {
-    if (p.length < SMALL_PART) {
-      run.push(p);
-      continue;
-    }
-    flush();
-    out.push(p);
-  }
-  flush();
-  return out;
-}
-
-/** plaintext sealed under key and nonce, with `ad` authenticated but not sent: ciphertext ‖ tag (one copy). */
+/** plaintext sealed under key and nonce, with `ad` authenticated but not sent: ciphertext ‖ tag. */
 export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buffer): Buffer {
-  return Buffer.concat(aeadSealParts(key, nonce, [plaintext], ad), plaintext.length + AEAD_TAG_BYTES);
+  return aeadSealParts(key, nonce, [plaintext], ad);
 }
 
-/** The plaintext of ciphertext ‖ tag, or null when it is too short or does not authenticate under key, nonce and ad. */
+/** The plaintext of ciphertext ‖ tag in a new buffer, or null when it is too short or does not authenticate under key, nonce and ad. */
 export function aeadOpen(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
   if (sealed.length < AEAD_TAG_BYTES) return null;
-  const bodyEnd = sealed.length - AEAD_TAG_BYTES;
-  const decipher = createDecipheriv(ALGORITHM, key, nonce, { authTagLength: AEAD_TAG_BYTES });
-  if (ad) decipher.setAAD(ad, { plaintextLength: bodyEnd });
-  decipher.setAuthTag(sealed.subarray(bodyEnd));
-  const plaintext = decipher.update(sealed.subarray(0, bodyEnd));
-  try {
-    decipher.final();
-  } catch {
-    // The tag did not verify: the only way final() fails once the key, nonce and tag lengths are right.
-    plaintext.fill(0);
-    return null;
-  }
-  return plaintext;
+  const plaintext = Buffer.allocUnsafe(sealed.length - AEAD_TAG_BYTES);
+  return cipherAddon().open(key, nonce, ad, sealed, plaintext) ? plaintext : null;
+}
+
+/**
+ * aeadOpen() writing the plaintext over the ciphertext: the answer is the front of `sealed`. For bytes nobody reads
+ * again (a link record just received); on failure they are zeroed, so the caller must not need them to retry.
+ */
+export function aeadOpenInPlace(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
+  if (sealed.length < AEAD_TAG_BYTES) return null;
+  return cipherAddon().open(key, nonce, ad, sealed, sealed) ? sealed.subarray(0, sealed.length - AEAD_TAG_BYTES) : null;
 }

@@ -12,7 +12,7 @@
 
 import { createHash, createHmac, diffieHellman } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { aeadOpen, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpen, aeadOpenInPlace, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
 import { generateRawKeyPair, privateKeyObject, publicKeyObject, publicOf } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
@@ -111,11 +111,11 @@ export class CipherState {
   }
 
   encrypt(ad: Buffer, plaintext: Buffer): Buffer {
-    return Buffer.concat(this.encryptParts([plaintext], ad));
+    return this.encryptParts([plaintext], ad);
   }
 
-  /** encrypt() of the parts' concatenation, without joining them: each part's ciphertext, then the tag. */
-  encryptParts(parts: readonly Buffer[], ad?: Buffer): Buffer[] {
+  /** encrypt() of the parts' concatenation, without joining them first: ciphertext ‖ tag in one new buffer. */
+  encryptParts(parts: readonly Buffer[], ad?: Buffer): Buffer {
     const length = parts.reduce((n, p) => n + p.length, 0);
     if (length > MAX_PLAINTEXT_BYTES) throw new Error(`a Noise message carries at most ${MAX_PLAINTEXT_BYTES} bytes of plaintext`);
     const out = aeadSealParts(this.key, this.takeNonce(), parts, ad);
@@ -125,9 +125,21 @@ export class CipherState {
 
   /** Throws LINK_AUTH for a message too short or too long, a bad tag, or a used-up nonce; the nonce moves on only on success. */
   decrypt(ad: Buffer, ciphertext: Buffer): Buffer {
+    return this.open(ad, ciphertext, aeadOpen);
+  }
+
+  /**
+   * decrypt() writing the plaintext over the ciphertext (the answer is its front): for a record just received that
+   * nothing reads again. A failure leaves the ciphertext zeroed, so it is for callers that give up on failure.
+   */
+  decryptInPlace(ad: Buffer, ciphertext: Buffer): Buffer {
+    return this.open(ad, ciphertext, aeadOpenInPlace);
+  }
+
+  private open(ad: Buffer, ciphertext: Buffer, aeadOpenWith: typeof aeadOpen): Buffer {
     if (ciphertext.length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
     if (ciphertext.length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
-    const plaintext = aeadOpen(this.key, this.takeNonce(), ciphertext, ad);
+    const plaintext = aeadOpenWith(this.key, this.takeNonce(), ciphertext, ad);
     if (!plaintext) throw authFailure('a record did not authenticate');
     this.n += 1n;
     return plaintext;

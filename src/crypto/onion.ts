@@ -3,10 +3,11 @@
 // slot 0, drops it and appends random bytes: every header has the same size and no hop learns its position.
 // Pure: no I/O, keys in, bytes out.
 
-import { createCipheriv, diffieHellman, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { diffieHellman, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { type EphemeralKey, generateEphemeralKey, PUBLIC_KEY_BYTES, privateKeyObject, publicKeyObject } from './identity.js';
 import { MasqError } from '../system/index.js';
-import { aeadOpen, aeadSeal, AEAD_KEY_BYTES, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpen, aeadOpenInPlace, aeadSeal, AEAD_KEY_BYTES, AEAD_TAG_BYTES } from './aead.js';
+import { cipherAddon } from './cipher-addon.js';
 
 export const MAX_HOPS = 6;
 /** What a hop is on the way: it forwards, it is the originator receiving the back-route, or it is the exit. */
@@ -156,29 +157,33 @@ export function cellNonce(type: number, seq: bigint): Buffer {
   return n;
 }
 
-/** Adds or removes one relay layer (the same XOR either way), giving a new buffer. */
-export function layer(key: Buffer, nonce: Buffer, data: Buffer): Buffer {
-  // OpenSSL's chacha20 IV is a 32-bit block counter (little-endian) then the 96-bit nonce.
-  const c = createCipheriv('chacha20', key, Buffer.concat([Buffer.alloc(4), nonce]));
-  return c.update(data);
+/**
+ * Adds or removes one relay layer (the same XOR either way) over `data` itself, which it returns: for a cell body
+ * this hop owns (one just received, or one it just sealed), so no new buffer per layer.
+ */
+export function layerInPlace(key: Buffer, nonce: Buffer, data: Buffer): Buffer {
+  cipherAddon().chacha20(key, nonce, data, data);
+  return data;
 }
 
-/** Applies several layers in turn; order does not matter for XOR layers, but callers pass route order. */
-export function layers(keys: readonly Buffer[], nonce: Buffer, data: Buffer): Buffer {
-  let out = data;
-  for (const k of keys) out = layer(k, nonce, out);
-  return out;
+/** Applies several layers in turn, in place; order does not matter for XOR layers, but callers pass route order. */
+export function layersInPlace(keys: readonly Buffer[], nonce: Buffer, data: Buffer): Buffer {
+  for (const k of keys) layerInPlace(k, nonce, data);
+  return data;
 }
 
-/** End-to-end seal (ChaCha20-Poly1305): plaintext ‖ tag. */
+/** End-to-end seal (ChaCha20-Poly1305): plaintext ‖ tag, in a new buffer. */
 export function sealBody(key: Buffer, nonce: Buffer, plain: Buffer): Buffer {
   return aeadSeal(key, nonce, plain);
 }
 
-/** Opens an end-to-end seal; throws an ONION MasqError if it was not sealed with this key and nonce or was altered. */
-export function openBody(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
+/**
+ * Opens an end-to-end seal over the sealed body itself (the plaintext is its front); throws an ONION MasqError if it
+ * was not sealed with this key and nonce or was altered, and then the body is zeroed.
+ */
+export function openBodyInPlace(key: Buffer, nonce: Buffer, sealed: Buffer): Buffer {
   if (sealed.length < TAG_BYTES) throw onionError('a sealed cell body is shorter than its tag');
-  const plain = aeadOpen(key, nonce, sealed);
+  const plain = aeadOpenInPlace(key, nonce, sealed);
   if (!plain) throw onionError('a sealed cell body does not authenticate');
   return plain;
 }

@@ -2,7 +2,7 @@
 // layer added or removed (the same XOR, so a relay cannot even tell an over-route from a back-route); DESTROY goes
 // both ways.
 
-import { AEAD_OVERHEAD, cellNonce, layer } from '../crypto/index.js';
+import { AEAD_OVERHEAD, cellNonce, layerInPlace } from '../crypto/index.js';
 import { describeError, type Logger } from '../system/index.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason } from '../wire/index.js';
 import type { CircuitOwner, FlowCell, OpenedCircuit, Switch } from './switch.js';
@@ -54,9 +54,10 @@ class RelayedCircuit implements CircuitOwner {
       return this.end(peer, cell.circuit, DESTROY_REASON.protocol, true);
     }
     const nonce = cellNonce(cell.type, cell.seq);
+    // The cell's body is a view of the link record just received, read by nothing else: the layer goes on in place.
     const forwarded: FlowCell = cell.type === CELL_TYPE.data
-      ? { ...cell, circuit: out.circuit, payload: layer(this.key, nonce, cell.payload) }
-      : { ...cell, circuit: out.circuit, body: layer(this.key, nonce, cell.body) };
+      ? { ...cell, circuit: out.circuit, payload: layerInPlace(this.key, nonce, cell.payload) }
+      : { ...cell, circuit: out.circuit, body: layerInPlace(this.key, nonce, cell.body) };
     this.sw.send(out.peer, forwarded);
     const bytes = cell.type === CELL_TYPE.data ? cell.payload.length : cell.body.length;
     this.counters.cells++;
@@ -96,7 +97,7 @@ export function relayOpen(sw: Switch, o: OpenedCircuit, counters: RelayCounters,
   const relayed = new RelayedCircuit(sw, o.from, o.circuit, keys.layer, counters, charge);
   if (!sw.bind(o.from, o.circuit, relayed)) return sw.destroy(o.from, o.circuit, DESTROY_REASON.full);
   counters.relaying++;
-  const body = layer(keys.layer, cellNonce(CELL_TYPE.open, 0n), o.body);
+  const body = layerInPlace(keys.layer, cellNonce(CELL_TYPE.open, 0n), o.body);
   sw.transport.ensure(next).then(
     () => {
       // The previous hop may have given up while we were dialing.

@@ -166,7 +166,8 @@ export class Link extends EventEmitter<LinkEvents> {
       lastHeard = clock.now();
       let plain: Buffer;
       try {
-        plain = this.receiveKey.decrypt(Buffer.alloc(0), frame);
+        // The frame is this link's own bytes (a view of the socket's read or a join of them) and read once.
+        plain = this.receiveKey.decryptInPlace(Buffer.alloc(0), frame);
       } catch (e) {
         this.close(e as Error);
         return;
@@ -187,7 +188,7 @@ export class Link extends EventEmitter<LinkEvents> {
       this.socket.cork();
       process.nextTick(this.uncork);
     }
-    for (const b of this.mask.wrap(this.sendKey.encryptParts([type, ...body]))) this.socket.write(b);
+    for (const b of this.mask.wrap([this.sendKey.encryptParts([type, ...body])])) this.socket.write(b);
     return !this.congested;
   }
 

@@ -3,7 +3,7 @@
 // It knows nothing of sockets: the originator's Duplex and the exit's target socket drive it through events.
 
 import { EventEmitter } from 'node:events';
-import { cellNonce, layers, openBody, sealBody } from '../crypto/index.js';
+import { cellNonce, layersInPlace, openBodyInPlace, sealBody } from '../crypto/index.js';
 import type { CircuitOwner, FlowCell, Switch } from '../hopper/index.js';
 import { MasqError } from '../system/index.js';
 import { CELL_TYPE, DESTROY_REASON, type DestroyReason, MAX_CHUNK, OPEN_STATUS, openAnswerCodec, type OpenOutcome, type OpenStatus } from '../wire/index.js';
@@ -78,12 +78,13 @@ export class StreamEnd extends EventEmitter<StreamEndEvents> implements CircuitO
 
   private sealFor(type: number, seq: bigint, plain: Buffer): Buffer {
     const nonce = cellNonce(type, seq);
-    return layers(this.keys.sendLayers, nonce, sealBody(this.keys.sendKey, nonce, plain));
+    return layersInPlace(this.keys.sendLayers, nonce, sealBody(this.keys.sendKey, nonce, plain));
   }
 
   private openFrom(type: number, seq: bigint, body: Buffer): Buffer {
     const nonce = cellNonce(type, seq);
-    return openBody(this.keys.recvKey, nonce, layers(this.keys.recvLayers, nonce, body));
+    // A received body is a view of its link record, read once: the layers come off and the seal opens in place.
+    return openBodyInPlace(this.keys.recvKey, nonce, layersInPlace(this.keys.recvLayers, nonce, body));
   }
 
   /** The sealed OPEN body this end sends (seq 0 of OPEN cells). */

@@ -3,7 +3,7 @@
 // answers with its outcome (an ANSWER cell), then pipes the target socket through the stream.
 
 import type { Duplex } from 'node:stream';
-import { cellNonce, openBody } from '../crypto/index.js';
+import { cellNonce, openBodyInPlace } from '../crypto/index.js';
 import type { OpenedCircuit, Switch } from '../hopper/index.js';
 import { type Connector, StreamFailure, type Target, formatTarget } from '../mesh/index.js';
 import { describeError, type Logger, MasqError } from '../system/index.js';
@@ -32,7 +32,7 @@ export interface ExitCounters {
 
 function readRequest(o: OpenedCircuit): OpenRequest | undefined {
   try {
-    return openRequestCodec.decode(openBody(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
+    return openRequestCodec.decode(openBodyInPlace(o.keys.request, cellNonce(CELL_TYPE.open, 0n), o.body));
   } catch (e) {
     if (e instanceof MasqError) return undefined;
     throw e;

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   DNS: 'the system\'s DNS settings cannot be read, changed or restored, or a DNS message does not parse',
   WIFI: 'the Wi-Fi manager refused a request (network name, password, country) or could not drive the radio (no radio, a tool failed or did not answer)',
   GEO: 'the IP-to-country table is missing or damaged, or its source CSV does not parse',
+  CIPHER: 'the cipher addon (masq-cipher.node beside the programs) is missing or does not load',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,7 +1,8 @@
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { aeadOpen, aeadSeal, aeadSealParts } from '../../src/crypto/aead.js';
+import { createCipheriv } from 'node:crypto';
+import { aeadOpen, aeadOpenInPlace, aeadSeal, aeadSealParts } from '../../src/crypto/aead.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/[\s:]/g, ''), 'hex');
 
@@ -55,12 +56,39 @@ test('a plaintext sealed in parts, small ones among large ones, is the same seal
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const ad = randomBytes(32);
-  for (const sizes of [[1], [1, 1, 14, 40_000], [3, 300, 2, 255, 256, 0, 7], [70_000, 1, 1], [0, 0]]) {
+  const many = Array.from({ length: 40 }, (_, i) => i % 7);
+  for (const sizes of [[1], [1, 1, 14, 40_000], [3, 300, 2, 255, 256, 0, 7], [70_000, 1, 1], [0, 0], many]) {
     const parts = sizes.map((n) => randomBytes(n));
     const sealed = aeadSealParts(key, nonce, parts, ad);
-    const joined = Buffer.concat(sealed);
-    assert.ok(joined.equals(aeadSeal(key, nonce, Buffer.concat(parts), ad)), `parts of ${sizes.join(', ')} bytes`);
-    assert.ok(sealed.length <= parts.length + 1, 'never more pieces than parts and the tag');
-    assert.deepEqual(aeadOpen(key, nonce, joined, ad), Buffer.concat(parts));
+    assert.ok(sealed.equals(aeadSeal(key, nonce, Buffer.concat(parts), ad)), `parts of ${sizes.join(', ')} bytes`);
+    assert.ok(sealed.equals(nodeSeal(key, nonce, Buffer.concat(parts), ad)), 'the same bytes as node:crypto seals');
+    assert.deepEqual(aeadOpen(key, nonce, sealed, ad), Buffer.concat(parts));
   }
+});
+
+/** The reference: node:crypto's ChaCha20-Poly1305, which the program no longer uses for its records. */
+function nodeSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad: Buffer): Buffer {
+  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+  c.setAAD(ad, { plaintextLength: plaintext.length });
+  return Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
+}
+
+test('opening in place writes the plaintext over the ciphertext, and zeroes it when the tag fails', () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const ad = randomBytes(8);
+  for (const n of [0, 1, 63, 64, 65, 4096, 49_143, 70_000]) {
+    const plain = randomBytes(n);
+    const sealed = aeadSeal(key, nonce, plain, ad);
+    const copy = Buffer.from(sealed);
+    const opened = aeadOpenInPlace(key, nonce, sealed, ad);
+    assert.ok(opened?.equals(plain), `${n} bytes`);
+    assert.ok(opened);
+    assert.equal(opened.buffer, sealed.buffer);
+    assert.equal(opened.byteOffset, sealed.byteOffset);
+    copy[copy.length - 1] = (copy[copy.length - 1] as number) ^ 0x80;
+    assert.equal(aeadOpenInPlace(key, nonce, copy, ad), null);
+    assert.ok(copy.subarray(0, n).equals(Buffer.alloc(n)), 'no unauthenticated byte is left');
+  }
+  assert.equal(aeadOpenInPlace(key, nonce, Buffer.alloc(15)), null, 'shorter than a tag');
 });

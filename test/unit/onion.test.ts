@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateIdentity } from '../../src/crypto/identity.js';
 import {
-  COMPONENT, HEADER_BYTES, MAX_HOPS, PAYER_BYTES, SLOT_BYTES, TOKEN_BYTES, buildHeader, cellNonce, hopPrivateKey, layer, layers, openBody, openHeader, sealBody,
+  COMPONENT, HEADER_BYTES, MAX_HOPS, PAYER_BYTES, SLOT_BYTES, TOKEN_BYTES, buildHeader, cellNonce, hopPrivateKey, layerInPlace, layersInPlace, openBodyInPlace, openHeader, sealBody,
 } from '../../src/crypto/onion.js';
 import { MasqError } from '../../src/system/errors.js';
 
@@ -66,14 +66,19 @@ test('layers come off in route order and only the end opens the sealed body', ()
   const nonce = cellNonce(2, 7n);
   const plain = Buffer.from('GET / HTTP/1.1');
   const sealed = sealBody(kx.request, nonce, plain);
-  const sent = layers([k0.layer, k1.layer], nonce, sealed);
-  const afterFirst = layer(k0.layer, nonce, sent);
+  // The layers and the opening work in place: each step gets a copy, so every stage can be compared.
+  const sent = layersInPlace([k0.layer, k1.layer], nonce, Buffer.from(sealed));
+  const afterFirst = layerInPlace(k0.layer, nonce, Buffer.from(sent));
   assert.ok(!afterFirst.equals(sent) && !afterFirst.equals(sealed), 'each relay sees different bytes on each side');
-  assert.throws(() => openBody(kx.request, nonce, afterFirst), isOnion, 'one layer still on: the exit cannot open it');
-  const atExit = layer(k1.layer, nonce, afterFirst);
+  const tried = Buffer.from(afterFirst);
+  assert.throws(() => openBodyInPlace(kx.request, nonce, tried), isOnion, 'one layer still on: the exit cannot open it');
+  assert.ok(tried.subarray(0, -16).equals(Buffer.alloc(tried.length - 16)), 'a body that did not open is zeroed');
+  const atExit = layerInPlace(k1.layer, nonce, Buffer.from(afterFirst));
   assert.ok(atExit.equals(sealed));
-  assert.ok(openBody(kx.request, nonce, atExit).equals(plain));
-  assert.throws(() => openBody(kx.response, nonce, atExit), isOnion, 'the response key does not open requests');
-  assert.throws(() => openBody(kx.request, cellNonce(2, 8n), atExit), isOnion, 'another sequence number does not open it');
-  assert.throws(() => openBody(kx.request, nonce, Buffer.alloc(3)), isOnion);
+  assert.throws(() => openBodyInPlace(kx.response, nonce, Buffer.from(atExit)), isOnion, 'the response key does not open requests');
+  assert.throws(() => openBodyInPlace(kx.request, cellNonce(2, 8n), Buffer.from(atExit)), isOnion, 'another sequence number does not open it');
+  assert.throws(() => openBodyInPlace(kx.request, nonce, Buffer.alloc(3)), isOnion);
+  const opened = openBodyInPlace(kx.request, nonce, atExit);
+  assert.ok(opened.equals(plain));
+  assert.equal(opened.buffer, atExit.buffer, 'the plaintext is the front of the sealed body');
 });

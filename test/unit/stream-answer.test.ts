@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cellNonce, layer } from '../../src/crypto/index.js';
+import { cellNonce, layerInPlace } from '../../src/crypto/index.js';
 import type { FlowCell, Switch } from '../../src/hopper/index.js';
 import { StreamEnd } from '../../src/stream/end.js';
 import { MasqError } from '../../src/system/errors.js';
@@ -34,7 +34,7 @@ function pair(): { exit: StreamEnd; origin: StreamEnd; sent: FlowCell[]; relay(c
   exit.bindOut('relay');
   origin.bindIn('relay', 1);
   // What the relay does to a cell that is not DATA (src/hopper/relay.ts).
-  const relay = (c: FlowCell): FlowCell => (c.type === CELL_TYPE.data ? c : { ...c, body: layer(hopLayer, cellNonce(c.type, c.seq), c.body) });
+  const relay = (c: FlowCell): FlowCell => (c.type === CELL_TYPE.data ? c : { ...c, body: layerInPlace(hopLayer, cellNonce(c.type, c.seq), c.body) });
   return { exit, origin, sent, relay };
 }
 

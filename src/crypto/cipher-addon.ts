@@ -1,0 +1,36 @@
+// The cipher addon (native/masq-cipher.c, built into masq-cipher.node beside the programs): ChaCha20 and
+// ChaCha20-Poly1305 writing into buffers the caller owns, in place when it passes one buffer twice. Loaded at the
+// first cipher call, so a program that never enciphers never loads it.
+
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describeError, MasqError, programDir } from '../system/index.js';
+
+export const ADDON_FILE = 'masq-cipher.node';
+
+export interface CipherAddon {
+  /** output = input XOR ChaCha20(key, nonce) from block 0; output may be input itself. */
+  chacha20(key: Uint8Array, nonce: Uint8Array, input: Uint8Array, output: Uint8Array): void;
+  /** The parts' concatenation sealed under key and nonce, `ad` authenticated: ciphertext ‖ tag into output (its exact length). */
+  seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): void;
+  /** The plaintext of ciphertext ‖ tag into output (may be `sealed` itself); false, output zeroed, if it does not authenticate. */
+  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, sealed: Uint8Array, output: Uint8Array): boolean;
+}
+
+let loaded: CipherAddon | undefined;
+
+/** The addon, loaded once from beside the programs. */
+export function cipherAddon(): CipherAddon {
+  loaded ??= loadCipherAddon(programDir(import.meta.url));
+  return loaded;
+}
+
+/** The addon in `dir`; a MasqError('CIPHER') saying how to get it when it is missing or does not load. */
+export function loadCipherAddon(dir: string): CipherAddon {
+  const file = join(dir, ADDON_FILE);
+  try {
+    return createRequire(import.meta.url)(file) as CipherAddon;
+  } catch (e) {
+    throw new MasqError('CIPHER', `The cipher addon ${file} cannot be loaded: ${describeError(e)}.`, 'Build it with `make build` in a checkout, or reinstall the masq package.');
+  }
+}

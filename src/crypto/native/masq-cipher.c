@@ -1,0 +1,247 @@
+/*
+ * masq-cipher: ChaCha20 and ChaCha20-Poly1305 (RFC 8439) writing into buffers the caller owns, in place when the
+ * caller passes the same buffer twice. node:crypto cannot: every update() sets up a cipher object, allocates its
+ * output twice, zero-fills the second and copies into it (docs/PERFORMANCE.md), three times per cell at a relay.
+ *
+ * The cipher is the process's own OpenSSL (Node's, or Debian's libcrypto that Debian's node links), resolved when
+ * the addon loads (built with -z now), so nothing is linked and no OpenSSL header is needed: the few EVP calls are
+ * declared here as OpenSSL 1.1 and 3 define them. One cipher context per direction and per Node.js environment
+ * (main thread or worker), kept for the environment's life and given a new key and nonce for each call.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <node_api.h>
+
+typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
+typedef struct evp_cipher_st EVP_CIPHER;
+EVP_CIPHER_CTX *EVP_CIPHER_CTX_new(void);
+void EVP_CIPHER_CTX_free(EVP_CIPHER_CTX *ctx);
+const EVP_CIPHER *EVP_chacha20(void);
+const EVP_CIPHER *EVP_chacha20_poly1305(void);
+int EVP_CipherInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, void *engine, const unsigned char *key,
+                      const unsigned char *iv, int enc);
+int EVP_CipherUpdate(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl, const unsigned char *in, int inl);
+int EVP_CipherFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl);
+int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);
+#define EVP_CTRL_AEAD_GET_TAG 0x10
+#define EVP_CTRL_AEAD_SET_TAG 0x11
+
+#define KEY_BYTES 32
+#define NONCE_BYTES 12
+#define TAG_BYTES 16
+/* The most parts one seal takes: a link record is a handful. */
+#define MAX_PARTS 16
+
+typedef struct {
+  EVP_CIPHER_CTX *stream;
+  EVP_CIPHER_CTX *seal;
+  EVP_CIPHER_CTX *open;
+} contexts;
+
+typedef struct {
+  unsigned char *data;
+  size_t length;
+} bytes;
+
+static void free_contexts(napi_env env, void *data, void *hint) {
+  contexts *c = data;
+  (void)env;
+  (void)hint;
+  EVP_CIPHER_CTX_free(c->stream);
+  EVP_CIPHER_CTX_free(c->seal);
+  EVP_CIPHER_CTX_free(c->open);
+  free(c);
+}
+
+/* A Buffer or other Uint8Array argument; throws a TypeError naming it and answers 0 when it is not one. */
+static int get_bytes(napi_env env, napi_value value, const char *name, bytes *out) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, value, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    char message[96];
+    snprintf(message, sizeof message, "masq-cipher: %s must be a Buffer", name);
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message);
+    return 0;
+  }
+  if (length > INT_MAX) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "masq-cipher: a buffer is longer than a cipher call takes");
+    return 0;
+  }
+  out->data = data;
+  out->length = length;
+  return 1;
+}
+
+static int expect(napi_env env, int ok, const char *message) {
+  if (!ok) napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message);
+  return ok;
+}
+
+/* The output either is the input (in place) or does not overlap it: OpenSSL allows nothing in between. */
+static int apart_or_same(napi_env env, const bytes *in, const unsigned char *out, size_t out_length) {
+  int same = in->data == out;
+  int apart = out + out_length <= in->data || in->data + in->length <= out;
+  return expect(env, same || apart, "masq-cipher: the output overlaps the input without being it");
+}
+
+static int openssl(napi_env env, int ok) {
+  if (!ok) napi_throw_error(env, "ERR_CRYPTO_OPERATION_FAILED", "masq-cipher: OpenSSL refused a cipher call");
+  return ok;
+}
+
+static napi_value args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, contexts **c) {
+  size_t argc = want;
+  napi_value self;
+  if (napi_get_cb_info(env, info, &argc, argv, &self, (void **)c) != napi_ok) return NULL;
+  if (argc < want) {
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", "masq-cipher: an argument is missing");
+    return NULL;
+  }
+  return self;
+}
+
+static int key_and_nonce(napi_env env, napi_value *argv, bytes *key, bytes *nonce) {
+  return get_bytes(env, argv[0], "the key", key) && expect(env, key->length == KEY_BYTES, "masq-cipher: a key has 32 bytes") &&
+         get_bytes(env, argv[1], "the nonce", nonce) &&
+         expect(env, nonce->length == NONCE_BYTES, "masq-cipher: a nonce has 12 bytes");
+}
+
+/* chacha20(key, nonce, input, output): output = input XOR ChaCha20(key, nonce) from block 0. */
+static napi_value chacha20(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  contexts *c;
+  bytes key, nonce, in, out;
+  unsigned char iv[16] = {0};
+  int n;
+  if (!args(env, info, 4, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[2], "the input", &in) ||
+      !get_bytes(env, argv[3], "the output", &out) ||
+      !expect(env, out.length >= in.length, "masq-cipher: the output is shorter than the input") ||
+      !apart_or_same(env, &in, out.data, in.length))
+    return NULL;
+  /* OpenSSL's ChaCha20 IV: a 32-bit little-endian block counter (0), then the 96-bit nonce. */
+  memcpy(iv + 4, nonce.data, NONCE_BYTES);
+  if (!openssl(env, EVP_CipherInit_ex(c->stream, NULL, NULL, key.data, iv, 1))) return NULL;
+  if (in.length > 0 && !openssl(env, EVP_CipherUpdate(c->stream, out.data, &n, in.data, (int)in.length))) return NULL;
+  return NULL;
+}
+
+static int add_ad(napi_env env, EVP_CIPHER_CTX *ctx, napi_value value) {
+  napi_valuetype type;
+  bytes ad;
+  int n;
+  if (napi_typeof(env, value, &type) != napi_ok) return 0;
+  if (type == napi_undefined || type == napi_null) return 1;
+  if (!get_bytes(env, value, "the associated data", &ad)) return 0;
+  return ad.length == 0 || openssl(env, EVP_CipherUpdate(ctx, NULL, &n, ad.data, (int)ad.length));
+}
+
+/*
+ * seal(key, nonce, ad, parts, output): the parts' concatenation sealed, its ciphertext then the tag written into
+ * output (exactly their length plus 16 bytes). A part may be the output's own bytes at their place (in place).
+ */
+static napi_value seal_parts(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  contexts *c;
+  bytes key, nonce, out, parts[MAX_PARTS];
+  uint32_t count;
+  size_t total = 0, at = 0;
+  bool is_array = false;
+  int n;
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce)) return NULL;
+  if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[3], &count) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
+    return NULL;
+  }
+  if (!expect(env, count <= MAX_PARTS, "masq-cipher: a seal takes at most 16 parts")) return NULL;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value part;
+    if (napi_get_element(env, argv[3], i, &part) != napi_ok || !get_bytes(env, part, "a part", &parts[i])) return NULL;
+    total += parts[i].length;
+  }
+  if (!get_bytes(env, argv[4], "the output", &out) ||
+      !expect(env, total <= INT_MAX - TAG_BYTES && out.length == total + TAG_BYTES,
+              "masq-cipher: the output must hold the parts and the tag exactly"))
+    return NULL;
+  for (uint32_t i = 0; i < count; i++) {
+    if (!apart_or_same(env, &parts[i], out.data + at, parts[i].length)) return NULL;
+    at += parts[i].length;
+  }
+  if (!openssl(env, EVP_CipherInit_ex(c->seal, NULL, NULL, key.data, nonce.data, 1)) || !add_ad(env, c->seal, argv[2])) return NULL;
+  at = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    if (parts[i].length > 0 && !openssl(env, EVP_CipherUpdate(c->seal, out.data + at, &n, parts[i].data, (int)parts[i].length)))
+      return NULL;
+    at += parts[i].length;
+  }
+  if (!openssl(env, EVP_CipherFinal_ex(c->seal, out.data + at, &n)) ||
+      !openssl(env, EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, TAG_BYTES, out.data + at)))
+    return NULL;
+  return NULL;
+}
+
+/*
+ * open(key, nonce, ad, sealed, output) → boolean: the plaintext of ciphertext ‖ tag written into output (at least
+ * the ciphertext's length; may be sealed itself). false when the tag does not verify; the output is then zeroed,
+ * so no unauthenticated byte is left to use.
+ */
+static napi_value open_sealed(napi_env env, napi_callback_info info) {
+  napi_value argv[5], result;
+  contexts *c;
+  bytes key, nonce, sealed, out;
+  unsigned char tag[TAG_BYTES], rest[TAG_BYTES];
+  size_t length;
+  int n, ok;
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[3], "the sealed bytes", &sealed) ||
+      !expect(env, sealed.length >= TAG_BYTES, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
+      !get_bytes(env, argv[4], "the output", &out))
+    return NULL;
+  length = sealed.length - TAG_BYTES;
+  if (!expect(env, out.length >= length, "masq-cipher: the output is shorter than the ciphertext")) return NULL;
+  {
+    bytes ciphertext = {sealed.data, length};
+    if (!apart_or_same(env, &ciphertext, out.data, length)) return NULL;
+  }
+  /* The tag is read before the plaintext may overwrite it (an output longer than the ciphertext, in place). */
+  memcpy(tag, sealed.data + length, TAG_BYTES);
+  if (!openssl(env, EVP_CipherInit_ex(c->open, NULL, NULL, key.data, nonce.data, 0)) || !add_ad(env, c->open, argv[2]) ||
+      !openssl(env, EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, TAG_BYTES, tag)))
+    return NULL;
+  if (length > 0 && !openssl(env, EVP_CipherUpdate(c->open, out.data, &n, sealed.data, (int)length))) return NULL;
+  ok = EVP_CipherFinal_ex(c->open, rest, &n) > 0;
+  if (!ok) memset(out.data, 0, length);
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
+static int make_context(EVP_CIPHER_CTX **ctx, const EVP_CIPHER *cipher, int enc) {
+  *ctx = EVP_CIPHER_CTX_new();
+  return *ctx != NULL && EVP_CipherInit_ex(*ctx, cipher, NULL, NULL, NULL, enc) == 1;
+}
+
+NAPI_MODULE_INIT() {
+  static const struct {
+    const char *name;
+    napi_callback call;
+  } functions[] = {{"chacha20", chacha20}, {"seal", seal_parts}, {"open", open_sealed}};
+  contexts *c = calloc(1, sizeof *c);
+  if (c == NULL || !make_context(&c->stream, EVP_chacha20(), 1) || !make_context(&c->seal, EVP_chacha20_poly1305(), 1) ||
+      !make_context(&c->open, EVP_chacha20_poly1305(), 0)) {
+    if (c != NULL) free_contexts(env, c, NULL);
+    napi_throw_error(env, "ERR_CRYPTO_OPERATION_FAILED", "masq-cipher: OpenSSL has no ChaCha20-Poly1305 here");
+    return NULL;
+  }
+  if (napi_set_instance_data(env, c, free_contexts, NULL) != napi_ok) return NULL;
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+    napi_value f;
+    if (napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].call, c, &f) != napi_ok ||
+        napi_set_named_property(env, exports, functions[i].name, f) != napi_ok)
+      return NULL;
+  }
+  return exports;
+}

@@ -1,0 +1,133 @@
+// The cipher addon (src/crypto/native/masq-cipher.c) against node:crypto's ChaCha20 and ChaCha20-Poly1305 as the
+// reference, over random keys, nonces and lengths; in place and into another buffer; and what it refuses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ADDON_FILE, cipherAddon, loadCipherAddon } from '../../src/crypto/cipher-addon.js';
+import { MasqError, programDir } from '../../src/system/index.js';
+
+const addon = cipherAddon();
+
+function nodeChacha20(key: Buffer, nonce: Buffer, data: Buffer): Buffer {
+  return createCipheriv('chacha20', key, Buffer.concat([Buffer.alloc(4), nonce])).update(data);
+}
+
+function nodeSeal(key: Buffer, nonce: Buffer, plain: Buffer, ad?: Buffer): Buffer {
+  const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+  if (ad) c.setAAD(ad, { plaintextLength: plain.length });
+  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+
+/** Lengths around ChaCha20's 64-byte blocks and OpenSSL's wide paths, a cell's, and random ones. */
+const LENGTHS = [0, 1, 15, 16, 63, 64, 65, 127, 128, 255, 256, 257, 511, 512, 4095, 49_143, 65_536, ...Array.from({ length: 40 }, () => randomInt(70_000))];
+
+test('ChaCha20: the same keystream as node:crypto, into another buffer and in place', () => {
+  for (const n of LENGTHS) {
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const data = randomBytes(n);
+    const want = nodeChacha20(key, nonce, data);
+    const out = Buffer.alloc(n + 3, 0xee);
+    addon.chacha20(key, nonce, data, out);
+    assert.ok(out.subarray(0, n).equals(want), `${n} bytes into another buffer`);
+    assert.ok(out.subarray(n).equals(Buffer.alloc(3, 0xee)), 'nothing written past the input\'s length');
+    const inPlace = Buffer.from(data);
+    addon.chacha20(key, nonce, inPlace, inPlace);
+    assert.ok(inPlace.equals(want), `${n} bytes in place`);
+  }
+});
+
+test('ChaCha20-Poly1305: the same sealed bytes as node:crypto, with and without associated data, and they open', () => {
+  for (const n of LENGTHS) {
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const ad = n % 2 === 0 ? randomBytes(randomInt(1, 64)) : undefined;
+    const plain = randomBytes(n);
+    const cut = randomInt(n + 1);
+    const out = Buffer.alloc(n + 16);
+    addon.seal(key, nonce, ad, [plain.subarray(0, cut), plain.subarray(cut)], out);
+    assert.ok(out.equals(nodeSeal(key, nonce, plain, ad)), `${n} bytes in two parts`);
+    const opened = Buffer.alloc(n);
+    assert.equal(addon.open(key, nonce, ad, out, opened), true);
+    assert.ok(opened.equals(plain));
+    // In place: the plaintext sits at the front of its output and is sealed where it lies.
+    const buf = Buffer.alloc(n + 16);
+    plain.copy(buf);
+    addon.seal(key, nonce, ad, [buf.subarray(0, n)], buf);
+    assert.ok(buf.equals(out), `${n} bytes sealed in place`);
+    assert.equal(addon.open(key, nonce, ad, buf, buf), true);
+    assert.ok(buf.subarray(0, n).equals(plain), `${n} bytes opened in place`);
+  }
+});
+
+test('a seal that does not verify answers false and leaves no plaintext; the next call works', () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const plain = randomBytes(1000);
+  const sealed = nodeSeal(key, nonce, plain);
+  for (const at of [0, 500, 999, 1000, 1015]) {
+    const bad = Buffer.from(sealed);
+    bad[at] = (bad[at] as number) ^ 1;
+    const out = Buffer.alloc(1000, 0xaa);
+    assert.equal(addon.open(key, nonce, undefined, bad, out), false, `byte ${at} altered`);
+    assert.ok(out.equals(Buffer.alloc(1000)), 'the output is zeroed');
+  }
+  assert.equal(addon.open(key, nonce, Buffer.from('ad'), sealed, Buffer.alloc(1000)), false, 'associated data it was not sealed with');
+  const out = Buffer.alloc(1000);
+  assert.equal(addon.open(key, nonce, undefined, sealed, out), true);
+  assert.ok(out.equals(plain));
+});
+
+test('bad arguments are refused with a typed error before anything is written', () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const data = randomBytes(100);
+  const refuses = (f: () => unknown, code: string, what: string): void => {
+    assert.throws(f, (e: NodeJS.ErrnoException) => e.code === code && /^masq-cipher: /.test(e.message), what);
+  };
+  refuses(() => addon.chacha20(randomBytes(31), nonce, data, data), 'ERR_OUT_OF_RANGE', 'a short key');
+  refuses(() => addon.chacha20(key, randomBytes(16), data, data), 'ERR_OUT_OF_RANGE', 'a long nonce');
+  refuses(() => addon.chacha20(key, nonce, data, Buffer.alloc(99)), 'ERR_OUT_OF_RANGE', 'a short output');
+  refuses(() => addon.chacha20(key, nonce, data.subarray(0, 50), data.subarray(10, 60)), 'ERR_OUT_OF_RANGE', 'an output overlapping the input');
+  refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce, 'text', data), 'ERR_INVALID_ARG_TYPE', 'a string');
+  refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce, new Uint16Array(4), data), 'ERR_INVALID_ARG_TYPE', 'not bytes');
+  refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce), 'ERR_MISSING_ARGS', 'missing arguments');
+  refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(100)), 'ERR_OUT_OF_RANGE', 'no room for the tag');
+  refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(120)), 'ERR_OUT_OF_RANGE', 'an output longer than the seal');
+  refuses(() => addon.seal(key, nonce, undefined, Array.from({ length: 17 }, () => data.subarray(0, 1)), Buffer.alloc(33)), 'ERR_OUT_OF_RANGE', 'more than 16 parts');
+  refuses(() => (addon.seal as (...a: unknown[]) => void)(key, nonce, undefined, data, Buffer.alloc(116)), 'ERR_INVALID_ARG_TYPE', 'parts not in an array');
+  refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(15), Buffer.alloc(15)), 'ERR_OUT_OF_RANGE', 'shorter than a tag');
+  refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(40), Buffer.alloc(23)), 'ERR_OUT_OF_RANGE', 'a short output');
+  const untouched = Buffer.from(data);
+  refuses(() => addon.chacha20(key, randomBytes(11), untouched, untouched), 'ERR_OUT_OF_RANGE', 'a short nonce');
+  assert.ok(untouched.equals(data), 'a refused call changes nothing');
+});
+
+test('a worker thread loads the addon too (contexts of its own) and gets the same bytes', async () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const data = randomBytes(5000);
+  // Where cipherAddon() loads it from, for a module of src/crypto.
+  const file = join(programDir(new URL('../../src/crypto/cipher-addon.ts', import.meta.url).href), ADDON_FILE);
+  const worker = new Worker(
+    `const { workerData: w, parentPort } = require('node:worker_threads'); const addon = require(${JSON.stringify(file)}); ` +
+      'const out = Buffer.alloc(w.data.length + 16); addon.seal(w.key, w.nonce, undefined, [w.data], out); parentPort.postMessage(out);',
+    { eval: true, workerData: { key, nonce, data } },
+  );
+  try {
+    const sealed = await new Promise<Uint8Array>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.ok(Buffer.from(sealed).equals(nodeSeal(key, nonce, data)));
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('a missing addon is a CIPHER error that says how to get it', () => {
+  assert.throws(() => loadCipherAddon(tmpdir()), (e: unknown) => e instanceof MasqError && e.code === 'CIPHER' && /masq-cipher\.node/.test(e.message) && /make build/.test(e.describe()));
+});
