@@ -18,6 +18,11 @@ after(() => { for (const r of roots) removeRoot(r); });
 const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev --unattended-restart on';
 const DESCRIPTOR = /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/;
 const ADMIN = 'a long admin password';
+/** Debian's node loads the package's cipher addon, which seals 100 kB as node:crypto does. */
+const ADDON_CHECK = 'node -e "const c=require(\'crypto\');const a=require(\'/usr/lib/masq/masq-cipher.node\');'
+  + 'const k=c.randomBytes(32),n=c.randomBytes(12),p=c.randomBytes(100000),o=Buffer.alloc(p.length+16);a.seal(k,n,undefined,[p],o);'
+  + 'const r=c.createCipheriv(\'chacha20-poly1305\',k,n,{authTagLength:16});'
+  + 'console.log(o.equals(Buffer.concat([r.update(p),r.final(),r.getAuthTag()]))?\'same\':\'different\')"';
 
 async function startNode(c: Container): Promise<string> {
   await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);
@@ -58,6 +63,7 @@ for (const release of ['bookworm', 'trixie'] as Release[]) {
         await ok(c, 'apt-get update -q', 120_000);
         await ok(c, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q masq', 300_000);
         await active(c, 'masq-daemon.service');
+        assert.equal((await ok(c, ADDON_CHECK)).trim(), 'same', 'the cipher addon works under Debian\'s nodejs');
         assert.equal((await c.sh('systemctl is-enabled masq-node.service')).stdout.trim() !== 'enabled', true, 'the Daemon starts the Node, not boot');
         assert.equal((await c.sh('systemctl is-enabled masq-upgrade.timer')).stdout.trim(), 'disabled', 'automatic upgrades are off by default');
         // The conffile is the Daemon's config file: a value uncommented there shows as Configured after a restart.
@@ -156,6 +162,8 @@ describe('the arm64 package', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     r = await chroot('uname -m; dpkg --print-architecture; masq-node --version');
     assert.match(r.stdout, /aarch64\narm64\nmasq-node \d+\.\d+\.\d+/);
+    r = await chroot(ADDON_CHECK);
+    assert.equal(r.stdout.trim(), 'same', `the arm64 cipher addon works under Debian's nodejs: ${r.stdout} ${r.stderr}`);
     // The Node's pid is kept so it is stopped whatever happens (under qemu-user its command line starts with the
     // emulator, so a name match would miss it).
     r = await chroot('mkdir -p /tmp/z && masq-node --neighborhood-mode zero-hop --data-directory /tmp/z --ui-port 45333 --proxy-port 45380 --exit-private-destinations on > /tmp/z/out 2>&1 & '
