@@ -11,6 +11,9 @@ export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 12;
 export const AEAD_TAG_BYTES = 16;
 
+// Outputs get memory of their own (allocUnsafeSlow), not a slice of Buffer's shared 8 KiB pool: a small value kept
+// for long (a store's secret, a record) would otherwise keep a whole pool slab alive (docs/PERFORMANCE.md).
+
 /** The most parts the addon seals in one call; more are joined first (a link record has a handful). */
 const MAX_PARTS = 16;
 
@@ -22,7 +25,7 @@ export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer
   const input = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
   let length = AEAD_TAG_BYTES;
   for (const p of input) length += p.length;
-  const out = Buffer.allocUnsafe(length);
+  const out = Buffer.allocUnsafeSlow(length);
   cipherAddon().seal(key, nonce, ad, input, out);
   return out;
 }
@@ -35,7 +38,7 @@ export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buf
 /** The plaintext of ciphertext ‖ tag in a new buffer, or null when it is too short or does not authenticate under key, nonce and ad. */
 export function aeadOpen(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
   if (sealed.length < AEAD_TAG_BYTES) return null;
-  const plaintext = Buffer.allocUnsafe(sealed.length - AEAD_TAG_BYTES);
+  const plaintext = Buffer.allocUnsafeSlow(sealed.length - AEAD_TAG_BYTES);
   return cipherAddon().open(key, nonce, ad, sealed, plaintext) ? plaintext : null;
 }
 
