@@ -93,7 +93,8 @@ test('bad arguments are refused with a typed error before anything is written', 
   refuses(() => addon.chacha20(key, nonce, data, Buffer.alloc(99)), 'ERR_OUT_OF_RANGE', 'a short output');
   refuses(() => addon.chacha20(key, nonce, data.subarray(0, 50), data.subarray(10, 60)), 'ERR_OUT_OF_RANGE', 'an output overlapping the input');
   refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce, 'text', data), 'ERR_INVALID_ARG_TYPE', 'a string');
-  refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce, new Uint16Array(4), data), 'ERR_INVALID_ARG_TYPE', 'not bytes');
+  refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce, [1, 2, 3], data), 'ERR_INVALID_ARG_TYPE', 'an array of numbers');
+  refuses(() => (addon.seal as (...a: unknown[]) => void)(key, nonce, 'ad', [data], Buffer.alloc(116)), 'ERR_INVALID_ARG_TYPE', 'associated data that is not bytes');
   refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce), 'ERR_MISSING_ARGS', 'missing arguments');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(100)), 'ERR_OUT_OF_RANGE', 'no room for the tag');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(120)), 'ERR_OUT_OF_RANGE', 'an output longer than the seal');

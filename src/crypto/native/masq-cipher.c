@@ -7,10 +7,13 @@
  * the addon loads (built with -z now), so nothing is linked and no OpenSSL header is needed: the few EVP calls are
  * declared here as OpenSSL 1.1 and 3 define them. One cipher context per direction and per Node.js environment
  * (main thread or worker), kept for the environment's life and given a new key and nonce for each call.
+ *
+ * Every symbol it imports is looked up in the node binary's large dynamic symbol table when it loads, and each
+ * lookup faults in 64 KiB of it (docs/PERFORMANCE.md), so it imports few: Node-API calls LMDB's addon imports too
+ * where one serves, one way to throw, no formatted messages.
  */
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <node_api.h>
@@ -46,31 +49,25 @@ typedef struct {
   size_t length;
 } bytes;
 
-static void free_contexts(napi_env env, void *data, void *hint) {
+static void free_contexts(void *data) {
   contexts *c = data;
-  (void)env;
-  (void)hint;
   EVP_CIPHER_CTX_free(c->stream);
   EVP_CIPHER_CTX_free(c->seal);
   EVP_CIPHER_CTX_free(c->open);
   free(c);
 }
 
-/* A Buffer or other Uint8Array argument; throws a TypeError naming it and answers 0 when it is not one. */
-static int get_bytes(napi_env env, napi_value value, const char *name, bytes *out) {
-  napi_typedarray_type type;
-  size_t length;
+/* Bytes: a Buffer or any other view of an ArrayBuffer (its bytes); throws naming the argument and answers 0 when it
+ * is not one. */
+static int get_bytes(napi_env env, napi_value value, const char *message, bytes *out) {
   void *data;
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, value, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-    char message[96];
-    snprintf(message, sizeof message, "masq-cipher: %s must be a Buffer", name);
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message);
+  size_t length;
+  if (napi_get_buffer_info(env, value, &data, &length) != napi_ok) {
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", message);
     return 0;
   }
   if (length > INT_MAX) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "masq-cipher: a buffer is longer than a cipher call takes");
+    napi_throw_error(env, "ERR_OUT_OF_RANGE", "masq-cipher: a buffer is longer than a cipher call takes");
     return 0;
   }
   out->data = data;
@@ -79,7 +76,7 @@ static int get_bytes(napi_env env, napi_value value, const char *name, bytes *ou
 }
 
 static int expect(napi_env env, int ok, const char *message) {
-  if (!ok) napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message);
+  if (!ok) napi_throw_error(env, "ERR_OUT_OF_RANGE", message);
   return ok;
 }
 
@@ -100,15 +97,16 @@ static napi_value args(napi_env env, napi_callback_info info, size_t want, napi_
   napi_value self;
   if (napi_get_cb_info(env, info, &argc, argv, &self, (void **)c) != napi_ok) return NULL;
   if (argc < want) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "masq-cipher: an argument is missing");
+    napi_throw_error(env, "ERR_MISSING_ARGS", "masq-cipher: an argument is missing");
     return NULL;
   }
   return self;
 }
 
 static int key_and_nonce(napi_env env, napi_value *argv, bytes *key, bytes *nonce) {
-  return get_bytes(env, argv[0], "the key", key) && expect(env, key->length == KEY_BYTES, "masq-cipher: a key has 32 bytes") &&
-         get_bytes(env, argv[1], "the nonce", nonce) &&
+  return get_bytes(env, argv[0], "masq-cipher: the key must be a Buffer", key) &&
+         expect(env, key->length == KEY_BYTES, "masq-cipher: a key has 32 bytes") &&
+         get_bytes(env, argv[1], "masq-cipher: the nonce must be a Buffer", nonce) &&
          expect(env, nonce->length == NONCE_BYTES, "masq-cipher: a nonce has 12 bytes");
 }
 
@@ -119,8 +117,8 @@ static napi_value chacha20(napi_env env, napi_callback_info info) {
   bytes key, nonce, in, out;
   unsigned char iv[16] = {0};
   int n;
-  if (!args(env, info, 4, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[2], "the input", &in) ||
-      !get_bytes(env, argv[3], "the output", &out) ||
+  if (!args(env, info, 4, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[2], "masq-cipher: the input must be a Buffer", &in) ||
+      !get_bytes(env, argv[3], "masq-cipher: the output must be a Buffer", &out) ||
       !expect(env, out.length >= in.length, "masq-cipher: the output is shorter than the input") ||
       !apart_or_same(env, &in, out.data, in.length))
     return NULL;
@@ -137,7 +135,7 @@ static int add_ad(napi_env env, EVP_CIPHER_CTX *ctx, napi_value value) {
   int n;
   if (napi_typeof(env, value, &type) != napi_ok) return 0;
   if (type == napi_undefined || type == napi_null) return 1;
-  if (!get_bytes(env, value, "the associated data", &ad)) return 0;
+  if (!get_bytes(env, value, "masq-cipher: the associated data must be a Buffer or undefined", &ad)) return 0;
   return ad.length == 0 || openssl(env, EVP_CipherUpdate(ctx, NULL, &n, ad.data, (int)ad.length));
 }
 
@@ -151,20 +149,19 @@ static napi_value seal_parts(napi_env env, napi_callback_info info) {
   bytes key, nonce, out, parts[MAX_PARTS];
   uint32_t count;
   size_t total = 0, at = 0;
-  bool is_array = false;
   int n;
   if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce)) return NULL;
-  if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[3], &count) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
+  if (napi_get_array_length(env, argv[3], &count) != napi_ok) {
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
     return NULL;
   }
   if (!expect(env, count <= MAX_PARTS, "masq-cipher: a seal takes at most 16 parts")) return NULL;
   for (uint32_t i = 0; i < count; i++) {
     napi_value part;
-    if (napi_get_element(env, argv[3], i, &part) != napi_ok || !get_bytes(env, part, "a part", &parts[i])) return NULL;
+    if (napi_get_element(env, argv[3], i, &part) != napi_ok || !get_bytes(env, part, "masq-cipher: each part must be a Buffer", &parts[i])) return NULL;
     total += parts[i].length;
   }
-  if (!get_bytes(env, argv[4], "the output", &out) ||
+  if (!get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out) ||
       !expect(env, total <= INT_MAX - TAG_BYTES && out.length == total + TAG_BYTES,
               "masq-cipher: the output must hold the parts and the tag exactly"))
     return NULL;
@@ -197,9 +194,9 @@ static napi_value open_sealed(napi_env env, napi_callback_info info) {
   unsigned char tag[TAG_BYTES], rest[TAG_BYTES];
   size_t length;
   int n, ok;
-  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[3], "the sealed bytes", &sealed) ||
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[3], "masq-cipher: the sealed bytes must be a Buffer", &sealed) ||
       !expect(env, sealed.length >= TAG_BYTES, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
-      !get_bytes(env, argv[4], "the output", &out))
+      !get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out))
     return NULL;
   length = sealed.length - TAG_BYTES;
   if (!expect(env, out.length >= length, "masq-cipher: the output is shorter than the ciphertext")) return NULL;
@@ -232,11 +229,14 @@ NAPI_MODULE_INIT() {
   contexts *c = calloc(1, sizeof *c);
   if (c == NULL || !make_context(&c->stream, EVP_chacha20(), 1) || !make_context(&c->seal, EVP_chacha20_poly1305(), 1) ||
       !make_context(&c->open, EVP_chacha20_poly1305(), 0)) {
-    if (c != NULL) free_contexts(env, c, NULL);
+    if (c != NULL) free_contexts(c);
     napi_throw_error(env, "ERR_CRYPTO_OPERATION_FAILED", "masq-cipher: OpenSSL has no ChaCha20-Poly1305 here");
     return NULL;
   }
-  if (napi_set_instance_data(env, c, free_contexts, NULL) != napi_ok) return NULL;
+  if (napi_add_env_cleanup_hook(env, free_contexts, c) != napi_ok) {
+    free_contexts(c);
+    return NULL;
+  }
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;
     if (napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].call, c, &f) != napi_ok ||
