@@ -11,8 +11,10 @@ export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 12;
 export const AEAD_TAG_BYTES = 16;
 
-// Outputs get memory of their own (allocUnsafeSlow), not a slice of Buffer's shared 8 KiB pool: a small value kept
-// for long (a store's secret, a record) would otherwise keep a whole pool slab alive (docs/PERFORMANCE.md).
+// What is sealed goes out (a link record, a cell body) and is dropped once written: a small one is a slice of
+// Buffer's shared pool, cheap to make. What is opened may be kept (a store's secret, a slot's fields): it gets
+// memory of its own (allocUnsafeSlow), or a small one kept for long would keep a whole 8 KiB pool slab alive
+// (docs/PERFORMANCE.md).
 
 /** The most parts the addon seals in one call; more are joined first (a link record has a handful). */
 const MAX_PARTS = 16;
@@ -25,7 +27,7 @@ export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer
   const input = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
   let length = AEAD_TAG_BYTES;
   for (const p of input) length += p.length;
-  const out = Buffer.allocUnsafeSlow(length);
+  const out = Buffer.allocUnsafe(length);
   cipherAddon().seal(key, nonce, ad, input, out);
   return out;
 }
