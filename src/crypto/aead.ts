@@ -16,19 +16,15 @@ export const AEAD_TAG_BYTES = 16;
 // memory of its own (allocUnsafeSlow), or a small one kept for long would keep a whole 8 KiB pool slab alive
 // (docs/PERFORMANCE.md).
 
-/** The most parts the addon seals in one call; more are joined first (a link record has a handful). */
-const MAX_PARTS = 16;
-
 /**
  * A plaintext given in parts, sealed as if it were one, with `ad` authenticated but not sent: ciphertext ‖ tag in
  * one new buffer, each part enciphered straight into its place (no join before, no copy after).
  */
 export function aeadSealParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[], ad?: Buffer): Buffer {
-  const input = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
   let length = AEAD_TAG_BYTES;
-  for (const p of input) length += p.length;
+  for (const p of parts) length += p.length;
   const out = Buffer.allocUnsafe(length);
-  cipherAddon().seal(key, nonce, ad, input, out);
+  cipherAddon().seal(key, nonce, ad, parts, out);
   return out;
 }
 

@@ -98,16 +98,19 @@ test('bad arguments are refused with a typed error before anything is written', 
   refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce), 'ERR_MISSING_ARGS', 'missing arguments');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(100)), 'ERR_OUT_OF_RANGE', 'no room for the tag');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(120)), 'ERR_OUT_OF_RANGE', 'an output longer than the seal');
-  refuses(() => addon.seal(key, nonce, undefined, Array.from({ length: 17 }, () => data.subarray(0, 1)), Buffer.alloc(33)), 'ERR_OUT_OF_RANGE', 'more than 16 parts');
+  refuses(() => addon.seal(key, nonce, undefined, [data, 'text'], Buffer.alloc(120)), 'ERR_INVALID_ARG_TYPE', 'a part that is not bytes');
   refuses(() => (addon.seal as (...a: unknown[]) => void)(key, nonce, undefined, data, Buffer.alloc(116)), 'ERR_INVALID_ARG_TYPE', 'parts not in an array');
   refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(15), Buffer.alloc(15)), 'ERR_OUT_OF_RANGE', 'shorter than a tag');
   refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(40), Buffer.alloc(23)), 'ERR_OUT_OF_RANGE', 'a short output');
   const untouched = Buffer.from(data);
   refuses(() => addon.chacha20(key, randomBytes(11), untouched, untouched), 'ERR_OUT_OF_RANGE', 'a short nonce');
   assert.ok(untouched.equals(data), 'a refused call changes nothing');
+  const output = Buffer.alloc(data.length + 16, 0xaa);
+  refuses(() => addon.seal(key, nonce, undefined, [data.subarray(0, 50), output.subarray(60, 110)], output), 'ERR_OUT_OF_RANGE', 'a later part overlapping the output');
+  assert.ok(output.subarray(0, 60).equals(Buffer.alloc(60, 0xaa)), 'nothing was written for the parts before it');
 });
 
-test('a worker thread loads the addon too (contexts of its own) and gets the same bytes', async () => {
+test('the addon loads in a worker thread too and gets the same bytes', async () => {
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const data = randomBytes(5000);

@@ -35,8 +35,6 @@ int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);
 #define KEY_BYTES 32
 #define NONCE_BYTES 12
 #define TAG_BYTES 16
-/* The most parts one seal takes: a link record is a handful. */
-#define MAX_PARTS 16
 
 typedef struct {
   EVP_CIPHER_CTX *stream;
@@ -92,15 +90,14 @@ static int openssl(napi_env env, int ok) {
   return ok;
 }
 
-static napi_value args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, contexts **c) {
+static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, contexts **c) {
   size_t argc = want;
-  napi_value self;
-  if (napi_get_cb_info(env, info, &argc, argv, &self, (void **)c) != napi_ok) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **)c) != napi_ok) return 0;
   if (argc < want) {
     napi_throw_error(env, "ERR_MISSING_ARGS", "masq-cipher: an argument is missing");
-    return NULL;
+    return 0;
   }
-  return self;
+  return 1;
 }
 
 static int key_and_nonce(napi_env env, napi_value *argv, bytes *key, bytes *nonce) {
@@ -143,10 +140,15 @@ static int add_ad(napi_env env, EVP_CIPHER_CTX *ctx, napi_value value) {
  * seal(key, nonce, ad, parts, output): the parts' concatenation sealed, its ciphertext then the tag written into
  * output (exactly their length plus 16 bytes). A part may be the output's own bytes at their place (in place).
  */
+static int part_at(napi_env env, napi_value parts, uint32_t i, bytes *part) {
+  napi_value value;
+  return napi_get_element(env, parts, i, &value) == napi_ok && get_bytes(env, value, "masq-cipher: each part must be a Buffer", part);
+}
+
 static napi_value seal_parts(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   contexts *c;
-  bytes key, nonce, out, parts[MAX_PARTS];
+  bytes key, nonce, out, part;
   uint32_t count;
   size_t total = 0, at = 0;
   int n;
@@ -155,26 +157,26 @@ static napi_value seal_parts(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
     return NULL;
   }
-  if (!expect(env, count <= MAX_PARTS, "masq-cipher: a seal takes at most 16 parts")) return NULL;
   for (uint32_t i = 0; i < count; i++) {
-    napi_value part;
-    if (napi_get_element(env, argv[3], i, &part) != napi_ok || !get_bytes(env, part, "masq-cipher: each part must be a Buffer", &parts[i])) return NULL;
-    total += parts[i].length;
+    if (!part_at(env, argv[3], i, &part)) return NULL;
+    total += part.length;
   }
   if (!get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out) ||
       !expect(env, total <= INT_MAX - TAG_BYTES && out.length == total + TAG_BYTES,
               "masq-cipher: the output must hold the parts and the tag exactly"))
     return NULL;
+  /* Every part is checked before the first byte is written; the parts are read again to encipher them. */
   for (uint32_t i = 0; i < count; i++) {
-    if (!apart_or_same(env, &parts[i], out.data + at, parts[i].length)) return NULL;
-    at += parts[i].length;
+    if (!part_at(env, argv[3], i, &part) || !apart_or_same(env, &part, out.data + at, part.length)) return NULL;
+    at += part.length;
   }
   if (!openssl(env, EVP_CipherInit_ex(c->seal, NULL, NULL, key.data, nonce.data, 1)) || !add_ad(env, c->seal, argv[2])) return NULL;
   at = 0;
   for (uint32_t i = 0; i < count; i++) {
-    if (parts[i].length > 0 && !openssl(env, EVP_CipherUpdate(c->seal, out.data + at, &n, parts[i].data, (int)parts[i].length)))
+    if (!part_at(env, argv[3], i, &part) ||
+        (part.length > 0 && !openssl(env, EVP_CipherUpdate(c->seal, out.data + at, &n, part.data, (int)part.length))))
       return NULL;
-    at += parts[i].length;
+    at += part.length;
   }
   if (!openssl(env, EVP_CipherFinal_ex(c->seal, out.data + at, &n)) ||
       !openssl(env, EVP_CIPHER_CTX_ctrl(c->seal, EVP_CTRL_AEAD_GET_TAG, TAG_BYTES, out.data + at)))
