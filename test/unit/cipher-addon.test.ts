@@ -98,7 +98,7 @@ test('bad arguments are refused with a typed error before anything is written', 
   refuses(() => (addon.chacha20 as (...a: unknown[]) => void)(key, nonce), 'ERR_MISSING_ARGS', 'missing arguments');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(100)), 'ERR_OUT_OF_RANGE', 'no room for the tag');
   refuses(() => addon.seal(key, nonce, undefined, [data], Buffer.alloc(120)), 'ERR_OUT_OF_RANGE', 'an output longer than the seal');
-  refuses(() => addon.seal(key, nonce, undefined, [data, 'text'], Buffer.alloc(120)), 'ERR_INVALID_ARG_TYPE', 'a part that is not bytes');
+  refuses(() => (addon.seal as (...a: unknown[]) => void)(key, nonce, undefined, [data, 'text'], Buffer.alloc(120)), 'ERR_INVALID_ARG_TYPE', 'a part that is not bytes');
   refuses(() => (addon.seal as (...a: unknown[]) => void)(key, nonce, undefined, data, Buffer.alloc(116)), 'ERR_INVALID_ARG_TYPE', 'parts not in an array');
   refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(15), Buffer.alloc(15)), 'ERR_OUT_OF_RANGE', 'shorter than a tag');
   refuses(() => addon.open(key, nonce, undefined, Buffer.alloc(40), Buffer.alloc(23)), 'ERR_OUT_OF_RANGE', 'a short output');
