@@ -8,14 +8,14 @@ export const INITIAL_WINDOW = 256 * 1024;
 /** The most a receiver may offer; a larger window is refused, so a sender's claim cannot make us buffer more. */
 export const MAX_WINDOW = 1024 * 1024;
 /**
- * The most this Node's receive windows grow to. Below MAX_WINDOW: a window is what a stream end may have to hold
- * when its consumer lags, and the buffers an end holds count against V8's old-generation limit: with 1 MiB windows
- * an originator whose client read in bursts ran a full collection every few megabytes from its third download on
- * (CPU per MB 4.7 → 8.7 ms, bulk a sixth lower; docs/PERFORMANCE.md). 512 KiB
- * is Tor's order of window too (1000 cells per circuit); over a route with a 150 ms round trip it carries one stream
- * at about 3.5 MB/s.
+ * The most this Node's receive windows grow to: the protocol's bound. A window is what a stream end may have to hold
+ * when its consumer lags, so a reader that never keeps up keeps INITIAL_WINDOW. 512 KiB stalled the seven-Node mesh
+ * on a fast machine: a grant's round trip through three hops outlasted the half window of credit left (bulk 131 →
+ * 146 MB/s, four alternating pairs; docs/PERFORMANCE.md). The full collections that 1 MiB once set off in an
+ * originator whose client read in bursts went with the early scavenges (src/system/young-collections.ts). Over a
+ * route with a 150 ms round trip a 1 MiB window carries one stream at about 7 MB/s.
  */
-export const GROWN_WINDOW = 512 * 1024;
+export const GROWN_WINDOW = MAX_WINDOW;
 
 /**
  * A receiver grants credit back once this fraction of its window is consumed. Each WINDOW cell costs every hop of
