@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Tracked, waitFor } from '../test/helpers/processes.js';
-import { BenchSandbox, type Emit, cpuSeconds, curlSpeed, emitLine, mean, quantile, rssKiB, ttfb, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
+import { BenchSandbox, type Emit, busyShare, cpuSeconds, curlSpeed, emitLine, machineTicks, mean, quantile, rssKiB, ttfb, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
 
 // Plain JavaScript, not through tsx: tsx's loader would add ~30 MiB to each process's RSS (see chain-hop.mjs).
 const HOP = join(import.meta.dirname, 'chain-hop.mjs');
@@ -76,12 +76,14 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: Cha
   const peak = pids.map(() => 0);
   const sampler = setInterval(() => pids.forEach((p, i) => { peak[i] = Math.max(peak[i] as number, rssKiB(p)); }), 50);
   const cpuBefore = pids.map(cpuSeconds);
+  const machineBefore = machineTicks();
   let speed: number;
   try {
     speed = await curlSpeed(['-x', `http://127.0.0.1:${proxyPort}`, `http://127.0.0.1:${opts.port}/mb/${opts.bulkMB}`]);
   } finally {
     clearInterval(sampler);
   }
+  const machineBusy = busyShare(machineBefore, machineTicks());
   // ms per MB of 10^6 bytes, as the mesh's figures count them.
   const mb = (opts.bulkMB * 1024 * 1024) / 1e6;
   const [origin, relay1, relay2, exit] = pids.map((p, i) => ((cpuSeconds(p) - (cpuBefore[i] as number)) * 1000) / mb) as [number, number, number, number];
@@ -109,6 +111,7 @@ async function measure(emit: Emit, hops: Tracked[], proxyPort: number, opts: Cha
   emit(`${p}ttfb_p95`, f.ttfbP95, 'ms');
   emit(`${p}rss_idle_mean`, f.rssIdleMean, 'MiB');
   emit(`${p}rss_under_load_max`, f.rssUnderLoadMax, 'MiB');
+  emit(`${p}machine_busy`, machineBusy, 'ratio');
   emit(`${p}processes`, f.processes, 'processes');
   return f;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_DEFAULTS, type NetworkNode, startNetwork } from '../test/helpers/loopback-network.js';
 import { MASQ_NODE, freePort } from '../test/helpers/processes.js';
-import { BULK_MB, type MeshFigures, TTFB_REQUESTS, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
+import { BULK_MB, type MeshFigures, TTFB_REQUESTS, busyShare, connectTunnel, cpuSeconds, curlSpeed, emitLine as emit, mean, pidWithLocalPort, quantile, rssKiB, statusKiB, ttfb, ttfbKeptAlive, ttfbSeries, machineTicks, WARM_UP_MB, warmUp, warmedSeries, webServer } from './common.js';
 import { lanFigures } from './lan.js';
 import { linkFigures } from './links.js';
 import { paymentFigures } from './payments.js';
@@ -110,13 +110,17 @@ async function meshFigures(dir: string, web: { port: number; bulkPeerPort(): num
       if (exitPid === undefined && peer !== undefined && peer !== warmUpPeer) exitPid = pidWithLocalPort(peer, pids.slice(0, -1));
     }, 50);
     const cpuBefore = pids.map(cpuSeconds);
+    const machineBefore = machineTicks();
     const meshSpeed = await curlSpeed(['-x', `http://127.0.0.1:${me.proxyPort}`, url]);
+    const machineBusy = busyShare(machineBefore, machineTicks());
     clearInterval(sampler);
     const cpu = pids.map((p, i) => cpuSeconds(p) - (cpuBefore[i] as number));
     emit(`${p}direct_bulk_throughput`, direct / 1e6, 'MB/s');
     emit(`${p}3hop_bulk_throughput`, meshSpeed / 1e6, 'MB/s');
     emit(`${p}3hop_bulk_ratio`, meshSpeed / direct, 'ratio');
     emit(`${p}rss_under_load_max`, Math.max(...peak) / 1024, 'MiB');
+    // Below 1, the download waited on something other than the CPU (windows, backpressure, wake-ups).
+    emit(`${p}machine_busy`, machineBusy, 'ratio');
     // The originator is the last Node and the exit the one the server sent to; the relays are not visible from
     // outside, so of the others the two that spent the most CPU carried the response (the back-route's relays).
     // Were the exit not found, the busiest of the others stands for it, as before (mesh_exit_found says which).
