@@ -13,8 +13,11 @@ export interface CipherAddon {
   chacha20(key: Uint8Array, nonce: Uint8Array, input: Uint8Array, output: Uint8Array): void;
   /** The parts' concatenation sealed under key and nonce, `ad` authenticated: ciphertext ‖ tag into output (its exact length). */
   seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): void;
-  /** The plaintext of ciphertext ‖ tag into output (may be `sealed` itself); false, output zeroed, if it does not authenticate. */
-  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, sealed: Uint8Array, output: Uint8Array): boolean;
+  /**
+   * The plaintext of ciphertext ‖ tag, given as the parts' concatenation, into output (a part may be output's own
+   * bytes at their place); false, output zeroed, if it does not authenticate.
+   */
+  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): boolean;
 }
 
 let loaded: CipherAddon | undefined;

@@ -12,7 +12,7 @@
 
 import { createHash, createHmac, diffieHellman } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { aeadOpen, aeadOpenInPlace, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpenInPlace, aeadOpenParts, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
 import { generateRawKeyPair, privateKeyObject, publicKeyObject, publicOf } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
@@ -125,21 +125,23 @@ export class CipherState {
 
   /** Throws LINK_AUTH for a message too short or too long, a bad tag, or a used-up nonce; the nonce moves on only on success. */
   decrypt(ad: Buffer, ciphertext: Buffer): Buffer {
-    return this.open(ad, ciphertext, aeadOpen);
+    return this.open(ad, [ciphertext], (key, nonce, parts) => aeadOpenParts(key, nonce, parts, ad));
   }
 
   /**
-   * decrypt() writing the plaintext over the ciphertext (the answer is its front): for a record just received that
-   * nothing reads again. A failure leaves the ciphertext zeroed, so it is for callers that give up on failure.
+   * decrypt() of a record just received, which nothing reads again, given as the pieces it came in: one piece is
+   * opened where it lies (the answer is its front), several into one new buffer, without joining them first. A
+   * failure may leave the pieces zeroed, so it is for callers that give up on failure.
    */
-  decryptInPlace(ad: Buffer, ciphertext: Buffer): Buffer {
-    return this.open(ad, ciphertext, aeadOpenInPlace);
+  decryptReceived(ad: Buffer, pieces: readonly Buffer[]): Buffer {
+    return this.open(ad, pieces, (key, nonce, parts) => (parts.length === 1 ? aeadOpenInPlace(key, nonce, parts[0] as Buffer, ad) : aeadOpenParts(key, nonce, parts, ad)));
   }
 
-  private open(ad: Buffer, ciphertext: Buffer, aeadOpenWith: typeof aeadOpen): Buffer {
-    if (ciphertext.length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
-    if (ciphertext.length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
-    const plaintext = aeadOpenWith(this.key, this.takeNonce(), ciphertext, ad);
+  private open(ad: Buffer, parts: readonly Buffer[], openWith: (key: Buffer, nonce: Buffer, parts: readonly Buffer[]) => Buffer | null): Buffer {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    if (length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
+    if (length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
+    const plaintext = openWith(this.key, this.takeNonce(), parts);
     if (!plaintext) throw authFailure('a record did not authenticate');
     this.n += 1n;
     return plaintext;

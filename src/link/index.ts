@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
 import { type Clock, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type FrameUnwrapper, type Mask, PLAIN_MASK } from '../wire/index.js';
+import { type FramePieces, type FrameUnwrapper, joinPieces, type Mask, PLAIN_MASK } from '../wire/index.js';
 import { type Disguised, type DisguiseListener, Stranger, disguiseAccept, disguiseDial } from './disguise.js';
 
 export { createDecoy, type Decoy } from './decoy.js';
@@ -21,6 +21,7 @@ const RECORD = 1;
 export const MAX_RECORD_BYTES = MAX_PLAINTEXT_BYTES - 1;
 /** Frame types as the one-byte buffers a frame starts with. */
 const TYPE_BYTES = [Buffer.from([KEEPALIVE]), Buffer.from([RECORD])] as const;
+const NO_AD = Buffer.alloc(0);
 /** Queued bytes above which a link counts as congested (a few cells: enough to batch, little to hold up). */
 export const CONGESTED_BYTES = 128 * 1024;
 
@@ -58,8 +59,8 @@ function prologue(chainId: number): Buffer {
 
 /** Reads frames from a socket until `take` returns a value; the rest stays for the link. */
 class FrameSource {
-  private readonly queue: Buffer[] = [];
-  private waiter: ((b: Buffer | Error) => void) | undefined;
+  private readonly queue: FramePieces[] = [];
+  private waiter: ((b: FramePieces | Error) => void) | undefined;
   private failure: Error | undefined;
 
   /** `first`: bytes already read from the socket (what came after a disguise's handshake). */
@@ -79,9 +80,9 @@ class FrameSource {
     socket.resume();
   }
 
-  onFrame: ((b: Buffer) => void) | undefined;
+  onFrame: ((b: FramePieces) => void) | undefined;
 
-  private deliver(body: Buffer): void {
+  private deliver(body: FramePieces): void {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
@@ -105,17 +106,18 @@ class FrameSource {
     return this.failure;
   }
 
+  /** The next frame as one buffer (the handshake's few). */
   next(): Promise<Buffer> {
     const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
+    if (queued) return Promise.resolve(joinPieces(queued));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiter = (b) => (b instanceof Error ? reject(b) : resolve(b));
+      this.waiter = (b) => (b instanceof Error ? reject(b) : resolve(joinPieces(b)));
     });
   }
 
-  /** Hands every later frame (and any queued) to `fn`. */
-  stream(fn: (b: Buffer) => void): void {
+  /** Hands every later frame (and any queued) to `fn`, as the pieces it came in. */
+  stream(fn: (b: FramePieces) => void): void {
     const queued = this.queue.splice(0);
     if (queued.length === 0) {
       this.onFrame = fn;
@@ -166,8 +168,8 @@ export class Link extends EventEmitter<LinkEvents> {
       lastHeard = clock.now();
       let plain: Buffer;
       try {
-        // The frame is this link's own bytes (a view of the socket's read or a join of them) and read once.
-        plain = this.receiveKey.decryptInPlace(Buffer.alloc(0), frame);
+        // The frame is this link's own bytes (views of the socket's reads) and read once.
+        plain = this.receiveKey.decryptReceived(NO_AD, frame);
       } catch (e) {
         this.close(e as Error);
         return;

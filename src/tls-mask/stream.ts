@@ -108,8 +108,9 @@ export function sealFrame(body: readonly Buffer[], ks: Keystream, rnd: Randomnes
 }
 
 /**
- * Turns received bytes back into frame bodies. Holds at most one record, one frame of maxFrameBytes and the chunk
- * being pushed; anything but application data, or a chunk header out of bounds, is an error.
+ * Turns received bytes back into frame bodies, each as the pieces it came in (a 48 KiB cell spans three records).
+ * Holds at most one record, one frame of maxFrameBytes and the chunk being pushed; anything but application data,
+ * or a chunk header out of bounds, is an error.
  */
 export class StreamReader {
   private readonly records = new RecordReader();
@@ -118,8 +119,8 @@ export class StreamReader {
 
   constructor(private readonly ks: Keystream, private readonly maxFrameBytes: number) {}
 
-  push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
+  push(chunk: Buffer): Buffer[][] {
+    const out: Buffer[][] = [];
     for (const r of this.records.push(chunk)) {
       if (r.type !== CONTENT.applicationData) throw new MasqError('WIRE_DECODE', `a TLS record of type ${r.type} inside the link`);
       this.record(r.fragment, out);
@@ -127,7 +128,7 @@ export class StreamReader {
     return out;
   }
 
-  private record(fragment: Buffer, out: Buffer[]): void {
+  private record(fragment: Buffer, out: Buffer[][]): void {
     let at = 0;
     while (at < fragment.length) {
       if (fragment.length - at < CHUNK_HEADER) throw new MasqError('WIRE_DECODE', 'a chunk header cut by its record\'s end');
@@ -154,7 +155,7 @@ export class StreamReader {
       this.frameLeft -= part;
       at += part;
       if (this.frameLeft === 0) {
-        out.push(this.frame.length === 1 ? this.frame[0] as Buffer : Buffer.concat(this.frame));
+        out.push(this.frame);
         this.frame = [];
       }
     }

@@ -30,13 +30,24 @@ export function encodeFrame(body: Buffer, opts?: FrameOptions): Buffer {
   return Buffer.concat([frameHeader(body.length, opts), body]);
 }
 
+/**
+ * A frame body as the pieces it came in, in order: views of the pushed chunks, one piece when one chunk held it. A
+ * body that spans reads is handed on as it is, not joined: its one reader (the link's cipher) reads the pieces.
+ */
+export type FramePieces = readonly Buffer[];
+
+/** The pieces as one buffer: the piece itself when there is one, else a copy. */
+export function joinPieces(pieces: FramePieces): Buffer {
+  return pieces.length === 1 ? pieces[0] as Buffer : Buffer.concat(pieces);
+}
+
 /** Anything that turns stream chunks into whole record bodies. */
 export interface FrameUnwrapper {
   /**
-   * The bodies completed by this chunk, in order; throws MasqError WIRE_DECODE for input it refuses. Bodies may be
+   * The bodies completed by this chunk, in order; throws MasqError WIRE_DECODE for input it refuses. Bodies are
    * views into the pushed chunks, so a caller must not reuse a chunk's memory after pushing it.
    */
-  push(chunk: Buffer): Buffer[];
+  push(chunk: Buffer): FramePieces[];
 }
 
 /**
@@ -60,17 +71,17 @@ export class FrameDecoder implements FrameUnwrapper {
     return this.buffered;
   }
 
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): FramePieces[] {
     if (this.refused) throw this.refused;
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    const bodies: Buffer[] = [];
+    const bodies: FramePieces[] = [];
     for (;;) {
       if (this.need === null) {
         if (this.buffered < FRAME_HEADER_BYTES) break;
-        const length = this.take(FRAME_HEADER_BYTES).readUInt32BE(0);
+        const length = joinPieces(this.take(FRAME_HEADER_BYTES)).readUInt32BE(0);
         if (length > this.maxFrameBytes) {
           this.refused = new MasqError('WIRE_DECODE', `A neighbor announced a ${length}-byte frame; the limit is ${this.maxFrameBytes}.`, 'The link is dropped; nothing to do unless it keeps happening.');
           this.chunks = [];
@@ -86,25 +97,17 @@ export class FrameDecoder implements FrameUnwrapper {
     return bodies;
   }
 
-  /** Removes n buffered bytes (n <= buffered): a view when one chunk holds them, else one copy. */
-  private take(n: number): Buffer {
+  /** Removes n buffered bytes (n <= buffered), as views of the chunks that hold them. */
+  private take(n: number): Buffer[] {
     this.buffered -= n;
-    const first = this.chunks[0];
-    if (first && first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let at = 0;
-    while (at < n) {
+    const out: Buffer[] = [];
+    while (n > 0) {
       const next = this.chunks[0] as Buffer;
-      const used = Math.min(next.length, n - at);
-      next.copy(out, at, 0, used);
-      at += used;
+      const used = Math.min(next.length, n);
+      out.push(used === next.length ? next : next.subarray(0, used));
       if (used === next.length) this.chunks.shift();
       else this.chunks[0] = next.subarray(used);
+      n -= used;
     }
     return out;
   }

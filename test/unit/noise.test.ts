@@ -192,6 +192,30 @@ test('a low-order ephemeral key from the wire is LINK_AUTH, not a crash', () => 
   assert.throws(() => new IkResponder({ s: rs, prologue: Buffer.alloc(0) }).readMessage1(m1), isLinkAuth);
 });
 
+test('a received record opens from the pieces it came in: one piece where it lies, several into a buffer of its own', () => {
+  const { init, resp } = handshake();
+  const ad = Buffer.alloc(0);
+  const text = Buffer.alloc(49_143, 7);
+  const whole = init.send.encrypt(ad, text);
+  const opened = resp.receive.decryptReceived(ad, [whole]);
+  assert.ok(opened.equals(text));
+  assert.equal(opened.buffer, whole.buffer, 'one piece: opened in place');
+  assert.equal(opened.byteOffset, whole.byteOffset);
+  // Three pieces, the tag cut in two, as a cell across three TLS records would come.
+  const sealed = init.send.encrypt(ad, text);
+  const pieces = [sealed.subarray(0, 16_380), sealed.subarray(16_380, 49_150), sealed.subarray(49_150)];
+  const copy = Buffer.from(sealed);
+  const fromPieces = resp.receive.decryptReceived(ad, pieces);
+  assert.ok(fromPieces.equals(text));
+  assert.ok(sealed.equals(copy), 'the pieces are read, not written');
+  const next = init.send.encrypt(ad, Buffer.from('next'));
+  const tampered = Buffer.from(next);
+  tampered[2] = (tampered[2] as number) ^ 1;
+  assert.throws(() => resp.receive.decryptReceived(ad, [tampered.subarray(0, 3), tampered.subarray(3)]), isLinkAuth);
+  assert.throws(() => resp.receive.decryptReceived(ad, [next.subarray(0, 10), next.subarray(10, 15)]), isLinkAuth, 'pieces shorter than a tag');
+  assert.equal(resp.receive.decryptReceived(ad, [next.subarray(0, 3), next.subarray(3)]).toString(), 'next', 'failures do not move the nonce');
+});
+
 test('a CipherState refuses the reserved nonce 2^64-1 with LINK_AUTH', () => {
   const key = Buffer.alloc(32, 9);
   const last = 0xffff_ffff_ffff_fffen;

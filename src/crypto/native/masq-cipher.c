@@ -145,22 +145,30 @@ static int part_at(napi_env env, napi_value parts, uint32_t i, bytes *part) {
   return napi_get_element(env, parts, i, &value) == napi_ok && get_bytes(env, value, "masq-cipher: each part must be a Buffer", part);
 }
 
+/* How many parts and how many bytes in all; throws and answers 0 unless `parts` is an array of Buffers. */
+static int parts_length(napi_env env, napi_value parts, uint32_t *count, size_t *total) {
+  bytes part;
+  if (napi_get_array_length(env, parts, count) != napi_ok) {
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
+    return 0;
+  }
+  *total = 0;
+  for (uint32_t i = 0; i < *count; i++) {
+    if (!part_at(env, parts, i, &part)) return 0;
+    *total += part.length;
+  }
+  return 1;
+}
+
 static napi_value seal_parts(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   contexts *c;
   bytes key, nonce, out, part;
   uint32_t count;
-  size_t total = 0, at = 0;
+  size_t total, at = 0;
   int n;
-  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce)) return NULL;
-  if (napi_get_array_length(env, argv[3], &count) != napi_ok) {
-    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the parts must be an array of Buffers");
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !parts_length(env, argv[3], &count, &total))
     return NULL;
-  }
-  for (uint32_t i = 0; i < count; i++) {
-    if (!part_at(env, argv[3], i, &part)) return NULL;
-    total += part.length;
-  }
   if (!get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out) ||
       !expect(env, total <= INT_MAX - TAG_BYTES && out.length == total + TAG_BYTES,
               "masq-cipher: the output must hold the parts and the tag exactly"))
@@ -185,33 +193,46 @@ static napi_value seal_parts(napi_env env, napi_callback_info info) {
 }
 
 /*
- * open(key, nonce, ad, sealed, output) → boolean: the plaintext of ciphertext ‖ tag written into output (at least
- * the ciphertext's length; may be sealed itself). false when the tag does not verify; the output is then zeroed,
- * so no unauthenticated byte is left to use.
+ * open(key, nonce, ad, parts, output) → boolean: the parts' concatenation is ciphertext ‖ tag (a record received
+ * across several reads comes in pieces: no join first); its plaintext is written into output (at least the
+ * ciphertext's length). A part may be the output's own bytes at their place (in place). false when the tag does not
+ * verify; the output is then zeroed, so no unauthenticated byte is left to use.
  */
-static napi_value open_sealed(napi_env env, napi_callback_info info) {
+static napi_value open_parts(napi_env env, napi_callback_info info) {
   napi_value argv[5], result;
   contexts *c;
-  bytes key, nonce, sealed, out;
+  bytes key, nonce, out, part;
   unsigned char tag[TAG_BYTES], rest[TAG_BYTES];
-  size_t length;
+  uint32_t count;
+  size_t total, length, at = 0;
   int n, ok;
-  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !get_bytes(env, argv[3], "masq-cipher: the sealed bytes must be a Buffer", &sealed) ||
-      !expect(env, sealed.length >= TAG_BYTES, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !parts_length(env, argv[3], &count, &total))
+    return NULL;
+  if (!expect(env, total >= TAG_BYTES && total <= INT_MAX, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
       !get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out))
     return NULL;
-  length = sealed.length - TAG_BYTES;
+  length = total - TAG_BYTES;
   if (!expect(env, out.length >= length, "masq-cipher: the output is shorter than the ciphertext")) return NULL;
-  {
-    bytes ciphertext = {sealed.data, length};
-    if (!apart_or_same(env, &ciphertext, out.data, length)) return NULL;
+  /* Every part is checked, and the tag read, before the first byte is written (in place, the plaintext may
+   * overwrite a tag that follows it in the same buffer). */
+  for (uint32_t i = 0; i < count; i++) {
+    if (!part_at(env, argv[3], i, &part)) return NULL;
+    size_t text = at < length ? (part.length < length - at ? part.length : length - at) : 0;
+    bytes ciphertext = {part.data, text};
+    if (!apart_or_same(env, &ciphertext, out.data + at, text)) return NULL;
+    if (text < part.length) memcpy(tag + (at + text - length), part.data + text, part.length - text);
+    at += part.length;
   }
-  /* The tag is read before the plaintext may overwrite it (an output longer than the ciphertext, in place). */
-  memcpy(tag, sealed.data + length, TAG_BYTES);
   if (!openssl(env, EVP_CipherInit_ex(c->open, NULL, NULL, key.data, nonce.data, 0)) || !add_ad(env, c->open, argv[2]) ||
       !openssl(env, EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, TAG_BYTES, tag)))
     return NULL;
-  if (length > 0 && !openssl(env, EVP_CipherUpdate(c->open, out.data, &n, sealed.data, (int)length))) return NULL;
+  at = 0;
+  for (uint32_t i = 0; i < count && at < length; i++) {
+    if (!part_at(env, argv[3], i, &part)) return NULL;
+    size_t text = part.length < length - at ? part.length : length - at;
+    if (text > 0 && !openssl(env, EVP_CipherUpdate(c->open, out.data + at, &n, part.data, (int)text))) return NULL;
+    at += text;
+  }
   ok = EVP_CipherFinal_ex(c->open, rest, &n) > 0;
   if (!ok) memset(out.data, 0, length);
   napi_get_boolean(env, ok, &result);
@@ -227,7 +248,7 @@ NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
     napi_callback call;
-  } functions[] = {{"chacha20", chacha20}, {"seal", seal_parts}, {"open", open_sealed}};
+  } functions[] = {{"chacha20", chacha20}, {"seal", seal_parts}, {"open", open_parts}};
   contexts *c = calloc(1, sizeof *c);
   if (c == NULL || !make_context(&c->stream, EVP_chacha20(), 1) || !make_context(&c->seal, EVP_chacha20_poly1305(), 1) ||
       !make_context(&c->open, EVP_chacha20_poly1305(), 0)) {
