@@ -45,6 +45,14 @@ function fragmentLength(buf: Buffer): number {
   return length;
 }
 
+/** Checks the header of a record that must be application data (a link's records) and gives its fragment's length. */
+export function applicationDataLength(header: Buffer): number {
+  const length = fragmentLength(header);
+  const type = header.readUInt8(0);
+  if (type !== CONTENT.applicationData) throw new MasqError('WIRE_DECODE', `a TLS record of type ${type} inside the link`);
+  return length;
+}
+
 function asRecord(buf: Buffer, length: number): TlsRecord {
   return { type: buf.readUInt8(0), version: buf.readUInt16BE(1), fragment: buf.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length) };
 }

@@ -9,7 +9,7 @@
 
 import { createCipheriv, hkdfSync } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { CONTENT, MAX_PLAINTEXT, RECORD_HEADER_BYTES, RecordReader, writeRecordHeader } from './records.js';
+import { applicationDataLength, CONTENT, MAX_PLAINTEXT, RECORD_HEADER_BYTES, writeRecordHeader } from './records.js';
 import type { Randomness } from './client-hello.js';
 
 const PAD_FLAG = 0x8000_0000;
@@ -108,12 +108,20 @@ export function sealFrame(body: readonly Buffer[], ks: Keystream, rnd: Randomnes
 }
 
 /**
- * Turns received bytes back into frame bodies, each as the pieces it came in (a 48 KiB cell spans three records).
- * Holds at most one record, one frame of maxFrameBytes and the chunk being pushed; anything but application data,
- * or a chunk header out of bounds, is an error.
+ * Turns received bytes back into frame bodies, each as the pieces it came in: views of the pushed chunks, cut where
+ * a record or a read ends (a 48 KiB cell spans three records, and reads of 64 KiB cut some of them). Nothing is
+ * copied but a header cut by a read (at most 5 bytes). Holds at most one frame of maxFrameBytes and the chunk being
+ * pushed; anything but application data, or a chunk out of its record's bounds, is an error.
  */
 export class StreamReader {
-  private readonly records = new RecordReader();
+  /** A record's header or a chunk's header, as far as it has come. */
+  private readonly head = Buffer.alloc(RECORD_HEADER_BYTES);
+  private headHave = 0;
+  /** The current record's bytes not yet read; 0 between records. */
+  private recordLeft = 0;
+  /** The current chunk's bytes not yet read, and whether they are padding. */
+  private chunkLeft = 0;
+  private padding = false;
   private frame: Buffer[] = [];
   private frameLeft = 0;
 
@@ -121,43 +129,57 @@ export class StreamReader {
 
   push(chunk: Buffer): Buffer[][] {
     const out: Buffer[][] = [];
-    for (const r of this.records.push(chunk)) {
-      if (r.type !== CONTENT.applicationData) throw new MasqError('WIRE_DECODE', `a TLS record of type ${r.type} inside the link`);
-      this.record(r.fragment, out);
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.chunkLeft > 0) {
+        const n = Math.min(this.chunkLeft, chunk.length - at);
+        this.chunkLeft -= n;
+        this.recordLeft -= n;
+        if (!this.padding) this.framePart(chunk.subarray(at, at + n), out);
+        at += n;
+        continue;
+      }
+      const want = this.recordLeft === 0 ? RECORD_HEADER_BYTES : CHUNK_HEADER;
+      if (want === CHUNK_HEADER && this.recordLeft < CHUNK_HEADER) throw new MasqError('WIRE_DECODE', 'a chunk header cut by its record\'s end');
+      const n = Math.min(want - this.headHave, chunk.length - at);
+      chunk.copy(this.head, this.headHave, at, at + n);
+      this.headHave += n;
+      at += n;
+      if (this.headHave < want) break;
+      this.headHave = 0;
+      if (want === RECORD_HEADER_BYTES) this.recordLeft = applicationDataLength(this.head);
+      else this.chunkHeader((this.head.readUInt32BE(0) ^ this.ks.nextWord()) >>> 0, out);
     }
     return out;
   }
 
-  private record(fragment: Buffer, out: Buffer[][]): void {
-    let at = 0;
-    while (at < fragment.length) {
-      if (fragment.length - at < CHUNK_HEADER) throw new MasqError('WIRE_DECODE', 'a chunk header cut by its record\'s end');
-      const n = (fragment.readUInt32BE(at) ^ this.ks.nextWord()) >>> 0;
-      at += CHUNK_HEADER;
-      const room = fragment.length - at;
-      if (n & PAD_FLAG) {
-        const pad = n & ~PAD_FLAG;
-        if (pad > MAX_PAD || pad > room) throw new MasqError('WIRE_DECODE', `padding of ${pad} bytes does not fit its record`);
-        at += pad;
-        continue;
-      }
-      let part: number;
-      if (this.frameLeft > 0) {
-        // A frame spanning records goes on with a chunk of its own.
-        if (n === 0 || n > this.frameLeft || n > room) throw new MasqError('WIRE_DECODE', 'a frame\'s continuation does not fit it');
-        part = n;
-      } else {
-        if (n > this.maxFrameBytes) throw new MasqError('WIRE_DECODE', `a frame of ${n} bytes is more than ${this.maxFrameBytes}`);
-        this.frameLeft = n;
-        part = Math.min(n, room);
-      }
-      this.frame.push(fragment.subarray(at, at + part));
-      this.frameLeft -= part;
-      at += part;
-      if (this.frameLeft === 0) {
-        out.push(this.frame);
-        this.frame = [];
-      }
+  private chunkHeader(n: number, out: Buffer[][]): void {
+    this.recordLeft -= CHUNK_HEADER;
+    const room = this.recordLeft;
+    this.padding = (n & PAD_FLAG) !== 0;
+    if (this.padding) {
+      const pad = n & ~PAD_FLAG;
+      if (pad > MAX_PAD || pad > room) throw new MasqError('WIRE_DECODE', `padding of ${pad} bytes does not fit its record`);
+      this.chunkLeft = pad;
+    } else if (this.frameLeft > 0) {
+      // A frame spanning records goes on with a chunk of its own.
+      if (n === 0 || n > this.frameLeft || n > room) throw new MasqError('WIRE_DECODE', 'a frame\'s continuation does not fit it');
+      this.chunkLeft = n;
+    } else {
+      // A frame's first chunk gives the whole frame's length; what its record holds of it follows.
+      if (n > this.maxFrameBytes) throw new MasqError('WIRE_DECODE', `a frame of ${n} bytes is more than ${this.maxFrameBytes}`);
+      this.frameLeft = n;
+      this.chunkLeft = Math.min(n, room);
+      // An empty frame is whole at once: no pieces.
+      if (n === 0) out.push([]);
     }
+  }
+
+  private framePart(piece: Buffer, out: Buffer[][]): void {
+    this.frame.push(piece);
+    this.frameLeft -= piece.length;
+    if (this.frameLeft > 0) return;
+    out.push(this.frame);
+    this.frame = [];
   }
 }

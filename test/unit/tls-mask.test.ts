@@ -111,19 +111,23 @@ test('the stream: frames of any size both ways, padded small records, only heade
   const reader = new StreamReader(keystream(secret, cr, sr, 'dialer'), 70_000);
   // The link gives the mask Noise ciphertext, which it sends as it is; the frames here stand for it.
   const frames = [Buffer.from('hello'), Buffer.alloc(0), randomBytes(1000), randomBytes(65_000), randomBytes(16_000), randomBytes(16_397)];
-  const wire = Buffer.concat(frames.flatMap((f) => sealFrame([f.subarray(0, 300), f.subarray(300)], send, RND)));
+  const joined = Buffer.concat(frames.flatMap((f) => sealFrame([f.subarray(0, 300), f.subarray(300)], send, RND)));
+  // Memory of its own, so that a copy (which Buffer's pool would make) cannot share it.
+  const wire = Buffer.allocUnsafeSlow(joined.length);
+  joined.copy(wire);
   const records = new RecordReader().push(wire);
   assert.ok(records.every((r) => r.type === 23 && r.fragment.length <= 16_401));
   assert.equal(records.length, 1 + 1 + 1 + 4 + 1 + 1, 'a frame takes as few records as fit it');
   assert.equal(records[8]?.fragment.length, 16_401, 'a frame of 16 397 bytes fills one record to the brim');
   [0, 1, 2, 3, 7, 8].forEach((r, i) => assert.notEqual(records[r]?.fragment.readUInt32BE(0), frames[i]?.length, 'no frame length in the clear'));
-  const got: Buffer[] = [];
+  const got: Buffer[][] = [];
   for (let at = 0; at < wire.length;) {
     const n = 1 + randomInt(3000);
-    got.push(...reader.push(wire.subarray(at, at + n)).map((pieces) => Buffer.concat(pieces)));
+    got.push(...reader.push(wire.subarray(at, at + n)));
     at += n;
   }
-  assert.deepEqual(got.map((b) => b.toString('hex')), frames.map((b) => b.toString('hex')));
+  assert.deepEqual(got.map((pieces) => Buffer.concat(pieces).toString('hex')), frames.map((b) => b.toString('hex')));
+  assert.ok(got.flat().every((piece) => piece.buffer === wire.buffer), 'frames come as views of the reads, never copied');
   const sizes = new Set(Array.from({ length: 30 }, () => Buffer.concat(sealFrame([randomBytes(600)], send, RND)).length));
   assert.ok(sizes.size > 10, 'equal cells do not make equal records');
 });
@@ -141,14 +145,30 @@ test('fuzz: the parsers take any bytes and answer incomplete, invalid or a hello
     bad[at] = v;
     assert.ok(['incomplete', 'invalid', 'hello'].includes(parseClientHello(bad).kind));
   }), FUZZ);
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3100), { maxLength: 6 }), (b, cuts) => {
     const reader = new StreamReader(keystream(randomBytes(32), randomBytes(32), randomBytes(32), 'listener'), 70_000);
+    const wire = Buffer.concat([Buffer.from([23, 3, 3, b.length >> 8, b.length & 0xff]), Buffer.from(b)]);
+    const points = [0, ...[...new Set(cuts.map((c) => Math.min(c, wire.length)))].sort((x, y) => x - y), wire.length];
     try {
-      reader.push(Buffer.concat([Buffer.from([23, 3, 3, b.length >> 8, b.length & 0xff]), Buffer.from(b)]));
+      // The same bytes in reads cut anywhere, a header too.
+      for (let i = 1; i < points.length; i++) reader.push(wire.subarray(points[i - 1], points[i]));
     } catch (e) {
       if (!(e instanceof MasqError) || e.code !== 'WIRE_DECODE') throw e;
     }
   }), FUZZ);
+  // Frames of any size in reads cut anywhere come back whole, the same whatever the cuts.
+  const frameSizes = fc.array(fc.nat(40_000), { minLength: 1, maxLength: 4 });
+  fc.assert(fc.property(frameSizes, fc.array(fc.nat(200_000), { maxLength: 12 }), (sizes, cuts) => {
+    const [secret, cr, sr] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const frames = sizes.map((n) => randomBytes(n));
+    const send = keystream(secret, cr, sr, 'listener');
+    const wire = Buffer.concat(frames.flatMap((f) => sealFrame([f], send, RND)));
+    const reader = new StreamReader(keystream(secret, cr, sr, 'listener'), 70_000);
+    const points = [0, ...[...new Set(cuts.map((c) => Math.min(c, wire.length)))].sort((x, y) => x - y), wire.length];
+    const got: Buffer[] = [];
+    for (let i = 1; i < points.length; i++) got.push(...reader.push(wire.subarray(points[i - 1], points[i])).map((p) => Buffer.concat(p)));
+    assert.deepEqual(got, frames);
+  }), { ...FUZZ, numRuns: 200 });
 });
 
 test('server names: one table, the same name for a Node\'s every dialer', () => {
