@@ -88,9 +88,4 @@ export class RecordReader {
     this.buf = rest.subarray(at);
     return out;
   }
-
-  /** Bytes received after the last whole record. */
-  rest(): Buffer {
-    return this.buf;
-  }
 }
