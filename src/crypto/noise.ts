@@ -125,7 +125,7 @@ export class CipherState {
 
   /** Throws LINK_AUTH for a message too short or too long, a bad tag, or a used-up nonce; the nonce moves on only on success. */
   decrypt(ad: Buffer, ciphertext: Buffer): Buffer {
-    return this.open(ad, [ciphertext], (key, nonce, parts) => aeadOpenParts(key, nonce, parts, ad));
+    return this.open(ad, [ciphertext], false);
   }
 
   /**
@@ -134,14 +134,16 @@ export class CipherState {
    * failure may leave the pieces zeroed, so it is for callers that give up on failure.
    */
   decryptReceived(ad: Buffer, pieces: readonly Buffer[]): Buffer {
-    return this.open(ad, pieces, (key, nonce, parts) => (parts.length === 1 ? aeadOpenInPlace(key, nonce, parts[0] as Buffer, ad) : aeadOpenParts(key, nonce, parts, ad)));
+    return this.open(ad, pieces, true);
   }
 
-  private open(ad: Buffer, parts: readonly Buffer[], openWith: (key: Buffer, nonce: Buffer, parts: readonly Buffer[]) => Buffer | null): Buffer {
-    const length = parts.reduce((n, p) => n + p.length, 0);
+  private open(ad: Buffer, parts: readonly Buffer[], received: boolean): Buffer {
+    let length = 0;
+    for (const p of parts) length += p.length;
     if (length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
     if (length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
-    const plaintext = openWith(this.key, this.takeNonce(), parts);
+    const nonce = this.takeNonce();
+    const plaintext = received && parts.length === 1 ? aeadOpenInPlace(this.key, nonce, parts[0] as Buffer, ad) : aeadOpenParts(this.key, nonce, parts, ad);
     if (!plaintext) throw authFailure('a record did not authenticate');
     this.n += 1n;
     return plaintext;

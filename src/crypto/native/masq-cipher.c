@@ -198,6 +198,12 @@ static napi_value seal_parts(napi_env env, napi_callback_info info) {
  * ciphertext's length). A part may be the output's own bytes at their place (in place). false when the tag does not
  * verify; the output is then zeroed, so no unauthenticated byte is left to use.
  */
+/* How many of a part's bytes, starting `at` bytes into the sealed bytes, are ciphertext (the rest is tag). */
+static size_t ciphertext_in(size_t part_length, size_t at, size_t length) {
+  if (at >= length) return 0;
+  return part_length < length - at ? part_length : length - at;
+}
+
 static napi_value open_parts(napi_env env, napi_callback_info info) {
   napi_value argv[5], result;
   contexts *c;
@@ -217,7 +223,7 @@ static napi_value open_parts(napi_env env, napi_callback_info info) {
    * overwrite a tag that follows it in the same buffer). */
   for (uint32_t i = 0; i < count; i++) {
     if (!part_at(env, argv[3], i, &part)) return NULL;
-    size_t text = at < length ? (part.length < length - at ? part.length : length - at) : 0;
+    size_t text = ciphertext_in(part.length, at, length);
     bytes ciphertext = {part.data, text};
     if (!apart_or_same(env, &ciphertext, out.data + at, text)) return NULL;
     if (text < part.length) memcpy(tag + (at + text - length), part.data + text, part.length - text);
@@ -229,7 +235,7 @@ static napi_value open_parts(napi_env env, napi_callback_info info) {
   at = 0;
   for (uint32_t i = 0; i < count && at < length; i++) {
     if (!part_at(env, argv[3], i, &part)) return NULL;
-    size_t text = part.length < length - at ? part.length : length - at;
+    size_t text = ciphertext_in(part.length, at, length);
     if (text > 0 && !openssl(env, EVP_CipherUpdate(c->open, out.data + at, &n, part.data, (int)text))) return NULL;
     at += text;
   }
