@@ -18,7 +18,18 @@ export interface CipherAddon {
    * bytes at their place); false, output zeroed, if it does not authenticate.
    */
   open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): boolean;
+  /** A context of its own for one record at a time opened as its bytes arrive (freed when collected). */
+  opener(): Opener;
+  /** A new record under key and nonce for the opener, `ad` authenticated. */
+  openBegin(opener: Opener, key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined): void;
+  /** The input's ciphertext opened into output from byte `at` (not yet authenticated). */
+  openUpdate(opener: Opener, input: Uint8Array, output: Uint8Array, at: number): void;
+  /** Whether the record authenticates under its tag; output zeroed when it does not. */
+  openEnd(opener: Opener, tag: Uint8Array, output: Uint8Array): boolean;
 }
+
+/** The addon's handle on an opener's context. */
+export type Opener = { readonly __opener: unique symbol };
 
 let loaded: CipherAddon | undefined;
 

@@ -127,6 +127,51 @@ test('bad arguments are refused with a typed error before anything is written', 
   assert.ok(opened.subarray(0, 100).equals(Buffer.alloc(100, 0xaa)), 'nothing was written for the pieces before it');
 });
 
+test('an opener opens a record as its pieces come, the same as node:crypto, several records in turn; a bad one is zeroed', () => {
+  const opener = addon.opener();
+  for (const n of LENGTHS) {
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const plain = randomBytes(n);
+    const ad = n % 2 === 0 ? randomBytes(7) : undefined;
+    const sealed = nodeSeal(key, nonce, plain, ad);
+    const out = Buffer.alloc(n, 0xaa);
+    addon.openBegin(opener, key, nonce, ad);
+    // Ciphertext in random pieces, each opened into its place; the tag given at the end.
+    for (let at = 0; at < n;) {
+      const k = Math.min(n - at, 1 + randomInt(20_000));
+      addon.openUpdate(opener, sealed.subarray(at, at + k), out, at);
+      at += k;
+    }
+    assert.equal(addon.openEnd(opener, sealed.subarray(n), out), true, `${n} bytes`);
+    assert.ok(out.equals(plain), `${n} bytes opened`);
+  }
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const sealed = nodeSeal(key, nonce, randomBytes(1000));
+  for (const at of [0, 999, 1000, 1015]) {
+    const bad = Buffer.from(sealed);
+    bad[at] = (bad[at] as number) ^ 1;
+    const out = Buffer.alloc(1000, 0xaa);
+    addon.openBegin(opener, key, nonce, undefined);
+    addon.openUpdate(opener, bad.subarray(0, 1000), out, 0);
+    assert.equal(addon.openEnd(opener, bad.subarray(1000), out), false, `byte ${at} altered`);
+    assert.ok(out.equals(Buffer.alloc(1000)), 'the output is zeroed');
+  }
+  const refuses = (f: () => unknown, code: string, what: string): void => {
+    assert.throws(f, (e: NodeJS.ErrnoException) => e.code === code && /^masq-cipher: /.test(e.message), what);
+  };
+  const out = Buffer.alloc(100, 0xaa);
+  refuses(() => (addon.openBegin as (...a: unknown[]) => void)({}, key, nonce, undefined), 'ERR_INVALID_ARG_TYPE', 'no opener');
+  refuses(() => addon.openBegin(opener, key, randomBytes(11), undefined), 'ERR_OUT_OF_RANGE', 'a short nonce');
+  addon.openBegin(opener, key, nonce, undefined);
+  refuses(() => addon.openUpdate(opener, sealed.subarray(0, 50), out, 60), 'ERR_OUT_OF_RANGE', 'past the output\'s end');
+  refuses(() => addon.openUpdate(opener, out.subarray(10, 60), out, 0), 'ERR_OUT_OF_RANGE', 'an input overlapping the output');
+  refuses(() => (addon.openUpdate as (...a: unknown[]) => void)(opener, sealed.subarray(0, 50), out, 'x'), 'ERR_INVALID_ARG_TYPE', 'an offset that is not a number');
+  assert.ok(out.equals(Buffer.alloc(100, 0xaa)), 'a refused call writes nothing');
+  refuses(() => addon.openEnd(opener, Buffer.alloc(15), out), 'ERR_OUT_OF_RANGE', 'a short tag');
+});
+
 test('the addon loads in a worker thread too and gets the same bytes', async () => {
   const key = randomBytes(32);
   const nonce = randomBytes(12);

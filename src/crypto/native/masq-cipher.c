@@ -250,11 +250,102 @@ static int make_context(EVP_CIPHER_CTX **ctx, const EVP_CIPHER *cipher, int enc)
   return *ctx != NULL && EVP_CipherInit_ex(*ctx, cipher, NULL, NULL, NULL, enc) == 1;
 }
 
+/*
+ * An opener: a context of its own for a record opened as its bytes arrive, read by read (a link's receiving side),
+ * so each read's bytes are opened straight from the buffer they were read into, with no copy to gather them first.
+ * Freed when the opener is collected.
+ */
+static void free_opener(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  EVP_CIPHER_CTX_free(data);
+}
+
+static napi_value opener_new(napi_env env, napi_callback_info info) {
+  EVP_CIPHER_CTX *ctx;
+  napi_value result;
+  (void)info;
+  if (!make_context(&ctx, EVP_chacha20_poly1305(), 0)) {
+    EVP_CIPHER_CTX_free(ctx);
+    napi_throw_error(env, "ERR_CRYPTO_OPERATION_FAILED", "masq-cipher: OpenSSL refused a cipher context");
+    return NULL;
+  }
+  if (napi_create_external(env, ctx, free_opener, NULL, &result) != napi_ok) {
+    EVP_CIPHER_CTX_free(ctx);
+    return NULL;
+  }
+  return result;
+}
+
+static int opener_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, EVP_CIPHER_CTX **ctx) {
+  contexts *c;
+  napi_valuetype type;
+  if (!args(env, info, want, argv, &c)) return 0;
+  if (napi_typeof(env, argv[0], &type) != napi_ok || type != napi_external) {
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the first argument must be an opener");
+    return 0;
+  }
+  return napi_get_value_external(env, argv[0], (void **)ctx) == napi_ok;
+}
+
+/* openBegin(opener, key, nonce, ad): a new record under key and nonce, `ad` authenticated. */
+static napi_value open_begin(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  EVP_CIPHER_CTX *ctx;
+  bytes key, nonce;
+  if (!opener_args(env, info, 4, argv, &ctx) || !key_and_nonce(env, argv + 1, &key, &nonce)) return NULL;
+  if (!openssl(env, EVP_CipherInit_ex(ctx, NULL, NULL, key.data, nonce.data, 0))) return NULL;
+  add_ad(env, ctx, argv[3]);
+  return NULL;
+}
+
+/* openUpdate(opener, input, output, at): input's ciphertext opened into output from byte `at` (unauthenticated
+ * until openEnd answers true). */
+static napi_value open_update(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  EVP_CIPHER_CTX *ctx;
+  bytes in, out;
+  uint32_t at;
+  int n;
+  if (!opener_args(env, info, 4, argv, &ctx) || !get_bytes(env, argv[1], "masq-cipher: the input must be a Buffer", &in) ||
+      !get_bytes(env, argv[2], "masq-cipher: the output must be a Buffer", &out))
+    return NULL;
+  if (napi_get_value_uint32(env, argv[3], &at) != napi_ok) {
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "masq-cipher: the offset must be a number");
+    return NULL;
+  }
+  if (!expect(env, at <= out.length && in.length <= out.length - at, "masq-cipher: the input does not fit the output at that offset") ||
+      !apart_or_same(env, &in, out.data + at, in.length))
+    return NULL;
+  if (in.length > 0) openssl(env, EVP_CipherUpdate(ctx, out.data + at, &n, in.data, (int)in.length));
+  return NULL;
+}
+
+/* openEnd(opener, tag, output) → boolean: whether the record authenticates; when not, output is zeroed. */
+static napi_value open_end(napi_env env, napi_callback_info info) {
+  napi_value argv[3], result;
+  EVP_CIPHER_CTX *ctx;
+  bytes tag, out;
+  unsigned char rest[TAG_BYTES];
+  int n, ok;
+  if (!opener_args(env, info, 3, argv, &ctx) || !get_bytes(env, argv[1], "masq-cipher: the tag must be a Buffer", &tag) ||
+      !expect(env, tag.length == TAG_BYTES, "masq-cipher: a tag has 16 bytes") ||
+      !get_bytes(env, argv[2], "masq-cipher: the output must be a Buffer", &out) ||
+      !openssl(env, EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG_BYTES, tag.data)))
+    return NULL;
+  ok = EVP_CipherFinal_ex(ctx, rest, &n) > 0;
+  if (!ok) memset(out.data, 0, out.length);
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
     napi_callback call;
-  } functions[] = {{"chacha20", chacha20}, {"seal", seal_parts}, {"open", open_parts}};
+  } functions[] = {{"chacha20", chacha20},   {"seal", seal_parts},     {"open", open_parts},
+                   {"opener", opener_new}, {"openBegin", open_begin}, {"openUpdate", open_update},
+                   {"openEnd", open_end}};
   contexts *c = calloc(1, sizeof *c);
   if (c == NULL || !make_context(&c->stream, EVP_chacha20(), 1) || !make_context(&c->seal, EVP_chacha20_poly1305(), 1) ||
       !make_context(&c->open, EVP_chacha20_poly1305(), 0)) {
