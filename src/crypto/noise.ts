@@ -12,7 +12,7 @@
 
 import { createHash, createHmac, diffieHellman } from 'node:crypto';
 import { MasqError } from '../system/index.js';
-import { aeadOpenInPlace, aeadOpenParts, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
+import { aeadOpen, AeadOpener, aeadSealParts, AEAD_TAG_BYTES } from './aead.js';
 import { generateRawKeyPair, privateKeyObject, publicKeyObject, publicOf } from './identity.js';
 
 export const PROTOCOL_NAME = 'Noise_IK_25519_ChaChaPoly_SHA256';
@@ -87,10 +87,17 @@ function nonceBytes(n: bigint): Buffer {
   return nonce;
 }
 
+function checkRecordLength(sealed: number): void {
+  if (sealed < TAG_BYTES) throw authFailure('a record is shorter than its tag');
+  if (sealed > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
+}
+
 /** One direction of ChaCha20-Poly1305 with Noise's counter nonce. */
 export class CipherState {
   private readonly key: Buffer;
   private n: bigint;
+  /** For records received in pieces; made at the first. */
+  private opener: AeadOpener | undefined;
 
   /** `nonce` other than 0 only for tests of exhaustion. */
   constructor(key: Buffer, nonce = 0n) {
@@ -125,25 +132,30 @@ export class CipherState {
 
   /** Throws LINK_AUTH for a message too short or too long, a bad tag, or a used-up nonce; the nonce moves on only on success. */
   decrypt(ad: Buffer, ciphertext: Buffer): Buffer {
-    return this.open(ad, [ciphertext], false);
+    checkRecordLength(ciphertext.length);
+    const plaintext = aeadOpen(this.key, this.takeNonce(), ciphertext, ad);
+    if (!plaintext) throw authFailure('a record did not authenticate');
+    this.n += 1n;
+    return plaintext;
   }
 
   /**
-   * decrypt() of a record just received, which nothing reads again, given as the pieces it came in: one piece is
-   * opened where it lies (the answer is its front), several into one new buffer, without joining them first. A
-   * failure may leave the pieces zeroed, so it is for callers that give up on failure.
+   * Begins a received record of `length` sealed bytes that arrives in pieces, each opened as it comes
+   * (receivedPart) straight from where it was read, which the next read may overwrite; endReceived() gives the
+   * plaintext. Throws LINK_AUTH as decrypt() does; the nonce moves on only when the record authenticates.
    */
-  decryptReceived(ad: Buffer, pieces: readonly Buffer[]): Buffer {
-    return this.open(ad, pieces, true);
+  beginReceived(length: number, ad?: Buffer): void {
+    checkRecordLength(length);
+    this.opener ??= new AeadOpener();
+    this.opener.begin(this.key, this.takeNonce(), length, ad);
   }
 
-  private open(ad: Buffer, parts: readonly Buffer[], received: boolean): Buffer {
-    let length = 0;
-    for (const p of parts) length += p.length;
-    if (length < TAG_BYTES) throw authFailure('a record is shorter than its tag');
-    if (length > MAX_MESSAGE_BYTES) throw authFailure('a record is longer than a Noise message may be');
-    const nonce = this.takeNonce();
-    const plaintext = received && parts.length === 1 ? aeadOpenInPlace(this.key, nonce, parts[0] as Buffer, ad) : aeadOpenParts(this.key, nonce, parts, ad);
+  receivedPart(piece: Buffer): void {
+    this.opener?.part(piece);
+  }
+
+  endReceived(): Buffer {
+    const plaintext = this.opener?.end();
     if (!plaintext) throw authFailure('a record did not authenticate');
     this.n += 1n;
     return plaintext;

@@ -9,8 +9,9 @@ import { EventEmitter } from 'node:events';
 import { Socket, connect } from 'node:net';
 import { type CipherState, IkInitiator, IkResponder, MAX_PLAINTEXT_BYTES, PUBLIC_KEY_BYTES, type StaticKeyPair } from '../crypto/index.js';
 import { type Clock, MasqError, SYSTEM_CLOCK } from '../system/index.js';
-import { type FramePieces, type FrameUnwrapper, joinPieces, type Mask, PLAIN_MASK } from '../wire/index.js';
+import { FrameCollector, type FramePieces, type FrameSink, type FrameUnwrapper, joinPieces, type Mask, PLAIN_MASK } from '../wire/index.js';
 import { type Disguised, type DisguiseListener, Stranger, disguiseAccept, disguiseDial } from './disguise.js';
+import { readIntoShared } from './shared-reads.js';
 
 export { createDecoy, type Decoy } from './decoy.js';
 export { type DisguiseListener, Stranger } from './disguise.js';
@@ -57,40 +58,76 @@ function prologue(chainId: number): Buffer {
   return p;
 }
 
-/** Reads frames from a socket until `take` returns a value; the rest stays for the link. */
-class FrameSource {
+/** The frame's sealed length: what a FrameSink begins with. */
+function lengthOf(pieces: FramePieces): number {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  return n;
+}
+
+/**
+ * A socket's frames: first the handshake's few, whole (next()), then every later one handed to the link's
+ * receiving side as its bytes arrive (stream()). Until the link streams, reads are copied, since the handshake keeps
+ * frames across reads; from then on they are views of the process's shared read buffer, opened where they lie.
+ */
+class FrameSource implements FrameSink {
+  private readonly collector = new FrameCollector();
   private readonly queue: FramePieces[] = [];
   private waiter: ((b: FramePieces | Error) => void) | undefined;
   private failure: Error | undefined;
+  /** The link's receiving side, once it streams. */
+  private sink: FrameSink | undefined;
 
   /** `first`: bytes already read from the socket (what came after a disguise's handshake). */
   constructor(private readonly socket: Socket, private readonly unwrap: FrameUnwrapper, first?: Buffer) {
-    const take = (chunk: Buffer): void => {
+    const write = (chunk: Buffer): void => {
       try {
-        for (const body of this.unwrap.push(chunk)) this.deliver(body);
+        this.unwrap.write(chunk, this);
       } catch (e) {
         this.fail(e as Error);
       }
     };
-    if (first && first.length > 0) take(first);
-    socket.on('data', take);
+    if (first && first.length > 0) write(first);
+    socket.on('data', write);
+    // A read goes straight to the link once it streams and nothing waits in the socket's own queue before it;
+    // otherwise a copy of it joins that queue, and comes as 'data' in its turn.
+    readIntoShared(socket, (bytes) => {
+      if (this.sink && socket.readableLength === 0) {
+        write(bytes);
+        return true;
+      }
+      return socket.push(Buffer.from(bytes));
+    });
     socket.once('close', () => this.fail(new MasqError('LINK_AUTH', 'the neighbor closed the connection')));
     socket.once('error', (e) => this.fail(e));
     // A disguise's handshake leaves the socket paused.
     socket.resume();
   }
 
-  onFrame: ((b: FramePieces) => void) | undefined;
+  begin(length: number): void {
+    (this.sink ?? this.collector).begin(length);
+  }
 
-  private deliver(body: FramePieces): void {
+  part(piece: Buffer): void {
+    (this.sink ?? this.collector).part(piece);
+  }
+
+  end(): void {
+    if (this.sink) {
+      this.sink.end();
+      return;
+    }
+    this.collector.end();
+    for (const frame of this.collector.take()) this.deliver(frame);
+  }
+
+  private deliver(frame: FramePieces): void {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
-      w(body);
-    } else if (this.onFrame) {
-      this.onFrame(body);
+      w(frame);
     } else {
-      this.queue.push(body);
+      this.queue.push(frame);
     }
   }
 
@@ -116,20 +153,21 @@ class FrameSource {
     });
   }
 
-  /** Hands every later frame (and any queued) to `fn`, as the pieces it came in. */
-  stream(fn: (b: FramePieces) => void): void {
-    const queued = this.queue.splice(0);
-    if (queued.length === 0) {
-      this.onFrame = fn;
-      return;
-    }
+  /** Hands every later frame (and any queued, and one begun) to `sink` as its bytes arrive. */
+  stream(sink: FrameSink): void {
+    const start = (): void => {
+      for (const frame of this.queue.splice(0)) {
+        sink.begin(lengthOf(frame));
+        for (const piece of frame) sink.part(piece);
+        sink.end();
+      }
+      this.collector.handOver(sink);
+      this.sink = sink;
+    };
     // Frames that came with the handshake wait until the link's owner has had a turn to subscribe; later ones queue
     // behind them so the order holds.
-    this.onFrame = (b) => queued.push(b);
-    setImmediate(() => {
-      for (const b of queued) fn(b);
-      this.onFrame = fn;
-    });
+    if (this.queue.length === 0) start();
+    else setImmediate(start);
   }
 }
 
@@ -162,20 +200,23 @@ export class Link extends EventEmitter<LinkEvents> {
     }, Math.max(50, Math.floor(idleTimeoutMs / 3)));
     this.keepalive.unref();
     socket.once('close', () => this.close(source.failed()));
-    source.stream((frame) => {
-      // Frames that were in flight when the link was closed belong to nobody now.
-      if (this.closed) return;
-      lastHeard = clock.now();
-      let plain: Buffer;
-      try {
-        // The frame is this link's own bytes (views of the socket's reads) and read once.
-        plain = this.receiveKey.decryptReceived(NO_AD, frame);
-      } catch (e) {
-        this.close(e as Error);
-        return;
-      }
-      if (plain[0] === RECORD) this.emit('record', plain.subarray(1));
-      else if (plain[0] !== KEEPALIVE) this.close(new MasqError('WIRE_DECODE', `unknown link frame type ${plain[0]}`));
+    const key = this.receiveKey;
+    // Frames that were in flight when the link was closed belong to nobody now. A failure here (a record that does
+    // not authenticate) throws to the frame source, which drops the connection, and the link closes with its reason.
+    source.stream({
+      begin: (length) => {
+        if (!this.closed) key.beginReceived(length, NO_AD);
+      },
+      part: (piece) => {
+        if (!this.closed) key.receivedPart(piece);
+      },
+      end: () => {
+        if (this.closed) return;
+        lastHeard = clock.now();
+        const plain = key.endReceived();
+        if (plain[0] === RECORD) this.emit('record', plain.subarray(1));
+        else if (plain[0] !== KEEPALIVE) this.close(new MasqError('WIRE_DECODE', `unknown link frame type ${plain[0]}`));
+      },
     });
   }
 

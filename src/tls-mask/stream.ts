@@ -107,11 +107,19 @@ export function sealFrame(body: readonly Buffer[], ks: Keystream, rnd: Randomnes
   return out;
 }
 
+/** Where the reader puts frames as their bytes arrive (the wire's FrameSink: this floor cannot import it). */
+export interface FrameSink {
+  begin(length: number): void;
+  part(piece: Buffer): void;
+  end(): void;
+}
+
 /**
- * Turns received bytes back into frame bodies, each as the pieces it came in: views of the pushed chunks, cut where
- * a record or a read ends (a 48 KiB cell spans three records, and reads of 64 KiB cut some of them). Nothing is
- * copied but a header cut by a read (at most 5 bytes). Holds at most one frame of maxFrameBytes and the chunk being
- * pushed; anything but application data, or a chunk out of its record's bounds, is an error.
+ * Turns received bytes back into frame bodies, handed to a sink as they arrive: a body's pieces are views of the
+ * chunk being written, cut where a record or a read ends (a 48 KiB cell spans three records, and reads of 64 KiB cut
+ * some of them). Nothing is copied but a header cut by a read (at most 5 bytes), and nothing else is held between
+ * chunks. A frame is at most maxFrameBytes; anything but application data, or a chunk out of its record's bounds,
+ * is an error.
  */
 export class StreamReader {
   /** A record's header or a chunk's header, as far as it has come. */
@@ -122,20 +130,18 @@ export class StreamReader {
   /** The current chunk's bytes not yet read, and whether they are padding. */
   private chunkLeft = 0;
   private padding = false;
-  private frame: Buffer[] = [];
   private frameLeft = 0;
 
   constructor(private readonly ks: Keystream, private readonly maxFrameBytes: number) {}
 
-  push(chunk: Buffer): Buffer[][] {
-    const out: Buffer[][] = [];
+  write(chunk: Buffer, sink: FrameSink): void {
     let at = 0;
     while (at < chunk.length) {
       if (this.chunkLeft > 0) {
         const n = Math.min(this.chunkLeft, chunk.length - at);
         this.chunkLeft -= n;
         this.recordLeft -= n;
-        if (!this.padding) this.framePart(chunk.subarray(at, at + n), out);
+        if (!this.padding) this.framePart(n === chunk.length ? chunk : chunk.subarray(at, at + n), sink);
         at += n;
         continue;
       }
@@ -148,12 +154,11 @@ export class StreamReader {
       if (this.headHave < want) break;
       this.headHave = 0;
       if (want === RECORD_HEADER_BYTES) this.recordLeft = applicationDataLength(this.head);
-      else this.chunkHeader((this.head.readUInt32BE(0) ^ this.ks.nextWord()) >>> 0, out);
+      else this.chunkHeader((this.head.readUInt32BE(0) ^ this.ks.nextWord()) >>> 0, sink);
     }
-    return out;
   }
 
-  private chunkHeader(n: number, out: Buffer[][]): void {
+  private chunkHeader(n: number, sink: FrameSink): void {
     this.recordLeft -= CHUNK_HEADER;
     const room = this.recordLeft;
     this.padding = (n & PAD_FLAG) !== 0;
@@ -170,16 +175,15 @@ export class StreamReader {
       if (n > this.maxFrameBytes) throw new MasqError('WIRE_DECODE', `a frame of ${n} bytes is more than ${this.maxFrameBytes}`);
       this.frameLeft = n;
       this.chunkLeft = Math.min(n, room);
+      sink.begin(n);
       // An empty frame is whole at once: no pieces.
-      if (n === 0) out.push([]);
+      if (n === 0) sink.end();
     }
   }
 
-  private framePart(piece: Buffer, out: Buffer[][]): void {
-    this.frame.push(piece);
+  private framePart(piece: Buffer, sink: FrameSink): void {
+    sink.part(piece);
     this.frameLeft -= piece.length;
-    if (this.frameLeft > 0) return;
-    out.push(this.frame);
-    this.frame = [];
+    if (this.frameLeft === 0) sink.end();
   }
 }

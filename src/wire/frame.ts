@@ -31,7 +31,7 @@ export function encodeFrame(body: Buffer, opts?: FrameOptions): Buffer {
 }
 
 /**
- * A frame body as the pieces it came in, in order: views of the pushed chunks, one piece when one chunk held it. A
+ * A frame body as the pieces it came in, in order: views of the chunks written, one piece when one chunk held it. A
  * body that spans reads is handed on as it is, not joined: its one reader (the link's cipher) reads the pieces.
  */
 export type FramePieces = readonly Buffer[];
@@ -41,75 +41,120 @@ export function joinPieces(pieces: FramePieces): Buffer {
   return pieces.length === 1 ? pieces[0] as Buffer : Buffer.concat(pieces);
 }
 
-/** Anything that turns stream chunks into whole record bodies. */
+/**
+ * Where a decoder puts the frames it finds, as their bytes arrive: a frame's body length, its body in pieces, its
+ * end. A piece is a view of the chunk being written and may be read only during the call: a link reads into one
+ * buffer that the next read overwrites, and opens each piece straight from it.
+ */
+export interface FrameSink {
+  begin(length: number): void;
+  part(piece: Buffer): void;
+  end(): void;
+}
+
+/** Anything that turns stream chunks into frame bodies. */
 export interface FrameUnwrapper {
-  /**
-   * The bodies completed by this chunk, in order; throws MasqError WIRE_DECODE for input it refuses. Bodies are
-   * views into the pushed chunks, so a caller must not reuse a chunk's memory after pushing it.
-   */
-  push(chunk: Buffer): FramePieces[];
+  /** Hands the frames in this chunk to `sink` as they arrive; throws MasqError WIRE_DECODE for input it refuses. */
+  write(chunk: Buffer, sink: FrameSink): void;
+}
+
+/** Keeps whole frames as their pieces: views of the chunks written, so a chunk's memory must not be reused. */
+export class FrameCollector implements FrameSink {
+  private frame: Buffer[] = [];
+  private frames: FramePieces[] = [];
+  /** The body length of a frame begun and not yet ended, or null. */
+  private open: number | null = null;
+
+  begin(length: number): void {
+    this.open = length;
+  }
+
+  part(piece: Buffer): void {
+    this.frame.push(piece);
+  }
+
+  end(): void {
+    this.frames.push(this.frame);
+    this.frame = [];
+    this.open = null;
+  }
+
+  /** The frames ended since the last call, in order. */
+  take(): FramePieces[] {
+    const done = this.frames;
+    this.frames = [];
+    return done;
+  }
+
+  /** Hands a frame begun and not yet ended to `sink` as far as it has come, and forgets it. */
+  handOver(sink: FrameSink): void {
+    if (this.open === null) return;
+    sink.begin(this.open);
+    for (const piece of this.frame) sink.part(piece);
+    this.frame = [];
+    this.open = null;
+  }
+}
+
+/** The frames a chunk completes, as pieces, for a caller that keeps its chunks (tests, a handshake's frames). */
+export function collectFrames(unwrap: FrameUnwrapper): (chunk: Buffer) => FramePieces[] {
+  const collector = new FrameCollector();
+  return (chunk) => {
+    unwrap.write(chunk, collector);
+    return collector.take();
+  };
 }
 
 /**
- * Splits a byte stream into frame bodies. After a refusal it stays refused: the stream is out of step and the link
- * has to be dropped.
+ * Splits a byte stream into frame bodies, holding nothing but a length prefix cut by a chunk's end. After a refusal
+ * it stays refused: the stream is out of step and the link has to be dropped.
  */
 export class FrameDecoder implements FrameUnwrapper {
   readonly maxFrameBytes: number;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** The body length of the frame being collected, once its prefix is in. */
-  private need: number | null = null;
+  private readonly head = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headHave = 0;
+  /** The body bytes of the current frame still to come, once its prefix is in; null between frames. */
+  private left: number | null = null;
   private refused: MasqError | null = null;
 
   constructor(opts?: FrameOptions) {
     this.maxFrameBytes = maxFrom(opts);
   }
 
-  /** Bytes held for an incomplete frame. */
+  /** Bytes held for an incomplete frame: at most a prefix. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.headHave;
   }
 
-  push(chunk: Buffer): FramePieces[] {
+  write(chunk: Buffer, sink: FrameSink): void {
     if (this.refused) throw this.refused;
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
-    const bodies: FramePieces[] = [];
+    let at = 0;
     for (;;) {
-      if (this.need === null) {
-        if (this.buffered < FRAME_HEADER_BYTES) break;
-        const length = joinPieces(this.take(FRAME_HEADER_BYTES)).readUInt32BE(0);
+      if (this.left === null) {
+        const n = Math.min(FRAME_HEADER_BYTES - this.headHave, chunk.length - at);
+        chunk.copy(this.head, this.headHave, at, at + n);
+        this.headHave += n;
+        at += n;
+        if (this.headHave < FRAME_HEADER_BYTES) return;
+        this.headHave = 0;
+        const length = this.head.readUInt32BE(0);
         if (length > this.maxFrameBytes) {
           this.refused = new MasqError('WIRE_DECODE', `A neighbor announced a ${length}-byte frame; the limit is ${this.maxFrameBytes}.`, 'The link is dropped; nothing to do unless it keeps happening.');
-          this.chunks = [];
-          this.buffered = 0;
           throw this.refused;
         }
-        this.need = length;
+        this.left = length;
+        sink.begin(length);
       }
-      if (this.buffered < this.need) break;
-      bodies.push(this.take(this.need));
-      this.need = null;
+      const n = Math.min(this.left, chunk.length - at);
+      if (n > 0) {
+        sink.part(n === chunk.length ? chunk : chunk.subarray(at, at + n));
+        this.left -= n;
+        at += n;
+      }
+      if (this.left > 0) return;
+      this.left = null;
+      sink.end();
     }
-    return bodies;
-  }
-
-  /** Removes n buffered bytes (n <= buffered), as views of the chunks that hold them. */
-  private take(n: number): Buffer[] {
-    this.buffered -= n;
-    const out: Buffer[] = [];
-    while (n > 0) {
-      const next = this.chunks[0] as Buffer;
-      const used = Math.min(next.length, n);
-      out.push(used === next.length ? next : next.subarray(0, used));
-      if (used === next.length) this.chunks.shift();
-      else this.chunks[0] = next.subarray(used);
-      n -= used;
-    }
-    return out;
   }
 }
 

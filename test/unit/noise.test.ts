@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import {
   CipherState, IkInitiator, IkResponder, MAX_MESSAGE_BYTES, MESSAGE1_OVERHEAD, MESSAGE2_OVERHEAD, generateStaticKeyPair, keyPairFromPrivate,
@@ -192,28 +193,39 @@ test('a low-order ephemeral key from the wire is LINK_AUTH, not a crash', () => 
   assert.throws(() => new IkResponder({ s: rs, prologue: Buffer.alloc(0) }).readMessage1(m1), isLinkAuth);
 });
 
-test('a received record opens from the pieces it came in: one piece where it lies, several into a buffer of its own', () => {
+/** Opens a record as a link does: each piece copied into one buffer first, read there, then the buffer overwritten. */
+function receive(state: CipherState, pieces: readonly Buffer[]): Buffer {
+  const shared = Buffer.alloc(65_536);
+  state.beginReceived(pieces.reduce((n, p) => n + p.length, 0));
+  for (const piece of pieces) {
+    piece.copy(shared);
+    state.receivedPart(shared.subarray(0, piece.length));
+    shared.fill(0xee);
+  }
+  return state.endReceived();
+}
+
+test('a received record opens as its pieces arrive, each read from a buffer overwritten after it', () => {
   const { init, resp } = handshake();
   const ad = Buffer.alloc(0);
-  const text = Buffer.alloc(49_143, 7);
-  const whole = init.send.encrypt(ad, text);
-  const opened = resp.receive.decryptReceived(ad, [whole]);
-  assert.ok(opened.equals(text));
-  assert.equal(opened.buffer, whole.buffer, 'one piece: opened in place');
-  assert.equal(opened.byteOffset, whole.byteOffset);
+  const text = randomBytes(49_143);
   // Three pieces, the tag cut in two, as a cell across three TLS records would come.
   const sealed = init.send.encrypt(ad, text);
-  const pieces = [sealed.subarray(0, 16_380), sealed.subarray(16_380, 49_150), sealed.subarray(49_150)];
   const copy = Buffer.from(sealed);
-  const fromPieces = resp.receive.decryptReceived(ad, pieces);
-  assert.ok(fromPieces.equals(text));
+  assert.ok(receive(resp.receive, [sealed.subarray(0, 16_380), sealed.subarray(16_380, 49_150), sealed.subarray(49_150)]).equals(text));
   assert.ok(sealed.equals(copy), 'the pieces are read, not written');
+  assert.ok(receive(resp.receive, [init.send.encrypt(ad, text)]).equals(text), 'one piece');
+  assert.equal(receive(resp.receive, [init.send.encrypt(ad, Buffer.alloc(0))]).length, 0, 'an empty record: its tag alone');
   const next = init.send.encrypt(ad, Buffer.from('next'));
   const tampered = Buffer.from(next);
   tampered[2] = (tampered[2] as number) ^ 1;
-  assert.throws(() => resp.receive.decryptReceived(ad, [tampered.subarray(0, 3), tampered.subarray(3)]), isLinkAuth);
-  assert.throws(() => resp.receive.decryptReceived(ad, [next.subarray(0, 10), next.subarray(10, 15)]), isLinkAuth, 'pieces shorter than a tag');
-  assert.equal(resp.receive.decryptReceived(ad, [next.subarray(0, 3), next.subarray(3)]).toString(), 'next', 'failures do not move the nonce');
+  assert.throws(() => receive(resp.receive, [tampered.subarray(0, 3), tampered.subarray(3)]), isLinkAuth);
+  const tagTampered = Buffer.from(next);
+  tagTampered[next.length - 1] = (tagTampered[next.length - 1] as number) ^ 1;
+  assert.throws(() => receive(resp.receive, [tagTampered.subarray(0, 19), tagTampered.subarray(19)]), isLinkAuth, 'a tag cut and tampered');
+  assert.throws(() => resp.receive.beginReceived(15), isLinkAuth, 'shorter than a tag');
+  assert.throws(() => resp.receive.beginReceived(65_536), isLinkAuth, 'longer than a Noise message');
+  assert.equal(receive(resp.receive, [next.subarray(0, 3), next.subarray(3)]).toString(), 'next', 'failures do not move the nonce');
 });
 
 test('a CipherState refuses the reserved nonce 2^64-1 with LINK_AUTH', () => {
