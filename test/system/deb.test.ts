@@ -18,11 +18,16 @@ after(() => { for (const r of roots) removeRoot(r); });
 const SETUP = 'masq setup --neighborhood-mode standard --ip 203.0.113.9 --db-password system-test --blockchain-service-url http://127.0.0.1:8545 --chain dev --unattended-restart on';
 const DESCRIPTOR = /masq:\/\/dev:\S+@203\.0\.113\.9:\d+/;
 const ADMIN = 'a long admin password';
-/** Debian's node loads the package's cipher addon, which seals 100 kB as node:crypto does. */
+/**
+ * Debian's node loads the package's cipher addon, which seals 100 kB as node:crypto does, and opens it again as a
+ * link does, in two pieces through an opener of its own.
+ */
 const ADDON_CHECK = 'node -e "const c=require(\'crypto\');const a=require(\'/usr/lib/masq/masq-cipher.node\');'
   + 'const k=c.randomBytes(32),n=c.randomBytes(12),p=c.randomBytes(100000),o=Buffer.alloc(p.length+16);a.seal(k,n,undefined,[p],o);'
   + 'const r=c.createCipheriv(\'chacha20-poly1305\',k,n,{authTagLength:16});'
-  + 'console.log(o.equals(Buffer.concat([r.update(p),r.final(),r.getAuthTag()]))?\'same\':\'different\')"';
+  + 'const h=a.opener(),q=Buffer.alloc(p.length);a.openBegin(h,k,n,undefined);a.openUpdate(h,o.subarray(0,40000),q,0);'
+  + 'a.openUpdate(h,o.subarray(40000,p.length),q,40000);const opened=a.openEnd(h,o.subarray(p.length),q)&&q.equals(p);'
+  + 'console.log(opened&&o.equals(Buffer.concat([r.update(p),r.final(),r.getAuthTag()]))?\'same\':\'different\')"';
 
 async function startNode(c: Container): Promise<string> {
   await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);
