@@ -156,13 +156,17 @@ class FrameSource implements FrameSink {
   /** Hands every later frame (and any queued, and one begun) to `sink` as its bytes arrive. */
   stream(sink: FrameSink): void {
     const start = (): void => {
-      for (const frame of this.queue.splice(0)) {
-        sink.begin(lengthOf(frame));
-        for (const piece of frame) sink.part(piece);
-        sink.end();
+      try {
+        for (const frame of this.queue.splice(0)) {
+          sink.begin(lengthOf(frame));
+          for (const piece of frame) sink.part(piece);
+          sink.end();
+        }
+        this.collector.handOver(sink);
+        this.sink = sink;
+      } catch (e) {
+        this.fail(e as Error);
       }
-      this.collector.handOver(sink);
-      this.sink = sink;
     };
     // Frames that came with the handshake wait until the link's owner has had a turn to subscribe; later ones queue
     // behind them so the order holds.

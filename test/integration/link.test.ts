@@ -2,11 +2,14 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { generateIdentity } from '../../src/crypto/identity.js';
-import { keyPairFromPrivate } from '../../src/crypto/noise.js';
-import { type Link, type LinkOptions, MAX_RECORD_BYTES, acceptLink, dialLink } from '../../src/link/index.js';
+import { IkInitiator, keyPairFromPrivate } from '../../src/crypto/noise.js';
+import { type Link, LINK_VERSION, type LinkOptions, MAX_RECORD_BYTES, acceptLink, dialLink } from '../../src/link/index.js';
 import { MasqError } from '../../src/system/errors.js';
+import { PLAIN_MASK } from '../../src/wire/index.js';
 import { nextRecord, recordsBothWays } from '../helpers/link-records.js';
 
 const servers: Server[] = [];
@@ -110,4 +113,35 @@ test('a closed link delivers nothing more, even frames that arrived with the las
   for (const text of ['one', 'two', 'three']) dialer.send(Buffer.from(text));
   await closed;
   assert.deepEqual(got, ['one']);
+});
+
+/** Dials with a hand-made handshake (plain mask) and sends `garbage` as a transport frame: with message 1, or after message 2. */
+async function dialWithGarbage(port: number, listenerKey: Buffer, withHandshake: boolean): Promise<Socket> {
+  const me = node();
+  const ik = new IkInitiator({ s: me.staticKeys, rs: listenerKey, prologue: Buffer.from('masq-link/1 chain \x00\x00\x00\x02', 'latin1') });
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const garbage = PLAIN_MASK.wrap([randomBytes(60)]);
+  const hello = PLAIN_MASK.wrap([Buffer.from([LINK_VERSION]), ik.writeMessage1(me.publicKey)]);
+  socket.write(Buffer.concat(withHandshake ? [...hello, ...garbage] : hello));
+  if (!withHandshake) {
+    await once(socket, 'data');
+    socket.write(Buffer.concat(garbage));
+  }
+  return socket;
+}
+
+test('a record that does not authenticate closes the link with LINK_AUTH, one that came with the handshake too', async () => {
+  for (const withHandshake of [true, false]) {
+    const b = node();
+    const srv = await listen(b);
+    const socket = await dialWithGarbage(srv.port, b.key, withHandshake);
+    try {
+      const link = await (srv.links[0] as Promise<Link>);
+      const [reason] = (await once(link, 'close')) as [unknown];
+      assert.ok(reason instanceof MasqError && reason.code === 'LINK_AUTH', `${withHandshake ? 'with the handshake' : 'after it'}: ${String(reason)}`);
+    } finally {
+      socket.destroy();
+    }
+  }
 });
