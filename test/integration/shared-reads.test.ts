@@ -14,8 +14,8 @@ async function pair(): Promise<{ accepted: Socket; dialed: Socket; server: Serve
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const dialed = connect((server.address() as AddressInfo).port, '127.0.0.1');
-  const [accepted] = (await once(server, 'connection')) as [Socket];
-  await once(dialed, 'connect');
+  // Either may come first: wait for both at once.
+  const [[accepted]] = (await Promise.all([once(server, 'connection'), once(dialed, 'connect')])) as [[Socket], unknown];
   return { accepted, dialed, server };
 }
 
@@ -25,7 +25,7 @@ function closeAll(p: { accepted: Socket; dialed: Socket; server: Server }): Prom
   return new Promise((resolve) => p.server.close(() => resolve()));
 }
 
-test('an accepted socket and a dialed one both read into the one shared buffer; the bytes come in order and the end comes', async () => {
+test('an accepted socket and a dialed one both read into the one shared buffer; the bytes come in order and the end comes', { timeout: 30_000 }, async () => {
   const p = await pair();
   try {
     const memory = new Set<ArrayBufferLike>();
@@ -41,12 +41,14 @@ test('an accepted socket and a dialed one both read into the one shared buffer; 
       (reader as Socket).resume();
       return { reader: reader as Socket, writer: writer as Socket, into, sent: randomBytes(3 * 1024 * 1024) };
     });
+    // Waited for from the start: one way may end while the other is awaited.
+    const ended = ways.map((w) => once(w.reader, 'end'));
     for (const w of ways) {
       for (let at = 0; at < w.sent.length; at += 100_000) w.writer.write(w.sent.subarray(at, at + 100_000));
       w.writer.end();
     }
+    await Promise.all(ended);
     for (const w of ways) {
-      await once(w.reader, 'end');
       assert.ok(Buffer.concat(w.into).equals(w.sent), 'every byte, in order');
       assert.ok(w.into.length > 2, 'in several reads');
     }
@@ -56,7 +58,7 @@ test('an accepted socket and a dialed one both read into the one shared buffer; 
   }
 });
 
-test('a paused socket does not read until resumed; a false answer stops its reads too', async () => {
+test('a paused socket does not read until resumed; a false answer stops its reads too', { timeout: 30_000 }, async () => {
   const p = await pair();
   try {
     let reads = 0;
