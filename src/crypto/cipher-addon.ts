@@ -1,5 +1,6 @@
 // The cipher addon (native/masq-cipher.c, built into masq-cipher.node beside the programs): ChaCha20 and
-// ChaCha20-Poly1305 writing into buffers the caller owns, in place when it passes one buffer twice. Loaded at the
+// ChaCha20-Poly1305 writing into buffers the caller owns, in place when it passes one buffer twice, and malloc_trim,
+// which Node.js does not offer. Loaded at the
 // first cipher call, so a program that never enciphers never loads it.
 
 import { createRequire } from 'node:module';
@@ -26,6 +27,8 @@ export interface CipherAddon {
   openUpdate(opener: Opener, input: Uint8Array, output: Uint8Array, at: number): void;
   /** Whether the record authenticates under its tag; output zeroed when it does not. */
   openEnd(opener: Opener, tag: Uint8Array, output: Uint8Array): boolean;
+  /** malloc's free pages given back to the system (glibc's malloc_trim); whether any were. */
+  trim(): boolean;
 }
 
 /** The addon's handle on an opener's context. */
@@ -37,6 +40,11 @@ let loaded: CipherAddon | undefined;
 export function cipherAddon(): CipherAddon {
   loaded ??= loadCipherAddon(programDir(import.meta.url));
   return loaded;
+}
+
+/** malloc's free pages given back to the system; whether any were. Loads the addon if no cipher call has yet. */
+export function releaseFreedMemory(): boolean {
+  return cipherAddon().trim();
 }
 
 /** The addon in `dir`; a MasqError('CIPHER') saying how to get it when it is missing or does not load. */

@@ -4,12 +4,13 @@
 
 import { ConfigError, forParam, type NodeConfig, nodeConfig, PARAMS, parseParamArgs, readConfigFile, readEnv, type Resolution, resolveWithConfigFile } from '../config/index.js';
 import { backupSettings } from '../backup/index.js';
+import { releaseFreedMemory } from '../crypto/index.js';
 import type { Connector } from '../mesh/index.js';
 import { networkInterfaces } from 'node:os';
 import { localSource } from '../address-ranges/index.js';
 import { createDirectExit, startProxy } from '../proxy/index.js';
 import { type ConfigRow, type Store, openStore, readStoredRows } from '../store/index.js';
-import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, scavengeEarly, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
+import { createLogCore, createLogger, describeError, type Logger, type LogLevel, MasqError, onShutdownSignals, returnMemoryAfterBursts, scavengeEarly, SYSTEM_CLOCK, SystemdNotifier, systemEnvironment } from '../system/index.js';
 import { startUiServer, type UiMessage } from '../ui/index.js';
 import { loadIdentity } from './identity.js';
 import { Books } from '../accountant/index.js';
@@ -183,6 +184,12 @@ async function startNode({ c, started: startValues }: Configured, core: ReturnTy
     `  data directory: ${c.dataDirectory}\n`,
   );
   log.info(`Ready: proxy on ${proxyWhere}, UI on 127.0.0.1:${ui.port}`);
+  // What start-up and each burst of traffic freed goes back to the system once the Node is quiet again.
+  resources.push('memory return', returnMemoryAfterBursts({
+    trim: releaseFreedMemory,
+    cpuMicros: () => { const u = process.cpuUsage(); return u.user + u.system; },
+    every: (ms, f) => { const t = setInterval(f, ms).unref(); return () => clearInterval(t); },
+  }));
   const automap = network?.automap;
   const systemd = SystemdNotifier.create({
     env: process.env,

@@ -13,3 +13,4 @@ export { byCodeUnits } from './order.js';
 export { MadeAhead, type MadeAheadOptions } from './made-ahead.js';
 export { CHUNK_DIR, programDir } from './program-dir.js';
 export { scavengeEarly, scavengeTriggerFlag } from './young-collections.js';
+export { BUSY_CPU_MS, type MemoryReturnDeps, QUIET_CPU_MS, returnMemoryAfterBursts, TICK_MS, trimStep } from './memory-return.js';

@@ -27,7 +27,8 @@ const ADDON_CHECK = 'node -e "const c=require(\'crypto\');const a=require(\'/usr
   + 'const r=c.createCipheriv(\'chacha20-poly1305\',k,n,{authTagLength:16});'
   + 'const h=a.opener(),q=Buffer.alloc(p.length);a.openBegin(h,k,n,undefined);a.openUpdate(h,o.subarray(0,40000),q,0);'
   + 'a.openUpdate(h,o.subarray(40000,p.length),q,40000);const opened=a.openEnd(h,o.subarray(p.length),q)&&q.equals(p);'
-  + 'console.log(opened&&o.equals(Buffer.concat([r.update(p),r.final(),r.getAuthTag()]))?\'same\':\'different\')"';
+  + 'const trims=typeof a.trim()===\'boolean\';'
+  + 'console.log(opened&&trims&&o.equals(Buffer.concat([r.update(p),r.final(),r.getAuthTag()]))?\'same\':\'different\')"';
 
 async function startNode(c: Container): Promise<string> {
   await waitFor('masq to reach the Daemon', async () => (await c.sh('masq setup')).code === 0, 20_000, 250);

@@ -2,6 +2,7 @@
 // reference, over random keys, nonces and lengths; in place and into another buffer; and what it refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { ADDON_FILE, cipherAddon, loadCipherAddon } from '../../src/crypto/ciphe
 import { MasqError, programDir } from '../../src/system/index.js';
 
 const addon = cipherAddon();
+// Where cipherAddon() loads it from, for a module of src/crypto: for other threads and processes.
+const ADDON_PATH = join(programDir(new URL('../../src/crypto/cipher-addon.ts', import.meta.url).href), ADDON_FILE);
 
 function nodeChacha20(key: Buffer, nonce: Buffer, data: Buffer): Buffer {
   return createCipheriv('chacha20', key, Buffer.concat([Buffer.alloc(4), nonce])).update(data);
@@ -176,10 +179,8 @@ test('the addon loads in a worker thread too and gets the same bytes', async () 
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const data = randomBytes(5000);
-  // Where cipherAddon() loads it from, for a module of src/crypto.
-  const file = join(programDir(new URL('../../src/crypto/cipher-addon.ts', import.meta.url).href), ADDON_FILE);
   const worker = new Worker(
-    `const { workerData: w, parentPort } = require('node:worker_threads'); const addon = require(${JSON.stringify(file)}); ` +
+    `const { workerData: w, parentPort } = require('node:worker_threads'); const addon = require(${JSON.stringify(ADDON_PATH)}); ` +
       'const out = Buffer.alloc(w.data.length + 16); addon.seal(w.key, w.nonce, undefined, [w.data], out); parentPort.postMessage(out);',
     { eval: true, workerData: { key, nonce, data } },
   );
@@ -196,4 +197,30 @@ test('the addon loads in a worker thread too and gets the same bytes', async () 
 
 test('a missing addon is a CIPHER error that says how to get it', () => {
   assert.throws(() => loadCipherAddon(tmpdir()), (e: unknown) => e instanceof MasqError && e.code === 'CIPHER' && /masq-cipher\.node/.test(e.message) && /make build/.test(e.describe()));
+});
+
+// A process that frees most of what it allocated in small pieces, a kept piece on every page or so: malloc keeps the
+// freed pages resident (only the top of its heap goes back by itself) until trim() gives them back. V8 frees array
+// buffers' memory after its collection has swept them, a turn of the event loop later.
+const FRAGMENTED = `
+const addon = require(process.argv[1]);
+const anon = () => Number(/RssAnon:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+let all = Array.from({ length: 40000 }, () => new ArrayBuffer(1000));
+const kept = all.filter((_, i) => i % 20 === 0);
+all = null;
+gc();
+setTimeout(() => {
+  gc();
+  const before = anon();
+  const released = addon.trim();
+  process.stdout.write(JSON.stringify({ before, after: anon(), released, again: addon.trim(), kept: kept.length }));
+}, 300);`;
+
+test('trim gives malloc\'s freed pages back to the system, as a Node does after a burst', () => {
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', FRAGMENTED, ADDON_PATH], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, MALLOC_ARENA_MAX: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const m = JSON.parse(r.stdout) as { before: number; after: number; released: boolean; again: boolean };
+  assert.equal(m.released, true, 'the first trim released pages');
+  assert.ok(m.before - m.after >= 10, `resident anonymous memory ${m.before.toFixed(1)} → ${m.after.toFixed(1)} MiB`);
+  assert.equal(typeof m.again, 'boolean');
 });

@@ -8,11 +8,16 @@
  * declared here as OpenSSL 1.1 and 3 define them. One cipher context per direction and per Node.js environment
  * (main thread or worker), kept for the environment's life and given a new key and nonce for each call.
  *
+ * It also gives malloc's free pages back (trim): the one C library call a Node needs that Node.js does not make.
+ *
  * Every symbol it imports is looked up in the node binary's large dynamic symbol table when it loads, and each
  * lookup faults in 64 KiB of it (docs/PERFORMANCE.md), so it imports few: Node-API calls LMDB's addon imports too
  * where one serves, one way to throw, no formatted messages.
  */
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,13 +344,28 @@ static napi_value open_end(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * trim(): true when malloc gave pages back to the system. glibc returns only the top of its heap by itself; the free
+ * chunks between live ones stay resident until malloc_trim, which releases every free page of them.
+ */
+static napi_value trim(napi_env env, napi_callback_info info) {
+  napi_value result;
+  int released = 0;
+  (void)info;
+#ifdef __GLIBC__
+  released = malloc_trim(0);
+#endif
+  napi_get_boolean(env, released, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
     napi_callback call;
   } functions[] = {{"chacha20", chacha20},   {"seal", seal_parts},     {"open", open_parts},
                    {"opener", opener_new}, {"openBegin", open_begin}, {"openUpdate", open_update},
-                   {"openEnd", open_end}};
+                   {"openEnd", open_end},   {"trim", trim}};
   contexts *c = calloc(1, sizeof *c);
   if (c == NULL || !make_context(&c->stream, EVP_chacha20(), 1) || !make_context(&c->seal, EVP_chacha20_poly1305(), 1) ||
       !make_context(&c->open, EVP_chacha20_poly1305(), 0)) {
