@@ -35,16 +35,9 @@ export function aeadSeal(key: Buffer, nonce: Buffer, plaintext: Buffer, ad?: Buf
 
 /** The plaintext of ciphertext ‖ tag in a new buffer, or null when it is too short or does not authenticate under key, nonce and ad. */
 export function aeadOpen(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
-  return aeadOpenParts(key, nonce, [sealed], ad);
-}
-
-/** aeadOpen() of ciphertext ‖ tag given in parts (a record that came in pieces), opened without joining them first. */
-export function aeadOpenParts(key: Buffer, nonce: Buffer, parts: readonly Buffer[], ad?: Buffer): Buffer | null {
-  let length = -AEAD_TAG_BYTES;
-  for (const p of parts) length += p.length;
-  if (length < 0) return null;
-  const plaintext = Buffer.allocUnsafeSlow(length);
-  return cipherAddon().open(key, nonce, ad, parts, plaintext) ? plaintext : null;
+  if (sealed.length < AEAD_TAG_BYTES) return null;
+  const plaintext = Buffer.allocUnsafeSlow(sealed.length - AEAD_TAG_BYTES);
+  return cipherAddon().open(key, nonce, ad, sealed, plaintext) ? plaintext : null;
 }
 
 /**
@@ -53,7 +46,7 @@ export function aeadOpenParts(key: Buffer, nonce: Buffer, parts: readonly Buffer
  */
 export function aeadOpenInPlace(key: Buffer, nonce: Buffer, sealed: Buffer, ad?: Buffer): Buffer | null {
   if (sealed.length < AEAD_TAG_BYTES) return null;
-  return cipherAddon().open(key, nonce, ad, [sealed], sealed) ? sealed.subarray(0, sealed.length - AEAD_TAG_BYTES) : null;
+  return cipherAddon().open(key, nonce, ad, sealed, sealed) ? sealed.subarray(0, sealed.length - AEAD_TAG_BYTES) : null;
 }
 
 /**

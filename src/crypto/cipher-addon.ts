@@ -14,11 +14,8 @@ export interface CipherAddon {
   chacha20(key: Uint8Array, nonce: Uint8Array, input: Uint8Array, output: Uint8Array): void;
   /** The parts' concatenation sealed under key and nonce, `ad` authenticated: ciphertext ‖ tag into output (its exact length). */
   seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): void;
-  /**
-   * The plaintext of ciphertext ‖ tag, given as the parts' concatenation, into output (a part may be output's own
-   * bytes at their place); false, output zeroed, if it does not authenticate.
-   */
-  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, parts: readonly Uint8Array[], output: Uint8Array): boolean;
+  /** The plaintext of ciphertext ‖ tag into output (it may be `sealed` itself); false, output zeroed, if it does not authenticate. */
+  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array | undefined, sealed: Uint8Array, output: Uint8Array): boolean;
   /** A context of its own for one record at a time opened as its bytes arrive (freed when collected). */
   opener(): Opener;
   /** A new record under key and nonce for the opener, `ad` authenticated. */

@@ -198,54 +198,36 @@ static napi_value seal_parts(napi_env env, napi_callback_info info) {
 }
 
 /*
- * open(key, nonce, ad, parts, output) → boolean: the parts' concatenation is ciphertext ‖ tag (a record received
- * across several reads comes in pieces: no join first); its plaintext is written into output (at least the
- * ciphertext's length). A part may be the output's own bytes at their place (in place). false when the tag does not
- * verify; the output is then zeroed, so no unauthenticated byte is left to use.
+ * open(key, nonce, ad, sealed, output) → boolean: sealed is ciphertext ‖ tag; its plaintext is written into output
+ * (at least the ciphertext's length), which may be sealed itself (in place). false when the tag does not verify; the
+ * output is then zeroed, so no unauthenticated byte is left to use. A record that arrives in pieces goes through an
+ * opener (below).
  */
-/* How many of a part's bytes, starting `at` bytes into the sealed bytes, are ciphertext (the rest is tag). */
-static size_t ciphertext_in(size_t part_length, size_t at, size_t length) {
-  if (at >= length) return 0;
-  return part_length < length - at ? part_length : length - at;
-}
-
-static napi_value open_parts(napi_env env, napi_callback_info info) {
+static napi_value open_sealed(napi_env env, napi_callback_info info) {
   napi_value argv[5], result;
   contexts *c;
-  bytes key, nonce, out, part;
+  bytes key, nonce, sealed, out, ciphertext;
   unsigned char tag[TAG_BYTES], rest[TAG_BYTES];
-  uint32_t count;
-  size_t total, length, at = 0;
   int n, ok;
-  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) || !parts_length(env, argv[3], &count, &total))
-    return NULL;
-  if (!expect(env, total >= TAG_BYTES && total <= INT_MAX, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
+  if (!args(env, info, 5, argv, &c) || !key_and_nonce(env, argv, &key, &nonce) ||
+      !get_bytes(env, argv[3], "masq-cipher: the sealed bytes must be a Buffer", &sealed) ||
+      !expect(env, sealed.length >= TAG_BYTES, "masq-cipher: sealed bytes are at least their 16-byte tag") ||
       !get_bytes(env, argv[4], "masq-cipher: the output must be a Buffer", &out))
     return NULL;
-  length = total - TAG_BYTES;
-  if (!expect(env, out.length >= length, "masq-cipher: the output is shorter than the ciphertext")) return NULL;
-  /* Every part is checked, and the tag read, before the first byte is written (in place, the plaintext may
-   * overwrite a tag that follows it in the same buffer). */
-  for (uint32_t i = 0; i < count; i++) {
-    if (!part_at(env, argv[3], i, &part)) return NULL;
-    size_t text = ciphertext_in(part.length, at, length);
-    bytes ciphertext = {part.data, text};
-    if (!apart_or_same(env, &ciphertext, out.data + at, text)) return NULL;
-    if (text < part.length) memcpy(tag + (at + text - length), part.data + text, part.length - text);
-    at += part.length;
-  }
-  if (!openssl(env, EVP_CipherInit_ex(c->open, NULL, NULL, key.data, nonce.data, 0)) || !add_ad(env, c->open, argv[2]) ||
-      !openssl(env, EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, TAG_BYTES, tag)))
+  ciphertext.data = sealed.data;
+  ciphertext.length = sealed.length - TAG_BYTES;
+  if (!expect(env, out.length >= ciphertext.length, "masq-cipher: the output is shorter than the ciphertext") ||
+      !apart_or_same(env, &ciphertext, out.data, ciphertext.length))
     return NULL;
-  at = 0;
-  for (uint32_t i = 0; i < count && at < length; i++) {
-    if (!part_at(env, argv[3], i, &part)) return NULL;
-    size_t text = ciphertext_in(part.length, at, length);
-    if (text > 0 && !openssl(env, EVP_CipherUpdate(c->open, out.data + at, &n, part.data, (int)text))) return NULL;
-    at += text;
-  }
+  /* The tag is read before the first byte is written: an output apart from the ciphertext may lie over it. */
+  memcpy(tag, sealed.data + ciphertext.length, TAG_BYTES);
+  if (!openssl(env, EVP_CipherInit_ex(c->open, NULL, NULL, key.data, nonce.data, 0)) || !add_ad(env, c->open, argv[2]) ||
+      !openssl(env, EVP_CIPHER_CTX_ctrl(c->open, EVP_CTRL_AEAD_SET_TAG, TAG_BYTES, tag)) ||
+      (ciphertext.length > 0 &&
+       !openssl(env, EVP_CipherUpdate(c->open, out.data, &n, ciphertext.data, (int)ciphertext.length))))
+    return NULL;
   ok = EVP_CipherFinal_ex(c->open, rest, &n) > 0;
-  if (!ok) memset(out.data, 0, length);
+  if (!ok) memset(out.data, 0, ciphertext.length);
   napi_get_boolean(env, ok, &result);
   return result;
 }
@@ -363,7 +345,7 @@ NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
     napi_callback call;
-  } functions[] = {{"chacha20", chacha20},   {"seal", seal_parts},     {"open", open_parts},
+  } functions[] = {{"chacha20", chacha20},   {"seal", seal_parts},     {"open", open_sealed},
                    {"opener", opener_new}, {"openBegin", open_begin}, {"openUpdate", open_update},
                    {"openEnd", open_end},   {"trim", trim}};
   contexts *c = calloc(1, sizeof *c);
