@@ -1,7 +1,6 @@
 // The cipher addon (native/masq-cipher.c, built into masq-cipher.node beside the programs): ChaCha20 and
-// ChaCha20-Poly1305 writing into buffers the caller owns, in place when it passes one buffer twice, and malloc_trim,
-// which Node.js does not offer. Loaded at the
-// first cipher call, so a program that never enciphers never loads it.
+// ChaCha20-Poly1305 writing into buffers the caller owns, in place when it passes one buffer twice, and glibc's
+// malloc_trim, which Node.js does not offer. Loaded at the first call, so a program that never enciphers never loads it.
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
