@@ -58,21 +58,14 @@ function prologue(chainId: number): Buffer {
   return p;
 }
 
-/** The frame's sealed length: what a FrameSink begins with. */
-function lengthOf(pieces: FramePieces): number {
-  let n = 0;
-  for (const p of pieces) n += p.length;
-  return n;
-}
-
 /**
  * A socket's frames: first the handshake's few, whole (next()), then every later one handed to the link's
  * receiving side as its bytes arrive (stream()). Until the link streams, reads are copied, since the handshake keeps
  * frames across reads; from then on they are views of the process's shared read buffer, opened where they lie.
  */
 class FrameSource implements FrameSink {
+  /** The handshake's frames until the link streams: whole ones not yet taken, and one begun. */
   private readonly collector = new FrameCollector();
-  private readonly queue: FramePieces[] = [];
   private waiter: ((b: FramePieces | Error) => void) | undefined;
   private failure: Error | undefined;
   /** The link's receiving side, once it streams. */
@@ -118,17 +111,10 @@ class FrameSource implements FrameSink {
       return;
     }
     this.collector.end();
-    for (const frame of this.collector.take()) this.deliver(frame);
-  }
-
-  private deliver(frame: FramePieces): void {
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      w(frame);
-    } else {
-      this.queue.push(frame);
-    }
+    if (!this.waiter) return;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w(this.collector.shift() as FramePieces);
   }
 
   fail(e: Error): void {
@@ -145,7 +131,7 @@ class FrameSource implements FrameSink {
 
   /** The next frame as one buffer (the handshake's few). */
   next(): Promise<Buffer> {
-    const queued = this.queue.shift();
+    const queued = this.collector.shift();
     if (queued) return Promise.resolve(joinPieces(queued));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
@@ -157,11 +143,6 @@ class FrameSource implements FrameSink {
   stream(sink: FrameSink): void {
     const start = (): void => {
       try {
-        for (const frame of this.queue.splice(0)) {
-          sink.begin(lengthOf(frame));
-          for (const piece of frame) sink.part(piece);
-          sink.end();
-        }
         this.collector.handOver(sink);
         this.sink = sink;
       } catch (e) {
@@ -170,7 +151,7 @@ class FrameSource implements FrameSink {
     };
     // Frames that came with the handshake wait until the link's owner has had a turn to subscribe; later ones queue
     // behind them so the order holds.
-    if (this.queue.length === 0) start();
+    if (this.collector.pending === 0) start();
     else setImmediate(start);
   }
 }

@@ -58,6 +58,13 @@ export interface FrameUnwrapper {
   write(chunk: Buffer, sink: FrameSink): void;
 }
 
+/** A frame's body length: the sum of its pieces. */
+function lengthOf(pieces: FramePieces): number {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  return n;
+}
+
 /** Keeps whole frames as their pieces: views of the chunks written, so a chunk's memory must not be reused. */
 export class FrameCollector implements FrameSink {
   private frame: Buffer[] = [];
@@ -79,6 +86,16 @@ export class FrameCollector implements FrameSink {
     this.open = null;
   }
 
+  /** How many frames have ended and not been taken. */
+  get pending(): number {
+    return this.frames.length;
+  }
+
+  /** The oldest frame ended and not yet taken. */
+  shift(): FramePieces | undefined {
+    return this.frames.shift();
+  }
+
   /** The frames ended since the last call, in order. */
   take(): FramePieces[] {
     const done = this.frames;
@@ -86,8 +103,13 @@ export class FrameCollector implements FrameSink {
     return done;
   }
 
-  /** Hands a frame begun and not yet ended to `sink` as far as it has come, and forgets it. */
+  /** Hands what it holds to `sink` as if it arrived now, in order: every frame not taken, then one begun as far as it has come. */
   handOver(sink: FrameSink): void {
+    for (const frame of this.take()) {
+      sink.begin(lengthOf(frame));
+      for (const piece of frame) sink.part(piece);
+      sink.end();
+    }
     if (this.open === null) return;
     sink.begin(this.open);
     for (const piece of this.frame) sink.part(piece);

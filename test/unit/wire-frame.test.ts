@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { collectFrames, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, joinPieces, PLAIN_MASK, encodeFrame } from '../../src/wire/index.js';
+import { collectFrames, DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameCollector, FrameDecoder, joinPieces, PLAIN_MASK, encodeFrame } from '../../src/wire/index.js';
 import { MasqError } from '../../src/system/errors.js';
 import { throughOneBuffer } from '../helpers/frames.js';
 
@@ -117,4 +117,29 @@ test('fuzz: a sink that reads each piece during its call gets every frame, with 
     assert.deepEqual(got.bodies, list);
     assert.deepEqual(got.lengths, list.map((b) => b.length));
   }), { seed: 0x5ead, numRuns: 500 });
+});
+
+test('a collector hands over what it holds in order: the frames not taken whole, then the one begun as far as it came', () => {
+  const collector = new FrameCollector();
+  const decoder = new FrameDecoder();
+  const [a, b, c] = [Buffer.from('first'), Buffer.from('second frame'), Buffer.from('third, cut short')];
+  const bytes = Buffer.concat([encodeFrame(a), encodeFrame(b), encodeFrame(c)]);
+  decoder.write(bytes.subarray(0, bytes.length - 6), collector);
+  assert.equal(collector.pending, 2);
+  assert.ok(joinPieces(collector.shift() as Buffer[]).equals(a), 'the oldest frame comes first');
+  const events: string[] = [];
+  const sink = {
+    begin: (n: number) => events.push(`begin ${n}`),
+    part: (p: Buffer) => events.push(`part ${p.toString()}`),
+    end: () => events.push('end'),
+  };
+  collector.handOver(sink);
+  assert.deepEqual(events, [`begin ${b.length}`, 'part second frame', 'end', `begin ${c.length}`, 'part third, cut']);
+  // The rest of the begun frame goes to the sink; the collector has nothing left.
+  decoder.write(bytes.subarray(bytes.length - 6), sink);
+  assert.deepEqual(events.slice(-2), ['part  short', 'end']);
+  assert.equal(collector.pending, 0);
+  events.length = 0;
+  collector.handOver(sink);
+  assert.deepEqual(events, [], 'nothing is handed over twice');
 });
